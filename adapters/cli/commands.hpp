@@ -1,0 +1,18 @@
+// The `tilsyn` command line (interface.md §2). Kept apart from main() so tests can drive it
+// with arguments and capture its output.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace tilsyn {
+
+/// Exit codes of every verb.
+enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitBadInput = 2 };
+
+/// Runs one command line (without the program name). Output to `out`, errors to `err`, one
+/// line per problem.
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace tilsyn

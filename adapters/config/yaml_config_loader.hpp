@@ -1,0 +1,27 @@
+// Loads the YAML configuration (interface.md §3) into engine types. No yaml-cpp type leaves
+// this adapter. Every problem is collected with its FILE:LINE:COLUMN, not just the first.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config.hpp"
+#include "engine/time_zone.hpp"
+
+namespace tilsyn {
+
+struct LoadedConfig {
+    Config config;                        // meaningful only when `problems` is empty
+    std::optional<TimeZone> zone;         // the organisation's time zone, when it loaded
+    std::vector<ConfigProblem> problems;  // schema and semantic problems, in file order
+    bool ok() const { return problems.empty(); }
+};
+
+/// Reads, parses and checks a configuration file (the YAML and any institutions_csv).
+LoadedConfig load_config(const std::string& path);
+
+/// Loads an IANA zone from the system's zoneinfo database; nullopt and `error` when unknown.
+std::optional<TimeZone> load_time_zone(const std::string& name, std::string* error);
+
+}  // namespace tilsyn

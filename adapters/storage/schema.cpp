@@ -1,0 +1,189 @@
+#include "adapters/storage/schema.hpp"
+
+#include <soci/soci.h>
+
+#include <array>
+#include <chrono>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "engine/civil_time.hpp"
+
+namespace tilsyn::schema {
+
+namespace {
+
+// Every integer column is BIGINT: SOCI maps SQLite's declared INTEGER to int, and a wider read
+// of it through row::get<long long> throws std::bad_cast. Text columns that mean "absent" hold
+// '' rather than NULL, so UNIQUE constraints over them hold and no indicators are needed.
+constexpr std::string_view directory_and_workflows = R"sql(
+CREATE TABLE areas (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL,
+    active  BIGINT NOT NULL DEFAULT 1
+);
+CREATE TABLE institutions (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    area_id TEXT NOT NULL REFERENCES areas (id),
+    active  BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX institutions_by_area ON institutions (area_id);
+CREATE TABLE users (
+    id             {{AUTO_ID}},
+    email          TEXT NOT NULL,
+    name           TEXT NOT NULL DEFAULT '',
+    role           TEXT NOT NULL,
+    area_id        TEXT NOT NULL DEFAULT '',
+    institution_id TEXT NOT NULL DEFAULT '',
+    token_hash     TEXT NOT NULL DEFAULT '',
+    source         TEXT NOT NULL,
+    UNIQUE (email, role, area_id, institution_id)
+);
+CREATE INDEX users_by_token_hash ON users (token_hash) WHERE token_hash <> '';
+CREATE TABLE cycles (
+    id             TEXT PRIMARY KEY,
+    workflow       TEXT NOT NULL,
+    cycle_config   TEXT NOT NULL DEFAULT '',
+    institution_id TEXT NOT NULL REFERENCES institutions (id),
+    parent_id      TEXT NOT NULL DEFAULT '',
+    state          TEXT NOT NULL,
+    timeline       TEXT NOT NULL DEFAULT '',
+    started_on     TEXT NOT NULL,
+    updated_at     BIGINT NOT NULL
+);
+CREATE INDEX cycles_by_institution ON cycles (institution_id);
+CREATE TABLE deadlines (
+    id       {{AUTO_ID}},
+    cycle_id TEXT NOT NULL REFERENCES cycles (id),
+    step     TEXT NOT NULL,
+    round    BIGINT NOT NULL DEFAULT 0,
+    kind     TEXT NOT NULL,
+    level    BIGINT NOT NULL DEFAULT 0,
+    due_on   TEXT NOT NULL,
+    fire_at  BIGINT NOT NULL,
+    done     BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX deadlines_open_by_fire_at ON deadlines (fire_at, id) WHERE done = 0;
+CREATE INDEX deadlines_by_cycle_step ON deadlines (cycle_id, step);
+CREATE TABLE events (
+    seq          {{AUTO_ID}},
+    cycle_id     TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    payload      TEXT NOT NULL DEFAULT '{}',
+    state_before TEXT NOT NULL DEFAULT '',
+    state_after  TEXT NOT NULL DEFAULT '',
+    at           BIGINT NOT NULL,
+    prev_hash    TEXT NOT NULL DEFAULT '',
+    hash         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_by_cycle ON events (cycle_id, seq);
+CREATE TABLE outbox (
+    id              {{AUTO_ID}},
+    message_id      TEXT NOT NULL UNIQUE,
+    recipient       TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    queued_at       BIGINT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'pending',
+    attempts        BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_by_status_next_attempt ON outbox (status, next_attempt_at)
+)sql";
+
+constexpr std::array<Migration, 1> all_migrations{{
+    {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
+     directory_and_workflows},
+}};
+
+constexpr std::string_view auto_id_placeholder = "{{AUTO_ID}}";
+
+std::string_view auto_id_type(Dialect dialect) {
+    // SQLite's AUTOINCREMENT never reuses the id of a deleted last row; BIGSERIAL is 64-bit.
+    return dialect == Dialect::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                      : "BIGSERIAL PRIMARY KEY";
+}
+
+bool is_blank(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string now_utc_iso() {
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return format_local_iso(now, std::chrono::seconds{0});
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return all_migrations; }
+
+int latest_version() { return all_migrations.back().version; }
+
+std::vector<std::string> statements(const Migration& migration, Dialect dialect) {
+    std::string text{migration.ddl};
+    for (auto at = text.find(auto_id_placeholder); at != std::string::npos;
+         at = text.find(auto_id_placeholder, at)) {
+        auto type = auto_id_type(dialect);
+        text.replace(at, auto_id_placeholder.size(), type);
+        at += type.size();
+    }
+    std::vector<std::string> result;
+    std::size_t begin = 0;
+    while (begin <= text.size()) {
+        auto end = text.find(';', begin);
+        if (end == std::string::npos) end = text.size();
+        auto statement = std::string_view{text}.substr(begin, end - begin);
+        if (!is_blank(statement)) result.emplace_back(statement);
+        begin = end + 1;
+    }
+    return result;
+}
+
+int current_version(soci::session& session, Dialect dialect) {
+    long long tables = 0;
+    if (dialect == Dialect::sqlite) {
+        session << "SELECT count(*) FROM sqlite_master "
+                   "WHERE type = 'table' AND name = 'schema_migrations'",
+            soci::into(tables);
+    } else {
+        session << "SELECT count(*) FROM information_schema.tables "
+                   "WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+            soci::into(tables);
+    }
+    if (tables == 0) return 0;
+    long long version = 0;
+    session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", soci::into(version);
+    return static_cast<int>(version);
+}
+
+int apply_migrations(soci::session& session, Dialect dialect) {
+    if (dialect == Dialect::postgresql) {
+        // Held until the transaction ends; the key is arbitrary but fixed for this program.
+        session << "SELECT pg_advisory_xact_lock(7140233581)";
+    }
+    session << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+               "version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
+    int version = current_version(session, dialect);
+    if (version > latest_version()) {
+        throw std::runtime_error(fmt::format(
+            "the database schema is at version {}, newer than this program knows ({})", version,
+            latest_version()));
+    }
+    for (const auto& migration : all_migrations) {
+        if (migration.version <= version) continue;
+        for (const auto& statement : statements(migration, dialect)) session << statement;
+        long long applied = migration.version;
+        std::string applied_at = now_utc_iso();
+        session << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :at)",
+            soci::use(applied), soci::use(applied_at);
+        version = migration.version;
+    }
+    return version;
+}
+
+}  // namespace tilsyn::schema

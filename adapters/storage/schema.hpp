@@ -1,0 +1,46 @@
+// The database schema as an ordered set of migrations, shared by SQLite and PostgreSQL.
+// One DDL text per migration; the few dialect differences are placeholders substituted per
+// backend. Internal to the storage adapter: the engine never sees it.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace soci {
+class session;
+}
+
+namespace tilsyn::schema {
+
+enum class Dialect { sqlite, postgresql };
+
+struct Migration {
+    int version = 0;
+    std::string_view description;
+    /// Statements separated by ';'. `{{AUTO_ID}}` stands for an auto-increment 64-bit primary
+    /// key column type.
+    std::string_view ddl;
+};
+
+/// Every migration, in ascending version order.
+std::span<const Migration> migrations();
+
+/// The version the newest migration brings the schema to.
+int latest_version();
+
+/// The migration's statements for a dialect: placeholders substituted, split on ';', blank ones
+/// dropped. Each is executed on its own (SQLite compiles only the first statement of a text).
+std::vector<std::string> statements(const Migration& migration, Dialect dialect);
+
+/// The highest recorded version; 0 when there is no `schema_migrations` table yet.
+int current_version(soci::session& session, Dialect dialect);
+
+/// Applies the missing migrations inside the caller's open transaction and records each
+/// version with `applied_at` (UTC, ISO 8601). On PostgreSQL it first takes a transaction-level
+/// advisory lock so concurrent migrators queue. Returns the version now in force. Throws
+/// std::runtime_error when the database is newer than this program.
+int apply_migrations(soci::session& session, Dialect dialect);
+
+}  // namespace tilsyn::schema

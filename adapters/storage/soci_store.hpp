@@ -1,0 +1,107 @@
+// The storage adapter: the Store port over SOCI 4.0, on SQLite or PostgreSQL. SOCI's headers stay
+// out of this one (as SQLiteCpp keeps <sqlite3.h> out of its own), so including it costs little.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "engine/store.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace tilsyn {
+
+/// A database URL that is neither `sqlite:PATH` nor `postgresql://…`; `what()` says why and
+/// shows the accepted forms (never a password).
+class BadStoreUrl : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
+/// A database URL taken apart.
+///   sqlite:PATH            a file, its parent folders created on open; `sqlite::memory:` for a
+///                          private in-memory database; `sqlite:///abs` and `sqlite://rel` too
+///   postgresql://[user[:password]@]host[:port]/database[?key=value&…]
+///                          (also `postgres://`); user, password and database may be
+///                          %-encoded; query keys are passed to libpq as they are
+struct StoreUrl {
+    enum class Backend { sqlite, postgresql };
+    Backend backend = Backend::sqlite;
+    std::string sqlite_path;  // sqlite: the file, or ":memory:"
+    std::string connection;   // postgresql: the libpq "key='value' …" string SOCI is given
+    std::string display;      // the URL with any password masked, for messages and logs
+};
+
+/// Throws BadStoreUrl.
+StoreUrl parse_store_url(std::string_view url);
+
+/// The Store port over one SOCI session. Not thread-safe: use one SociStore per thread.
+/// Every database failure surfaces as tilsyn::StoreError naming the operation.
+///
+/// Contracts beyond the port's:
+/// - Instants are stored as BIGINT unix seconds, Dates as 'YYYY-MM-DD' text.
+/// - On SQLite a transaction starts with BEGIN IMMEDIATE, so two processes writing the same file
+///   queue on busy_timeout (5 s) instead of failing when a reader upgrades to a writer.
+/// - Operations writing several rows (sync_directory, add_deadlines, migrate) run in their own
+///   transaction, or in the caller's when called inside in_transaction.
+/// - areas() lists the configured (active) areas; institutions() lists all, with `active`.
+/// - sync_directory() counts an area that left the config as updated (it is marked inactive).
+/// - update_cycle_state() on an unknown id throws StoreError.
+class SociStore : public Store {
+public:
+    /// Opens the connection (SQLite: WAL, foreign keys on, busy timeout 5 s, synchronous
+    /// NORMAL). Does not migrate. Throws StoreError when the database cannot be opened.
+    explicit SociStore(const StoreUrl& url);
+    ~SociStore() override;
+    SociStore(const SociStore&) = delete;
+    SociStore& operator=(const SociStore&) = delete;
+
+    StoreUrl::Backend backend() const { return backend_; }
+    /// The URL it was opened with, password masked.
+    const std::string& display_url() const { return display_url_; }
+
+    int migrate() override;
+    int schema_version() override;
+
+    DirectorySync sync_directory(const Config& config) override;
+
+    std::vector<StoredArea> areas() override;
+    std::vector<StoredInstitution> institutions() override;
+    std::vector<StoredUser> users() override;
+
+    void in_transaction(const std::function<void()>& work) override;
+
+    void insert_cycle(const CycleRecord& cycle) override;
+    std::optional<CycleRecord> find_cycle(std::string_view id) override;
+    void update_cycle_state(std::string_view id, std::string_view state, Instant at) override;
+
+    void add_deadlines(const std::vector<DeadlineRecord>& deadlines) override;
+    std::vector<DeadlineRecord> due_deadlines(Instant until, int limit) override;
+    void close_deadlines(std::string_view cycle_id, std::string_view step) override;
+    std::optional<Instant> next_fire_time() override;
+
+    void append_event(EventRecord& event) override;
+    std::vector<EventRecord> events(std::string_view cycle_id) override;
+    std::optional<EventRecord> last_event() override;
+
+    bool enqueue(OutboxMessage& message) override;
+    std::vector<OutboxMessage> pending_mail(Instant now, int limit) override;
+
+private:
+    /// Runs `work` in a transaction of its own, or inline when one is already open.
+    void within_transaction(const std::function<void()>& work);
+
+    std::unique_ptr<soci::session> session_;
+    StoreUrl::Backend backend_;
+    std::string display_url_;
+    bool in_transaction_ = false;
+};
+
+/// Parses the URL and opens a SociStore. Throws BadStoreUrl or StoreError.
+std::unique_ptr<Store> open_store(const std::string& url);
+
+}  // namespace tilsyn

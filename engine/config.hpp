@@ -1,0 +1,155 @@
+// The configuration as plain engine types (interface.md §3). The YAML adapter fills these; the
+// engine never sees YAML. Every item that an error message may point at keeps where it came
+// from.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/calendar.hpp"
+#include "engine/civil_time.hpp"
+#include "engine/due_expression.hpp"
+
+namespace tilsyn {
+
+struct SourceLocation {
+    std::string file;
+    int line = 0;    // 1-based; 0 when unknown
+    int column = 0;  // 1-based
+};
+
+/// One located problem in a configuration.
+struct ConfigProblem {
+    SourceLocation where;
+    std::string message;
+};
+
+/// `FILE:LINE:COLUMN: message`.
+std::string format_problem(const ConfigProblem& problem);
+
+enum class InstitutionKind { school, daycare, youth };
+std::string_view kind_name(InstitutionKind kind);
+std::optional<InstitutionKind> parse_kind(std::string_view text);
+/// "6-18" for school and youth, "0-6" for daycare.
+std::string_view age_band(InstitutionKind kind);
+
+enum class Role { admin, director, area_chief, leader, board };
+std::string_view role_name(Role role);
+std::optional<Role> parse_role(std::string_view text);
+
+/// A plausible e-mail address: one '@', a non-empty local part of allowed characters, and a
+/// dotted domain of letters, digits and hyphens.
+bool is_valid_email(std::string_view address);
+
+struct Person {
+    std::string name;
+    std::string email;
+    SourceLocation where;
+};
+
+struct Organisation {
+    std::string name;
+    std::string timezone = "Europe/Copenhagen";
+    std::string dashboard_url;
+    Person director;
+};
+
+struct CalendarSettings {
+    bool danish_holidays = true;
+    std::vector<ClosedDay> closed_days;
+    int send_at_minutes = 8 * 60;  // local wall-clock time at which mail goes out
+};
+
+struct MailSettings {
+    std::string from;
+    std::string transport;  // "file:DIR" (relative to the config file's folder) or smtp(s)://
+};
+
+struct Area {
+    std::string id;
+    std::string name;
+    Person chief;
+    SourceLocation where;
+};
+
+struct Institution {
+    std::string id;
+    std::string name;
+    InstitutionKind kind = InstitutionKind::school;
+    std::string area;
+    Person leader;
+    Person board;
+    SourceLocation where;
+};
+
+struct StepTimeline {
+    std::string step;
+    DueExpression due;
+    SourceLocation where;  // of the due expression text
+};
+
+struct EscalationLevel {
+    Offset after;
+    std::vector<Role> to;
+    SourceLocation where;
+};
+
+/// Which institutions a cycle covers; an empty list does not restrict.
+struct InstitutionSelector {
+    std::vector<InstitutionKind> kinds;
+    std::vector<std::string> areas;
+    std::vector<std::string> ids;
+    SourceLocation where;
+};
+
+struct Recurrence {
+    Date first{};
+    Offset every{2, Unit::year};
+};
+
+/// Workflows that repeat their steps in rounds (learning_dialogue: four rounds over two years).
+struct Rounds {
+    int count = 1;
+    Offset every{6, Unit::month};
+};
+
+struct SupervisionTimeline {
+    std::vector<StepTimeline> steps;  // action_plan, resolution
+    std::optional<Offset> follow_up_every;
+    std::vector<Offset> reminders;
+    std::vector<EscalationLevel> escalation;
+    SourceLocation where;
+};
+
+struct CycleConfig {
+    std::string id;
+    std::string workflow;
+    InstitutionSelector institutions;
+    Recurrence starts;
+    std::optional<Rounds> rounds;
+    std::vector<StepTimeline> steps;
+    std::vector<Offset> reminders;
+    std::vector<EscalationLevel> escalation;
+    std::optional<SupervisionTimeline> supervision;
+    SourceLocation where;
+};
+
+struct Config {
+    std::string path;       // the file it was loaded from
+    std::string base_dir;   // the folder relative paths are resolved against
+    Organisation organisation;
+    CalendarSettings calendar;
+    MailSettings mail;
+    std::vector<Area> areas;
+    std::vector<Institution> institutions;
+    std::vector<CycleConfig> cycles;
+
+    const Area* find_area(std::string_view id) const;
+};
+
+/// Whether a cycle covers an institution.
+bool selects(const InstitutionSelector& selector, const Institution& institution);
+
+}  // namespace tilsyn

@@ -1,0 +1,281 @@
+#include "engine/plan_format.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/workflow_catalog.hpp"
+
+namespace tilsyn {
+
+namespace {
+
+// Output is assembled in a buffer and handed to the stream in large pieces.
+constexpr std::size_t kFlushBytes = 1 << 20;
+
+void append_json_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
+const std::vector<Role>& item_roles(const Config& config, const PlanItem& item) {
+    static const std::vector<Role> kNone;
+    const CycleConfig& cycle = config.cycles[item.cycle];
+    const WorkflowDefinition* workflow = find_workflow(cycle.workflow);
+    if (!workflow) return kNone;
+    switch (item.kind) {
+        case PlanKind::start: return workflow->steps.front().responsible;
+        case PlanKind::due:
+        case PlanKind::reminder: return workflow->steps[item.step].responsible;
+        case PlanKind::escalation: return cycle.escalation[item.level - 1].to;
+    }
+    return kNone;
+}
+
+unsigned role_mask(const std::vector<Role>& roles) {
+    unsigned mask = 0;
+    for (Role role : roles) mask |= 1u << static_cast<unsigned>(role);
+    return mask;
+}
+
+std::string_view step_label(const Config& config, const PlanItem& item) {
+    if (item.kind == PlanKind::start) return "start";
+    const WorkflowDefinition* workflow = find_workflow(config.cycles[item.cycle].workflow);
+    return workflow ? workflow->steps[item.step].name : std::string_view("?");
+}
+
+}  // namespace
+
+std::vector<std::string> recipients(const Config& config, const Institution& institution,
+                                    const std::vector<Role>& roles) {
+    std::vector<std::string> result;
+    auto add = [&](const std::string& email) {
+        if (!email.empty() && std::find(result.begin(), result.end(), email) == result.end()) {
+            result.push_back(email);
+        }
+    };
+    for (Role role : roles) {
+        switch (role) {
+            case Role::leader: add(institution.leader.email); break;
+            case Role::board: add(institution.board.email); break;
+            case Role::area_chief:
+                if (const Area* area = config.find_area(institution.area)) add(area->chief.email);
+                break;
+            case Role::director: add(config.organisation.director.email); break;
+            case Role::admin: break;
+        }
+    }
+    return result;
+}
+
+std::vector<std::string> plan_recipients(const Config& config, const PlanItem& item) {
+    return recipients(config, config.institutions[item.institution], item_roles(config, item));
+}
+
+namespace {
+constexpr unsigned kRoleSets = 32;  // subsets of the five roles
+}  // namespace
+
+PlanWriter::PlanWriter(std::ostream& out, const Config& config, const TimeZone& zone,
+                       PlanFormat format, Instant stamp)
+    : out_(out), config_(config), zone_(zone), format_(format), dtstamp_(format_utc_basic(stamp)) {
+    buffer_.reserve(kFlushBytes + 4096);
+    if (format_ == PlanFormat::json) to_cache_.resize(config.institutions.size() * kRoleSets);
+    if (format_ == PlanFormat::table) {
+        fmt::format_to(std::back_inserter(buffer_), "{:<25} {:<12} {:<28} {:<22} {:<24} {}\n",
+                       "AT", "KIND", "INSTITUTION", "CYCLE", "STEP", "TO");
+    }
+    if (format_ == PlanFormat::ics) {
+        buffer_ += fold_ics_line("BEGIN:VCALENDAR");
+        buffer_ += fold_ics_line("VERSION:2.0");
+        buffer_ += fold_ics_line("PRODID:-//Tilsyn//Tilsyn plan//DA");
+        buffer_ += fold_ics_line("CALSCALE:GREGORIAN");
+        buffer_ += fold_ics_line("METHOD:PUBLISH");
+        buffer_ += fold_ics_line("X-WR-CALNAME:" +
+                                 escape_ics_text("Tilsyn – frister: " + config.organisation.name));
+    }
+}
+
+PlanWriter::~PlanWriter() {
+    // Destructors never throw: a writer abandoned by an exception just drops its buffer.
+}
+
+void PlanWriter::flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+}
+
+void PlanWriter::add(const PlanItem& item) {
+    switch (format_) {
+        case PlanFormat::json: add_json(item); break;
+        case PlanFormat::table: add_table(item); break;
+        case PlanFormat::ics: add_ics(item); break;
+    }
+    if (buffer_.size() >= kFlushBytes) flush();
+}
+
+void PlanWriter::finish() {
+    if (finished_) return;
+    finished_ = true;
+    if (format_ == PlanFormat::ics) buffer_ += fold_ics_line("END:VCALENDAR");
+    flush();
+    out_.flush();
+}
+
+const std::string& PlanWriter::to_json(const PlanItem& item) {
+    const auto& roles = item_roles(config_, item);
+    std::string& to = to_cache_[item.institution * kRoleSets + role_mask(roles)];
+    if (to.empty()) {
+        to = "[";
+        for (const auto& email :
+             recipients(config_, config_.institutions[item.institution], roles)) {
+            if (to.size() > 1) to += ',';
+            append_json_string(to, email);
+        }
+        to += ']';
+    }
+    return to;
+}
+
+void PlanWriter::add_json(const PlanItem& item) {
+    if (item.at != last_at_ || time_fields_.empty()) {
+        time_fields_ = fmt::format(R"({{"at":"{}","date":"{}","institution":)",
+                                   format_local_iso(item.at, zone_.offset_at(item.at)),
+                                   format_date(item.date));
+        last_at_ = item.at;
+    }
+    buffer_ += time_fields_;
+    append_json_string(buffer_, config_.institutions[item.institution].id);
+    buffer_ += ",\"cycle\":";
+    append_json_string(buffer_, config_.cycles[item.cycle].id);
+    buffer_ += ",\"step\":\"";
+    buffer_ += step_label(config_, item);
+    buffer_ += "\",\"kind\":\"";
+    buffer_ += plan_kind_name(item.kind);
+    buffer_ += "\",\"to\":";
+    buffer_ += to_json(item);
+    if (item.round) fmt::format_to(std::back_inserter(buffer_), ",\"round\":{}", item.round);
+    if (item.kind == PlanKind::escalation) {
+        fmt::format_to(std::back_inserter(buffer_), ",\"level\":{}", item.level);
+    }
+    buffer_ += "}\n";
+}
+
+void PlanWriter::add_table(const PlanItem& item) {
+    std::string step(step_label(config_, item));
+    if (item.round) step += fmt::format(" #{}", item.round);
+    std::string kind(plan_kind_name(item.kind));
+    if (item.kind == PlanKind::escalation) kind += fmt::format(" {}", item.level);
+    std::string to;
+    for (const auto& email : plan_recipients(config_, item)) {
+        if (!to.empty()) to += ", ";
+        to += email;
+    }
+    fmt::format_to(std::back_inserter(buffer_), "{:<25} {:<12} {:<28} {:<22} {:<24} {}\n",
+                   format_local_iso(item.at, zone_.offset_at(item.at)), kind,
+                   config_.institutions[item.institution].id, config_.cycles[item.cycle].id, step,
+                   to);
+}
+
+void PlanWriter::add_ics(const PlanItem& item) {
+    if (item.kind != PlanKind::due) return;
+    const Institution& institution = config_.institutions[item.institution];
+    const CycleConfig& cycle = config_.cycles[item.cycle];
+    const StepDefinition& step = find_workflow(cycle.workflow)->steps[item.step];
+    auto compact = [](Date date) {
+        std::string text = format_date(date);
+        text.erase(std::remove(text.begin(), text.end(), '-'), text.end());
+        return text;
+    };
+    std::string to;
+    for (const auto& email : plan_recipients(config_, item)) to += (to.empty() ? "" : ", ") + email;
+    const std::string round = item.round ? fmt::format(" (runde {})", item.round) : "";
+    auto line = [&](std::string_view content) { buffer_ += fold_ics_line(content); };
+    line("BEGIN:VEVENT");
+    line(fmt::format("UID:{}-{}-{}-{}{}@tilsyn", cycle.id, institution.id, step.name,
+                     compact(item.date), item.round ? fmt::format("-r{}", item.round) : ""));
+    line("DTSTAMP:" + dtstamp_);
+    line("DTSTART;VALUE=DATE:" + compact(item.date));
+    line("DTEND;VALUE=DATE:" + compact(item.date + std::chrono::days{1}));
+    line("SUMMARY:" + escape_ics_text(fmt::format("Frist: {}{} – {}", step.danish_title, round,
+                                                  institution.name)));
+    line("DESCRIPTION:" + escape_ics_text(fmt::format("Cyklus: {}\nTrin: {}\nAnsvarlige: {}\n{}",
+                                                      cycle.id, step.name, to,
+                                                      config_.organisation.dashboard_url)));
+    line("TRANSP:TRANSPARENT");
+    line("END:VEVENT");
+}
+
+namespace {
+void write_all(std::ostream& out, const Config& config, const TimeZone& zone, PlanFormat format,
+               const std::vector<PlanItem>& items, Instant stamp) {
+    PlanWriter writer(out, config, zone, format, stamp);
+    for (const auto& item : items) writer.add(item);
+    writer.finish();
+}
+}  // namespace
+
+void write_plan_json(std::ostream& out, const Config& config, const TimeZone& zone,
+                     const std::vector<PlanItem>& items) {
+    write_all(out, config, zone, PlanFormat::json, items, Instant{});
+}
+
+void write_plan_table(std::ostream& out, const Config& config, const TimeZone& zone,
+                      const std::vector<PlanItem>& items) {
+    write_all(out, config, zone, PlanFormat::table, items, Instant{});
+}
+
+void write_plan_ics(std::ostream& out, const Config& config, const std::vector<PlanItem>& items,
+                    Instant stamp) {
+    write_all(out, config, TimeZone::utc(), PlanFormat::ics, items, stamp);
+}
+
+std::string escape_ics_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '\\': out += "\\\\"; break;
+            case ';': out += "\\;"; break;
+            case ',': out += "\\,"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string fold_ics_line(std::string_view line) {
+    // RFC 5545 §3.1: at most 75 octets per line; a continuation starts with one space.
+    std::string out;
+    std::size_t limit = 75;
+    while (line.size() > limit) {
+        std::size_t cut = limit;
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+        out.append(line.substr(0, cut));
+        out += "\r\n ";
+        line.remove_prefix(cut);
+        limit = 74;
+    }
+    out.append(line);
+    out += "\r\n";
+    return out;
+}
+
+}  // namespace tilsyn

@@ -1,0 +1,76 @@
+// Writes a plan as a table, JSON lines or an RFC 5545 calendar.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/config.hpp"
+#include "engine/planner.hpp"
+#include "engine/time_zone.hpp"
+
+namespace tilsyn {
+
+/// E-mail addresses of the people with a role for an institution (leader, board, area chief
+/// of its area, director).
+std::vector<std::string> recipients(const Config& config, const Institution& institution,
+                                    const std::vector<Role>& roles);
+
+/// Who a plan item goes to.
+std::vector<std::string> plan_recipients(const Config& config, const PlanItem& item);
+
+enum class PlanFormat { table, json, ics };
+
+/// Streams plan items in one format (pairs with visit_plan, so a plan of millions of items
+/// never sits in memory). Call finish() once after the last item.
+class PlanWriter {
+public:
+    /// `stamp` is the ICS DTSTAMP (the moment the calendar is generated).
+    PlanWriter(std::ostream& out, const Config& config, const TimeZone& zone, PlanFormat format,
+               Instant stamp);
+    ~PlanWriter();
+    PlanWriter(const PlanWriter&) = delete;
+    PlanWriter& operator=(const PlanWriter&) = delete;
+
+    void add(const PlanItem& item);
+    void finish();
+
+private:
+    void add_json(const PlanItem& item);
+    void add_table(const PlanItem& item);
+    void add_ics(const PlanItem& item);
+    void flush();
+    const std::string& to_json(const PlanItem& item);
+
+    std::ostream& out_;
+    const Config& config_;
+    const TimeZone& zone_;
+    PlanFormat format_;
+    std::string dtstamp_;
+    std::string buffer_;
+    std::vector<std::string> to_cache_;  // per institution and role set: the "to" JSON array
+    Instant last_at_{};
+    std::string time_fields_;
+    bool finished_ = false;
+};
+
+/// One JSON object per line:
+/// {"at","date","institution","cycle","step","kind","to"[,"round"][,"level"]}.
+void write_plan_json(std::ostream& out, const Config& config, const TimeZone& zone,
+                     const std::vector<PlanItem>& items);
+
+/// A fixed-width table for people.
+void write_plan_table(std::ostream& out, const Config& config, const TimeZone& zone,
+                      const std::vector<PlanItem>& items);
+
+/// An RFC 5545 calendar with one all-day event per deadline (kind `due`). `stamp` is DTSTAMP.
+void write_plan_ics(std::ostream& out, const Config& config, const std::vector<PlanItem>& items,
+                    Instant stamp);
+
+/// Folds a content line at 75 octets without splitting a UTF-8 sequence, CRLF-terminated.
+std::string fold_ics_line(std::string_view line);
+
+/// Escapes TEXT values (backslash, semicolon, comma, newline).
+std::string escape_ics_text(std::string_view text);
+
+}  // namespace tilsyn

@@ -1,0 +1,62 @@
+// The dry-run plan (`tilsyn plan`): every cycle start, deadline, reminder and escalation the
+// configuration produces in a period, assuming every step is completed on its due date.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "engine/calendar.hpp"
+#include "engine/civil_time.hpp"
+#include "engine/config.hpp"
+#include "engine/time_zone.hpp"
+
+namespace tilsyn {
+
+enum class PlanKind : std::uint8_t { start, due, reminder, escalation };
+std::string_view plan_kind_name(PlanKind kind);
+
+/// The dated steps of one cycle instance (one period of one cycle config; the same for every
+/// institution it covers).
+struct ScheduledStep {
+    std::uint16_t step = 0;   // index into the workflow's steps
+    std::uint8_t round = 0;   // 1-based round, 0 when the workflow has no rounds
+    Date due{};
+};
+
+/// Due dates of every step of a cycle started on `start`, in order.
+std::vector<ScheduledStep> schedule_cycle(const CycleConfig& cycle, Date start,
+                                          const Calendar& calendar);
+
+/// When a reminder for a step due on `due` goes out: due + offset, moved back to a working day.
+Date reminder_date(Date due, const Offset& offset, const Calendar& calendar);
+
+/// When an escalation level fires: `after` the due date, never before the first working day
+/// on which the step is overdue, moved forward to a working day.
+Date escalation_date(Date due, const Offset& after, const Calendar& calendar);
+
+/// The start dates of a cycle's periods that fall in [from, to).
+std::vector<Date> cycle_starts(const CycleConfig& cycle, Date from, Date to);
+
+struct PlanItem {
+    Instant at;
+    Date date;
+    std::uint32_t institution = 0;  // index into Config::institutions
+    std::uint16_t cycle = 0;        // index into Config::cycles
+    std::uint16_t step = 0;         // index into the workflow's steps (unused for start)
+    PlanKind kind = PlanKind::due;
+    std::uint8_t level = 0;         // escalation level (1-based) or reminder index (1-based)
+    std::uint8_t round = 0;
+};
+
+/// Calls `sink` for every item dated in [from, to), ordered by time, then institution, cycle,
+/// round, step, kind and level. Streams: memory does not grow with the number of items. The
+/// configuration must have passed check_config_rules.
+void visit_plan(const Config& config, const Calendar& calendar, const TimeZone& zone, Date from,
+                Date to, const std::function<void(const PlanItem&)>& sink);
+
+/// The same items collected in a vector.
+std::vector<PlanItem> make_plan(const Config& config, const Calendar& calendar,
+                                const TimeZone& zone, Date from, Date to);
+
+}  // namespace tilsyn

@@ -1,0 +1,158 @@
+// The storage port. The engine decides; a Store commits state, audit and outbox together.
+// Implemented by adapters/storage (SOCI over SQLite and PostgreSQL).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/civil_time.hpp"
+#include "engine/config.hpp"
+
+namespace tilsyn {
+
+/// What `migrate` changed when it brought the directory in line with the configuration.
+struct DirectorySync {
+    int areas_added = 0;
+    int areas_updated = 0;
+    int institutions_added = 0;
+    int institutions_updated = 0;
+    int institutions_deactivated = 0;  // gone from the config: kept, marked inactive
+    int people_added = 0;
+    int people_updated = 0;
+    bool changed() const;
+};
+
+struct StoredArea {
+    std::string id;
+    std::string name;
+};
+
+struct StoredInstitution {
+    std::string id;
+    std::string name;
+    std::string kind;
+    std::string area_id;
+    bool active = true;
+};
+
+/// A person known to the system: from the config (leaders, boards, chiefs, director) or added
+/// with `user add`. Only a hash of an API token is ever stored.
+struct StoredUser {
+    long long id = 0;
+    std::string email;
+    std::string name;
+    std::string role;            // admin, director, area_chief, leader, board
+    std::string area_id;         // for area_chief
+    std::string institution_id;  // for leader and board
+    std::string token_hash;      // empty when the person has no token
+    std::string source;          // "config" or "manual"
+};
+
+/// A workflow instance: a cycle, or a supervision case (same id space).
+struct CycleRecord {
+    std::string id;
+    std::string workflow;        // quality_report, learning_dialogue, supervision
+    std::string cycle_config;    // the config cycle id it came from
+    std::string institution_id;
+    std::string parent_id;       // for a supervision case: the cycle that gave the point
+    std::string state;           // the state machine's state by name
+    std::string timeline;        // snapshot (JSON) of the timeline it started with
+    Date started_on{};
+    Instant updated_at{};
+};
+
+/// A timed item of a workflow instance. `fire_at` is the next moment it is due; the store
+/// indexes it so a tick's cost grows with the number of due items only.
+struct DeadlineRecord {
+    long long id = 0;
+    std::string cycle_id;
+    std::string step;
+    int round = 0;
+    std::string kind;  // "due", "reminder", "escalation"
+    int level = 0;
+    Date due_on{};
+    Instant fire_at{};
+    bool done = false;
+};
+
+/// One entry of the append-only audit trail.
+struct EventRecord {
+    long long seq = 0;
+    std::string cycle_id;
+    std::string event;
+    std::string actor;
+    std::string payload;  // JSON
+    std::string state_before;
+    std::string state_after;
+    Instant at{};
+    std::string prev_hash;
+    std::string hash;
+};
+
+struct OutboxMessage {
+    long long id = 0;
+    std::string message_id;  // stable per reminder/escalation; enqueueing it twice is a no-op
+    std::string recipient;
+    std::string subject;
+    std::string body;
+    Instant queued_at{};
+    std::string status = "pending";  // pending, sent, failed
+    int attempts = 0;
+    Instant next_attempt_at{};
+};
+
+/// Raised by a Store for database failures; `what()` says which operation failed and why.
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    /// Creates or upgrades the schema; returns the schema version now in force. Idempotent.
+    virtual int migrate() = 0;
+    /// 0 for an empty database.
+    virtual int schema_version() = 0;
+
+    /// Upserts areas, institutions and the people of the configuration (idempotent); marks
+    /// institutions no longer configured inactive rather than deleting them.
+    virtual DirectorySync sync_directory(const Config& config) = 0;
+
+    virtual std::vector<StoredArea> areas() = 0;
+    virtual std::vector<StoredInstitution> institutions() = 0;
+    virtual std::vector<StoredUser> users() = 0;
+
+    /// Runs `work` in one transaction: everything it wrote commits, or nothing does when it
+    /// throws (the exception is rethrown). Not reentrant.
+    virtual void in_transaction(const std::function<void()>& work) = 0;
+
+    virtual void insert_cycle(const CycleRecord& cycle) = 0;
+    virtual std::optional<CycleRecord> find_cycle(std::string_view id) = 0;
+    virtual void update_cycle_state(std::string_view id, std::string_view state, Instant at) = 0;
+
+    virtual void add_deadlines(const std::vector<DeadlineRecord>& deadlines) = 0;
+    /// Open deadlines with fire_at <= until, earliest first, at most `limit`.
+    virtual std::vector<DeadlineRecord> due_deadlines(Instant until, int limit) = 0;
+    /// Marks every open deadline of a step of a workflow instance done.
+    virtual void close_deadlines(std::string_view cycle_id, std::string_view step) = 0;
+    /// The earliest fire_at of an open deadline.
+    virtual std::optional<Instant> next_fire_time() = 0;
+
+    /// Appends to the audit trail and assigns `seq`.
+    virtual void append_event(EventRecord& event) = 0;
+    virtual std::vector<EventRecord> events(std::string_view cycle_id) = 0;
+    virtual std::optional<EventRecord> last_event() = 0;
+
+    /// Queues a message; returns false (and changes nothing) when its message_id is queued.
+    virtual bool enqueue(OutboxMessage& message) = 0;
+    /// Pending messages with next_attempt_at <= now, oldest first.
+    virtual std::vector<OutboxMessage> pending_mail(Instant now, int limit) = 0;
+};
+
+}  // namespace tilsyn
