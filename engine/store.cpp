@@ -3,8 +3,9 @@
 namespace tilsyn {
 
 bool DirectorySync::changed() const {
-    return areas_added || areas_updated || institutions_added || institutions_updated ||
-           institutions_deactivated || people_added || people_updated;
+    return areas_added != 0 || areas_updated != 0 || institutions_added != 0 ||
+           institutions_updated != 0 || institutions_deactivated != 0 || people_added != 0 ||
+           people_updated != 0;
 }
 
 }  // namespace tilsyn
