@@ -95,7 +95,33 @@ PlanWriter::PlanWriter(std::ostream& out, const Config& config, const TimeZone& 
                        PlanFormat format, Instant stamp)
     : out_(out), config_(config), zone_(zone), format_(format), dtstamp_(format_utc_basic(stamp)) {
     buffer_.reserve(kFlushBytes + 4096);
-    if (format_ == PlanFormat::json) to_cache_.resize(config.institutions.size() * kRoleSets);
+    if (format_ == PlanFormat::json) {
+        to_cache_.resize(config.institutions.size() * kRoleSets);
+        institution_json_.reserve(config.institutions.size());
+        for (const auto& inst : config.institutions) {
+            std::string json;
+            append_json_string(json, inst.id);
+            institution_json_.push_back(std::move(json));
+        }
+        for (const auto& cycle : config.cycles) {
+            std::string json = ",\"cycle\":";
+            append_json_string(json, cycle.id);
+            json += ",\"step\":\"";
+            cycle_json_.push_back(std::move(json));
+            std::vector<std::string> steps;
+            std::vector<unsigned> step_roles, escalation_roles;
+            if (const WorkflowDefinition* workflow = find_workflow(cycle.workflow)) {
+                for (const auto& step : workflow->steps) {
+                    steps.emplace_back(step.name);
+                    step_roles.push_back(role_mask(step.responsible));
+                }
+            }
+            for (const auto& level : cycle.escalation) escalation_roles.push_back(role_mask(level.to));
+            step_json_.push_back(std::move(steps));
+            step_roles_.push_back(std::move(step_roles));
+            escalation_roles_.push_back(std::move(escalation_roles));
+        }
+    }
     if (format_ == PlanFormat::table) {
         fmt::format_to(std::back_inserter(buffer_), "{:<25} {:<12} {:<28} {:<22} {:<24} {}\n",
                        "AT", "KIND", "INSTITUTION", "CYCLE", "STEP", "TO");
@@ -138,9 +164,16 @@ void PlanWriter::finish() {
 }
 
 const std::string& PlanWriter::to_json(const PlanItem& item) {
-    const auto& roles = item_roles(config_, item);
-    std::string& to = to_cache_[item.institution * kRoleSets + role_mask(roles)];
+    unsigned mask = 0;
+    switch (item.kind) {
+        case PlanKind::start: mask = step_roles_[item.cycle].front(); break;
+        case PlanKind::due:
+        case PlanKind::reminder: mask = step_roles_[item.cycle][item.step]; break;
+        case PlanKind::escalation: mask = escalation_roles_[item.cycle][item.level - 1]; break;
+    }
+    std::string& to = to_cache_[item.institution * kRoleSets + mask];
     if (to.empty()) {
+        const auto& roles = item_roles(config_, item);
         to = "[";
         for (const auto& email :
              recipients(config_, config_.institutions[item.institution], roles)) {
@@ -160,11 +193,10 @@ void PlanWriter::add_json(const PlanItem& item) {
         last_at_ = item.at;
     }
     buffer_ += time_fields_;
-    append_json_string(buffer_, config_.institutions[item.institution].id);
-    buffer_ += ",\"cycle\":";
-    append_json_string(buffer_, config_.cycles[item.cycle].id);
-    buffer_ += ",\"step\":\"";
-    buffer_ += step_label(config_, item);
+    buffer_ += institution_json_[item.institution];
+    buffer_ += cycle_json_[item.cycle];
+    buffer_ += item.kind == PlanKind::start ? std::string_view("start")
+                                            : std::string_view(step_json_[item.cycle][item.step]);
     buffer_ += "\",\"kind\":\"";
     buffer_ += plan_kind_name(item.kind);
     buffer_ += "\",\"to\":";

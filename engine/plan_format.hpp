@@ -49,6 +49,13 @@ private:
     std::string dtstamp_;
     std::string buffer_;
     std::vector<std::string> to_cache_;  // per institution and role set: the "to" JSON array
+    // Per-item work is appending precomputed pieces: the JSON of each institution id, and of
+    // each cycle's id and step names (the plan has millions of items).
+    std::vector<std::string> institution_json_;
+    std::vector<std::string> cycle_json_;
+    std::vector<std::vector<std::string>> step_json_;
+    std::vector<std::vector<unsigned>> step_roles_;        // per cycle: role set of each step
+    std::vector<std::vector<unsigned>> escalation_roles_;  // per cycle: of each level
     Instant last_at_{};
     std::string time_fields_;
     bool finished_ = false;
