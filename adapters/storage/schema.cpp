@@ -1,12 +1,11 @@
 #include "adapters/storage/schema.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 
 #include <array>
 #include <chrono>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "engine/civil_time.hpp"
 
@@ -170,9 +169,9 @@ int apply_migrations(soci::session& session, Dialect dialect) {
                "version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
     int version = current_version(session, dialect);
     if (version > latest_version()) {
-        throw std::runtime_error(fmt::format(
-            "the database schema is at version {}, newer than this program knows ({})", version,
-            latest_version()));
+        throw std::runtime_error(
+            fmt::format("the database schema is at version {}, newer than this program knows ({})",
+                        version, latest_version()));
     }
     for (const auto& migration : all_migrations) {
         if (migration.version <= version) continue;

@@ -1,5 +1,6 @@
 #include "adapters/storage/soci_store.hpp"
 
+#include <fmt/format.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -11,8 +12,6 @@
 #include <typeinfo>
 #include <unordered_map>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "adapters/storage/schema.hpp"
 
@@ -193,8 +192,10 @@ StoreUrl parse_postgresql_url(std::string_view url) {
         }
         options[key] = percent_decode(pair.substr(equals + 1), shown, "query");
     }
-    // Text is UTF-8 whatever the server's locale; a dead server fails fast.
+    // Text is UTF-8 whatever the server's locale; a dead server fails fast; NOTICEs (such as
+    // "relation already exists, skipping") would go to stderr through libpq.
     options.try_emplace("client_encoding", "UTF8");
+    options.try_emplace("options", "-c client_min_messages=warning");
     options.try_emplace("application_name", "tilsyn");
     options.try_emplace("connect_timeout", "10");
     std::vector<std::pair<std::string, std::string>> sorted(options.begin(), options.end());
@@ -233,7 +234,9 @@ auto guarded(std::string_view operation, Body&& body) -> decltype(body()) {
     } catch (const StoreError&) {
         throw;
     } catch (const soci::soci_error& e) {
-        throw StoreError(fmt::format("{}: {}", operation, one_line(e.what())));
+        // Not what(): SOCI appends the statement with its bound values, which can be mail
+        // bodies or token hashes. The operation name says where.
+        throw StoreError(fmt::format("{}: {}", operation, one_line(e.get_error_message())));
     } catch (const std::bad_cast& e) {
         throw StoreError(fmt::format("{}: unexpected column type ({})", operation, e.what()));
     } catch (const std::runtime_error& e) {
@@ -245,7 +248,7 @@ auto guarded(std::string_view operation, Body&& body) -> decltype(body()) {
 /// deferred BEGIN, and a deferred transaction that reads and then writes fails with SQLITE_BUSY
 /// at once (no busy wait) when another connection wrote in between.
 class TransactionScope {
-public:
+  public:
     TransactionScope(soci::session& session, StoreUrl::Backend backend) : session_(session) {
         if (backend == StoreUrl::Backend::sqlite) {
             session_ << "BEGIN IMMEDIATE";
@@ -272,7 +275,7 @@ public:
         }
     }
 
-private:
+  private:
     soci::session& session_;
     bool open_ = true;
 };
@@ -285,7 +288,8 @@ Instant instant_of(long long seconds) { return Instant{std::chrono::seconds{seco
 
 Date date_of(const std::string& text, std::string_view column) {
     auto date = parse_date(text);
-    if (!date) throw StoreError(fmt::format("{} holds \"{}\", not a YYYY-MM-DD date", column, text));
+    if (!date)
+        throw StoreError(fmt::format("{} holds \"{}\", not a YYYY-MM-DD date", column, text));
     return *date;
 }
 
@@ -296,13 +300,19 @@ schema::Dialect dialect_of(StoreUrl::Backend backend) {
 
 /// Columns read into plain variables (never soci::row: see schema.cpp on BIGINT).
 struct CycleColumns {
-    std::string id, workflow, cycle_config, institution_id, parent_id, state, timeline,
-        started_on;
+    std::string id, workflow, cycle_config, institution_id, parent_id, state, timeline, started_on;
     long long updated_at = 0;
 
     CycleRecord record() const {
-        return {id,       workflow, cycle_config, institution_id, parent_id, state,
-                timeline, date_of(started_on, "cycles.started_on"), instant_of(updated_at)};
+        return {id,
+                workflow,
+                cycle_config,
+                institution_id,
+                parent_id,
+                state,
+                timeline,
+                date_of(started_on, "cycles.started_on"),
+                instant_of(updated_at)};
     }
 };
 
@@ -315,8 +325,8 @@ struct EventColumns {
     std::string cycle_id, event, actor, payload, state_before, state_after, prev_hash, hash;
 
     EventRecord record() const {
-        return {seq,         cycle_id,        event,     actor, payload, state_before,
-                state_after, instant_of(at), prev_hash, hash};
+        return {seq,          cycle_id,    event,          actor,     payload,
+                state_before, state_after, instant_of(at), prev_hash, hash};
     }
 };
 
@@ -484,8 +494,7 @@ DirectorySync SociStore::sync_directory(const Config& config) {
             {
                 std::string email, name, role, area_id, institution_id;
                 soci::statement read =
-                    (sql.prepare
-                         << "SELECT email, name, role, area_id, institution_id FROM users",
+                    (sql.prepare << "SELECT email, name, role, area_id, institution_id FROM users",
                      soci::into(email), soci::into(name), soci::into(role), soci::into(area_id),
                      soci::into(institution_id));
                 read.execute();
@@ -504,15 +513,14 @@ DirectorySync SociStore::sync_directory(const Config& config) {
             soci::statement deactivate_area =
                 (sql.prepare << "UPDATE areas SET active = 0 WHERE id = :id", soci::use(id));
             soci::statement upsert_institution =
-                (sql.prepare
-                     << "INSERT INTO institutions (id, name, kind, area_id, active) "
-                        "VALUES (:id, :name, :kind, :area_id, 1) "
-                        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
-                        "area_id = excluded.area_id, active = 1",
+                (sql.prepare << "INSERT INTO institutions (id, name, kind, area_id, active) "
+                                "VALUES (:id, :name, :kind, :area_id, 1) "
+                                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = "
+                                "excluded.kind, "
+                                "area_id = excluded.area_id, active = 1",
                  soci::use(id), soci::use(name), soci::use(kind), soci::use(area_id));
             soci::statement deactivate_institution =
-                (sql.prepare << "UPDATE institutions SET active = 0 WHERE id = :id",
-                 soci::use(id));
+                (sql.prepare << "UPDATE institutions SET active = 0 WHERE id = :id", soci::use(id));
             soci::statement upsert_person =
                 (sql.prepare << "INSERT INTO users "
                                 "(email, name, role, area_id, institution_id, token_hash, source) "
@@ -537,7 +545,8 @@ DirectorySync SociStore::sync_directory(const Config& config) {
             std::unordered_map<std::string_view, bool> configured;
             for (const auto& institution : config.institutions) {
                 configured[institution.id] = true;
-                InstitutionColumns wanted{institution.name, std::string{kind_name(institution.kind)},
+                InstitutionColumns wanted{institution.name,
+                                          std::string{kind_name(institution.kind)},
                                           institution.area, true};
                 auto found = stored_institutions.find(institution.id);
                 if (found != stored_institutions.end() && found->second == wanted) continue;
@@ -610,22 +619,23 @@ std::vector<StoredArea> SociStore::areas() {
 }
 
 std::vector<StoredInstitution> SociStore::institutions() {
-    return guarded("institutions", [&] {
-        std::vector<StoredInstitution> result;
-        StoredInstitution row;
-        long long active = 0;
-        soci::statement read =
-            (session_->prepare
-                 << "SELECT id, name, kind, area_id, active FROM institutions ORDER BY id",
-             soci::into(row.id), soci::into(row.name), soci::into(row.kind),
-             soci::into(row.area_id), soci::into(active));
-        read.execute();
-        while (read.fetch()) {
-            row.active = active != 0;
-            result.push_back(row);
-        }
-        return result;
-    });
+    return guarded(
+        "institutions", [&] {
+            std::vector<StoredInstitution> result;
+            StoredInstitution row;
+            long long active = 0;
+            soci::statement read =
+                (session_->prepare
+                     << "SELECT id, name, kind, area_id, active FROM institutions ORDER BY id",
+                 soci::into(row.id), soci::into(row.name), soci::into(row.kind),
+                 soci::into(row.area_id), soci::into(active));
+            read.execute();
+            while (read.fetch()) {
+                row.active = active != 0;
+                result.push_back(row);
+            }
+            return result;
+        });
 }
 
 std::vector<StoredUser> SociStore::users() {
@@ -635,9 +645,9 @@ std::vector<StoredUser> SociStore::users() {
         soci::statement read =
             (session_->prepare << "SELECT id, email, name, role, area_id, institution_id, "
                                   "token_hash, source FROM users ORDER BY id",
-             soci::into(row.id), soci::into(row.email), soci::into(row.name),
-             soci::into(row.role), soci::into(row.area_id), soci::into(row.institution_id),
-             soci::into(row.token_hash), soci::into(row.source));
+             soci::into(row.id), soci::into(row.email), soci::into(row.name), soci::into(row.role),
+             soci::into(row.area_id), soci::into(row.institution_id), soci::into(row.token_hash),
+             soci::into(row.source));
         read.execute();
         while (read.fetch()) result.push_back(row);
         return result;
@@ -662,8 +672,13 @@ std::optional<CycleRecord> SociStore::find_cycle(std::string_view id) {
     return guarded("find_cycle", [&]() -> std::optional<CycleRecord> {
         std::string key{id};
         CycleColumns row;
+        // Inside a transaction on PostgreSQL the row is locked until commit, so that a
+        // read-decide-write on one instance is serialized as it is under SQLite's single writer
+        // (READ COMMITTED would otherwise let two writers decide on the same old state).
+        const bool lock = in_transaction_ && backend_ == StoreUrl::Backend::postgresql;
         soci::statement read =
-            (session_->prepare << std::string{cycle_select} + " WHERE id = :id",
+            (session_->prepare << std::string{cycle_select} + " WHERE id = :id" +
+                                      (lock ? " FOR UPDATE" : ""),
              soci::into(row.id), soci::into(row.workflow), soci::into(row.cycle_config),
              soci::into(row.institution_id), soci::into(row.parent_id), soci::into(row.state),
              soci::into(row.timeline), soci::into(row.started_on), soci::into(row.updated_at),
@@ -771,9 +786,8 @@ void SociStore::append_event(EventRecord& event) {
                                   "(:cycle_id, :event, :actor, :payload, :state_before, "
                                   ":state_after, :at, :prev_hash, :hash) RETURNING seq",
              soci::use(event.cycle_id), soci::use(event.event), soci::use(event.actor),
-             soci::use(event.payload), soci::use(event.state_before),
-             soci::use(event.state_after), soci::use(at), soci::use(event.prev_hash),
-             soci::use(event.hash), soci::into(seq));
+             soci::use(event.payload), soci::use(event.state_before), soci::use(event.state_after),
+             soci::use(at), soci::use(event.prev_hash), soci::use(event.hash), soci::into(seq));
         if (!insert.execute(true)) throw StoreError("append_event: no sequence number returned");
         event.seq = seq;
     });
@@ -783,10 +797,9 @@ std::vector<EventRecord> SociStore::events(std::string_view cycle_id) {
     return guarded("events", [&] {
         std::string key{cycle_id};
         EventColumns row;
-        auto prepared =
-            (session_->prepare << std::string{event_select} +
-                                      " WHERE cycle_id = :cycle_id ORDER BY seq",
-             soci::use(key));
+        auto prepared = (session_->prepare << std::string{event_select} +
+                                                  " WHERE cycle_id = :cycle_id ORDER BY seq",
+                         soci::use(key));
         into_event_columns(prepared, row);
         soci::statement read = prepared;
         std::vector<EventRecord> result;
@@ -799,8 +812,8 @@ std::vector<EventRecord> SociStore::events(std::string_view cycle_id) {
 std::optional<EventRecord> SociStore::last_event() {
     return guarded("last_event", [&]() -> std::optional<EventRecord> {
         EventColumns row;
-        auto prepared = (session_->prepare << std::string{event_select} +
-                                                  " ORDER BY seq DESC LIMIT 1");
+        auto prepared =
+            (session_->prepare << std::string{event_select} + " ORDER BY seq DESC LIMIT 1");
         into_event_columns(prepared, row);
         soci::statement read = prepared;
         if (!read.execute(true)) return std::nullopt;
@@ -830,31 +843,32 @@ bool SociStore::enqueue(OutboxMessage& message) {
 }
 
 std::vector<OutboxMessage> SociStore::pending_mail(Instant now, int limit) {
-    return guarded("pending_mail", [&] {
-        std::vector<OutboxMessage> result;
-        if (limit <= 0) return result;
-        long long now_seconds = seconds_of(now), max_rows = limit;
-        OutboxMessage row;
-        long long queued_at = 0, attempts = 0, next_attempt_at = 0;
-        soci::statement read =
-            (session_->prepare
-                 << "SELECT id, message_id, recipient, subject, body, queued_at, status, "
-                    "attempts, next_attempt_at FROM outbox "
-                    "WHERE status = 'pending' AND next_attempt_at <= :now "
-                    "ORDER BY queued_at, id LIMIT :limit",
-             soci::into(row.id), soci::into(row.message_id), soci::into(row.recipient),
-             soci::into(row.subject), soci::into(row.body), soci::into(queued_at),
-             soci::into(row.status), soci::into(attempts), soci::into(next_attempt_at),
-             soci::use(now_seconds), soci::use(max_rows));
-        read.execute();
-        while (read.fetch()) {
-            row.queued_at = instant_of(queued_at);
-            row.attempts = static_cast<int>(attempts);
-            row.next_attempt_at = instant_of(next_attempt_at);
-            result.push_back(row);
-        }
-        return result;
-    });
+    return guarded(
+        "pending_mail", [&] {
+            std::vector<OutboxMessage> result;
+            if (limit <= 0) return result;
+            long long now_seconds = seconds_of(now), max_rows = limit;
+            OutboxMessage row;
+            long long queued_at = 0, attempts = 0, next_attempt_at = 0;
+            soci::statement read =
+                (session_->prepare
+                     << "SELECT id, message_id, recipient, subject, body, queued_at, status, "
+                        "attempts, next_attempt_at FROM outbox "
+                        "WHERE status = 'pending' AND next_attempt_at <= :now "
+                        "ORDER BY queued_at, id LIMIT :limit",
+                 soci::into(row.id), soci::into(row.message_id), soci::into(row.recipient),
+                 soci::into(row.subject), soci::into(row.body), soci::into(queued_at),
+                 soci::into(row.status), soci::into(attempts), soci::into(next_attempt_at),
+                 soci::use(now_seconds), soci::use(max_rows));
+            read.execute();
+            while (read.fetch()) {
+                row.queued_at = instant_of(queued_at);
+                row.attempts = static_cast<int>(attempts);
+                row.next_attempt_at = instant_of(next_attempt_at);
+                result.push_back(row);
+            }
+            return result;
+        });
 }
 
 std::unique_ptr<Store> open_store(const std::string& url) {

@@ -18,7 +18,7 @@ namespace tilsyn {
 /// A database URL that is neither `sqlite:PATH` nor `postgresql://…`; `what()` says why and
 /// shows the accepted forms (never a password).
 class BadStoreUrl : public std::invalid_argument {
-public:
+  public:
     using std::invalid_argument::invalid_argument;
 };
 
@@ -51,8 +51,12 @@ StoreUrl parse_store_url(std::string_view url);
 /// - areas() lists the configured (active) areas; institutions() lists all, with `active`.
 /// - sync_directory() counts an area that left the config as updated (it is marked inactive).
 /// - update_cycle_state() on an unknown id throws StoreError.
+/// - find_cycle() inside in_transaction on PostgreSQL locks the row (FOR UPDATE) until commit,
+///   so a read-decide-write on one instance is serialized as under SQLite's single writer.
+/// - On PostgreSQL a failed statement aborts the open transaction: after a StoreError inside
+///   in_transaction, let it propagate (every later statement fails until the rollback).
 class SociStore : public Store {
-public:
+  public:
     /// Opens the connection (SQLite: WAL, foreign keys on, busy timeout 5 s, synchronous
     /// NORMAL). Does not migrate. Throws StoreError when the database cannot be opened.
     explicit SociStore(const StoreUrl& url);
@@ -91,7 +95,7 @@ public:
     bool enqueue(OutboxMessage& message) override;
     std::vector<OutboxMessage> pending_mail(Instant now, int limit) override;
 
-private:
+  private:
     /// Runs `work` in a transaction of its own, or inline when one is already open.
     void within_transaction(const std::function<void()>& work);
 

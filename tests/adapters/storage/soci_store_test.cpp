@@ -1,22 +1,24 @@
 // The storage adapter against the real thing: an SQLite file, and a PostgreSQL server named by
 // TILSYN_TEST_PG_URL (scripts/pg-test-server prints one). Every behaviour runs on both backends.
-#include <catch2/catch.hpp>
+#include "adapters/storage/soci_store.hpp"
+
+#include <fmt/format.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
-
-#include <fmt/format.h>
-
-#include "adapters/storage/soci_store.hpp"
 
 namespace {
 
@@ -27,10 +29,17 @@ using Catch::Matchers::Contains;
 // ---------------------------------------------------------------------------------------------
 // One empty database per test
 
+std::mt19937_64& random_engine() {
+    static std::mt19937_64 engine{std::random_device{}()};
+    return engine;
+}
+
 struct TestDatabase {
     std::string url;
     std::unique_ptr<Store> store;
     std::filesystem::path folder;  // SQLite: removed with everything in it afterwards
+    std::string pg_admin;          // PostgreSQL: connection for dropping `pg_schema` afterwards
+    std::string pg_schema;
 
     TestDatabase() = default;
     TestDatabase(const TestDatabase&) = delete;
@@ -39,17 +48,26 @@ struct TestDatabase {
         store.reset();
         std::error_code ignored;
         if (!folder.empty()) std::filesystem::remove_all(folder, ignored);
+        if (!pg_schema.empty()) {
+            try {
+                soci::session admin(*soci::factory_postgresql(), pg_admin);
+                admin << "DROP SCHEMA IF EXISTS " + pg_schema + " CASCADE";
+            } catch (const std::exception&) {
+                // A leftover schema in a throw-away test database harms nothing.
+            }
+        }
     }
+
+    bool is_sqlite() const { return !folder.empty(); }
 
     /// Another connection to the same database.
     std::unique_ptr<Store> reopen() const { return open_store(url); }
 };
 
 std::unique_ptr<TestDatabase> sqlite_database() {
-    static std::mt19937_64 random{std::random_device{}()};
     auto db = std::make_unique<TestDatabase>();
     db->folder = std::filesystem::temp_directory_path() /
-                 fmt::format("tilsyn-storage-test-{:016x}", random());
+                 fmt::format("tilsyn-storage-test-{:016x}", random_engine()());
     // A folder that does not exist yet: opening creates it.
     db->url = "sqlite:" + (db->folder / "var" / "tilsyn.db").string();
     db->store = open_store(db->url);
@@ -61,47 +79,55 @@ const char* environment(const char* name) {
     return value && *value ? value : nullptr;
 }
 
+/// A schema of its own in the server's database, so that tests may run in parallel (ctest -j);
 /// nullptr (after a warning) when no server is configured, unless one is required.
 std::unique_ptr<TestDatabase> postgres_database() {
-    const char* url = environment("TILSYN_TEST_PG_URL");
-    if (!url) {
+    const char* base = environment("TILSYN_TEST_PG_URL");
+    if (!base) {
         const char* required = environment("TILSYN_REQUIRE_POSTGRES");
         if (required && std::string{required} == "1") {
-            FAIL("TILSYN_REQUIRE_POSTGRES=1 but TILSYN_TEST_PG_URL is not set; start a server "
-                 "with `scripts/pg-test-server start DIR` and export the URL it prints");
+            FAIL(
+                "TILSYN_REQUIRE_POSTGRES=1 but TILSYN_TEST_PG_URL is not set; start a server "
+                "with `scripts/pg-test-server start DIR` and export the URL it prints");
         }
         WARN("TILSYN_TEST_PG_URL is not set: PostgreSQL test skipped");
         return nullptr;
     }
-    {
-        // Each test starts from an empty database.
-        soci::session admin(*soci::factory_postgresql(), parse_store_url(url).connection);
-        admin << "DROP SCHEMA IF EXISTS public CASCADE";
-        admin << "CREATE SCHEMA public";
-    }
     auto db = std::make_unique<TestDatabase>();
-    db->url = url;
+    db->pg_admin = parse_store_url(base).connection;
+    db->pg_schema = fmt::format("tilsyn_test_{:016x}", random_engine()());
+    {
+        soci::session admin(*soci::factory_postgresql(), db->pg_admin);
+        admin << "CREATE SCHEMA " + db->pg_schema;
+    }
+    std::string_view separator =
+        std::string_view{base}.find('?') == std::string_view::npos ? "?" : "&";
+    // libpq `options`, %-encoded: -c search_path=SCHEMA -c client_min_messages=warning
+    db->url = fmt::format("{}{}options=-c%20search_path%3D{}%20-c%20client_min_messages%3Dwarning",
+                          base, separator, db->pg_schema);
     db->store = open_store(db->url);
     return db;
 }
 
 // Registers one behaviour twice, as "<name> (SQLite)" [storage][sqlite] and
 // "<name> (PostgreSQL)" [storage][postgres]; the body that follows receives `db`.
-#define STORE_TEST_CASE(name, function)                               \
-    void function(TestDatabase& db);                                  \
-    TEST_CASE(name " (SQLite)", "[storage][sqlite]") {                \
-        auto db = sqlite_database();                                  \
-        function(*db);                                                \
-    }                                                                 \
-    TEST_CASE(name " (PostgreSQL)", "[storage][postgres]") {          \
-        if (auto db = postgres_database()) function(*db);             \
-    }                                                                 \
+#define STORE_TEST_CASE(name, function)                      \
+    void function(TestDatabase& db);                         \
+    TEST_CASE(name " (SQLite)", "[storage][sqlite]") {       \
+        auto db = sqlite_database();                         \
+        function(*db);                                       \
+    }                                                        \
+    TEST_CASE(name " (PostgreSQL)", "[storage][postgres]") { \
+        if (auto db = postgres_database()) function(*db);    \
+    }                                                        \
     void function(TestDatabase& db)
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-Person person(std::string name, std::string email) { return {std::move(name), std::move(email), {}}; }
+Person person(std::string name, std::string email) {
+    return {std::move(name), std::move(email), {}};
+}
 
 Config small_config() {
     Config config;
@@ -112,12 +138,27 @@ Config small_config() {
         {"nord", "Område Nord", person("Nanna Nord", "nord@example.dk"), {}},
     };
     config.institutions = {
-        {"frydenlund", "Frydenlund Skole", InstitutionKind::school, "syd",
-         person("Lene Leder", "lene@example.dk"), person("", "bestyrelse@frydenlund.dk"), {}},
-        {"aaby", "Åby Børnehus", InstitutionKind::daycare, "nord",
-         person("Åse Ø", "aase@example.dk"), person("", ""), {}},  // no board address: skipped
-        {"ungdom", "Ungdomsskolen", InstitutionKind::youth, "syd",
-         person("Ulrik Ung", "ulrik@example.dk"), person("Bo Bestyrelse", "bo@example.dk"), {}},
+        {"frydenlund",
+         "Frydenlund Skole",
+         InstitutionKind::school,
+         "syd",
+         person("Lene Leder", "lene@example.dk"),
+         person("", "bestyrelse@frydenlund.dk"),
+         {}},
+        {"aaby",
+         "Åby Børnehus",
+         InstitutionKind::daycare,
+         "nord",
+         person("Åse Ø", "aase@example.dk"),
+         person("", ""),
+         {}},  // no board address: skipped
+        {"ungdom",
+         "Ungdomsskolen",
+         InstitutionKind::youth,
+         "syd",
+         person("Ulrik Ung", "ulrik@example.dk"),
+         person("Bo Bestyrelse", "bo@example.dk"),
+         {}},
     };
     return config;
 }
@@ -130,7 +171,8 @@ Config large_config(int institutions) {
     config.institutions.clear();
     for (int i = 0; i < institutions; ++i) {
         config.institutions.push_back(
-            {fmt::format("inst-{:05}", i), fmt::format("Institution nr. {} på Østergade", i),
+            {fmt::format("inst-{:05}", i),
+             fmt::format("Institution nr. {} på Østergade", i),
              i % 3 == 0 ? InstitutionKind::daycare : InstitutionKind::school,
              i % 2 == 0 ? "syd" : "nord",
              person(fmt::format("Leder {}", i), fmt::format("leder{}@example.dk", i)),
@@ -167,8 +209,8 @@ void prepare(Store& store) {
     store.sync_directory(small_config());
 }
 
-DeadlineRecord deadline(std::string cycle_id, std::string step, std::string kind,
-                        long long fire_at, std::string_view due_on = "2026-10-12") {
+DeadlineRecord deadline(std::string cycle_id, std::string step, std::string kind, long long fire_at,
+                        std::string_view due_on = "2026-10-12") {
     DeadlineRecord record;
     record.cycle_id = std::move(cycle_id);
     record.step = std::move(step);
@@ -260,8 +302,8 @@ STORE_TEST_CASE("syncing a configuration adds its directory and a second sync ch
     auto second = store.sync_directory(small_config());
     CHECK_FALSE(second.changed());
     CHECK(second.areas_added + second.areas_updated + second.institutions_added +
-              second.institutions_updated + second.institutions_deactivated +
-              second.people_added + second.people_updated ==
+              second.institutions_updated + second.institutions_deactivated + second.people_added +
+              second.people_updated ==
           0);
 
     auto areas = store.areas();
@@ -380,33 +422,33 @@ STORE_TEST_CASE("an area removed from the configuration no longer lists", sync_d
     CHECK(store.find_cycle("qr-aaby"));
 }
 
-STORE_TEST_CASE("syncing 10,000 institutions is fast and a second sync writes nothing",
+STORE_TEST_CASE("syncing ten thousand institutions is fast and a second sync writes nothing",
                 sync_large_directory) {
     Store& store = *db.store;
     store.migrate();
     const Config config = large_config(10'000);
 
-    auto started = std::chrono::steady_clock::now();
+    // Processor time of this process (SOCI and SQLite run in it), so that a busy machine does
+    // not fail the test; PostgreSQL's work happens in the server and is not counted.
+    auto cpu_seconds = [] { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; };
+    double started = cpu_seconds();
     auto first = store.sync_directory(config);
-    auto first_took = std::chrono::steady_clock::now() - started;
+    double first_took = cpu_seconds() - started;
     CHECK(first.institutions_added == 10'000);
     CHECK(first.people_added == 1 + 2 + 20'000);
 
-    started = std::chrono::steady_clock::now();
+    started = cpu_seconds();
     auto second = store.sync_directory(config);
-    auto second_took = std::chrono::steady_clock::now() - started;
+    double second_took = cpu_seconds() - started;
     CHECK_FALSE(second.changed());
 
-    auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
-    INFO("first sync " << ms(first_took) << " ms, second " << ms(second_took) << " ms");
-    if (db.folder.empty()) {
-        // PostgreSQL: one round trip per written row; correctness is the point here.
-        CHECK(first_took < 60s);
-    } else {
-        CHECK(first_took < 1s);
-        CHECK(second_took < 500ms);
+    INFO("processor time: first sync " << first_took << " s, second " << second_took << " s");
+    if (db.is_sqlite()) {
+        CHECK(first_took < 1.0);
+        CHECK(second_took < 0.5);
     }
     CHECK(store.institutions().size() == 10'000);
+    CHECK(store.users().size() == 1 + 2 + 20'000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,12 +614,18 @@ STORE_TEST_CASE("a writer waits for another connection's transaction instead of 
     auto other = db.reopen();
 
     std::atomic<bool> holding{false};
+    std::exception_ptr failure;
     std::thread first([&] {
-        store.in_transaction([&] {
-            store.update_cycle_state("qr-1", "First", instant(1));
+        try {
+            store.in_transaction([&] {
+                store.update_cycle_state("qr-1", "First", instant(1));
+                holding = true;
+                std::this_thread::sleep_for(300ms);
+            });
+        } catch (...) {
+            failure = std::current_exception();
             holding = true;
-            std::this_thread::sleep_for(300ms);
-        });
+        }
     });
     while (!holding) std::this_thread::sleep_for(1ms);
     // Reads, then writes, inside one transaction: the pattern that fails at once under a
@@ -588,6 +636,7 @@ STORE_TEST_CASE("a writer waits for another connection's transaction instead of 
         other->update_cycle_state("qr-1", found->state + "+Second", instant(2));
     });
     first.join();
+    if (failure) std::rethrow_exception(failure);
     CHECK(store.find_cycle("qr-1")->state == "First+Second");
 }
 
@@ -714,8 +763,9 @@ TEST_CASE("a bad SQLite URL is refused with a clear message", "[storage][sqlite]
 
     // A folder that cannot be created (its parent is a file) is a StoreError naming the open.
     auto db = sqlite_database();
-    REQUIRE_THROWS_AS(open_store("sqlite:" + (db->folder / "var" / "tilsyn.db" / "x" / "y.db").string()),
-                      StoreError);
+    REQUIRE_THROWS_AS(
+        open_store("sqlite:" + (db->folder / "var" / "tilsyn.db" / "x" / "y.db").string()),
+        StoreError);
     REQUIRE_THROWS_WITH(
         open_store("sqlite:" + (db->folder / "var" / "tilsyn.db" / "x" / "y.db").string()),
         Contains("opening sqlite:"));
@@ -728,24 +778,23 @@ TEST_CASE("a bad PostgreSQL URL is refused with a clear message that hides the p
     REQUIRE_THROWS_WITH(open_store("postgresql://tilsyn@db.example.dk:5432"),
                         Contains("no database name"));
     REQUIRE_THROWS_WITH(open_store("postgresql://tilsyn@:5432/tilsyn"), Contains("no host"));
-    REQUIRE_THROWS_WITH(open_store("postgresql://tilsyn@host:99999/tilsyn"),
-                        Contains("1-65535"));
+    REQUIRE_THROWS_WITH(open_store("postgresql://tilsyn@host:99999/tilsyn"), Contains("1-65535"));
     REQUIRE_THROWS_WITH(open_store("postgresql://tilsyn@host/db?password=x"),
                         Contains("belongs in the URL"));
     REQUIRE_THROWS_AS(open_store("postgresql://tilsyn@host/db%zz"), BadStoreUrl);
 
-    auto url = parse_store_url("postgresql://til%40syn:p%27w@127.0.0.1:5433/tilsyn_test?sslmode=disable");
+    auto url =
+        parse_store_url("postgresql://til%40syn:p%27w@127.0.0.1:5433/tilsyn_test?sslmode=disable");
     CHECK(url.backend == StoreUrl::Backend::postgresql);
     CHECK(url.display == "postgresql://til%40syn:***@127.0.0.1:5433/tilsyn_test?sslmode=disable");
     CHECK_THAT(url.connection, Contains("host='127.0.0.1'") && Contains("port='5433'") &&
-                                   Contains("dbname='tilsyn_test'") &&
-                                   Contains("user='til@syn'") && Contains("password='p\\'w'") &&
-                                   Contains("sslmode='disable'") &&
+                                   Contains("dbname='tilsyn_test'") && Contains("user='til@syn'") &&
+                                   Contains("password='p\\'w'") && Contains("sslmode='disable'") &&
                                    Contains("client_encoding='UTF8'"));
     CHECK_THAT(parse_store_url("postgres://[::1]/x").connection, Contains("host='::1'"));
 
     // Nothing listens on port 1: the open fails as a StoreError, password still hidden.
-    REQUIRE_THROWS_WITH(open_store("postgresql://tilsyn:hemmelig@127.0.0.1:1/tilsyn"),
-                        Contains("opening postgresql://tilsyn:***@127.0.0.1:1/tilsyn") &&
-                            !Contains("hemmelig"));
+    REQUIRE_THROWS_WITH(
+        open_store("postgresql://tilsyn:hemmelig@127.0.0.1:1/tilsyn"),
+        Contains("opening postgresql://tilsyn:***@127.0.0.1:1/tilsyn") && !Contains("hemmelig"));
 }
