@@ -81,7 +81,8 @@ struct Institution {
     std::string area;
     Person leader;
     Person board;
-    SourceLocation where;
+    SourceLocation where;       // of its id
+    SourceLocation area_where;  // of its area reference
 };
 
 struct StepTimeline {
@@ -133,7 +134,8 @@ struct CycleConfig {
     std::vector<Offset> reminders;
     std::vector<EscalationLevel> escalation;
     std::optional<SupervisionTimeline> supervision;
-    SourceLocation where;
+    SourceLocation where;           // of its id
+    SourceLocation workflow_where;  // of its workflow name
 };
 
 struct Config {

@@ -65,7 +65,9 @@ private:
         check_unique(config_.institutions, "institution");
         for (const auto& inst : config_.institutions) {
             institution_ids_.insert(inst.id);
-            if (!config_.find_area(inst.area)) add(inst.where, unknown_area(inst.area));
+            if (!config_.find_area(inst.area)) {
+                add(inst.area_where.line ? inst.area_where : inst.where, unknown_area(inst.area));
+            }
             check_person(inst.leader, fmt::format("leader of '{}'", inst.id));
             check_person(inst.board, fmt::format("board of '{}'", inst.id));
         }
@@ -86,10 +88,12 @@ private:
             }
         }
         const WorkflowDefinition* workflow = find_workflow(cycle.workflow);
+        if (!workflow && cycle.workflow.empty()) return;  // the loader reports the missing key
         if (!workflow) {
             std::vector<std::string_view> names;
             for (const auto& w : all_workflows()) names.push_back(w.name);
-            add(cycle.where, fmt::format("unknown workflow '{}'{}; known: quality_report, "
+            add(cycle.workflow_where.line ? cycle.workflow_where : cycle.where,
+                fmt::format("unknown workflow '{}'{}; known: quality_report, "
                                          "learning_dialogue",
                                          cycle.workflow, did_you_mean(cycle.workflow, names)));
             return;
@@ -106,31 +110,22 @@ private:
         if (cycle.starts.every.amount <= 0) {
             add(cycle.where, "starts.every must be a positive period, e.g. '2 years'");
         }
-        check_steps(cycle.steps, workflow->steps, cycle.where,
+        check_steps(cycle.steps, workflow->steps,
+                    cycle.workflow_where.line ? cycle.workflow_where : cycle.where,
                     fmt::format("workflow {}", workflow->name), false,
                     workflow->repeats_in_rounds);
-        check_reminders_and_escalation(cycle.reminders, cycle.escalation, cycle.where);
+        check_escalation(cycle.escalation);
         if (cycle.supervision) {
             check_steps(cycle.supervision->steps, workflow->supervision_steps,
                         cycle.supervision->where, "the supervision case", true, false);
-            check_reminders_and_escalation(cycle.supervision->reminders,
-                                           cycle.supervision->escalation,
-                                           cycle.supervision->where);
+            check_escalation(cycle.supervision->escalation);
         }
     }
 
-    void check_reminders_and_escalation(const std::vector<Offset>& reminders,
-                                        const std::vector<EscalationLevel>& escalation,
-                                        const SourceLocation& where) {
-        for (const auto& reminder : reminders) {
-            if (reminder.amount > 0) {
-                add(where, fmt::format("reminder '{}' comes after its deadline; reminders are "
-                                       "'-N unit' before it (escalations handle after)",
-                                       format_offset(reminder, true)));
-            }
-        }
+    // Reminder signs and empty 'to' lists are the loader's to report, where they are written
+    // (a level whose roles were all unknown arrives here with an empty list).
+    void check_escalation(const std::vector<EscalationLevel>& escalation) {
         for (const auto& level : escalation) {
-            if (level.to.empty()) add(level.where, "an escalation level needs 'to'");
             for (Role role : level.to) {
                 if (role == Role::admin) {
                     add(level.where, "escalation cannot go to 'admin' (no e-mail in the "

@@ -69,7 +69,9 @@ std::vector<std::string> recipients(const Config& config, const Institution& ins
             result.push_back(email);
         }
     };
-    for (Role role : roles) {
+    // A fixed order whatever the order of `roles`, so a set of roles always gives the same list.
+    for (Role role : {Role::leader, Role::board, Role::area_chief, Role::director}) {
+        if (std::find(roles.begin(), roles.end(), role) == roles.end()) continue;
         switch (role) {
             case Role::leader: add(institution.leader.email); break;
             case Role::board: add(institution.board.email); break;

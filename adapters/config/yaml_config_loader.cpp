@@ -347,7 +347,7 @@ private:
             std::string kind = text(i, "kind", "institution");
             if (i["kind"]) read_kind(i["kind"], kind, inst.kind);
             inst.area = text(i, "area", "institution");
-            if (i["area"]) inst.where = where(i["area"]);
+            inst.area_where = where(i["area"] ? i["area"] : i);
             if (auto l = i["leader"]) inst.leader = read_person(l, "leader", false);
             if (auto b = i["board"]) inst.board = read_person(b, "board", false);
             config_->institutions.push_back(std::move(inst));
@@ -438,7 +438,8 @@ private:
                                     did_you_mean(kind->value, {"school", "daycare", "youth"})));
             }
             inst.area = field("area")->value;
-            inst.where = {file, field("area")->line, field("area")->column};
+            inst.where = {file, field("id")->line, field("id")->column};
+            inst.area_where = {file, field("area")->line, field("area")->column};
             auto person = [&](std::string_view name_col, std::string_view email_col) {
                 Person p;
                 if (const CsvField* n = field(name_col)) p.name = n->value;
@@ -485,6 +486,10 @@ private:
             auto parsed = parse_signed_offset(value);
             if (auto* e = std::get_if<SyntaxError>(&parsed)) {
                 problem(where_in(r, e->position), fmt::format("reminder: {}", e->message));
+            } else if (std::get<Offset>(parsed).amount > 0) {
+                problem(where(r), fmt::format("reminder '{}' comes after its deadline; reminders "
+                                              "are '-N unit' before it (escalations handle after)",
+                                              value));
             } else {
                 result.push_back(std::get<Offset>(parsed));
             }
@@ -504,7 +509,7 @@ private:
             level.where = where(l);
             if (auto after = duration(l["after"], "escalation.after", false)) level.after = *after;
             if (auto to = l["to"]) {
-                if (!to.IsSequence()) {
+                if (!to.IsSequence() || to.size() == 0) {
                     problem(where(to), "escalation.to must be a list of roles, e.g. [director]");
                 } else {
                     for (const auto& r : to) {
@@ -565,7 +570,7 @@ private:
             cycle.id = text(c, "id", "cycle");
             cycle.where = where(c["id"] ? c["id"] : c);
             cycle.workflow = text(c, "workflow", "cycle");
-            if (c["workflow"]) cycle.where = where(c["workflow"]);
+            cycle.workflow_where = where(c["workflow"] ? c["workflow"] : c);
             const WorkflowDefinition* workflow = find_workflow(cycle.workflow);
             if (auto sel = c["institutions"]) read_selector(sel, cycle.institutions);
             if (auto s = c["starts"]) {

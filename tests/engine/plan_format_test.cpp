@@ -55,7 +55,7 @@ TEST_CASE("plan JSON switches offset at the end of summer time", "[plan][json][d
     REQUIRE(text.size() == 2);
     CHECK(text[0].rfind(R"({"at":"2026-10-26T08:00:00+01:00")", 0) == 0);
     CHECK(text[0].find(R"("to":["direktoer@example.dk"],"level":2)") != std::string::npos);
-    CHECK(text[1].find(R"("step":"board_statement","kind":"reminder","to":["bestyrelse@frydenlund.example.dk","leder@frydenlund.example.dk"])") !=
+    CHECK(text[1].find(R"("step":"board_statement","kind":"reminder","to":["leder@frydenlund.example.dk","bestyrelse@frydenlund.example.dk"])") !=
           std::string::npos);
 }
 
