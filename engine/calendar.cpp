@@ -39,17 +39,25 @@ std::optional<std::string_view> danish_holiday(Date date) {
     int year = static_cast<int>(d.year());
     auto offset = (date - easter_sunday(year)).count();
     switch (offset) {
-        case -3: return kMaundyThursday;
-        case -2: return kGoodFriday;
-        case 0: return kEasterSunday;
-        case 1: return kEasterMonday;
+        case -3:
+            return kMaundyThursday;
+        case -2:
+            return kGoodFriday;
+        case 0:
+            return kEasterSunday;
+        case 1:
+            return kEasterMonday;
         case 26:
             if (year <= kLastGreatPrayerDayYear) return kGreatPrayerDay;
             return std::nullopt;
-        case 39: return kAscension;
-        case 49: return kWhitSunday;
-        case 50: return kWhitMonday;
-        default: return std::nullopt;
+        case 39:
+            return kAscension;
+        case 49:
+            return kWhitSunday;
+        case 50:
+            return kWhitMonday;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -71,10 +79,8 @@ Date easter_sunday(int year) {
 std::vector<std::pair<Date, std::string_view>> danish_public_holidays(int year) {
     Date easter = easter_sunday(year);
     std::vector<std::pair<Date, std::string_view>> result{
-        {ymd(year, 1, 1), kNewYear},
-        {easter - days{3}, kMaundyThursday},
-        {easter - days{2}, kGoodFriday},
-        {easter, kEasterSunday},
+        {ymd(year, 1, 1), kNewYear},       {easter - days{3}, kMaundyThursday},
+        {easter - days{2}, kGoodFriday},   {easter, kEasterSunday},
         {easter + days{1}, kEasterMonday},
     };
     if (year <= kLastGreatPrayerDayYear) result.emplace_back(easter + days{26}, kGreatPrayerDay);

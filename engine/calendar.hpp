@@ -26,7 +26,7 @@ Date easter_sunday(int year);
 std::vector<std::pair<Date, std::string_view>> danish_public_holidays(int year);
 
 class Calendar {
-public:
+  public:
     Calendar() = default;
     Calendar(bool danish_holidays, std::vector<ClosedDay> closed_days);
 
@@ -46,7 +46,7 @@ public:
     /// working day before it, 0 gives `date` unchanged.
     Date add_workdays(Date date, int n) const;
 
-private:
+  private:
     bool danish_holidays_ = true;
     std::vector<ClosedDay> closed_days_;
 };

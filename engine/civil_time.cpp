@@ -59,9 +59,8 @@ std::string format_local_iso(Instant at, std::chrono::seconds utc_offset) {
     offset_minutes = std::labs(offset_minutes);
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
                        static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                       static_cast<unsigned>(ymd.day()), hms.hours().count(),
-                       hms.minutes().count(), hms.seconds().count(), sign, offset_minutes / 60,
-                       offset_minutes % 60);
+                       static_cast<unsigned>(ymd.day()), hms.hours().count(), hms.minutes().count(),
+                       hms.seconds().count(), sign, offset_minutes / 60, offset_minutes % 60);
 }
 
 std::string format_utc_basic(Instant at) {

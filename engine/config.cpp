@@ -8,15 +8,18 @@
 namespace tilsyn {
 
 std::string format_problem(const ConfigProblem& problem) {
-    return fmt::format("{}:{}:{}: {}", problem.where.file, problem.where.line,
-                       problem.where.column, problem.message);
+    return fmt::format("{}:{}:{}: {}", problem.where.file, problem.where.line, problem.where.column,
+                       problem.message);
 }
 
 std::string_view kind_name(InstitutionKind kind) {
     switch (kind) {
-        case InstitutionKind::school: return "school";
-        case InstitutionKind::daycare: return "daycare";
-        case InstitutionKind::youth: return "youth";
+        case InstitutionKind::school:
+            return "school";
+        case InstitutionKind::daycare:
+            return "daycare";
+        case InstitutionKind::youth:
+            return "youth";
     }
     return "?";
 }
@@ -34,11 +37,16 @@ std::string_view age_band(InstitutionKind kind) {
 
 std::string_view role_name(Role role) {
     switch (role) {
-        case Role::admin: return "admin";
-        case Role::director: return "director";
-        case Role::area_chief: return "area_chief";
-        case Role::leader: return "leader";
-        case Role::board: return "board";
+        case Role::admin:
+            return "admin";
+        case Role::director:
+            return "director";
+        case Role::area_chief:
+            return "area_chief";
+        case Role::leader:
+            return "leader";
+        case Role::board:
+            return "board";
     }
     return "?";
 }
@@ -70,8 +78,7 @@ bool is_valid_email(std::string_view address) {
     for (std::size_t i = 0; i <= domain.size(); ++i) {
         if (i == domain.size() || domain[i] == '.') {
             auto label = domain.substr(label_start, i - label_start);
-            if (label.empty() || label.size() > 63 || label.front() == '-' ||
-                label.back() == '-')
+            if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
                 return false;
             label_start = i + 1;
         } else if (!std::isalnum(static_cast<unsigned char>(domain[i])) && domain[i] != '-') {

@@ -139,8 +139,8 @@ struct CycleConfig {
 };
 
 struct Config {
-    std::string path;       // the file it was loaded from
-    std::string base_dir;   // the folder relative paths are resolved against
+    std::string path;      // the file it was loaded from
+    std::string base_dir;  // the folder relative paths are resolved against
     Organisation organisation;
     CalendarSettings calendar;
     MailSettings mail;

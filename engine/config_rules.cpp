@@ -13,7 +13,7 @@ namespace tilsyn {
 namespace {
 
 class Checker {
-public:
+  public:
     explicit Checker(const Config& config) : config_(config) {}
 
     std::vector<ConfigProblem> run() {
@@ -24,15 +24,15 @@ public:
         return std::move(problems_);
     }
 
-private:
+  private:
     void add(const SourceLocation& where, std::string message) {
         problems_.push_back({where, std::move(message)});
     }
 
     void check_person(const Person& person, std::string_view who) {
         if (!person.email.empty() && !is_valid_email(person.email)) {
-            add(person.where, fmt::format("'{}' is not a valid e-mail address ({})", person.email,
-                                          who));
+            add(person.where,
+                fmt::format("'{}' is not a valid e-mail address ({})", person.email, who));
         }
     }
 
@@ -94,8 +94,8 @@ private:
             for (const auto& w : all_workflows()) names.push_back(w.name);
             add(cycle.workflow_where.line ? cycle.workflow_where : cycle.where,
                 fmt::format("unknown workflow '{}'{}; known: quality_report, "
-                                         "learning_dialogue",
-                                         cycle.workflow, did_you_mean(cycle.workflow, names)));
+                            "learning_dialogue",
+                            cycle.workflow, did_you_mean(cycle.workflow, names)));
             return;
         }
         if (workflow->repeats_in_rounds && !cycle.rounds) {
@@ -104,16 +104,15 @@ private:
                                          workflow->name));
         }
         if (!workflow->repeats_in_rounds && cycle.rounds) {
-            add(cycle.where, fmt::format("workflow {} has no rounds; remove 'rounds'",
-                                         workflow->name));
+            add(cycle.where,
+                fmt::format("workflow {} has no rounds; remove 'rounds'", workflow->name));
         }
         if (cycle.starts.every.amount <= 0) {
             add(cycle.where, "starts.every must be a positive period, e.g. '2 years'");
         }
         check_steps(cycle.steps, workflow->steps,
                     cycle.workflow_where.line ? cycle.workflow_where : cycle.where,
-                    fmt::format("workflow {}", workflow->name), false,
-                    workflow->repeats_in_rounds);
+                    fmt::format("workflow {}", workflow->name), false, workflow->repeats_in_rounds);
         check_escalation(cycle.escalation);
         if (cycle.supervision) {
             check_steps(cycle.supervision->steps, workflow->supervision_steps,
@@ -128,8 +127,9 @@ private:
         for (const auto& level : escalation) {
             for (Role role : level.to) {
                 if (role == Role::admin) {
-                    add(level.where, "escalation cannot go to 'admin' (no e-mail in the "
-                                     "configuration); use director, area_chief, leader or board");
+                    add(level.where,
+                        "escalation cannot go to 'admin' (no e-mail in the "
+                        "configuration); use director, area_chief, leader or board");
                 }
             }
         }
@@ -158,11 +158,13 @@ private:
             const Anchor& anchor = step->due.anchor;
             using K = Anchor::Kind;
             if (anchor.kind == K::given && !supervision) {
-                add(step->where, "'given' is the anchor of supervision deadlines only; use "
-                                 "'start' or an earlier step");
+                add(step->where,
+                    "'given' is the anchor of supervision deadlines only; use "
+                    "'start' or an earlier step");
             } else if (anchor.kind == K::start && supervision) {
-                add(step->where, "supervision deadlines count from 'given' (the day the point "
-                                 "was given), not 'start'");
+                add(step->where,
+                    "supervision deadlines count from 'given' (the day the point "
+                    "was given), not 'start'");
             } else if (anchor.kind == K::round && !rounds) {
                 add(step->where, fmt::format("'round' is only an anchor in workflows that run in "
                                              "rounds; {} does not",

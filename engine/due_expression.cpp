@@ -15,18 +15,17 @@ struct UnitName {
     Unit unit;
 };
 constexpr UnitName kUnits[] = {
-    {"day", "days", Unit::day},       {"workday", "workdays", Unit::workday},
-    {"week", "weeks", Unit::week},    {"month", "months", Unit::month},
+    {"day", "days", Unit::day},    {"workday", "workdays", Unit::workday},
+    {"week", "weeks", Unit::week}, {"month", "months", Unit::month},
     {"year", "years", Unit::year},
 };
 
 class Scanner {
-public:
+  public:
     explicit Scanner(std::string_view text) : text_(text) {}
 
     void skip_space() {
-        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_])))
-            ++pos_;
+        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
     }
     bool at_end() {
         skip_space();
@@ -52,19 +51,17 @@ public:
 
     std::string_view digits() {
         std::size_t begin = pos_;
-        while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
-            ++pos_;
+        while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
         return text_.substr(begin, pos_ - begin);
     }
 
     std::string_view letters() {
         std::size_t begin = pos_;
-        while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_])))
-            ++pos_;
+        while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
         return text_.substr(begin, pos_ - begin);
     }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0;
 };
@@ -81,7 +78,8 @@ Parsed<Offset> parse_amount_unit(Scanner& s, int sign, std::string_view after) {
         return error_at(number_pos, fmt::format("expected a number after '{}'", after));
     }
     if (digits.size() > 5 || std::stoi(std::string(digits)) > kMaxAmount) {
-        return error_at(number_pos, fmt::format("{} is too large (at most {})", digits, kMaxAmount));
+        return error_at(number_pos,
+                        fmt::format("{} is too large (at most {})", digits, kMaxAmount));
     }
     int amount = std::stoi(std::string(digits));
     s.skip_space();
@@ -137,11 +135,21 @@ std::string format_offset(const Offset& offset, bool with_sign) {
 std::string format_due_expression(const DueExpression& e) {
     std::string out;
     switch (e.anchor.kind) {
-        case Anchor::Kind::start: out = "start"; break;
-        case Anchor::Kind::given: out = "given"; break;
-        case Anchor::Kind::round: out = "round"; break;
-        case Anchor::Kind::step: out = e.anchor.step; break;
-        case Anchor::Kind::date: out = format_date(e.anchor.date); break;
+        case Anchor::Kind::start:
+            out = "start";
+            break;
+        case Anchor::Kind::given:
+            out = "given";
+            break;
+        case Anchor::Kind::round:
+            out = "round";
+            break;
+        case Anchor::Kind::step:
+            out = e.anchor.step;
+            break;
+        case Anchor::Kind::date:
+            out = format_date(e.anchor.date);
+            break;
     }
     for (const auto& o : e.offsets) {
         int amount = o.amount < 0 ? -o.amount : o.amount;
@@ -168,8 +176,7 @@ Parsed<DueExpression> parse_due_expression(std::string_view text) {
     if (std::isdigit(static_cast<unsigned char>(word[0]))) {
         auto date = parse_date(word);
         if (!date) {
-            return error_at(anchor_pos,
-                            fmt::format("'{}' is not a valid date (YYYY-MM-DD)", word));
+            return error_at(anchor_pos, fmt::format("'{}' is not a valid date (YYYY-MM-DD)", word));
         }
         result.anchor.kind = Anchor::Kind::date;
         result.anchor.date = *date;
@@ -229,11 +236,21 @@ Parsed<Offset> parse_duration(std::string_view text) {
 Date apply_offsets(Date date, std::span<const Offset> offsets, const Calendar& calendar) {
     for (const auto& o : offsets) {
         switch (o.unit) {
-            case Unit::day: date += std::chrono::days{o.amount}; break;
-            case Unit::workday: date = calendar.add_workdays(date, o.amount); break;
-            case Unit::week: date += std::chrono::days{7 * o.amount}; break;
-            case Unit::month: date = add_months(date, o.amount); break;
-            case Unit::year: date = add_months(date, 12 * o.amount); break;
+            case Unit::day:
+                date += std::chrono::days{o.amount};
+                break;
+            case Unit::workday:
+                date = calendar.add_workdays(date, o.amount);
+                break;
+            case Unit::week:
+                date += std::chrono::days{7 * o.amount};
+                break;
+            case Unit::month:
+                date = add_months(date, o.amount);
+                break;
+            case Unit::year:
+                date = add_months(date, 12 * o.amount);
+                break;
         }
     }
     return date;

@@ -17,11 +17,21 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     for (char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
@@ -39,10 +49,13 @@ const std::vector<Role>& item_roles(const Config& config, const PlanItem& item) 
     const WorkflowDefinition* workflow = find_workflow(cycle.workflow);
     if (!workflow) return kNone;
     switch (item.kind) {
-        case PlanKind::start: return workflow->steps.front().responsible;
+        case PlanKind::start:
+            return workflow->steps.front().responsible;
         case PlanKind::due:
-        case PlanKind::reminder: return workflow->steps[item.step].responsible;
-        case PlanKind::escalation: return cycle.escalation[item.level - 1].to;
+        case PlanKind::reminder:
+            return workflow->steps[item.step].responsible;
+        case PlanKind::escalation:
+            return cycle.escalation[item.level - 1].to;
     }
     return kNone;
 }
@@ -73,13 +86,20 @@ std::vector<std::string> recipients(const Config& config, const Institution& ins
     for (Role role : {Role::leader, Role::board, Role::area_chief, Role::director}) {
         if (std::find(roles.begin(), roles.end(), role) == roles.end()) continue;
         switch (role) {
-            case Role::leader: add(institution.leader.email); break;
-            case Role::board: add(institution.board.email); break;
+            case Role::leader:
+                add(institution.leader.email);
+                break;
+            case Role::board:
+                add(institution.board.email);
+                break;
             case Role::area_chief:
                 if (const Area* area = config.find_area(institution.area)) add(area->chief.email);
                 break;
-            case Role::director: add(config.organisation.director.email); break;
-            case Role::admin: break;
+            case Role::director:
+                add(config.organisation.director.email);
+                break;
+            case Role::admin:
+                break;
         }
     }
     return result;
@@ -118,15 +138,16 @@ PlanWriter::PlanWriter(std::ostream& out, const Config& config, const TimeZone& 
                     step_roles.push_back(role_mask(step.responsible));
                 }
             }
-            for (const auto& level : cycle.escalation) escalation_roles.push_back(role_mask(level.to));
+            for (const auto& level : cycle.escalation)
+                escalation_roles.push_back(role_mask(level.to));
             step_json_.push_back(std::move(steps));
             step_roles_.push_back(std::move(step_roles));
             escalation_roles_.push_back(std::move(escalation_roles));
         }
     }
     if (format_ == PlanFormat::table) {
-        fmt::format_to(std::back_inserter(buffer_), "{:<25} {:<12} {:<28} {:<22} {:<24} {}\n",
-                       "AT", "KIND", "INSTITUTION", "CYCLE", "STEP", "TO");
+        fmt::format_to(std::back_inserter(buffer_), "{:<25} {:<12} {:<28} {:<22} {:<24} {}\n", "AT",
+                       "KIND", "INSTITUTION", "CYCLE", "STEP", "TO");
     }
     if (format_ == PlanFormat::ics) {
         buffer_ += fold_ics_line("BEGIN:VCALENDAR");
@@ -150,9 +171,15 @@ void PlanWriter::flush() {
 
 void PlanWriter::add(const PlanItem& item) {
     switch (format_) {
-        case PlanFormat::json: add_json(item); break;
-        case PlanFormat::table: add_table(item); break;
-        case PlanFormat::ics: add_ics(item); break;
+        case PlanFormat::json:
+            add_json(item);
+            break;
+        case PlanFormat::table:
+            add_table(item);
+            break;
+        case PlanFormat::ics:
+            add_ics(item);
+            break;
     }
     if (buffer_.size() >= kFlushBytes) flush();
 }
@@ -168,10 +195,16 @@ void PlanWriter::finish() {
 const std::string& PlanWriter::to_json(const PlanItem& item) {
     unsigned mask = 0;
     switch (item.kind) {
-        case PlanKind::start: mask = step_roles_[item.cycle].front(); break;
+        case PlanKind::start:
+            mask = step_roles_[item.cycle].front();
+            break;
         case PlanKind::due:
-        case PlanKind::reminder: mask = step_roles_[item.cycle][item.step]; break;
-        case PlanKind::escalation: mask = escalation_roles_[item.cycle][item.level - 1]; break;
+        case PlanKind::reminder:
+            mask = step_roles_[item.cycle][item.step];
+            break;
+        case PlanKind::escalation:
+            mask = escalation_roles_[item.cycle][item.level - 1];
+            break;
     }
     std::string& to = to_cache_[item.institution * kRoleSets + mask];
     if (to.empty()) {
@@ -248,9 +281,9 @@ void PlanWriter::add_ics(const PlanItem& item) {
     line("DTEND;VALUE=DATE:" + compact(item.date + std::chrono::days{1}));
     line("SUMMARY:" + escape_ics_text(fmt::format("Frist: {}{} – {}", step.danish_title, round,
                                                   institution.name)));
-    line("DESCRIPTION:" + escape_ics_text(fmt::format("Cyklus: {}\nTrin: {}\nAnsvarlige: {}\n{}",
-                                                      cycle.id, step.name, to,
-                                                      config_.organisation.dashboard_url)));
+    line("DESCRIPTION:" +
+         escape_ics_text(fmt::format("Cyklus: {}\nTrin: {}\nAnsvarlige: {}\n{}", cycle.id,
+                                     step.name, to, config_.organisation.dashboard_url)));
     line("TRANSP:TRANSPARENT");
     line("END:VEVENT");
 }
@@ -284,12 +317,22 @@ std::string escape_ics_text(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case ';': out += "\\;"; break;
-            case ',': out += "\\,"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': break;
-            default: out += c;
+            case '\\':
+                out += "\\\\";
+                break;
+            case ';':
+                out += "\\;";
+                break;
+            case ',':
+                out += "\\,";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                break;
+            default:
+                out += c;
         }
     }
     return out;

@@ -24,7 +24,7 @@ enum class PlanFormat { table, json, ics };
 /// Streams plan items in one format (pairs with visit_plan, so a plan of millions of items
 /// never sits in memory). Call finish() once after the last item.
 class PlanWriter {
-public:
+  public:
     /// `stamp` is the ICS DTSTAMP (the moment the calendar is generated).
     PlanWriter(std::ostream& out, const Config& config, const TimeZone& zone, PlanFormat format,
                Instant stamp);
@@ -35,7 +35,7 @@ public:
     void add(const PlanItem& item);
     void finish();
 
-private:
+  private:
     void add_json(const PlanItem& item);
     void add_table(const PlanItem& item);
     void add_ics(const PlanItem& item);

@@ -22,18 +22,22 @@ const StepTimeline* find_step(const std::vector<StepTimeline>& steps, std::strin
 }
 
 auto sort_key(const PlanItem& item) {
-    return std::make_tuple(item.at, item.cycle, item.round, item.step,
-                           static_cast<int>(item.kind), item.level);
+    return std::make_tuple(item.at, item.cycle, item.round, item.step, static_cast<int>(item.kind),
+                           item.level);
 }
 
 }  // namespace
 
 std::string_view plan_kind_name(PlanKind kind) {
     switch (kind) {
-        case PlanKind::start: return "start";
-        case PlanKind::due: return "due";
-        case PlanKind::reminder: return "reminder";
-        case PlanKind::escalation: return "escalation";
+        case PlanKind::start:
+            return "start";
+        case PlanKind::due:
+            return "due";
+        case PlanKind::reminder:
+            return "reminder";
+        case PlanKind::escalation:
+            return "escalation";
     }
     return "?";
 }
@@ -57,9 +61,15 @@ std::vector<ScheduledStep> schedule_cycle(const CycleConfig& cycle, Date start,
             Date anchor = start;
             switch (step->due.anchor.kind) {
                 case Anchor::Kind::start:
-                case Anchor::Kind::given: anchor = start; break;
-                case Anchor::Kind::round: anchor = round_start; break;
-                case Anchor::Kind::date: anchor = step->due.anchor.date; break;
+                case Anchor::Kind::given:
+                    anchor = start;
+                    break;
+                case Anchor::Kind::round:
+                    anchor = round_start;
+                    break;
+                case Anchor::Kind::date:
+                    anchor = step->due.anchor.date;
+                    break;
                 case Anchor::Kind::step: {
                     // Validated configs anchor on earlier steps only, so it is scheduled.
                     for (std::size_t j = first; j < result.size(); ++j) {

@@ -19,8 +19,8 @@ std::string_view plan_kind_name(PlanKind kind);
 /// The dated steps of one cycle instance (one period of one cycle config; the same for every
 /// institution it covers).
 struct ScheduledStep {
-    std::uint16_t step = 0;   // index into the workflow's steps
-    std::uint8_t round = 0;   // 1-based round, 0 when the workflow has no rounds
+    std::uint16_t step = 0;  // index into the workflow's steps
+    std::uint8_t round = 0;  // 1-based round, 0 when the workflow has no rounds
     Date due{};
 };
 
@@ -45,7 +45,7 @@ struct PlanItem {
     std::uint16_t cycle = 0;        // index into Config::cycles
     std::uint16_t step = 0;         // index into the workflow's steps (unused for start)
     PlanKind kind = PlanKind::due;
-    std::uint8_t level = 0;         // escalation level (1-based) or reminder index (1-based)
+    std::uint8_t level = 0;  // escalation level (1-based) or reminder index (1-based)
     std::uint8_t round = 0;
 };
 

@@ -55,12 +55,12 @@ struct StoredUser {
 /// A workflow instance: a cycle, or a supervision case (same id space).
 struct CycleRecord {
     std::string id;
-    std::string workflow;        // quality_report, learning_dialogue, supervision
-    std::string cycle_config;    // the config cycle id it came from
+    std::string workflow;      // quality_report, learning_dialogue, supervision
+    std::string cycle_config;  // the config cycle id it came from
     std::string institution_id;
-    std::string parent_id;       // for a supervision case: the cycle that gave the point
-    std::string state;           // the state machine's state by name
-    std::string timeline;        // snapshot (JSON) of the timeline it started with
+    std::string parent_id;  // for a supervision case: the cycle that gave the point
+    std::string state;      // the state machine's state by name
+    std::string timeline;   // snapshot (JSON) of the timeline it started with
     Date started_on{};
     Instant updated_at{};
 };
@@ -107,12 +107,12 @@ struct OutboxMessage {
 
 /// Raised by a Store for database failures; `what()` says which operation failed and why.
 class StoreError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     /// Creates or upgrades the schema; returns the schema version now in force. Idempotent.

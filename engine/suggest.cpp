@@ -43,8 +43,10 @@ std::string did_you_mean(std::string_view word, std::span<const std::string_view
     return match ? " (did you mean '" + *match + "'?)" : std::string();
 }
 
-std::string did_you_mean(std::string_view word, std::initializer_list<std::string_view> candidates) {
-    return did_you_mean(word, std::span<const std::string_view>(candidates.begin(), candidates.size()));
+std::string did_you_mean(std::string_view word,
+                         std::initializer_list<std::string_view> candidates) {
+    return did_you_mean(word,
+                        std::span<const std::string_view>(candidates.begin(), candidates.size()));
 }
 
 }  // namespace tilsyn

@@ -11,7 +11,8 @@ constexpr std::int64_t kDay = 86400;
 
 std::int64_t read_be(std::string_view bytes, std::size_t at, int width) {
     std::uint64_t value = 0;
-    for (int i = 0; i < width; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[at + i]);
+    for (int i = 0; i < width; ++i)
+        value = (value << 8) | static_cast<unsigned char>(bytes[at + i]);
     if (width == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(value));
     return static_cast<std::int64_t>(value);
 }
@@ -96,10 +97,9 @@ std::int64_t mwd_day(int year, int month, int week, int weekday) {
     sys_days first{std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} / 1};
     int first_wd = static_cast<int>(std::chrono::weekday{first}.c_encoding());
     int day = 1 + (weekday - first_wd + 7) % 7 + (week - 1) * 7;
-    auto last = static_cast<int>(static_cast<unsigned>(
-        year_month_day_last{std::chrono::year{year}, month_day_last{std::chrono::month{
-                                                         static_cast<unsigned>(month)}}}
-            .day()));
+    auto last = static_cast<int>(static_cast<unsigned>(year_month_day_last{
+        std::chrono::year{year}, month_day_last{std::chrono::month{static_cast<unsigned>(
+                                     month)}}}.day()));
     while (day > last) day -= 7;
     return (first.time_since_epoch().count()) + day - 1;
 }
@@ -152,9 +152,9 @@ std::optional<TimeZone> TimeZone::from_tzif(std::string name, std::string_view b
         std::size_t footer = at + h.data_size(8);
         if (footer < bytes.size() && bytes[footer] == '\n') {
             auto end = bytes.find('\n', footer + 1);
-            std::string_view tz = bytes.substr(footer + 1, end == std::string_view::npos
-                                                               ? std::string_view::npos
-                                                               : end - footer - 1);
+            std::string_view tz =
+                bytes.substr(footer + 1, end == std::string_view::npos ? std::string_view::npos
+                                                                       : end - footer - 1);
             PosixRule rule;
             std::size_t i = 0;
             std::int32_t std_west = 0;
@@ -170,8 +170,8 @@ std::optional<TimeZone> TimeZone::from_tzif(std::string name, std::string_view b
                         rule.dst_offset = -dst_west;
                     }
                     ok = ok && rule.has_dst && i < tz.size() && tz[i++] == ',' &&
-                         parse_mwd(tz, i, rule.start_month, rule.start_week,
-                                   rule.start_weekday, rule.start_time) &&
+                         parse_mwd(tz, i, rule.start_month, rule.start_week, rule.start_weekday,
+                                   rule.start_time) &&
                          i < tz.size() && tz[i++] == ',' &&
                          parse_mwd(tz, i, rule.end_month, rule.end_week, rule.end_weekday,
                                    rule.end_time);
@@ -189,9 +189,8 @@ std::int32_t TimeZone::rule_offset_at(std::int64_t utc) const {
     auto local_day = (utc + r.std_offset) / kDay - ((utc + r.std_offset) % kDay < 0 ? 1 : 0);
     int year = static_cast<int>(
         std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{local_day}}}.year());
-    std::int64_t start =
-        mwd_day(year, r.start_month, r.start_week, r.start_weekday) * kDay + r.start_time -
-        r.std_offset;
+    std::int64_t start = mwd_day(year, r.start_month, r.start_week, r.start_weekday) * kDay +
+                         r.start_time - r.std_offset;
     std::int64_t end =
         mwd_day(year, r.end_month, r.end_week, r.end_weekday) * kDay + r.end_time - r.dst_offset;
     bool dst = start < end ? (utc >= start && utc < end) : (utc < end || utc >= start);

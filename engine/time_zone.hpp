@@ -14,7 +14,7 @@
 namespace tilsyn {
 
 class TimeZone {
-public:
+  public:
     /// UTC, for tests and as a fallback.
     static TimeZone utc();
 
@@ -32,10 +32,10 @@ public:
     /// moves forward by the gap; an ambiguous autumn time takes the first (summer-time) one.
     Instant to_instant(Date date, std::chrono::seconds wall_time) const;
 
-private:
+  private:
     struct Transition {
-        std::int64_t at;         // UTC seconds
-        std::int32_t offset;     // seconds east of UTC from then on
+        std::int64_t at;      // UTC seconds
+        std::int32_t offset;  // seconds east of UTC from then on
     };
     struct PosixRule {
         std::int32_t std_offset = 0;

@@ -44,7 +44,7 @@ struct Options {
 };
 
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -72,7 +72,8 @@ Options parse_options(const std::vector<std::string>& args) {
             inline_value = true;
         }
         bool known = name == "--config" || name == "--db" || verb->second.count(name);
-        if (!known) throw UsageError(fmt::format("unknown option '{}' for '{}'", arg, options.verb));
+        if (!known)
+            throw UsageError(fmt::format("unknown option '{}' for '{}'", arg, options.verb));
         if (!inline_value) {
             if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", name));
             value = args[++i];
@@ -106,11 +107,12 @@ int run_check(const Options& options, std::ostream& out, std::ostream& err) {
     const Config& config = loaded->config;
     std::map<InstitutionKind, int> kinds;
     for (const auto& inst : config.institutions) ++kinds[inst.kind];
-    out << fmt::format("{}: ok: {} areas, {} institutions ({} school, {} daycare, {} youth), "
-                       "{} cycles\n",
-                       options.config, config.areas.size(), config.institutions.size(),
-                       kinds[InstitutionKind::school], kinds[InstitutionKind::daycare],
-                       kinds[InstitutionKind::youth], config.cycles.size());
+    out << fmt::format(
+        "{}: ok: {} areas, {} institutions ({} school, {} daycare, {} youth), "
+        "{} cycles\n",
+        options.config, config.areas.size(), config.institutions.size(),
+        kinds[InstitutionKind::school], kinds[InstitutionKind::daycare],
+        kinds[InstitutionKind::youth], config.cycles.size());
     return kExitOk;
 }
 
@@ -135,8 +137,8 @@ int run_plan(const Options& options, std::ostream& out, std::ostream& err) {
         } else if (it->second == "ics") {
             format = PlanFormat::ics;
         } else if (it->second != "table") {
-            throw UsageError(fmt::format("--format '{}' is not one of table, json, ics",
-                                         it->second));
+            throw UsageError(
+                fmt::format("--format '{}' is not one of table, json, ics", it->second));
         }
     }
     auto loaded = load_valid_config(options, err);

@@ -46,13 +46,13 @@ CsvTable parse_csv(std::string_view text) {
                 advance(c);
             }
             if (!closed) {
-                table.error = fmt::format("{}:{}: unterminated quoted field", field.line,
-                                          field.column);
+                table.error =
+                    fmt::format("{}:{}: unterminated quoted field", field.line, field.column);
                 return table;
             }
             if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-                table.error = fmt::format("{}:{}: unexpected text after a quoted field", line,
-                                          column);
+                table.error =
+                    fmt::format("{}:{}: unexpected text after a quoted field", line, column);
                 return table;
             }
             row_has_content = true;

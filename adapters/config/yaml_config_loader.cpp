@@ -26,11 +26,16 @@ using Keys = std::vector<std::string_view>;
 
 std::string node_type_name(const YAML::Node& node) {
     switch (node.Type()) {
-        case YAML::NodeType::Map: return "a mapping";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Scalar: return fmt::format("'{}'", node.Scalar());
-        case YAML::NodeType::Null: return "nothing";
-        default: return "nothing";
+        case YAML::NodeType::Map:
+            return "a mapping";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Scalar:
+            return fmt::format("'{}'", node.Scalar());
+        case YAML::NodeType::Null:
+            return "nothing";
+        default:
+            return "nothing";
     }
 }
 
@@ -51,7 +56,7 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
 }
 
 class Loader {
-public:
+  public:
     Loader(std::string path) : path_(std::move(path)) {}
 
     LoadedConfig run() {
@@ -76,8 +81,9 @@ public:
         }
         config_ = &result.config;
         if (!root.IsMap()) {
-            problem({path_, 1, 1}, "the configuration must be a mapping of sections "
-                                   "(organisation, calendar, mail, areas, institutions, cycles)");
+            problem({path_, 1, 1},
+                    "the configuration must be a mapping of sections "
+                    "(organisation, calendar, mail, areas, institutions, cycles)");
         } else {
             read_root(root);
         }
@@ -99,7 +105,7 @@ public:
         return result;
     }
 
-private:
+  private:
     SourceLocation where(const YAML::Node& node) const {
         auto mark = node.Mark();
         if (mark.line < 0) return {path_, 0, 0};
@@ -123,8 +129,8 @@ private:
     bool check_map(const YAML::Node& node, std::string_view what, const Keys& allowed,
                    const Keys& required) {
         if (!node.IsMap()) {
-            problem(where(node), fmt::format("{} must be a mapping, found {}", what,
-                                             node_type_name(node)));
+            problem(where(node),
+                    fmt::format("{} must be a mapping, found {}", what, node_type_name(node)));
             return false;
         }
         std::set<std::string> seen;
@@ -149,8 +155,8 @@ private:
     bool scalar(const YAML::Node& node, std::string_view what, std::string& out) {
         if (!node) return false;
         if (!node.IsScalar()) {
-            problem(where(node), fmt::format("{} must be a text value, found {}", what,
-                                             node_type_name(node)));
+            problem(where(node),
+                    fmt::format("{} must be a text value, found {}", what, node_type_name(node)));
             return false;
         }
         out = node.Scalar();
@@ -165,8 +171,8 @@ private:
 
     void read_root(const YAML::Node& root) {
         check_map(root, "the configuration",
-                  {"organisation", "calendar", "mail", "areas", "institutions",
-                   "institutions_csv", "cycles"},
+                  {"organisation", "calendar", "mail", "areas", "institutions", "institutions_csv",
+                   "cycles"},
                   {"organisation", "areas", "cycles"});
         if (auto n = root["organisation"]) read_organisation(n);
         if (auto n = root["calendar"]) read_calendar(n);
@@ -230,8 +236,9 @@ private:
         }
         if (auto days = node["closed_days"]) {
             if (!days.IsSequence()) {
-                problem(where(days), "calendar.closed_days must be a list of \"MM-DD\" or "
-                                     "\"YYYY-MM-DD\"");
+                problem(where(days),
+                        "calendar.closed_days must be a list of \"MM-DD\" or "
+                        "\"YYYY-MM-DD\"");
             } else {
                 for (const auto& day : days) read_closed_day(day);
             }
@@ -337,8 +344,7 @@ private:
         for (const auto& i : node) {
             Institution inst;
             inst.where = where(i);
-            if (!check_map(i, "an institution",
-                           {"id", "name", "kind", "area", "leader", "board"},
+            if (!check_map(i, "an institution", {"id", "name", "kind", "area", "leader", "board"},
                            {"id", "name", "kind", "area", "leader"}))
                 continue;
             inst.id = text(i, "id", "institution");
@@ -359,10 +365,10 @@ private:
             out = *kind;
             return true;
         }
-        problem(where(node), fmt::format("unknown institution kind '{}'{}; use school, daycare or "
-                                         "youth",
-                                         value,
-                                         did_you_mean(value, {"school", "daycare", "youth"})));
+        problem(where(node),
+                fmt::format("unknown institution kind '{}'{}; use school, daycare or "
+                            "youth",
+                            value, did_you_mean(value, {"school", "daycare", "youth"})));
         return false;
     }
 
@@ -392,8 +398,8 @@ private:
         for (std::size_t c = 0; c < table.header.size(); ++c) {
             const auto& h = table.header[c];
             if (std::find(kColumns.begin(), kColumns.end(), h) == kColumns.end()) {
-                problem({file, 1, 1}, fmt::format("unknown column '{}'{}", h,
-                                                  did_you_mean(h, kColumns)));
+                problem({file, 1, 1},
+                        fmt::format("unknown column '{}'{}", h, did_you_mean(h, kColumns)));
             }
             column[h] = c;
         }
@@ -405,9 +411,8 @@ private:
         }
         for (const auto& row : table.rows) {
             if (row.fields.size() != table.header.size()) {
-                problem({file, row.line, 1},
-                        fmt::format("row has {} fields, the header has {}", row.fields.size(),
-                                    table.header.size()));
+                problem({file, row.line, 1}, fmt::format("row has {} fields, the header has {}",
+                                                         row.fields.size(), table.header.size()));
                 continue;
             }
             auto field = [&](std::string_view col) -> const CsvField* {
@@ -477,7 +482,8 @@ private:
     std::vector<Offset> reminders(const YAML::Node& node) {
         std::vector<Offset> result;
         if (!node.IsSequence()) {
-            problem(where(node), "reminders must be a list such as [\"-14 days\", \"-3 workdays\"]");
+            problem(where(node),
+                    "reminders must be a list such as [\"-14 days\", \"-3 workdays\"]");
             return result;
         }
         for (const auto& r : node) {
@@ -522,8 +528,8 @@ private:
                                     fmt::format("unknown role '{}'{}; use leader, board, "
                                                 "area_chief or director",
                                                 value,
-                                                did_you_mean(value, {"leader", "board", "area_chief",
-                                                                     "director"})));
+                                                did_you_mean(value, {"leader", "board",
+                                                                     "area_chief", "director"})));
                         }
                     }
                 }
@@ -662,12 +668,10 @@ private:
             InstitutionKind kind;
             if (read_kind(item, value, kind)) selector.kinds.push_back(kind);
         });
-        list("areas", [&](const YAML::Node&, const std::string& value) {
-            selector.areas.push_back(value);
-        });
-        list("ids", [&](const YAML::Node&, const std::string& value) {
-            selector.ids.push_back(value);
-        });
+        list("areas",
+             [&](const YAML::Node&, const std::string& value) { selector.areas.push_back(value); });
+        list("ids",
+             [&](const YAML::Node&, const std::string& value) { selector.ids.push_back(value); });
     }
 
     std::optional<SupervisionTimeline> read_supervision(const YAML::Node& node,
@@ -711,9 +715,10 @@ std::optional<TimeZone> load_time_zone(const std::string& name, std::string* err
     const bool safe = !name.empty() && name.front() != '/' && name.find("..") == std::string::npos;
     std::string bytes, read_error;
     if (!safe || !read_file(std::string(kZoneInfoDir) + "/" + name, bytes, read_error)) {
-        return fail(fmt::format("unknown time zone '{}'; use an IANA name such as "
-                                "Europe/Copenhagen",
-                                name));
+        return fail(
+            fmt::format("unknown time zone '{}'; use an IANA name such as "
+                        "Europe/Copenhagen",
+                        name));
     }
     std::string why;
     auto zone = TimeZone::from_tzif(name, bytes, &why);

@@ -1,7 +1,6 @@
 #include "engine/calendar.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 

@@ -24,13 +24,21 @@ inline Config small_config() {
     config.organisation.dashboard_url = "http://127.0.0.1:8080";
     config.organisation.director = {"Dorte Direktør", "direktoer@example.dk", {"test.yaml", 5, 3}};
     config.calendar.closed_days = {{12, 24, std::nullopt}, {12, 31, std::nullopt}};
-    config.areas = {{"syd", "Område Syd", {"Søren Chef", "chef.syd@example.dk", {"test.yaml", 10, 5}},
+    config.areas = {{"syd",
+                     "Område Syd",
+                     {"Søren Chef", "chef.syd@example.dk", {"test.yaml", 10, 5}},
                      {"test.yaml", 10, 3}}};
-    Institution school{"frydenlund", "Frydenlund Skole", InstitutionKind::school, "syd",
+    Institution school{"frydenlund",
+                       "Frydenlund Skole",
+                       InstitutionKind::school,
+                       "syd",
                        {"Lene Leder", "leder@frydenlund.example.dk", {"test.yaml", 12, 5}},
                        {"", "bestyrelse@frydenlund.example.dk", {"test.yaml", 12, 40}},
                        {"test.yaml", 12, 3}};
-    Institution daycare{"solsikken", "Børnehuset Solsikken", InstitutionKind::daycare, "syd",
+    Institution daycare{"solsikken",
+                        "Børnehuset Solsikken",
+                        InstitutionKind::daycare,
+                        "syd",
                         {"Bo Leder", "leder@solsikken.example.dk", {"test.yaml", 13, 5}},
                         {"", "", {}},
                         {"test.yaml", 13, 3}};
@@ -51,11 +59,13 @@ inline Config small_config() {
         step("publication", "plan_approval + 5 workdays", 29),
     };
     cycle.reminders = {{-14, Unit::day}, {-3, Unit::workday}};
-    cycle.escalation = {{{1, Unit::workday}, {Role::leader, Role::area_chief}, {"test.yaml", 32, 9}},
-                        {{10, Unit::workday}, {Role::director}, {"test.yaml", 33, 9}}};
+    cycle.escalation = {
+        {{1, Unit::workday}, {Role::leader, Role::area_chief}, {"test.yaml", 32, 9}},
+        {{10, Unit::workday}, {Role::director}, {"test.yaml", 33, 9}}};
     SupervisionTimeline sup;
     sup.where = {"test.yaml", 34, 5};
-    sup.steps = {step("action_plan", "given + 3 weeks", 35), step("resolution", "given + 6 months", 37)};
+    sup.steps = {step("action_plan", "given + 3 weeks", 35),
+                 step("resolution", "given + 6 months", 37)};
     sup.follow_up_every = Offset{4, Unit::week};
     cycle.supervision = sup;
     config.cycles = {cycle};

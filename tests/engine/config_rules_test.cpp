@@ -71,12 +71,12 @@ TEST_CASE("a missing step is reported for the cycle", "[config][rules]") {
 TEST_CASE("an unknown step gets a suggestion", "[config][rules]") {
     auto config = small_config();
     config.cycles[0].steps.push_back(step("publikation", "start + 1 day", 30));
-    CHECK(contains(only_problem(config), "unknown step 'publikation' in workflow quality_report "
-                                         "(did you mean 'publication'?)"));
+    CHECK(contains(only_problem(config),
+                   "unknown step 'publikation' in workflow quality_report "
+                   "(did you mean 'publication'?)"));
 }
 
-TEST_CASE("due expressions that form a cycle are reported once with the chain",
-          "[config][rules]") {
+TEST_CASE("due expressions that form a cycle are reported once with the chain", "[config][rules]") {
     auto config = small_config();
     config.cycles[0].steps[0] = step("quality_report", "quality_conversation + 1 week", 24);
     auto problems = check_config_rules(config);
@@ -98,8 +98,9 @@ TEST_CASE("a step anchored on a later step is unsatisfiable", "[config][rules]")
     // development_plan anchors on start, so no cycle: just an impossible order.
     config.cycles[0].steps[3] = step("development_plan", "start + 30 weeks", 27);
     config.cycles[0].steps[1] = step("board_statement", "development_plan - 4 weeks", 25);
-    CHECK(contains(only_problem(config), "test.yaml:25:30: step 'board_statement' anchors on "
-                                         "'development_plan', which comes after it"));
+    CHECK(contains(only_problem(config),
+                   "test.yaml:25:30: step 'board_statement' anchors on "
+                   "'development_plan', which comes after it"));
 }
 
 TEST_CASE("anchors must suit where they are used", "[config][rules]") {
@@ -117,15 +118,17 @@ TEST_CASE("anchors must suit where they are used", "[config][rules]") {
 
     config = small_config();
     config.cycles[0].steps[0] = step("quality_report", "quality_reprot + 1 week", 24);
-    CHECK(contains(only_problem(config), "anchors on unknown step 'quality_reprot' (did you "
-                                         "mean 'quality_report'?)"));
+    CHECK(contains(only_problem(config),
+                   "anchors on unknown step 'quality_reprot' (did you "
+                   "mean 'quality_report'?)"));
 }
 
 TEST_CASE("an unknown workflow is one problem, not one per step", "[config][rules]") {
     auto config = small_config();
     config.cycles[0].workflow = "quality_reports";
-    CHECK(contains(only_problem(config), "unknown workflow 'quality_reports' (did you mean "
-                                         "'quality_report'?)"));
+    CHECK(contains(only_problem(config),
+                   "unknown workflow 'quality_reports' (did you mean "
+                   "'quality_report'?)"));
 }
 
 TEST_CASE("learning_dialogue needs rounds and quality_report must not have them",

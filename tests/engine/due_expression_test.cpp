@@ -37,7 +37,8 @@ TEST_CASE("a due expression is an anchor followed by signed offsets", "[due]") {
 
     e = parse_ok("start+10 weeks -2 workdays + 1 month");
     CHECK(e.anchor.kind == Anchor::Kind::start);
-    CHECK(e.offsets == std::vector<Offset>{{10, Unit::week}, {-2, Unit::workday}, {1, Unit::month}});
+    CHECK(e.offsets ==
+          std::vector<Offset>{{10, Unit::week}, {-2, Unit::workday}, {1, Unit::month}});
     CHECK(tilsyn::format_due_expression(e) == "start + 10 weeks - 2 workdays + 1 month");
 
     e = parse_ok("2027-03-01");

@@ -1,7 +1,6 @@
 #include "engine/plan_format.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "adapters/config/yaml_config_loader.hpp"
@@ -37,11 +36,12 @@ TEST_CASE("plan JSON has one object per line with local time, recipients and lev
     auto items = tilsyn::make_plan(config, kDenmark, zone, d("2026-10-12"), d("2026-10-14"));
     std::ostringstream out;
     tilsyn::write_plan_json(out, config, zone, items);
-    CHECK(lines(out.str()) ==
-          std::vector<std::string>{
-              R"({"at":"2026-10-12T08:00:00+02:00","date":"2026-10-12","institution":"frydenlund","cycle":"quality-report-6-18","step":"quality_report","kind":"due","to":["leder@frydenlund.example.dk"]})",
-              R"({"at":"2026-10-13T08:00:00+02:00","date":"2026-10-13","institution":"frydenlund","cycle":"quality-report-6-18","step":"quality_report","kind":"escalation","to":["leder@frydenlund.example.dk","chef.syd@example.dk"],"level":1})",
-          });
+    CHECK(
+        lines(out.str()) ==
+        std::vector<std::string>{
+            R"({"at":"2026-10-12T08:00:00+02:00","date":"2026-10-12","institution":"frydenlund","cycle":"quality-report-6-18","step":"quality_report","kind":"due","to":["leder@frydenlund.example.dk"]})",
+            R"({"at":"2026-10-13T08:00:00+02:00","date":"2026-10-13","institution":"frydenlund","cycle":"quality-report-6-18","step":"quality_report","kind":"escalation","to":["leder@frydenlund.example.dk","chef.syd@example.dk"],"level":1})",
+        });
 }
 
 TEST_CASE("plan JSON switches offset at the end of summer time", "[plan][json][dst]") {
@@ -55,8 +55,10 @@ TEST_CASE("plan JSON switches offset at the end of summer time", "[plan][json][d
     REQUIRE(text.size() == 2);
     CHECK(text[0].rfind(R"({"at":"2026-10-26T08:00:00+01:00")", 0) == 0);
     CHECK(text[0].find(R"("to":["direktoer@example.dk"],"level":2)") != std::string::npos);
-    CHECK(text[1].find(R"("step":"board_statement","kind":"reminder","to":["leder@frydenlund.example.dk","bestyrelse@frydenlund.example.dk"])") !=
-          std::string::npos);
+    CHECK(
+        text[1].find(
+            R"("step":"board_statement","kind":"reminder","to":["leder@frydenlund.example.dk","bestyrelse@frydenlund.example.dk"])") !=
+        std::string::npos);
 }
 
 TEST_CASE("the plan table has a header and one row per item", "[plan][table]") {

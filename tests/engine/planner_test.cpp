@@ -33,12 +33,10 @@ std::vector<Row> rows(const tilsyn::Config& config, Date from, Date to) {
     for (const auto& item :
          tilsyn::make_plan(config, kDenmark, tilsyn::TimeZone::utc(), from, to)) {
         const auto* workflow = tilsyn::find_workflow(config.cycles[item.cycle].workflow);
-        result.push_back({tilsyn::format_date(item.date),
-                          std::string(tilsyn::plan_kind_name(item.kind)),
-                          item.kind == PlanKind::start
-                              ? "start"
-                              : std::string(workflow->steps[item.step].name),
-                          item.level});
+        result.push_back(
+            {tilsyn::format_date(item.date), std::string(tilsyn::plan_kind_name(item.kind)),
+             item.kind == PlanKind::start ? "start" : std::string(workflow->steps[item.step].name),
+             item.level});
     }
     return result;
 }
@@ -51,8 +49,8 @@ TEST_CASE("a cycle's steps are scheduled from the previous step's due date", "[p
     for (const auto& s : schedule) dates.push_back(tilsyn::format_date(s.due));
     // start + 10 weeks = Mon Oct 12; + 4 weeks = Nov 9; + 6 weeks = Dec 21; + 8 weeks = Feb 15;
     // + 10 workdays = Mar 1; + 5 workdays = Mar 8.
-    CHECK(dates == std::vector<std::string>{"2026-10-12", "2026-11-09", "2026-12-21",
-                                            "2027-02-15", "2027-03-01", "2027-03-08"});
+    CHECK(dates == std::vector<std::string>{"2026-10-12", "2026-11-09", "2026-12-21", "2027-02-15",
+                                            "2027-03-01", "2027-03-08"});
 }
 
 TEST_CASE("reminders move back and escalations forward to working days", "[plan]") {
@@ -94,8 +92,7 @@ TEST_CASE("a cycle that started before the period still shows its later deadline
 }
 
 TEST_CASE("cycles repeat every period from their first start", "[plan]") {
-    auto starts =
-        tilsyn::cycle_starts(small_config().cycles[0], d("2027-01-01"), d("2031-01-01"));
+    auto starts = tilsyn::cycle_starts(small_config().cycles[0], d("2027-01-01"), d("2031-01-01"));
     std::vector<std::string> dates;
     for (auto s : starts) dates.push_back(tilsyn::format_date(s));
     // 2026-08-03 still runs in 2027; later periods every second year.

@@ -56,8 +56,7 @@ TEST_CASE("send times stay at 08:00 local across the last Sundays of March and O
         // takes its first (summer-time) occurrence.
         CHECK(zone.to_instant(spring, hours{2} + minutes{30}) ==
               sys_days{spring} + hours{1} + minutes{30});
-        CHECK(zone.to_instant(autumn, hours{2} + minutes{30}) ==
-              sys_days{autumn} + minutes{30});
+        CHECK(zone.to_instant(autumn, hours{2} + minutes{30}) == sys_days{autumn} + minutes{30});
     }
 }
 

@@ -1,10 +1,11 @@
 // tilsyn::run_cli driven in-process: exit codes, usage errors, `check`, `plan` and `migrate`.
-#include <catch2/catch.hpp>
+#include "adapters/cli/commands.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -14,20 +15,18 @@
 #include <string>
 #include <vector>
 
-#include "adapters/cli/commands.hpp"
-
 namespace {
 
 namespace fs = std::filesystem;
 
 class TempDir {
-public:
+  public:
     TempDir() {
         static std::atomic<int> counter{0};
         const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ = fs::temp_directory_path() /
-                ("tilsyn-cli-test-" + std::to_string(::getpid()) + "-" +
-                 std::to_string(counter++) + "-" + std::to_string(stamp));
+        path_ =
+            fs::temp_directory_path() / ("tilsyn-cli-test-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(counter++) + "-" + std::to_string(stamp));
         fs::create_directories(path_);
     }
     ~TempDir() {
@@ -47,7 +46,7 @@ public:
     }
     const fs::path& path() const { return path_; }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -121,7 +120,7 @@ struct JsonValue {
 using JsonObject = std::map<std::string, JsonValue>;
 
 class FlatJson {
-public:
+  public:
     explicit FlatJson(const std::string& text) : s_(text) {}
 
     JsonObject object() {
@@ -147,7 +146,7 @@ public:
         return obj;
     }
 
-private:
+  private:
     char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
     void expect(char c) {
         INFO("in: " << s_ << " at " << i_);
@@ -407,15 +406,19 @@ TEST_CASE("plan --format json on a small config gives the hand-computed timeline
     }
     // The exact bytes of the first lines.
     REQUIRE(lines.size() >= 5);
-    CHECK(lines[0] ==
-          R"({"at":"2026-08-03T08:00:00+02:00","date":"2026-08-03","institution":"alpha","cycle":"qr","step":"start","kind":"start","to":["leader.alpha@example.dk"]})");
-    CHECK(lines[3] ==
-          R"({"at":"2026-10-12T08:00:00+02:00","date":"2026-10-12","institution":"alpha","cycle":"qr","step":"quality_report","kind":"due","to":["leader.alpha@example.dk"]})");
-    CHECK(lines[4] ==
-          R"({"at":"2026-10-13T08:00:00+02:00","date":"2026-10-13","institution":"alpha","cycle":"qr","step":"quality_report","kind":"escalation","to":["leader.alpha@example.dk","chief.syd@example.dk"],"level":1})");
+    CHECK(
+        lines[0] ==
+        R"({"at":"2026-08-03T08:00:00+02:00","date":"2026-08-03","institution":"alpha","cycle":"qr","step":"start","kind":"start","to":["leader.alpha@example.dk"]})");
+    CHECK(
+        lines[3] ==
+        R"({"at":"2026-10-12T08:00:00+02:00","date":"2026-10-12","institution":"alpha","cycle":"qr","step":"quality_report","kind":"due","to":["leader.alpha@example.dk"]})");
+    CHECK(
+        lines[4] ==
+        R"({"at":"2026-10-13T08:00:00+02:00","date":"2026-10-13","institution":"alpha","cycle":"qr","step":"quality_report","kind":"escalation","to":["leader.alpha@example.dk","chief.syd@example.dk"],"level":1})");
 }
 
-TEST_CASE("plan --format ics on a small config has one event per deadline", "[cli][commands][plan]") {
+TEST_CASE("plan --format ics on a small config has one event per deadline",
+          "[cli][commands][plan]") {
     TempDir dir;
     const auto file = dir.write("small.yaml", kSmall);
     auto r = run({"plan", "--config", file, "--from", "2026-08-01", "--to", "2027-01-01",
@@ -471,7 +474,8 @@ TEST_CASE("migrate creates the schema once and a second run is up to date",
     CHECK_THAT(second.out, Catch::Contains("people: 0 added, 0 updated"));
 }
 
-TEST_CASE("migrate with a malformed database URL fails without a crash", "[cli][commands][migrate]") {
+TEST_CASE("migrate with a malformed database URL fails without a crash",
+          "[cli][commands][migrate]") {
     TempDir dir;
     const auto file = dir.write("small.yaml", kSmall);
     auto r = run({"migrate", "--config", file, "--db", "mysql://nobody@localhost/x"});

@@ -1,10 +1,9 @@
 // tilsyn::parse_csv: RFC 4180 with a header row, each field keeping its own line and column.
-#include <catch2/catch.hpp>
+#include "adapters/config/csv_reader.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include "adapters/config/csv_reader.hpp"
 
 namespace {
 
@@ -66,9 +65,9 @@ TEST_CASE("doubled quotes inside a quoted field are one quote", "[csv]") {
 
 TEST_CASE("a newline inside quotes stays in the field and later rows keep their true lines",
           "[csv]") {
-    const auto table =
-        tilsyn::parse_csv("id,note,kind\nalpha,\"line one\nline two\nline three\",school\n"
-                          "beta,plain,daycare\n");
+    const auto table = tilsyn::parse_csv(
+        "id,note,kind\nalpha,\"line one\nline two\nline three\",school\n"
+        "beta,plain,daycare\n");
     REQUIRE(table.error.empty());
     REQUIRE(table.rows.size() == 2);
     CHECK(values(table.rows[0]) == Strings{"alpha", "line one\nline two\nline three", "school"});

@@ -1,11 +1,12 @@
 // tilsyn::load_config on small configurations written to a temporary folder: a valid one,
 // then one test per kind of mistake, each checking the exact FILE:LINE:COLUMN, a message
 // fragment and that the mistake causes exactly the expected number of problems.
-#include <catch2/catch.hpp>
+#include "adapters/config/yaml_config_loader.hpp"
 
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -14,8 +15,6 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/config/yaml_config_loader.hpp"
-
 namespace {
 
 namespace fs = std::filesystem;
@@ -23,13 +22,13 @@ using tilsyn::ConfigProblem;
 using tilsyn::LoadedConfig;
 
 class TempDir {
-public:
+  public:
     TempDir() {
         static std::atomic<int> counter{0};
         const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ = fs::temp_directory_path() /
-                ("tilsyn-yaml-test-" + std::to_string(::getpid()) + "-" +
-                 std::to_string(counter++) + "-" + std::to_string(stamp));
+        path_ =
+            fs::temp_directory_path() / ("tilsyn-yaml-test-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(counter++) + "-" + std::to_string(stamp));
         fs::create_directories(path_);
     }
     ~TempDir() {
@@ -49,7 +48,7 @@ public:
     }
     const fs::path& path() const { return path_; }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -238,8 +237,8 @@ TEST_CASE("the minimal valid configuration loads without problems and with its v
     using tilsyn::Offset;
     using tilsyn::Unit;
     REQUIRE(cycle.steps.size() == 6);
-    const char* names[] = {"quality_report", "board_statement", "quality_conversation",
-                           "development_plan", "plan_approval", "publication"};
+    const char* names[] = {"quality_report",   "board_statement", "quality_conversation",
+                           "development_plan", "plan_approval",   "publication"};
     for (std::size_t i = 0; i < 6; ++i) CHECK(cycle.steps[i].step == names[i]);
     CHECK(cycle.steps[0].due.anchor.kind == Anchor::Kind::start);
     CHECK(cycle.steps[0].due.offsets == std::vector{Offset{10, Unit::week}});
@@ -288,18 +287,17 @@ TEST_CASE("a missing required key is reported at the mapping that lacks it", "[c
     expect_single_problem(text, locate(text, "{ id: syd"), "missing required key 'name'");
 }
 
-TEST_CASE("a missing workflow key is one problem, not also an unknown workflow ''",
-          "[config]") {
+TEST_CASE("a missing workflow key is one problem, not also an unknown workflow ''", "[config]") {
     // Product bug: the rules also report "unknown workflow ''" at 18:9 for the empty value.
     const auto text = replace_once(kValid, "    workflow: quality_report\n", "");
     expect_single_problem(text, {18, 5}, "a cycle is missing required key 'workflow'");
 }
 
 TEST_CASE("a list where a mapping is expected is a type error at the list", "[config]") {
-    const auto text = replace_once(kValid, "director: { name: \"Dora Direktor\", email: \"director@example.dk\" }",
-                                   "director: [\"director@example.dk\"]");
-    expect_single_problem(text, {4, 13},
-                          "organisation.director must be a mapping, found a list");
+    const auto text = replace_once(
+        kValid, "director: { name: \"Dora Direktor\", email: \"director@example.dk\" }",
+        "director: [\"director@example.dk\"]");
+    expect_single_problem(text, {4, 13}, "organisation.director must be a mapping, found a list");
 }
 
 TEST_CASE("an institution in an unknown area is reported at its area with a suggestion",
@@ -314,11 +312,12 @@ TEST_CASE("an unknown institution kind is reported at the kind with a suggestion
                           "unknown institution kind 'scool' (did you mean 'school'?)");
 }
 
-TEST_CASE("a misspelt step is reported with a suggestion, and the step it should have been is "
-          "missing",
-          "[config]") {
-    const auto text = replace_once(kValid, "      quality_report:       {",
-                                   "      quality_reprot:       {");
+TEST_CASE(
+    "a misspelt step is reported with a suggestion, and the step it should have been is "
+    "missing",
+    "[config]") {
+    const auto text =
+        replace_once(kValid, "      quality_report:       {", "      quality_reprot:       {");
     TempDir dir;
     const auto loaded = load(dir, text);
     INFO(dump(loaded));
@@ -336,8 +335,9 @@ TEST_CASE("a step the workflow does not have is one problem with a suggestion", 
     const auto text = replace_once(kValid, "    reminders: [\"-14 days\"",
                                    "      publicaton:           { due: \"start + 1 week\" }\n"
                                    "    reminders: [\"-14 days\"");
-    expect_single_problem(text, {29, 7}, "unknown key 'publicaton' in steps (did you mean "
-                                         "'publication'?)");
+    expect_single_problem(text, {29, 7},
+                          "unknown key 'publicaton' in steps (did you mean "
+                          "'publication'?)");
 }
 
 TEST_CASE("an unknown role in an escalation is reported at the role with a suggestion",
@@ -376,8 +376,7 @@ TEST_CASE("a duplicate institution id points at the id itself", "[config]") {
     expect_single_problem(text, locate(text, "alpha,", 2), "duplicate institution id 'alpha'");
 }
 
-TEST_CASE("a duplicate area id is reported at the second id, naming the first line",
-          "[config]") {
+TEST_CASE("a duplicate area id is reported at the second id, naming the first line", "[config]") {
     const auto text = replace_once(
         kValid, "institutions:\n  - { id: alpha",
         "  - { id: syd, name: \"Igen Syd\", chief: { name: \"Cis\", email: \"cis@example.dk\" } }\n"
@@ -404,7 +403,8 @@ TEST_CASE("a duplicate cycle id is reported at the second id and names the first
 }
 
 TEST_CASE("an invalid e-mail address is reported at the address", "[config]") {
-    const auto text = replace_once(kValid, "\"leader.alpha@example.dk\"", "\"leader.alpha@example\"");
+    const auto text =
+        replace_once(kValid, "\"leader.alpha@example.dk\"", "\"leader.alpha@example\"");
     auto pos = locate(text, "leader.alpha@example\"");
     expect_single_problem(text, pos,
                           "'leader.alpha@example' is not a valid e-mail address (leader of "
@@ -430,15 +430,16 @@ TEST_CASE("a closed day 02-29 is accepted since it exists in leap years", "[conf
 }
 
 TEST_CASE("an unknown time zone is reported at the zone name", "[config]") {
-    const auto text = replace_once(kValid, "timezone: Europe/Copenhagen", "timezone: Europe/Aarhus");
+    const auto text =
+        replace_once(kValid, "timezone: Europe/Copenhagen", "timezone: Europe/Aarhus");
     expect_single_problem(text, {3, 13}, "unknown time zone 'Europe/Aarhus'");
     TempDir dir;
     CHECK_FALSE(load(dir, text).zone.has_value());
 }
 
 TEST_CASE("a malformed due expression points at the bad word inside the quotes", "[config]") {
-    const auto text = replace_once(kValid, "\"quality_report + 4 weeks\"",
-                                   "\"quality_report + 4 wekes\"");
+    const auto text =
+        replace_once(kValid, "\"quality_report + 4 weeks\"", "\"quality_report + 4 wekes\"");
     // Line 24 is `      board_statement:      { due: "quality_report + 4 wekes" }`: the quote
     // is column 36, so "wekes" starts at 36 + 1 + 19 = 56.
     const Pos wekes = locate(text, "wekes");
@@ -457,24 +458,24 @@ TEST_CASE("a malformed due expression in a plain (unquoted) scalar points at the
 TEST_CASE("due expressions that form a cycle are one problem naming the chain", "[config]") {
     // The rules point at the first character of the expression, just inside its opening
     // quote: column 37 on the step lines.
-    const auto text = replace_once(kValid, "\"quality_report + 4 weeks\"",
-                                   "\"quality_conversation - 1 week\"");
+    const auto text =
+        replace_once(kValid, "\"quality_report + 4 weeks\"", "\"quality_conversation - 1 week\"");
     expect_single_problem(text, {24, 37},
                           "due expressions form a cycle: board_statement -> "
                           "quality_conversation -> board_statement");
 }
 
 TEST_CASE("a step anchored on a later step is reported at its due expression", "[config]") {
-    auto text = replace_once(kValid, "\"development_plan + 10 workdays\"",
-                             "\"publication - 5 workdays\"");
+    auto text =
+        replace_once(kValid, "\"development_plan + 10 workdays\"", "\"publication - 5 workdays\"");
     text = replace_once(text, "\"plan_approval + 5 workdays\"", "\"start + 40 weeks\"");
     expect_single_problem(text, {27, 37},
                           "step 'plan_approval' anchors on 'publication', which comes after it");
 }
 
 TEST_CASE("a step without a due expression is reported at the cycle's workflow", "[config]") {
-    const auto text =
-        replace_once(kValid, "      publication:          { due: \"plan_approval + 5 workdays\" }\n", "");
+    const auto text = replace_once(
+        kValid, "      publication:          { due: \"plan_approval + 5 workdays\" }\n", "");
     expect_single_problem(text, {19, 15},
                           "step 'publication' of workflow quality_report has no due expression");
 }
@@ -507,14 +508,13 @@ TEST_CASE("a YAML syntax error is one problem at the parser's line and column", 
 
 TEST_CASE("a YAML syntax error at a known spot is reported where the parser stops", "[config]") {
     // `key: value: more` on line 3: an illegal mapping value at the second colon.
-    const auto text = replace_once(kValid, "timezone: Europe/Copenhagen",
-                                   "timezone: Europe: Copenhagen");
+    const auto text =
+        replace_once(kValid, "timezone: Europe/Copenhagen", "timezone: Europe: Copenhagen");
     expect_single_problem(text, {3, 19}, "YAML syntax error: illegal map value");
 }
 
 TEST_CASE("an unknown workflow is one problem, without a cascade over its steps", "[config]") {
-    const auto text =
-        replace_once(kValid, "workflow: quality_report", "workflow: quality_reprot");
+    const auto text = replace_once(kValid, "workflow: quality_report", "workflow: quality_reprot");
     expect_single_problem(text, {19, 15},
                           "unknown workflow 'quality_reprot' (did you mean 'quality_report'?)");
 }
@@ -541,8 +541,7 @@ TEST_CASE("a reminder with a positive offset is one problem", "[config]") {
                Catch::Contains("reminder '+14 days' comes after its deadline"));
 }
 
-TEST_CASE("a reminder with a positive offset is reported at the reminder itself",
-          "[config]") {
+TEST_CASE("a reminder with a positive offset is reported at the reminder itself", "[config]") {
     // Product bug: reminders keep no location; the rule reports at the cycle's workflow value
     // (line 19, column 15) instead of the reminder on line 29.
     const auto text = replace_once(kValid, "[\"-14 days\",", "[\"+14 days\",");
@@ -575,7 +574,8 @@ std::string with_csv(std::string_view keep_yaml_institutions = {}) {
 
 }  // namespace
 
-TEST_CASE("institutions from a CSV file with quoted fields containing commas load", "[config][csv]") {
+TEST_CASE("institutions from a CSV file with quoted fields containing commas load",
+          "[config][csv]") {
     TempDir dir;
     dir.write("institutions.csv",
               kCsvHeader +
@@ -626,7 +626,8 @@ TEST_CASE("a CSV cell's column counts characters, not bytes, after a quoted mult
     const auto csv = dir.write(
         "institutions.csv",
         kCsvHeader +
-            "alpha,\"Ålborg\nSkole\",school,syd,Lea,leader.alpha@example.dk,,board.alpha@example.dk\n"
+            "alpha,\"Ålborg\nSkole\",school,syd,Lea,leader.alpha@example.dk,,board.alpha@example."
+            "dk\n"
             "beta,Æble Børnehus,dagpleje,syd,Lis,leader.beta@example.dk,,board.beta@example.dk\n");
     const auto loaded = load(dir, with_csv());
     INFO(dump(loaded));
@@ -658,9 +659,10 @@ TEST_CASE("a missing CSV file is reported at the institutions_csv value", "[conf
 
 TEST_CASE("institutions and institutions_csv combine", "[config][csv]") {
     TempDir dir;
-    dir.write("institutions.csv",
-              kCsvHeader +
-                  "beta,Beta Boernehus,daycare,syd,Lis,leader.beta@example.dk,,board.beta@example.dk\n");
+    dir.write(
+        "institutions.csv",
+        kCsvHeader +
+            "beta,Beta Boernehus,daycare,syd,Lis,leader.beta@example.dk,,board.beta@example.dk\n");
     const std::string yaml_institution =
         "  - { id: alpha, name: \"Alpha Skole\", kind: school, area: syd, leader: { email: "
         "\"leader.alpha@example.dk\" } }\n";
@@ -674,9 +676,10 @@ TEST_CASE("institutions and institutions_csv combine", "[config][csv]") {
 
 TEST_CASE("the same id in institutions and institutions_csv is a duplicate", "[config][csv]") {
     TempDir dir;
-    dir.write("institutions.csv",
-              kCsvHeader +
-                  "alpha,Alpha Igen,daycare,syd,Lis,leader.beta@example.dk,,board.beta@example.dk\n");
+    dir.write(
+        "institutions.csv",
+        kCsvHeader +
+            "alpha,Alpha Igen,daycare,syd,Lis,leader.beta@example.dk,,board.beta@example.dk\n");
     const std::string yaml_institution =
         "  - { id: alpha, name: \"Alpha Skole\", kind: school, area: syd, leader: { email: "
         "\"leader.alpha@example.dk\" } }\n";
@@ -688,12 +691,11 @@ TEST_CASE("the same id in institutions and institutions_csv is a duplicate", "[c
 
 // ---- many mistakes at once ------------------------------------------------------------------
 
-TEST_CASE("a config with ten different mistakes reports each of them, sorted by line",
-          "[config]") {
+TEST_CASE("a config with ten different mistakes reports each of them, sorted by line", "[config]") {
     std::string text = kValid;
     text = replace_once(text, "timezone: Europe/Copenhagen", "timezone: Europe/Aarhus");  // 3
-    text = replace_once(text, "\"director@example.dk\"", "\"director@@example.dk\"");      // 4
-    text = replace_once(text, "holidays: denmark", "holidays: danmark");                 // 6
+    text = replace_once(text, "\"director@example.dk\"", "\"director@@example.dk\"");     // 4
+    text = replace_once(text, "holidays: denmark", "holidays: danmark");                  // 6
     text = replace_once(text, "\"12-31\"", "\"02-30\"");                                  // 7
     text = replace_once(text, "send_at: \"08:00\"", "send_at: \"25:00\"");                // 8
     text = replace_once(text, "\"file:mail\"", "\"ftp://mail\"");                         // 11
@@ -701,7 +703,7 @@ TEST_CASE("a config with ten different mistakes reports each of them, sorted by 
     text = replace_once(text, "kind: school,", "kind: scool,");                           // 15
     text = replace_once(text, "kind: daycare, area: syd", "kind: daycare, area: nord");   // 16
     text = replace_once(text, "first: 2026-08-03", "first: 2026-02-30");                  // 21
-    text = replace_once(text, "quality_report + 4 weeks", "quality_report + 4 wekes");  // 24
+    text = replace_once(text, "quality_report + 4 weeks", "quality_report + 4 wekes");    // 24
     text = replace_once(text, "to: [leader, area_chief]", "to: [leader, area_chef]");     // 31
     TempDir dir;
     const auto loaded = load(dir, text);
