@@ -61,6 +61,7 @@ struct CycleRecord {
     std::string parent_id;  // for a supervision case: the cycle that gave the point
     std::string state;      // the state machine's state by name
     std::string timeline;   // snapshot (JSON) of the timeline it started with
+    std::string anchors = "{}";  // JSON object: anchor ("start", "given", a step) -> date
     Date started_on{};
     Instant updated_at{};
 };
@@ -72,7 +73,7 @@ struct DeadlineRecord {
     std::string cycle_id;
     std::string step;
     int round = 0;
-    std::string kind;  // "due", "reminder", "escalation"
+    std::string kind;  // "due" (marks the deadline; never fires), "reminder", "escalation"
     int level = 0;
     Date due_on{};
     Instant fire_at{};
@@ -105,6 +106,16 @@ struct OutboxMessage {
     Instant next_attempt_at{};
 };
 
+/// One row of what an area chief tracks: a workflow instance with its institution and its
+/// earliest open deadline.
+struct CycleStatusRow {
+    CycleRecord cycle;
+    std::string institution_name;
+    std::string area_id;
+    std::optional<Date> next_due;  // earliest due_on of an open "due" deadline
+    std::string next_due_step;
+};
+
 /// Raised by a Store for database failures; `what()` says which operation failed and why.
 class StoreError : public std::runtime_error {
   public:
@@ -132,27 +143,61 @@ class Store {
     /// throws (the exception is rethrown). Not reentrant.
     virtual void in_transaction(const std::function<void()>& work) = 0;
 
-    virtual void insert_cycle(const CycleRecord& cycle) = 0;
+    /// Inserts a workflow instance; false (and nothing written) when its id exists.
+    virtual bool insert_cycle(const CycleRecord& cycle) = 0;
     virtual std::optional<CycleRecord> find_cycle(std::string_view id) = 0;
     virtual void update_cycle_state(std::string_view id, std::string_view state, Instant at) = 0;
+    /// Writes state, anchors and updated_at of an existing instance.
+    virtual void update_cycle(const CycleRecord& cycle) = 0;
+    /// Instances (cycles and cases), optionally of one area and/or one institution, with their
+    /// earliest open "due" deadline; ordered by id.
+    virtual std::vector<CycleStatusRow> cycle_status(std::string_view area_id,
+                                                     std::string_view institution_id) = 0;
+    /// Supervision cases opened from a cycle.
+    virtual std::vector<CycleRecord> child_cases(std::string_view parent_id) = 0;
+
+    /// Records that a cycle config's period has been opened; false when it already was.
+    virtual bool mark_period_opened(std::string_view cycle_config, Date start, Instant at) = 0;
+    virtual bool period_opened(std::string_view cycle_config, Date start) = 0;
+
+    virtual std::optional<StoredInstitution> find_institution(std::string_view id) = 0;
+
+    /// Adds a user; false when the same (email, role, area, institution) exists.
+    virtual bool add_user(StoredUser& user) = 0;
+    virtual std::vector<StoredUser> find_users_by_email(std::string_view email) = 0;
+    virtual std::optional<StoredUser> find_user_by_token_hash(std::string_view token_hash) = 0;
 
     virtual void add_deadlines(const std::vector<DeadlineRecord>& deadlines) = 0;
-    /// Open deadlines with fire_at <= until, earliest first, at most `limit`.
+    /// Open reminders and escalations (never "due" rows) with fire_at <= until, LATEST first,
+    /// at most `limit`. An index range scan: its cost grows with the due items only.
     virtual std::vector<DeadlineRecord> due_deadlines(Instant until, int limit) = 0;
     /// Marks every open deadline of a step of a workflow instance done.
     virtual void close_deadlines(std::string_view cycle_id, std::string_view step) = 0;
-    /// The earliest fire_at of an open deadline.
+    /// Marks every open deadline of a workflow instance done.
+    virtual void close_all_deadlines(std::string_view cycle_id) = 0;
+    virtual void mark_deadline_done(long long id) = 0;
+    /// Marks done every open reminder of (cycle, step, round) with fire_at <= up_to: a fired
+    /// reminder supersedes earlier ones missed during downtime. Returns how many it closed.
+    virtual int close_reminders_up_to(std::string_view cycle_id, std::string_view step, int round,
+                                      Instant up_to) = 0;
+    /// Every deadline of an instance (open and done), by fire_at then id.
+    virtual std::vector<DeadlineRecord> deadlines(std::string_view cycle_id) = 0;
+    /// The earliest fire_at of an open reminder or escalation.
     virtual std::optional<Instant> next_fire_time() = 0;
 
     /// Appends to the audit trail and assigns `seq`.
     virtual void append_event(EventRecord& event) = 0;
     virtual std::vector<EventRecord> events(std::string_view cycle_id) = 0;
     virtual std::optional<EventRecord> last_event() = 0;
+    /// The audit trail in order: events with seq > after_seq, at most `limit`.
+    virtual std::vector<EventRecord> events_after(long long after_seq, int limit) = 0;
 
     /// Queues a message; returns false (and changes nothing) when its message_id is queued.
     virtual bool enqueue(OutboxMessage& message) = 0;
     /// Pending messages with next_attempt_at <= now, oldest first.
     virtual std::vector<OutboxMessage> pending_mail(Instant now, int limit) = 0;
+    /// How many outbox messages have a status (pending, sent, failed).
+    virtual long long outbox_count(std::string_view status) = 0;
 };
 
 }  // namespace tilsyn
