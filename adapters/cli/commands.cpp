@@ -1,5 +1,7 @@
 #include "adapters/cli/commands.hpp"
 
+#include "adapters/cli/cli_support.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -13,12 +15,9 @@
 #include "engine/plan_format.hpp"
 #include "engine/planner.hpp"
 
-namespace tilsyn {
+namespace tilsyn::cli {
 
 namespace {
-
-constexpr const char* kDefaultConfig = "config/aarhus.yaml";
-constexpr const char* kDefaultDb = "sqlite:var/tilsyn.db";
 
 constexpr const char* kUsage = R"(usage: tilsyn <verb> [options]
 
@@ -28,6 +27,17 @@ verbs:
                              dry run of every start, deadline, reminder and escalation
   migrate                    create or upgrade the database schema and sync areas,
                              institutions and people from the configuration
+  tick [--at TIME]           one scheduler pass as of TIME (default now): open cycles whose
+                             start has come, fire due reminders and escalations
+  event ID EVENT [--data JSON] --as EMAIL [--at TIME]
+                             apply a workflow event to a cycle or supervision case
+  status [--area ID] [--institution ID] [--overdue] [--all] [--format table|json] [--at TIME]
+                             cycles and supervision cases: state, next deadline, overdue
+  user add --email E --role ROLE [--area ID] [--institution ID]
+                             create a user and print its API token once
+  audit verify               check the audit trail's hash chain
+
+TIME is ISO 8601: 2026-10-13T08:00:00+02:00, or 2026-10-13T08:00 in the configured zone.
 
 common options:
   --config FILE              configuration (default config/aarhus.yaml)
@@ -36,44 +46,51 @@ common options:
   --help                     this text
 )";
 
-struct Options {
-    std::string verb;
-    std::string config = kDefaultConfig;
-    std::string db = kDefaultDb;
-    std::map<std::string, std::string> values;  // verb-specific --name VALUE
+struct VerbSyntax {
+    std::set<std::string> values;  // options taking a value
+    std::set<std::string> flags;   // options without one
+    std::size_t min_positional = 0;
+    std::size_t max_positional = 0;
 };
 
-class UsageError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
-const std::map<std::string, std::set<std::string>> kVerbOptions = {
+const std::map<std::string, VerbSyntax> kVerbs = {
     {"check", {}},
-    {"plan", {"--from", "--to", "--format"}},
+    {"plan", {{"--from", "--to", "--format"}, {}, 0, 0}},
     {"migrate", {}},
+    {"tick", {{"--at"}, {}, 0, 0}},
+    {"event", {{"--data", "--as", "--at"}, {}, 2, 2}},
+    {"status", {{"--area", "--institution", "--format", "--at"}, {"--overdue", "--all"}, 0, 0}},
+    {"user", {{"--email", "--role", "--area", "--institution"}, {}, 1, 1}},
+    {"audit", {{}, {}, 1, 1}},
 };
 
 Options parse_options(const std::vector<std::string>& args) {
     Options options;
     if (args.empty()) throw UsageError("missing verb");
     options.verb = args[0];
-    auto verb = kVerbOptions.find(options.verb);
-    if (verb == kVerbOptions.end()) {
-        throw UsageError(fmt::format("unknown verb '{}'", options.verb));
-    }
+    auto verb = kVerbs.find(options.verb);
+    if (verb == kVerbs.end()) throw UsageError(fmt::format("unknown verb '{}'", options.verb));
+    const VerbSyntax& syntax = verb->second;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& arg = args[i];
+        if (arg.rfind("--", 0) != 0) {
+            options.positional.push_back(arg);
+            continue;
+        }
         std::string name = arg, value;
         bool inline_value = false;
-        if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+        if (auto eq = arg.find('='); eq != std::string::npos) {
             name = arg.substr(0, eq);
             value = arg.substr(eq + 1);
             inline_value = true;
         }
-        bool known = name == "--config" || name == "--db" || verb->second.count(name);
-        if (!known)
-            throw UsageError(fmt::format("unknown option '{}' for '{}'", arg, options.verb));
+        if (syntax.flags.count(name)) {
+            if (inline_value) throw UsageError(fmt::format("{} takes no value", name));
+            options.flags.insert(name);
+            continue;
+        }
+        bool known = name == "--config" || name == "--db" || syntax.values.count(name);
+        if (!known) throw UsageError(fmt::format("unknown option '{}' for '{}'", arg, options.verb));
         if (!inline_value) {
             if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", name));
             value = args[++i];
@@ -86,10 +103,20 @@ Options parse_options(const std::vector<std::string>& args) {
             options.values[name] = value;
         }
     }
+    if (options.positional.size() < syntax.min_positional ||
+        options.positional.size() > syntax.max_positional) {
+        if (options.positional.size() > syntax.max_positional) {
+            throw UsageError(fmt::format("unexpected argument '{}' for '{}'",
+                                         options.positional[syntax.max_positional], options.verb));
+        }
+        throw UsageError(fmt::format("'{}' needs {} argument{}", options.verb,
+                                     syntax.min_positional, syntax.min_positional == 1 ? "" : "s"));
+    }
     return options;
 }
 
-// Loads and checks the configuration; prints every problem. nullopt when it is not valid.
+}  // namespace
+
 std::optional<LoadedConfig> load_valid_config(const Options& options, std::ostream& err) {
     LoadedConfig loaded = load_config(options.config);
     for (const auto& problem : loaded.problems) err << format_problem(problem) << '\n';
@@ -100,6 +127,8 @@ std::optional<LoadedConfig> load_valid_config(const Options& options, std::ostre
     }
     return loaded;
 }
+
+namespace {
 
 int run_check(const Options& options, std::ostream& out, std::ostream& err) {
     auto loaded = load_valid_config(options, err);
@@ -176,7 +205,12 @@ int run_migrate(const Options& options, std::ostream& out, std::ostream& err) {
 
 }  // namespace
 
+}  // namespace tilsyn::cli
+
+namespace tilsyn {
+
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    using namespace cli;
     for (const auto& arg : args) {
         if (arg == "--help" || arg == "-h" || arg == "help") {
             out << kUsage;
@@ -188,6 +222,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (options.verb == "check") return run_check(options, out, err);
         if (options.verb == "plan") return run_plan(options, out, err);
         if (options.verb == "migrate") return run_migrate(options, out, err);
+        if (options.verb == "tick") return run_tick(options, out, err);
+        if (options.verb == "event") return run_event(options, out, err);
+        if (options.verb == "status") return run_status(options, out, err);
+        if (options.verb == "user") return run_user(options, out, err);
+        if (options.verb == "audit") return run_audit(options, out, err);
         return kExitBadInput;
     } catch (const UsageError& e) {
         err << "tilsyn: " << e.what() << '\n' << "run 'tilsyn --help' for usage\n";

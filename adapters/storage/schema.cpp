@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <stdexcept>
@@ -95,9 +96,35 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_status_next_attempt ON outbox (status, next_attempt_at)
 )sql";
 
-constexpr std::array<Migration, 1> all_migrations{{
+// Migration 1 is frozen: databases at version 1 exist. What the workflow engine needs on top:
+// - cycles.anchors, the dates a workflow instance's due expressions count from;
+// - a lookup of supervision cases by their cycle;
+// - the firing index: "due" rows mark a deadline and never fire, so the scheduler's queries
+//   (firing_deadlines_query, next_fire_time_query) leave them out, and so does the index; the
+//   id column lets PostgreSQL read `ORDER BY fire_at DESC, id DESC` off it without a sort
+//   (on SQLite id is the rowid, which every index carries anyway);
+// - opened_periods, so that a tick opens each period of a configured cycle once.
+// deadlines_by_cycle_step (close_deadlines, close_reminders_up_to, close_all_deadlines by its
+// prefix) and users_by_token_hash exist since migration 1.
+constexpr std::string_view workflow_engine = R"sql(
+ALTER TABLE cycles ADD COLUMN anchors TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX cycles_by_parent ON cycles (parent_id);
+DROP INDEX deadlines_open_by_fire_at;
+CREATE INDEX deadlines_firing_by_fire_at ON deadlines (fire_at, id)
+    WHERE done = 0 AND kind <> 'due';
+CREATE TABLE opened_periods (
+    cycle_config TEXT NOT NULL,
+    start_on     TEXT NOT NULL,
+    opened_at    BIGINT NOT NULL,
+    PRIMARY KEY (cycle_config, start_on)
+)
+)sql";
+
+constexpr std::array<Migration, 2> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
+    {2, "cycle anchors, supervision cases by cycle, firing index, opened periods",
+     workflow_engine},
 }};
 
 constexpr std::string_view auto_id_placeholder = "{{AUTO_ID}}";
@@ -118,6 +145,14 @@ std::string now_utc_iso() {
 }
 
 }  // namespace
+
+const std::string_view firing_deadlines_query =
+    "SELECT id, cycle_id, step, round, kind, level, due_on, fire_at FROM deadlines "
+    "WHERE done = 0 AND kind <> 'due' AND fire_at <= :until "
+    "ORDER BY fire_at DESC, id DESC LIMIT :limit";
+
+const std::string_view next_fire_time_query =
+    "SELECT fire_at FROM deadlines WHERE done = 0 AND kind <> 'due' ORDER BY fire_at LIMIT 1";
 
 std::span<const Migration> migrations() { return all_migrations; }
 
@@ -161,6 +196,16 @@ int current_version(soci::session& session, Dialect dialect) {
 }
 
 int apply_migrations(soci::session& session, Dialect dialect) {
+    return apply_migrations(session, dialect, latest_version());
+}
+
+int apply_migrations(soci::session& session, Dialect dialect, int target_version) {
+    auto known = std::find_if(all_migrations.begin(), all_migrations.end(),
+                              [&](const Migration& m) { return m.version == target_version; });
+    if (known == all_migrations.end()) {
+        throw std::invalid_argument(fmt::format("no schema migration has version {} (1-{})",
+                                                target_version, latest_version()));
+    }
     if (dialect == Dialect::postgresql) {
         // Held until the transaction ends; the key is arbitrary but fixed for this program.
         session << "SELECT pg_advisory_xact_lock(7140233581)";
@@ -175,6 +220,7 @@ int apply_migrations(soci::session& session, Dialect dialect) {
     }
     for (const auto& migration : all_migrations) {
         if (migration.version <= version) continue;
+        if (migration.version > target_version) break;
         for (const auto& statement : statements(migration, dialect)) session << statement;
         long long applied = migration.version;
         std::string applied_at = now_utc_iso();

@@ -43,4 +43,19 @@ int current_version(soci::session& session, Dialect dialect);
 /// std::runtime_error when the database is newer than this program.
 int apply_migrations(soci::session& session, Dialect dialect);
 
+/// As apply_migrations, but stops after `target_version` (an older schema, for upgrade tests).
+/// Never downgrades: a database already past it is left alone. Throws std::invalid_argument
+/// when no migration has that version.
+int apply_migrations(soci::session& session, Dialect dialect, int target_version);
+
+// The scheduler's two queries, kept next to the partial index they must use: SQLite uses a
+// partial index only when the query's WHERE holds each term of the index's WHERE as written
+// (`done = 0 AND kind <> 'due'`), so the texts and the DDL change together.
+
+/// Open reminders and escalations due by `:until`, latest first, at most `:limit`; columns id,
+/// cycle_id, step, round, kind, level, due_on, fire_at.
+extern const std::string_view firing_deadlines_query;
+/// The earliest fire_at of an open reminder or escalation; no row when there is none.
+extern const std::string_view next_fire_time_query;
+
 }  // namespace tilsyn::schema

@@ -300,7 +300,8 @@ schema::Dialect dialect_of(StoreUrl::Backend backend) {
 
 /// Columns read into plain variables (never soci::row: see schema.cpp on BIGINT).
 struct CycleColumns {
-    std::string id, workflow, cycle_config, institution_id, parent_id, state, timeline, started_on;
+    std::string id, workflow, cycle_config, institution_id, parent_id, state, timeline, anchors,
+        started_on;
     long long updated_at = 0;
 
     CycleRecord record() const {
@@ -311,14 +312,40 @@ struct CycleColumns {
                 parent_id,
                 state,
                 timeline,
+                anchors,
                 date_of(started_on, "cycles.started_on"),
                 instant_of(updated_at)};
     }
 };
 
 constexpr const char* cycle_select =
-    "SELECT id, workflow, cycle_config, institution_id, parent_id, state, timeline, started_on, "
-    "updated_at FROM cycles";
+    "SELECT id, workflow, cycle_config, institution_id, parent_id, state, timeline, anchors, "
+    "started_on, updated_at FROM cycles";
+
+/// Binds every column of `row` as an output, in cycle_select's order.
+void into_cycle_columns(soci::details::prepare_temp_type& prepared, CycleColumns& row) {
+    prepared, soci::into(row.id), soci::into(row.workflow), soci::into(row.cycle_config),
+        soci::into(row.institution_id), soci::into(row.parent_id), soci::into(row.state),
+        soci::into(row.timeline), soci::into(row.anchors), soci::into(row.started_on),
+        soci::into(row.updated_at);
+}
+
+struct DeadlineColumns {
+    long long id = 0, round = 0, level = 0, fire_at = 0, done = 0;
+    std::string cycle_id, step, kind, due_on;
+
+    DeadlineRecord record() const {
+        return {id,
+                cycle_id,
+                step,
+                static_cast<int>(round),
+                kind,
+                static_cast<int>(level),
+                date_of(due_on, "deadlines.due_on"),
+                instant_of(fire_at),
+                done != 0};
+    }
+};
 
 struct EventColumns {
     long long seq = 0, at = 0;
@@ -334,12 +361,39 @@ constexpr const char* event_select =
     "SELECT seq, cycle_id, event, actor, payload, state_before, state_after, at, prev_hash, hash "
     "FROM events";
 
-/// Binds every column of `row` as an output of `statement`.
+/// Binds every column of `row` as an output, in event_select's order.
 void into_event_columns(soci::details::prepare_temp_type& prepared, EventColumns& row) {
     prepared, soci::into(row.seq), soci::into(row.cycle_id), soci::into(row.event),
         soci::into(row.actor), soci::into(row.payload), soci::into(row.state_before),
         soci::into(row.state_after), soci::into(row.at), soci::into(row.prev_hash),
         soci::into(row.hash);
+}
+
+constexpr const char* user_select =
+    "SELECT id, email, name, role, area_id, institution_id, token_hash, source FROM users";
+
+/// Binds every field of `row` as an output, in user_select's order.
+void into_user(soci::details::prepare_temp_type& prepared, StoredUser& row) {
+    prepared, soci::into(row.id), soci::into(row.email), soci::into(row.name),
+        soci::into(row.role), soci::into(row.area_id), soci::into(row.institution_id),
+        soci::into(row.token_hash), soci::into(row.source);
+}
+
+/// `slot`'s statement, prepared by `make` (which returns the prepare expression) on first use.
+template <class Make>
+soci::statement& prepared_once(std::optional<soci::statement>& slot, Make&& make) {
+    if (!slot) slot.emplace(make());
+    return *slot;
+}
+
+/// Executes a statement that yields at most one row, then runs it to its end. On SQLite a
+/// statement left standing on its first row stays active: outside a transaction a SELECT would
+/// pin its old snapshot, and an INSERT ... RETURNING makes COMMIT fail ("SQL statements in
+/// progress"). The second fetch finds no row and leaves the bound variables as they are.
+bool execute_single(soci::statement& statement) {
+    if (!statement.execute(true)) return false;
+    statement.fetch();
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,6 +428,52 @@ StoreUrl parse_store_url(std::string_view url) {
     if (url.empty()) bad_url(url, "empty");
     bad_url(mask_password(url), "unknown scheme");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The statements of an event's transaction
+
+/// Each statement is prepared on its first use and then re-executed: binding its variables
+/// (the members next to it) by reference, so a call only assigns them. Single-row binds only.
+struct SociStore::Prepared {
+    std::string find_cycle_id;
+    CycleColumns found_cycle;
+    std::optional<soci::statement> find_cycle, find_cycle_for_update;
+
+    std::string update_id, update_state, update_anchors;
+    long long update_at = 0;
+    std::optional<soci::statement> update_cycle;
+
+    std::string close_cycle_id, close_step;
+    std::optional<soci::statement> close_deadlines;
+
+    DeadlineColumns new_deadline;
+    std::optional<soci::statement> insert_deadline;
+
+    long long done_id = 0;
+    std::optional<soci::statement> mark_deadline_done;
+
+    std::string reminders_cycle_id, reminders_step;
+    long long reminders_round = 0, reminders_up_to = 0;
+    std::optional<soci::statement> close_reminders_up_to;
+
+    EventColumns last;
+    std::optional<soci::statement> last_event;
+
+    EventColumns appended;
+    std::optional<soci::statement> append_event;
+
+    OutboxMessage queued;
+    long long queued_at = 0, queued_attempts = 0, queued_next_attempt_at = 0, queued_id = 0;
+    std::optional<soci::statement> enqueue;
+
+    long long rowid = 0;
+    std::optional<soci::statement> last_insert_rowid;  // SQLite only
+
+    std::string institution_key;
+    StoredInstitution institution;
+    long long institution_active = 0;
+    std::optional<soci::statement> find_institution;
+};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -448,12 +548,31 @@ void SociStore::in_transaction(const std::function<void()>& work) {
     guarded("in_transaction: commit", [&] { transaction->commit(); });
 }
 
-int SociStore::migrate() {
+SociStore::Prepared& SociStore::prepared() {
+    if (!prepared_) prepared_ = std::make_unique<Prepared>();
+    return *prepared_;
+}
+
+long long SociStore::last_insert_rowid() {
+    auto& p = prepared();
+    auto& read = prepared_once(p.last_insert_rowid, [&] {
+        return (session_->prepare << "SELECT last_insert_rowid()", soci::into(p.rowid));
+    });
+    if (!execute_single(read)) throw StoreError("no last_insert_rowid()");
+    return p.rowid;
+}
+
+int SociStore::migrate() { return migrate_to(schema::latest_version()); }
+
+int SociStore::migrate_to(int version) {
     return guarded("migrate", [&] {
-        int version = 0;
+        // Prepared before the schema changed: SQLite re-prepares on its own, but PostgreSQL may
+        // refuse a cached plan whose tables changed, and SOCI caches column descriptions.
+        prepared_.reset();
+        int now = 0;
         within_transaction(
-            [&] { version = schema::apply_migrations(*session_, dialect_of(backend_)); });
-        return version;
+            [&] { now = schema::apply_migrations(*session_, dialect_of(backend_), version); });
+        return now;
     });
 }
 
@@ -642,49 +761,52 @@ std::vector<StoredUser> SociStore::users() {
     return guarded("users", [&] {
         std::vector<StoredUser> result;
         StoredUser row;
-        soci::statement read =
-            (session_->prepare << "SELECT id, email, name, role, area_id, institution_id, "
-                                  "token_hash, source FROM users ORDER BY id",
-             soci::into(row.id), soci::into(row.email), soci::into(row.name), soci::into(row.role),
-             soci::into(row.area_id), soci::into(row.institution_id), soci::into(row.token_hash),
-             soci::into(row.source));
+        auto prepared = (session_->prepare << std::string{user_select} + " ORDER BY id");
+        into_user(prepared, row);
+        soci::statement read = prepared;
         read.execute();
         while (read.fetch()) result.push_back(row);
         return result;
     });
 }
 
-void SociStore::insert_cycle(const CycleRecord& cycle) {
-    guarded("insert_cycle", [&] {
+bool SociStore::insert_cycle(const CycleRecord& cycle) {
+    return guarded("insert_cycle", [&] {
         std::string started_on = format_date(cycle.started_on);
         long long updated_at = seconds_of(cycle.updated_at);
-        *session_ << "INSERT INTO cycles (id, workflow, cycle_config, institution_id, parent_id, "
-                     "state, timeline, started_on, updated_at) VALUES (:id, :workflow, "
-                     ":cycle_config, :institution_id, :parent_id, :state, :timeline, "
-                     ":started_on, :updated_at)",
-            soci::use(cycle.id), soci::use(cycle.workflow), soci::use(cycle.cycle_config),
-            soci::use(cycle.institution_id), soci::use(cycle.parent_id), soci::use(cycle.state),
-            soci::use(cycle.timeline), soci::use(started_on), soci::use(updated_at);
+        // Only a duplicate id is tolerated; any other failure (an unknown institution) throws.
+        soci::statement insert =
+            (session_->prepare
+                 << "INSERT INTO cycles (id, workflow, cycle_config, institution_id, parent_id, "
+                    "state, timeline, anchors, started_on, updated_at) VALUES (:id, :workflow, "
+                    ":cycle_config, :institution_id, :parent_id, :state, :timeline, :anchors, "
+                    ":started_on, :updated_at) ON CONFLICT (id) DO NOTHING",
+             soci::use(cycle.id), soci::use(cycle.workflow), soci::use(cycle.cycle_config),
+             soci::use(cycle.institution_id), soci::use(cycle.parent_id), soci::use(cycle.state),
+             soci::use(cycle.timeline), soci::use(cycle.anchors), soci::use(started_on),
+             soci::use(updated_at));
+        insert.execute(true);
+        return insert.get_affected_rows() == 1;
     });
 }
 
 std::optional<CycleRecord> SociStore::find_cycle(std::string_view id) {
     return guarded("find_cycle", [&]() -> std::optional<CycleRecord> {
-        std::string key{id};
-        CycleColumns row;
+        auto& p = prepared();
         // Inside a transaction on PostgreSQL the row is locked until commit, so that a
         // read-decide-write on one instance is serialized as it is under SQLite's single writer
         // (READ COMMITTED would otherwise let two writers decide on the same old state).
         const bool lock = in_transaction_ && backend_ == StoreUrl::Backend::postgresql;
-        soci::statement read =
-            (session_->prepare << std::string{cycle_select} + " WHERE id = :id" +
-                                      (lock ? " FOR UPDATE" : ""),
-             soci::into(row.id), soci::into(row.workflow), soci::into(row.cycle_config),
-             soci::into(row.institution_id), soci::into(row.parent_id), soci::into(row.state),
-             soci::into(row.timeline), soci::into(row.started_on), soci::into(row.updated_at),
-             soci::use(key));
-        if (!read.execute(true)) return std::nullopt;
-        return row.record();
+        auto& read = prepared_once(lock ? p.find_cycle_for_update : p.find_cycle, [&] {
+            auto prepared = (session_->prepare << std::string{cycle_select} + " WHERE id = :id" +
+                                                      (lock ? " FOR UPDATE" : ""),
+                             soci::use(p.find_cycle_id));
+            into_cycle_columns(prepared, p.found_cycle);
+            return prepared;
+        });
+        p.find_cycle_id = id;
+        if (!execute_single(read)) return std::nullopt;
+        return p.found_cycle.record();
     });
 }
 
@@ -703,28 +825,208 @@ void SociStore::update_cycle_state(std::string_view id, std::string_view state, 
     });
 }
 
+void SociStore::update_cycle(const CycleRecord& cycle) {
+    guarded("update_cycle", [&] {
+        auto& p = prepared();
+        auto& update = prepared_once(p.update_cycle, [&] {
+            return (session_->prepare << "UPDATE cycles SET state = :state, anchors = :anchors, "
+                                         "updated_at = :updated_at WHERE id = :id",
+                    soci::use(p.update_state), soci::use(p.update_anchors),
+                    soci::use(p.update_at), soci::use(p.update_id));
+        });
+        p.update_state = cycle.state;
+        p.update_anchors = cycle.anchors;
+        p.update_at = seconds_of(cycle.updated_at);
+        p.update_id = cycle.id;
+        update.execute(true);
+        if (update.get_affected_rows() == 0) {
+            throw StoreError(fmt::format("update_cycle: no workflow instance \"{}\"", cycle.id));
+        }
+    });
+}
+
+std::vector<CycleStatusRow> SociStore::cycle_status(std::string_view area_id,
+                                                    std::string_view institution_id) {
+    return guarded("cycle_status", [&] {
+        // One query for all rows. The earliest open "due" deadline of each instance comes from
+        // correlated subqueries over deadlines_by_cycle_step (due_on is YYYY-MM-DD text, so its
+        // order is the calendar's); a filter that is empty is left out of the text altogether.
+        constexpr const char* earliest_due =
+            "FROM deadlines d WHERE d.cycle_id = c.id AND d.done = 0 AND d.kind = 'due' "
+            "ORDER BY d.due_on, d.id LIMIT 1";
+        std::string query = fmt::format(
+            "SELECT c.id, c.workflow, c.cycle_config, c.institution_id, c.parent_id, c.state, "
+            "c.timeline, c.anchors, c.started_on, c.updated_at, i.name, i.area_id, "
+            "COALESCE((SELECT d.due_on {0}), ''), COALESCE((SELECT d.step {0}), '') "
+            "FROM cycles c JOIN institutions i ON i.id = c.institution_id",
+            earliest_due);
+        std::string area{area_id}, institution{institution_id};
+        std::vector<std::string> conditions;
+        if (!area.empty()) conditions.emplace_back("i.area_id = :area_id");
+        if (!institution.empty()) conditions.emplace_back("c.institution_id = :institution_id");
+        for (std::size_t i = 0; i < conditions.size(); ++i) {
+            query += (i == 0 ? " WHERE " : " AND ") + conditions[i];
+        }
+        query += " ORDER BY c.id";
+
+        CycleColumns row;
+        std::string institution_name, row_area, next_due, next_step;
+        auto prepared = (session_->prepare << query);
+        into_cycle_columns(prepared, row);
+        prepared, soci::into(institution_name), soci::into(row_area), soci::into(next_due),
+            soci::into(next_step);
+        if (!area.empty()) prepared, soci::use(area);
+        if (!institution.empty()) prepared, soci::use(institution);
+        soci::statement read = prepared;
+        std::vector<CycleStatusRow> result;
+        read.execute();
+        while (read.fetch()) {
+            CycleStatusRow status{row.record(), institution_name, row_area, std::nullopt,
+                                  next_step};
+            if (!next_due.empty()) status.next_due = date_of(next_due, "deadlines.due_on");
+            result.push_back(std::move(status));
+        }
+        return result;
+    });
+}
+
+std::vector<CycleRecord> SociStore::child_cases(std::string_view parent_id) {
+    return guarded("child_cases", [&] {
+        std::vector<CycleRecord> result;
+        std::string key{parent_id};
+        if (key.empty()) return result;  // '' is every top-level cycle's parent_id
+        CycleColumns row;
+        auto prepared = (session_->prepare << std::string{cycle_select} +
+                                                  " WHERE parent_id = :parent_id ORDER BY id",
+                         soci::use(key));
+        into_cycle_columns(prepared, row);
+        soci::statement read = prepared;
+        read.execute();
+        while (read.fetch()) result.push_back(row.record());
+        return result;
+    });
+}
+
+bool SociStore::mark_period_opened(std::string_view cycle_config, Date start, Instant at) {
+    return guarded("mark_period_opened", [&] {
+        std::string config{cycle_config}, start_on = format_date(start);
+        long long opened_at = seconds_of(at);
+        soci::statement insert =
+            (session_->prepare << "INSERT INTO opened_periods (cycle_config, start_on, opened_at) "
+                                  "VALUES (:cycle_config, :start_on, :opened_at) "
+                                  "ON CONFLICT (cycle_config, start_on) DO NOTHING",
+             soci::use(config), soci::use(start_on), soci::use(opened_at));
+        insert.execute(true);
+        return insert.get_affected_rows() == 1;
+    });
+}
+
+bool SociStore::period_opened(std::string_view cycle_config, Date start) {
+    return guarded("period_opened", [&] {
+        std::string config{cycle_config}, start_on = format_date(start);
+        long long count = 0;
+        *session_ << "SELECT count(*) FROM opened_periods "
+                     "WHERE cycle_config = :cycle_config AND start_on = :start_on",
+            soci::use(config), soci::use(start_on), soci::into(count);
+        return count > 0;
+    });
+}
+
+std::optional<StoredInstitution> SociStore::find_institution(std::string_view id) {
+    return guarded("find_institution", [&]() -> std::optional<StoredInstitution> {
+        auto& p = prepared();
+        auto& read = prepared_once(p.find_institution, [&] {
+            return (session_->prepare << "SELECT id, name, kind, area_id, active "
+                                         "FROM institutions WHERE id = :id",
+                    soci::into(p.institution.id), soci::into(p.institution.name),
+                    soci::into(p.institution.kind), soci::into(p.institution.area_id),
+                    soci::into(p.institution_active), soci::use(p.institution_key));
+        });
+        p.institution_key = id;
+        if (!execute_single(read)) return std::nullopt;
+        p.institution.active = p.institution_active != 0;
+        return p.institution;
+    });
+}
+
+bool SociStore::add_user(StoredUser& user) {
+    return guarded("add_user", [&] {
+        long long id = 0;
+        // A duplicate (email, role, area_id, institution_id) inserts nothing and returns no row.
+        soci::statement insert =
+            (session_->prepare
+                 << "INSERT INTO users "
+                    "(email, name, role, area_id, institution_id, token_hash, source) VALUES "
+                    "(:email, :name, :role, :area_id, :institution_id, :token_hash, :source) "
+                    "ON CONFLICT (email, role, area_id, institution_id) DO NOTHING RETURNING id",
+             soci::use(user.email), soci::use(user.name), soci::use(user.role),
+             soci::use(user.area_id), soci::use(user.institution_id), soci::use(user.token_hash),
+             soci::use(user.source), soci::into(id));
+        if (!execute_single(insert)) return false;
+        user.id = id;
+        return true;
+    });
+}
+
+std::vector<StoredUser> SociStore::find_users_by_email(std::string_view email) {
+    return guarded("find_users_by_email", [&] {
+        std::string key{email};
+        StoredUser row;
+        auto prepared = (session_->prepare << std::string{user_select} +
+                                                  " WHERE email = :email ORDER BY id",
+                         soci::use(key));
+        into_user(prepared, row);
+        soci::statement read = prepared;
+        std::vector<StoredUser> result;
+        read.execute();
+        while (read.fetch()) result.push_back(row);
+        return result;
+    });
+}
+
+std::optional<StoredUser> SociStore::find_user_by_token_hash(std::string_view token_hash) {
+    return guarded("find_user_by_token_hash", [&]() -> std::optional<StoredUser> {
+        if (token_hash.empty()) return std::nullopt;  // '' means "no token"
+        std::string key{token_hash};
+        StoredUser row;
+        // `token_hash <> ''` as in users_by_token_hash's WHERE, so SQLite uses that index.
+        auto prepared =
+            (session_->prepare << std::string{user_select} +
+                                      " WHERE token_hash = :token_hash AND token_hash <> '' "
+                                      "ORDER BY id LIMIT 1",
+             soci::use(key));
+        into_user(prepared, row);
+        soci::statement read = prepared;
+        if (!execute_single(read)) return std::nullopt;
+        return row;
+    });
+}
+
 void SociStore::add_deadlines(const std::vector<DeadlineRecord>& deadlines) {
     if (deadlines.empty()) return;
     guarded("add_deadlines", [&] {
         within_transaction([&] {
-            std::string cycle_id, step, kind, due_on;
-            long long round = 0, level = 0, fire_at = 0, done = 0;
-            soci::statement insert =
-                (session_->prepare
-                     << "INSERT INTO deadlines (cycle_id, step, round, kind, level, due_on, "
-                        "fire_at, done) VALUES (:cycle_id, :step, :round, :kind, :level, "
-                        ":due_on, :fire_at, :done)",
-                 soci::use(cycle_id), soci::use(step), soci::use(round), soci::use(kind),
-                 soci::use(level), soci::use(due_on), soci::use(fire_at), soci::use(done));
+            auto& p = prepared();
+            auto& d = p.new_deadline;
+            // One row per execution, never a vector bind (SOCI issue 910 on PostgreSQL).
+            auto& insert = prepared_once(p.insert_deadline, [&] {
+                return (session_->prepare
+                            << "INSERT INTO deadlines (cycle_id, step, round, kind, level, "
+                               "due_on, fire_at, done) VALUES (:cycle_id, :step, :round, :kind, "
+                               ":level, :due_on, :fire_at, :done)",
+                        soci::use(d.cycle_id), soci::use(d.step), soci::use(d.round),
+                        soci::use(d.kind), soci::use(d.level), soci::use(d.due_on),
+                        soci::use(d.fire_at), soci::use(d.done));
+            });
             for (const auto& deadline : deadlines) {
-                cycle_id = deadline.cycle_id;
-                step = deadline.step;
-                round = deadline.round;
-                kind = deadline.kind;
-                level = deadline.level;
-                due_on = format_date(deadline.due_on);
-                fire_at = seconds_of(deadline.fire_at);
-                done = deadline.done ? 1 : 0;
+                d.cycle_id = deadline.cycle_id;
+                d.step = deadline.step;
+                d.round = deadline.round;
+                d.kind = deadline.kind;
+                d.level = deadline.level;
+                d.due_on = format_date(deadline.due_on);
+                d.fire_at = seconds_of(deadline.fire_at);
+                d.done = deadline.done ? 1 : 0;
                 insert.execute(true);
             }
         });
@@ -736,60 +1038,139 @@ std::vector<DeadlineRecord> SociStore::due_deadlines(Instant until, int limit) {
         std::vector<DeadlineRecord> result;
         if (limit <= 0) return result;
         long long until_seconds = seconds_of(until), max_rows = limit;
-        long long id = 0, round = 0, level = 0, fire_at = 0;
-        std::string cycle_id, step, kind, due_on;
-        // `done = 0` literally, so both databases use the partial index.
+        DeadlineColumns row;
         soci::statement read =
-            (session_->prepare << "SELECT id, cycle_id, step, round, kind, level, due_on, fire_at "
-                                  "FROM deadlines WHERE done = 0 AND fire_at <= :until "
-                                  "ORDER BY fire_at, id LIMIT :limit",
-             soci::into(id), soci::into(cycle_id), soci::into(step), soci::into(round),
-             soci::into(kind), soci::into(level), soci::into(due_on), soci::into(fire_at),
-             soci::use(until_seconds), soci::use(max_rows));
+            (session_->prepare << std::string{schema::firing_deadlines_query}, soci::into(row.id),
+             soci::into(row.cycle_id), soci::into(row.step), soci::into(row.round),
+             soci::into(row.kind), soci::into(row.level), soci::into(row.due_on),
+             soci::into(row.fire_at), soci::use(until_seconds), soci::use(max_rows));
         read.execute();
-        while (read.fetch()) {
-            result.push_back({id, cycle_id, step, static_cast<int>(round), kind,
-                              static_cast<int>(level), date_of(due_on, "deadlines.due_on"),
-                              instant_of(fire_at), false});
-        }
+        while (read.fetch()) result.push_back(row.record());
         return result;
     });
 }
 
 void SociStore::close_deadlines(std::string_view cycle_id, std::string_view step) {
     guarded("close_deadlines", [&] {
-        std::string cycle{cycle_id}, step_name{step};
-        *session_ << "UPDATE deadlines SET done = 1 "
-                     "WHERE cycle_id = :cycle_id AND step = :step AND done = 0",
-            soci::use(cycle), soci::use(step_name);
+        auto& p = prepared();
+        auto& update = prepared_once(p.close_deadlines, [&] {
+            return (session_->prepare << "UPDATE deadlines SET done = 1 "
+                                         "WHERE cycle_id = :cycle_id AND step = :step AND done = 0",
+                    soci::use(p.close_cycle_id), soci::use(p.close_step));
+        });
+        p.close_cycle_id = cycle_id;
+        p.close_step = step;
+        update.execute(true);
+    });
+}
+
+void SociStore::close_all_deadlines(std::string_view cycle_id) {
+    guarded("close_all_deadlines", [&] {
+        std::string key{cycle_id};
+        *session_ << "UPDATE deadlines SET done = 1 WHERE cycle_id = :cycle_id AND done = 0",
+            soci::use(key);
+    });
+}
+
+void SociStore::mark_deadline_done(long long id) {
+    guarded("mark_deadline_done", [&] {
+        auto& p = prepared();
+        auto& update = prepared_once(p.mark_deadline_done, [&] {
+            return (session_->prepare << "UPDATE deadlines SET done = 1 WHERE id = :id",
+                    soci::use(p.done_id));
+        });
+        p.done_id = id;
+        update.execute(true);
+    });
+}
+
+int SociStore::close_reminders_up_to(std::string_view cycle_id, std::string_view step, int round,
+                                     Instant up_to) {
+    return guarded("close_reminders_up_to", [&] {
+        auto& p = prepared();
+        auto& update = prepared_once(p.close_reminders_up_to, [&] {
+            return (session_->prepare << "UPDATE deadlines SET done = 1 "
+                                         "WHERE cycle_id = :cycle_id AND step = :step "
+                                         "AND round = :round AND kind = 'reminder' AND done = 0 "
+                                         "AND fire_at <= :up_to",
+                    soci::use(p.reminders_cycle_id), soci::use(p.reminders_step),
+                    soci::use(p.reminders_round), soci::use(p.reminders_up_to));
+        });
+        p.reminders_cycle_id = cycle_id;
+        p.reminders_step = step;
+        p.reminders_round = round;
+        p.reminders_up_to = seconds_of(up_to);
+        update.execute(true);
+        return static_cast<int>(update.get_affected_rows());
+    });
+}
+
+std::vector<DeadlineRecord> SociStore::deadlines(std::string_view cycle_id) {
+    return guarded("deadlines", [&] {
+        std::string key{cycle_id};
+        DeadlineColumns row;
+        soci::statement read =
+            (session_->prepare << "SELECT id, cycle_id, step, round, kind, level, due_on, "
+                                  "fire_at, done FROM deadlines WHERE cycle_id = :cycle_id "
+                                  "ORDER BY fire_at, id",
+             soci::into(row.id), soci::into(row.cycle_id), soci::into(row.step),
+             soci::into(row.round), soci::into(row.kind), soci::into(row.level),
+             soci::into(row.due_on), soci::into(row.fire_at), soci::into(row.done),
+             soci::use(key));
+        std::vector<DeadlineRecord> result;
+        read.execute();
+        while (read.fetch()) result.push_back(row.record());
+        return result;
     });
 }
 
 std::optional<Instant> SociStore::next_fire_time() {
     return guarded("next_fire_time", [&]() -> std::optional<Instant> {
         long long fire_at = 0;
-        soci::statement read = (session_->prepare << "SELECT fire_at FROM deadlines "
-                                                     "WHERE done = 0 ORDER BY fire_at LIMIT 1",
-                                soci::into(fire_at));
-        if (!read.execute(true)) return std::nullopt;
+        soci::statement read =
+            (session_->prepare << std::string{schema::next_fire_time_query}, soci::into(fire_at));
+        if (!execute_single(read)) return std::nullopt;
         return instant_of(fire_at);
     });
 }
 
 void SociStore::append_event(EventRecord& event) {
     guarded("append_event", [&] {
-        long long at = seconds_of(event.at), seq = 0;
-        // RETURNING works on SQLite 3.35+ and PostgreSQL alike.
-        soci::statement insert =
-            (session_->prepare << "INSERT INTO events (cycle_id, event, actor, payload, "
-                                  "state_before, state_after, at, prev_hash, hash) VALUES "
-                                  "(:cycle_id, :event, :actor, :payload, :state_before, "
-                                  ":state_after, :at, :prev_hash, :hash) RETURNING seq",
-             soci::use(event.cycle_id), soci::use(event.event), soci::use(event.actor),
-             soci::use(event.payload), soci::use(event.state_before), soci::use(event.state_after),
-             soci::use(at), soci::use(event.prev_hash), soci::use(event.hash), soci::into(seq));
-        if (!insert.execute(true)) throw StoreError("append_event: no sequence number returned");
-        event.seq = seq;
+        auto& p = prepared();
+        auto& e = p.appended;
+        const bool sqlite = backend_ == StoreUrl::Backend::sqlite;
+        auto& insert = prepared_once(p.append_event, [&] {
+            // See returning_clause on SQLite.
+            auto prepared = (session_->prepare
+                                 << std::string{"INSERT INTO events (cycle_id, event, actor, "
+                                                "payload, state_before, state_after, at, "
+                                                "prev_hash, hash) VALUES (:cycle_id, :event, "
+                                                ":actor, :payload, :state_before, :state_after, "
+                                                ":at, :prev_hash, :hash)"} +
+                                        (sqlite ? "" : " RETURNING seq"),
+                             soci::use(e.cycle_id), soci::use(e.event), soci::use(e.actor),
+                             soci::use(e.payload), soci::use(e.state_before),
+                             soci::use(e.state_after), soci::use(e.at), soci::use(e.prev_hash),
+                             soci::use(e.hash));
+            if (!sqlite) prepared, soci::into(e.seq);
+            return prepared;
+        });
+        e.cycle_id = event.cycle_id;
+        e.event = event.event;
+        e.actor = event.actor;
+        e.payload = event.payload;
+        e.state_before = event.state_before;
+        e.state_after = event.state_after;
+        e.at = seconds_of(event.at);
+        e.prev_hash = event.prev_hash;
+        e.hash = event.hash;
+        if (sqlite) {
+            insert.execute(true);
+            e.seq = last_insert_rowid();
+        } else if (!execute_single(insert)) {
+            throw StoreError("append_event: no sequence number returned");
+        }
+        event.seq = e.seq;
     });
 }
 
@@ -811,33 +1192,72 @@ std::vector<EventRecord> SociStore::events(std::string_view cycle_id) {
 
 std::optional<EventRecord> SociStore::last_event() {
     return guarded("last_event", [&]() -> std::optional<EventRecord> {
+        auto& p = prepared();
+        auto& read = prepared_once(p.last_event, [&] {
+            auto prepared =
+                (session_->prepare << std::string{event_select} + " ORDER BY seq DESC LIMIT 1");
+            into_event_columns(prepared, p.last);
+            return prepared;
+        });
+        if (!execute_single(read)) return std::nullopt;
+        return p.last.record();
+    });
+}
+
+std::vector<EventRecord> SociStore::events_after(long long after_seq, int limit) {
+    return guarded("events_after", [&] {
+        std::vector<EventRecord> result;
+        if (limit <= 0) return result;
+        long long after = after_seq, max_rows = limit;
         EventColumns row;
-        auto prepared =
-            (session_->prepare << std::string{event_select} + " ORDER BY seq DESC LIMIT 1");
+        auto prepared = (session_->prepare << std::string{event_select} +
+                                                  " WHERE seq > :after ORDER BY seq LIMIT :limit",
+                         soci::use(after), soci::use(max_rows));
         into_event_columns(prepared, row);
         soci::statement read = prepared;
-        if (!read.execute(true)) return std::nullopt;
-        return row.record();
+        read.execute();
+        while (read.fetch()) result.push_back(row.record());
+        return result;
     });
 }
 
 bool SociStore::enqueue(OutboxMessage& message) {
     return guarded("enqueue", [&] {
-        long long queued_at = seconds_of(message.queued_at), attempts = message.attempts,
-                  next_attempt_at = seconds_of(message.next_attempt_at), id = 0;
-        // A duplicate message_id inserts nothing and so returns no row.
-        soci::statement insert =
-            (session_->prepare
-                 << "INSERT INTO outbox (message_id, recipient, subject, body, queued_at, status, "
-                    "attempts, next_attempt_at) VALUES (:message_id, :recipient, :subject, :body, "
-                    ":queued_at, :status, :attempts, :next_attempt_at) "
-                    "ON CONFLICT (message_id) DO NOTHING RETURNING id",
-             soci::use(message.message_id), soci::use(message.recipient),
-             soci::use(message.subject), soci::use(message.body), soci::use(queued_at),
-             soci::use(message.status), soci::use(attempts), soci::use(next_attempt_at),
-             soci::into(id));
-        if (!insert.execute(true)) return false;
-        message.id = id;
+        auto& p = prepared();
+        auto& m = p.queued;
+        const bool sqlite = backend_ == StoreUrl::Backend::sqlite;
+        // A duplicate message_id inserts nothing (and so returns no row, or changes no row).
+        auto& insert = prepared_once(p.enqueue, [&] {
+            auto prepared =
+                (session_->prepare
+                     << std::string{"INSERT INTO outbox (message_id, recipient, subject, body, "
+                                    "queued_at, status, attempts, next_attempt_at) VALUES "
+                                    "(:message_id, :recipient, :subject, :body, :queued_at, "
+                                    ":status, :attempts, :next_attempt_at) "
+                                    "ON CONFLICT (message_id) DO NOTHING"} +
+                            (sqlite ? "" : " RETURNING id"),
+                 soci::use(m.message_id), soci::use(m.recipient), soci::use(m.subject),
+                 soci::use(m.body), soci::use(p.queued_at), soci::use(m.status),
+                 soci::use(p.queued_attempts), soci::use(p.queued_next_attempt_at));
+            if (!sqlite) prepared, soci::into(p.queued_id);
+            return prepared;
+        });
+        m.message_id = message.message_id;
+        m.recipient = message.recipient;
+        m.subject = message.subject;
+        m.body = message.body;
+        m.status = message.status;
+        p.queued_at = seconds_of(message.queued_at);
+        p.queued_attempts = message.attempts;
+        p.queued_next_attempt_at = seconds_of(message.next_attempt_at);
+        if (sqlite) {
+            insert.execute(true);
+            if (insert.get_affected_rows() != 1) return false;
+            p.queued_id = last_insert_rowid();
+        } else if (!execute_single(insert)) {
+            return false;
+        }
+        message.id = p.queued_id;
         return true;
     });
 }
@@ -869,6 +1289,16 @@ std::vector<OutboxMessage> SociStore::pending_mail(Instant now, int limit) {
             }
             return result;
         });
+}
+
+long long SociStore::outbox_count(std::string_view status) {
+    return guarded("outbox_count", [&] {
+        std::string key{status};
+        long long count = 0;
+        *session_ << "SELECT count(*) FROM outbox WHERE status = :status", soci::use(key),
+            soci::into(count);
+        return count;
+    });
 }
 
 std::unique_ptr<Store> open_store(const std::string& url) {

@@ -50,11 +50,18 @@ StoreUrl parse_store_url(std::string_view url);
 ///   transaction, or in the caller's when called inside in_transaction.
 /// - areas() lists the configured (active) areas; institutions() lists all, with `active`.
 /// - sync_directory() counts an area that left the config as updated (it is marked inactive).
-/// - update_cycle_state() on an unknown id throws StoreError.
+/// - update_cycle_state() and update_cycle() on an unknown id throw StoreError.
 /// - find_cycle() inside in_transaction on PostgreSQL locks the row (FOR UPDATE) until commit,
 ///   so a read-decide-write on one instance is serialized as under SQLite's single writer.
 /// - On PostgreSQL a failed statement aborts the open transaction: after a StoreError inside
 ///   in_transaction, let it propagate (every later statement fails until the rollback).
+/// - The statements of an event's transaction (find_cycle, update_cycle, close_deadlines,
+///   add_deadlines, last_event, append_event, enqueue, mark_deadline_done,
+///   close_reminders_up_to, find_institution) are prepared once, on first use, and re-executed
+///   with single-row binds (never vector binds: re-executing those on PostgreSQL writes wrong
+///   data, SOCI issue 910). migrate() drops them, as a schema change may invalidate them.
+/// - find_users_by_email() and find_user_by_token_hash() match exactly (no case folding); an
+///   empty token hash matches nobody.
 class SociStore : public Store {
   public:
     /// Opens the connection (SQLite: WAL, foreign keys on, busy timeout 5 s, synchronous
@@ -69,6 +76,9 @@ class SociStore : public Store {
     const std::string& display_url() const { return display_url_; }
 
     int migrate() override;
+    /// Applies the migrations up to `version` only (for upgrade tests: a database as an older
+    /// release left it). Never downgrades. Returns the version now in force.
+    int migrate_to(int version);
     int schema_version() override;
 
     DirectorySync sync_directory(const Config& config) override;
@@ -79,30 +89,58 @@ class SociStore : public Store {
 
     void in_transaction(const std::function<void()>& work) override;
 
-    void insert_cycle(const CycleRecord& cycle) override;
+    bool insert_cycle(const CycleRecord& cycle) override;
     std::optional<CycleRecord> find_cycle(std::string_view id) override;
     void update_cycle_state(std::string_view id, std::string_view state, Instant at) override;
+    void update_cycle(const CycleRecord& cycle) override;
+    std::vector<CycleStatusRow> cycle_status(std::string_view area_id,
+                                             std::string_view institution_id) override;
+    std::vector<CycleRecord> child_cases(std::string_view parent_id) override;
+
+    bool mark_period_opened(std::string_view cycle_config, Date start, Instant at) override;
+    bool period_opened(std::string_view cycle_config, Date start) override;
+
+    std::optional<StoredInstitution> find_institution(std::string_view id) override;
+
+    bool add_user(StoredUser& user) override;
+    std::vector<StoredUser> find_users_by_email(std::string_view email) override;
+    std::optional<StoredUser> find_user_by_token_hash(std::string_view token_hash) override;
 
     void add_deadlines(const std::vector<DeadlineRecord>& deadlines) override;
     std::vector<DeadlineRecord> due_deadlines(Instant until, int limit) override;
     void close_deadlines(std::string_view cycle_id, std::string_view step) override;
+    void close_all_deadlines(std::string_view cycle_id) override;
+    void mark_deadline_done(long long id) override;
+    int close_reminders_up_to(std::string_view cycle_id, std::string_view step, int round,
+                              Instant up_to) override;
+    std::vector<DeadlineRecord> deadlines(std::string_view cycle_id) override;
     std::optional<Instant> next_fire_time() override;
 
     void append_event(EventRecord& event) override;
     std::vector<EventRecord> events(std::string_view cycle_id) override;
     std::optional<EventRecord> last_event() override;
+    std::vector<EventRecord> events_after(long long after_seq, int limit) override;
 
     bool enqueue(OutboxMessage& message) override;
     std::vector<OutboxMessage> pending_mail(Instant now, int limit) override;
+    long long outbox_count(std::string_view status) override;
 
   private:
+    /// The hot-path statements with the variables they are bound to (soci_store.cpp).
+    struct Prepared;
+
     /// Runs `work` in a transaction of its own, or inline when one is already open.
     void within_transaction(const std::function<void()>& work);
+    Prepared& prepared();
+    /// SQLite: the rowid the last INSERT of this connection assigned.
+    long long last_insert_rowid();
 
     std::unique_ptr<soci::session> session_;
     StoreUrl::Backend backend_;
     std::string display_url_;
     bool in_transaction_ = false;
+    // Declared after session_, so destroyed before it: the statements belong to the session.
+    std::unique_ptr<Prepared> prepared_;
 };
 
 /// Parses the URL and opens a SociStore. Throws BadStoreUrl or StoreError.

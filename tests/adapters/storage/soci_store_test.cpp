@@ -2,9 +2,12 @@
 // TILSYN_TEST_PG_URL (scripts/pg-test-server prints one). Every behaviour runs on both backends.
 #include "adapters/storage/soci_store.hpp"
 
+#include "adapters/storage/schema.hpp"
+
 #include <fmt/format.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,12 +16,14 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <initializer_list>
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace {
 
@@ -144,6 +149,7 @@ Config small_config() {
          "syd",
          person("Lene Leder", "lene@example.dk"),
          person("", "bestyrelse@frydenlund.dk"),
+         {},
          {}},
         {"aaby",
          "Åby Børnehus",
@@ -151,6 +157,7 @@ Config small_config() {
          "nord",
          person("Åse Ø", "aase@example.dk"),
          person("", ""),
+         {},
          {}},  // no board address: skipped
         {"ungdom",
          "Ungdomsskolen",
@@ -158,6 +165,7 @@ Config small_config() {
          "syd",
          person("Ulrik Ung", "ulrik@example.dk"),
          person("Bo Bestyrelse", "bo@example.dk"),
+         {},
          {}},
     };
     return config;
@@ -177,6 +185,7 @@ Config large_config(int institutions) {
              i % 2 == 0 ? "syd" : "nord",
              person(fmt::format("Leder {}", i), fmt::format("leder{}@example.dk", i)),
              person("", fmt::format("board{}@example.dk", i)),
+             {},
              {}});
     }
     return config;
@@ -203,9 +212,11 @@ CycleRecord cycle(std::string id, std::string institution = "frydenlund") {
     return record;
 }
 
+constexpr int latest_schema = 2;
+
 /// A migrated database holding the small configuration's directory.
 void prepare(Store& store) {
-    REQUIRE(store.migrate() == 1);
+    REQUIRE(store.migrate() == latest_schema);
     store.sync_directory(small_config());
 }
 
@@ -252,26 +263,82 @@ const StoredInstitution& find_institution(const std::vector<StoredInstitution>& 
     return *found;
 }
 
+/// A connection of the test's own to the database under test, around the store.
+std::unique_ptr<soci::session> raw_session(const TestDatabase& db) {
+    auto url = parse_store_url(db.url);
+    if (url.backend == StoreUrl::Backend::sqlite) {
+        auto session = std::make_unique<soci::session>(*soci::factory_sqlite3(), url.sqlite_path);
+        *session << "PRAGMA busy_timeout = 5000";
+        return session;
+    }
+    return std::make_unique<soci::session>(*soci::factory_postgresql(), url.connection);
+}
+
+/// `query` with each named parameter replaced by a literal.
+std::string with_literals(std::string query,
+                          std::initializer_list<std::pair<std::string, std::string>> values) {
+    for (const auto& [name, literal] : values) {
+        auto at = query.find(name);
+        REQUIRE(at != std::string::npos);
+        query.replace(at, name.size(), literal);
+    }
+    return query;
+}
+
+/// SQLite's EXPLAIN QUERY PLAN, one line per step.
+std::string sqlite_plan(soci::session& sql, const std::string& query) {
+    std::string id, parent, unused, detail, plan;
+    soci::statement read = (sql.prepare << "EXPLAIN QUERY PLAN " + query, soci::into(id),
+                            soci::into(parent), soci::into(unused), soci::into(detail));
+    read.execute();
+    while (read.fetch()) plan += detail + "\n";
+    return plan;
+}
+
+/// PostgreSQL's EXPLAIN, one line per node.
+std::string postgres_plan(soci::session& sql, const std::string& query) {
+    std::string line, plan;
+    soci::statement read = (sql.prepare << "EXPLAIN (COSTS OFF) " + query, soci::into(line));
+    read.execute();
+    while (read.fetch()) plan += line + "\n";
+    return plan;
+}
+
+/// Whether the database under test has an index of that name.
+bool has_index(soci::session& sql, bool sqlite, const std::string& name) {
+    long long count = 0;
+    if (sqlite) {
+        sql << "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = :name",
+            soci::use(name), soci::into(count);
+    } else {
+        sql << "SELECT count(*) FROM pg_indexes "
+               "WHERE schemaname = current_schema() AND indexname = :name",
+            soci::use(name), soci::into(count);
+    }
+    return count > 0;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Schema
 
-STORE_TEST_CASE("migrating an empty database gives version 1 and migrating again changes nothing",
-                migrate_is_idempotent) {
+STORE_TEST_CASE(
+    "migrating an empty database gives the latest version and migrating again changes nothing",
+    migrate_is_idempotent) {
     Store& store = *db.store;
     CHECK(store.schema_version() == 0);
-    CHECK(store.migrate() == 1);
-    CHECK(store.schema_version() == 1);
+    CHECK(store.migrate() == latest_schema);
+    CHECK(store.schema_version() == latest_schema);
 
     store.sync_directory(small_config());
-    CHECK(store.migrate() == 1);
-    CHECK(store.schema_version() == 1);
+    CHECK(store.migrate() == latest_schema);
+    CHECK(store.schema_version() == latest_schema);
     CHECK(store.institutions().size() == 3);
 
     auto again = db.reopen();
-    CHECK(again->schema_version() == 1);
-    CHECK(again->migrate() == 1);
+    CHECK(again->schema_version() == latest_schema);
+    CHECK(again->migrate() == latest_schema);
     CHECK(again->institutions().size() == 3);
 }
 
@@ -279,6 +346,64 @@ STORE_TEST_CASE("an operation on an unmigrated database fails naming the operati
                 unmigrated_database_fails) {
     REQUIRE_THROWS_AS(db.store->institutions(), StoreError);
     REQUIRE_THROWS_WITH(db.store->institutions(), Contains("institutions:"));
+}
+
+STORE_TEST_CASE("a database at version 1 is upgraded to version 2 keeping its data",
+                migrate_from_version_1) {
+    auto& store = dynamic_cast<SociStore&>(*db.store);
+    REQUIRE(store.migrate_to(1) == 1);
+    CHECK(store.schema_version() == 1);
+    CHECK(store.migrate_to(1) == 1);
+    store.sync_directory(small_config());
+
+    // What a version-1 program wrote: cycles without anchors, deadlines of every kind.
+    auto raw = raw_session(db);
+    *raw << "INSERT INTO cycles (id, workflow, cycle_config, institution_id, parent_id, state, "
+            "timeline, started_on, updated_at) VALUES ('qr-1', 'quality_report', "
+            "'quality-report-6-18', 'frydenlund', '', 'ReportInPreparation', '{}', "
+            "'2026-08-03', 1785738000)";
+    *raw << "INSERT INTO deadlines (cycle_id, step, round, kind, level, due_on, fire_at, done) "
+            "VALUES ('qr-1', 'quality_report', 0, 'due', 0, '2026-10-12', 50, 0), "
+            "('qr-1', 'quality_report', 0, 'reminder', 0, '2026-10-12', 100, 0), "
+            "('qr-1', 'quality_report', 0, 'escalation', 1, '2026-10-12', 200, 0), "
+            "('qr-1', 'quality_report', 0, 'reminder', 0, '2026-10-12', 150, 1)";
+    const bool sqlite = db.is_sqlite();
+    CHECK(has_index(*raw, sqlite, "deadlines_open_by_fire_at"));
+    CHECK(store.find_institution("frydenlund"));  // prepared against version 1
+
+    CHECK(store.migrate() == 2);
+    CHECK(store.schema_version() == 2);
+    CHECK(store.migrate() == 2);
+    CHECK(store.migrate_to(1) == 2);  // never downgrades
+    REQUIRE_THROWS_AS(store.migrate_to(3), std::invalid_argument);
+
+    CHECK_FALSE(has_index(*raw, sqlite, "deadlines_open_by_fire_at"));
+    CHECK(has_index(*raw, sqlite, "deadlines_firing_by_fire_at"));
+    CHECK(has_index(*raw, sqlite, "deadlines_by_cycle_step"));
+    CHECK(has_index(*raw, sqlite, "cycles_by_parent"));
+    CHECK(has_index(*raw, sqlite, "users_by_token_hash"));
+    long long versions = 0;
+    *raw << "SELECT count(*) FROM schema_migrations WHERE version IN (1, 2)", soci::into(versions);
+    CHECK(versions == 2);
+
+    auto found = store.find_cycle("qr-1");
+    REQUIRE(found);
+    CHECK(found->anchors == "{}");
+    CHECK(found->state == "ReportInPreparation");
+    found->anchors = R"({"start":"2026-08-03"})";
+    store.update_cycle(*found);
+    CHECK(store.find_cycle("qr-1")->anchors == R"({"start":"2026-08-03"})");
+
+    auto due = store.due_deadlines(instant(1000), 10);
+    REQUIRE(due.size() == 2);
+    CHECK(due[0].kind == "escalation");
+    CHECK(due[1].kind == "reminder");
+    CHECK(store.next_fire_time() == instant(100));
+    CHECK(store.deadlines("qr-1").size() == 4);
+
+    CHECK(store.mark_period_opened("quality-report-6-18", date("2026-08-03"), instant(1)));
+    CHECK(store.find_institution("frydenlund")->name == "Frydenlund Skole");
+    CHECK(store.institutions().size() == 3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,11 +584,12 @@ STORE_TEST_CASE("a cycle is stored, found by id and moved to a new state", cycle
     prepare(store);
 
     auto record = cycle("qr-2026-frydenlund");
-    store.insert_cycle(record);
+    record.anchors = R"({"start":"2026-08-03"})";
+    CHECK(store.insert_cycle(record));
     auto supervision = cycle("sup-1");
     supervision.workflow = "supervision";
     supervision.parent_id = record.id;
-    store.insert_cycle(supervision);
+    CHECK(store.insert_cycle(supervision));
 
     auto found = store.find_cycle(record.id);
     REQUIRE(found);
@@ -474,6 +600,7 @@ STORE_TEST_CASE("a cycle is stored, found by id and moved to a new state", cycle
     CHECK(found->parent_id.empty());
     CHECK(found->state == "ReportInPreparation");
     CHECK(found->timeline == record.timeline);
+    CHECK(found->anchors == R"({"start":"2026-08-03"})");
     CHECK(found->started_on == date("2026-08-03"));
     CHECK(found->updated_at == record.updated_at);
     CHECK(store.find_cycle("sup-1")->parent_id == record.id);
@@ -485,14 +612,173 @@ STORE_TEST_CASE("a cycle is stored, found by id and moved to a new state", cycle
     CHECK(found->updated_at == instant(1'790'000'000));
     CHECK(store.find_cycle("sup-1")->state == "ReportInPreparation");
 
+    CHECK(store.find_cycle("sup-1")->anchors == "{}");
+
     CHECK_FALSE(store.find_cycle("no-such-cycle"));
     REQUIRE_THROWS_AS(store.update_cycle_state("no-such-cycle", "X", instant(0)), StoreError);
-    REQUIRE_THROWS_WITH(store.insert_cycle(record), Contains("insert_cycle"));
     // Foreign keys are enforced (on SQLite only when the connection turns them on).
     REQUIRE_THROWS_AS(store.insert_cycle(cycle("orphan", "no-such-institution")), StoreError);
+    REQUIRE_THROWS_WITH(store.insert_cycle(cycle("orphan", "no-such-institution")),
+                        Contains("insert_cycle"));
 }
 
-STORE_TEST_CASE("due deadlines come earliest first and limited, and closed ones no longer fire",
+STORE_TEST_CASE("inserting a workflow instance whose id exists returns false and writes nothing",
+                insert_cycle_twice) {
+    Store& store = *db.store;
+    prepare(store);
+    auto record = cycle("qr-1");
+    REQUIRE(store.insert_cycle(record));
+
+    auto other = cycle("qr-1", "ungdom");
+    other.state = "Somewhere else";
+    other.anchors = R"({"start":"2027-01-01"})";
+    CHECK_FALSE(store.insert_cycle(other));
+    auto found = store.find_cycle("qr-1");
+    REQUIRE(found);
+    CHECK(found->institution_id == "frydenlund");
+    CHECK(found->state == "ReportInPreparation");
+    CHECK(found->anchors == "{}");
+
+    // Inside a transaction it leaves the transaction usable, on PostgreSQL too.
+    store.in_transaction([&] {
+        CHECK_FALSE(store.insert_cycle(other));
+        CHECK(store.insert_cycle(cycle("qr-2", "ungdom")));
+    });
+    CHECK(store.find_cycle("qr-2"));
+}
+
+STORE_TEST_CASE("updating a workflow instance writes its state, anchors and time and nothing else",
+                update_cycle_writes_three_columns) {
+    Store& store = *db.store;
+    prepare(store);
+    store.insert_cycle(cycle("qr-1"));
+    store.insert_cycle(cycle("qr-2", "ungdom"));
+
+    auto changed = cycle("qr-1", "aaby");  // the institution is not the update's to change
+    changed.workflow = "learning_dialogue";
+    changed.state = "AwaitingBoardStatement";
+    changed.anchors = R"({"start":"2026-08-03","quality_report":"2026-10-09"})";
+    changed.timeline = "{}";
+    changed.updated_at = instant(1'790'000'000);
+    store.update_cycle(changed);
+
+    auto found = store.find_cycle("qr-1");
+    REQUIRE(found);
+    CHECK(found->state == "AwaitingBoardStatement");
+    CHECK(found->anchors == R"({"start":"2026-08-03","quality_report":"2026-10-09"})");
+    CHECK(found->updated_at == instant(1'790'000'000));
+    CHECK(found->institution_id == "frydenlund");
+    CHECK(found->workflow == "quality_report");
+    CHECK(found->timeline == cycle("qr-1").timeline);
+    CHECK(store.find_cycle("qr-2")->state == "ReportInPreparation");
+
+    // Again through the same prepared statement, and then an unknown id.
+    changed.state = "AwaitingConversation";
+    store.update_cycle(changed);
+    CHECK(store.find_cycle("qr-1")->state == "AwaitingConversation");
+    REQUIRE_THROWS_AS(store.update_cycle(cycle("no-such-cycle")), StoreError);
+    REQUIRE_THROWS_WITH(store.update_cycle(cycle("no-such-cycle")),
+                        Contains("update_cycle") && Contains("no-such-cycle"));
+}
+
+STORE_TEST_CASE("supervision cases are found by the cycle that opened them", child_cases_by_parent) {
+    Store& store = *db.store;
+    prepare(store);
+    store.insert_cycle(cycle("qr-1"));
+    store.insert_cycle(cycle("qr-2", "ungdom"));
+    for (auto [id, parent] : {std::pair{"sup-b", "qr-1"}, {"sup-a", "qr-1"}, {"sup-c", "qr-2"}}) {
+        auto supervision = cycle(id);
+        supervision.workflow = "supervision";
+        supervision.parent_id = parent;
+        store.insert_cycle(supervision);
+    }
+
+    auto children = store.child_cases("qr-1");
+    REQUIRE(children.size() == 2);
+    CHECK(children[0].id == "sup-a");
+    CHECK(children[1].id == "sup-b");
+    CHECK(children[0].workflow == "supervision");
+    CHECK(children[0].parent_id == "qr-1");
+    CHECK(store.child_cases("qr-2").size() == 1);
+    CHECK(store.child_cases("sup-a").empty());
+    CHECK(store.child_cases("").empty());
+}
+
+STORE_TEST_CASE("the status lists every instance with its institution and earliest open due date",
+                cycle_status_with_next_due) {
+    Store& store = *db.store;
+    prepare(store);
+    store.insert_cycle(cycle("qr-b-frydenlund"));
+    store.insert_cycle(cycle("qr-a-aaby", "aaby"));
+    store.insert_cycle(cycle("qr-c-ungdom", "ungdom"));
+    auto supervision = cycle("sup-1");
+    supervision.workflow = "supervision";
+    supervision.parent_id = "qr-b-frydenlund";
+    supervision.state = "AwaitingActionPlan";
+    store.insert_cycle(supervision);
+
+    auto met = deadline("qr-b-frydenlund", "early_step", "due", 10, "2026-09-01");
+    met.done = true;
+    store.add_deadlines({
+        deadline("qr-b-frydenlund", "board_statement", "due", 500, "2026-11-09"),
+        deadline("qr-b-frydenlund", "quality_report", "due", 300, "2026-10-12"),
+        met,  // earlier, but met
+        deadline("qr-b-frydenlund", "quality_report", "reminder", 100, "2026-08-01"),  // no due
+        deadline("qr-c-ungdom", "publication", "due", 900, "2026-12-01"),
+        deadline("sup-1", "action_plan", "due", 200, "2026-09-15"),
+        deadline("sup-1", "action_plan", "escalation", 250, "2026-09-16"),
+    });
+
+    auto all = store.cycle_status("", "");
+    REQUIRE(all.size() == 4);
+    CHECK(all[0].cycle.id == "qr-a-aaby");
+    CHECK(all[0].institution_name == "Åby Børnehus");
+    CHECK(all[0].area_id == "nord");
+    CHECK_FALSE(all[0].next_due);
+    CHECK(all[0].next_due_step.empty());
+
+    CHECK(all[1].cycle.id == "qr-b-frydenlund");
+    CHECK(all[1].cycle.state == "ReportInPreparation");
+    CHECK(all[1].cycle.timeline == cycle("x").timeline);
+    CHECK(all[1].cycle.started_on == date("2026-08-03"));
+    CHECK(all[1].institution_name == "Frydenlund Skole");
+    CHECK(all[1].area_id == "syd");
+    CHECK(all[1].next_due == date("2026-10-12"));
+    CHECK(all[1].next_due_step == "quality_report");
+
+    CHECK(all[2].cycle.id == "qr-c-ungdom");
+    CHECK(all[2].next_due == date("2026-12-01"));
+    CHECK(all[2].next_due_step == "publication");
+
+    CHECK(all[3].cycle.id == "sup-1");
+    CHECK(all[3].cycle.workflow == "supervision");
+    CHECK(all[3].cycle.parent_id == "qr-b-frydenlund");
+    CHECK(all[3].next_due == date("2026-09-15"));
+    CHECK(all[3].next_due_step == "action_plan");
+
+    auto ids = [](const std::vector<CycleStatusRow>& rows) {
+        std::vector<std::string> result;
+        for (const auto& row : rows) result.push_back(row.cycle.id);
+        return result;
+    };
+    using Ids = std::vector<std::string>;
+    CHECK(ids(store.cycle_status("syd", "")) == Ids{"qr-b-frydenlund", "qr-c-ungdom", "sup-1"});
+    CHECK(ids(store.cycle_status("nord", "")) == Ids{"qr-a-aaby"});
+    CHECK(ids(store.cycle_status("", "frydenlund")) == Ids{"qr-b-frydenlund", "sup-1"});
+    CHECK(ids(store.cycle_status("syd", "ungdom")) == Ids{"qr-c-ungdom"});
+    CHECK(store.cycle_status("syd", "aaby").empty());
+    CHECK(store.cycle_status("no-such-area", "").empty());
+
+    // Meeting the step moves the next due date on to the following one.
+    store.close_deadlines("qr-b-frydenlund", "quality_report");
+    auto frydenlund = store.cycle_status("", "frydenlund");
+    REQUIRE(frydenlund.size() == 2);
+    CHECK(frydenlund[0].next_due == date("2026-11-09"));
+    CHECK(frydenlund[0].next_due_step == "board_statement");
+}
+
+
+STORE_TEST_CASE("due reminders and escalations come latest first and limited, never due rows",
                 deadlines_due_and_closed) {
     Store& store = *db.store;
     prepare(store);
@@ -502,15 +788,16 @@ STORE_TEST_CASE("due deadlines come earliest first and limited, and closed ones 
     CHECK_FALSE(store.next_fire_time());
     CHECK(store.due_deadlines(instant(9'999'999'999), 10).empty());
 
-    auto closed_from_the_start = deadline("b", "quality_report", "due", 50);
+    auto closed_from_the_start = deadline("b", "quality_report", "reminder", 50);
     closed_from_the_start.done = true;
     auto escalation = deadline("a", "quality_report", "escalation", 400, "2026-10-13");
     escalation.level = 2;
     escalation.round = 3;
     store.add_deadlines({
-        deadline("a", "quality_report", "due", 300),
+        deadline("a", "quality_report", "due", 10),  // marks the deadline: never fires
         deadline("a", "quality_report", "reminder", 100),
         deadline("b", "quality_report", "reminder", 200),
+        deadline("a", "board_statement", "reminder", 200),
         escalation,
         deadline("a", "board_statement", "due", 500),
         closed_from_the_start,
@@ -520,34 +807,165 @@ STORE_TEST_CASE("due deadlines come earliest first and limited, and closed ones 
 
     auto due = store.due_deadlines(instant(400), 10);
     REQUIRE(due.size() == 4);
-    CHECK(due[0].fire_at == instant(100));
+    CHECK(due[0].kind == "escalation");
+    CHECK(due[0].fire_at == instant(400));
+    CHECK(due[0].level == 2);
+    CHECK(due[0].round == 3);
+    CHECK(due[0].due_on == date("2026-10-13"));
+    CHECK_FALSE(due[0].done);
+    // Same fire_at: the later row first.
     CHECK(due[1].fire_at == instant(200));
-    CHECK(due[1].cycle_id == "b");
-    CHECK(due[2].fire_at == instant(300));
-    CHECK(due[3].kind == "escalation");
-    CHECK(due[3].level == 2);
-    CHECK(due[3].round == 3);
-    CHECK(due[3].due_on == date("2026-10-13"));
-    CHECK_FALSE(due[3].done);
-    CHECK(due[0].id > 0);
-    CHECK(due[0].id != due[1].id);
+    CHECK(due[1].cycle_id == "a");
+    CHECK(due[1].step == "board_statement");
+    CHECK(due[2].fire_at == instant(200));
+    CHECK(due[2].cycle_id == "b");
+    CHECK(due[1].id > due[2].id);
+    CHECK(due[3].fire_at == instant(100));
+    CHECK(due[3].kind == "reminder");
+    CHECK(due[3].id > 0);
 
     auto limited = store.due_deadlines(instant(400), 2);
     REQUIRE(limited.size() == 2);
+    CHECK(limited[0].fire_at == instant(400));
     CHECK(limited[1].fire_at == instant(200));
     CHECK(store.due_deadlines(instant(99), 10).empty());
     CHECK(store.due_deadlines(instant(400), 0).empty());
+    CHECK(store.due_deadlines(instant(150), 10).size() == 1);
 
     store.close_deadlines("a", "quality_report");
     due = store.due_deadlines(instant(1000), 10);
     REQUIRE(due.size() == 2);
-    CHECK(due[0].cycle_id == "b");
-    CHECK(due[1].step == "board_statement");
+    CHECK(due[0].step == "board_statement");
+    CHECK(due[1].cycle_id == "b");
     CHECK(store.next_fire_time() == instant(200));
 
     store.close_deadlines("b", "quality_report");
     store.close_deadlines("a", "board_statement");
     CHECK_FALSE(store.next_fire_time());
+    CHECK(store.due_deadlines(instant(9'999'999'999), 10).empty());
+}
+
+STORE_TEST_CASE("a fired reminder closes the earlier ones of its round that downtime left behind",
+                close_reminders_coalesces) {
+    Store& store = *db.store;
+    prepare(store);
+    store.insert_cycle(cycle("a"));
+    store.insert_cycle(cycle("b", "ungdom"));
+    auto next_round = deadline("a", "quality_report", "reminder", 150);
+    next_round.round = 1;
+    store.add_deadlines({
+        deadline("a", "quality_report", "reminder", 100),
+        deadline("a", "quality_report", "reminder", 200),
+        deadline("a", "quality_report", "reminder", 300),
+        deadline("a", "quality_report", "escalation", 250),
+        deadline("a", "quality_report", "due", 260),
+        next_round,
+        deadline("a", "board_statement", "reminder", 120),
+        deadline("b", "quality_report", "reminder", 110),
+    });
+
+    // After downtime the scheduler takes the latest due reminder first ...
+    auto due = store.due_deadlines(instant(1000), 10);
+    REQUIRE(due.size() == 7);
+    REQUIRE(due[0].fire_at == instant(300));
+    // ... fires it, and closes it with the earlier ones of the same step and round.
+    CHECK(store.close_reminders_up_to("a", "quality_report", 0, due[0].fire_at) == 3);
+    CHECK(store.close_reminders_up_to("a", "quality_report", 0, due[0].fire_at) == 0);
+
+    due = store.due_deadlines(instant(1000), 10);
+    REQUIRE(due.size() == 4);
+    CHECK(due[0].kind == "escalation");  // escalations are not coalesced away
+    CHECK(due[1].fire_at == instant(150));
+    CHECK(due[1].round == 1);  // another round
+    CHECK(due[2].step == "board_statement");
+    CHECK(due[3].cycle_id == "b");
+
+    // Only reminders up to the given moment: a later one stays open.
+    store.add_deadlines({deadline("a", "quality_report", "reminder", 500),
+                         deadline("a", "quality_report", "reminder", 600)});
+    CHECK(store.close_reminders_up_to("a", "quality_report", 0, instant(550)) == 1);
+    CHECK(store.close_reminders_up_to("a", "quality_report", 0, instant(550)) == 0);
+    auto open = store.due_deadlines(instant(1000), 10);
+    CHECK(std::count_if(open.begin(), open.end(),
+                        [](const auto& d) { return d.fire_at == instant(600); }) == 1);
+    CHECK(store.close_reminders_up_to("nothing", "quality_report", 0, instant(9999)) == 0);
+}
+
+STORE_TEST_CASE("an instance's deadlines are listed open and done, and close one or all at once",
+                deadlines_of_an_instance) {
+    Store& store = *db.store;
+    prepare(store);
+    store.insert_cycle(cycle("a"));
+    store.insert_cycle(cycle("b", "ungdom"));
+    store.add_deadlines({
+        deadline("a", "quality_report", "due", 300, "2026-10-12"),
+        deadline("a", "quality_report", "reminder", 100, "2026-10-12"),
+        deadline("a", "board_statement", "escalation", 200, "2026-11-09"),
+        deadline("b", "quality_report", "reminder", 150),
+    });
+    CHECK(store.deadlines("nothing").empty());
+
+    auto listed = store.deadlines("a");
+    REQUIRE(listed.size() == 3);
+    CHECK(listed[0].fire_at == instant(100));
+    CHECK(listed[0].kind == "reminder");
+    CHECK(listed[1].step == "board_statement");
+    CHECK(listed[1].due_on == date("2026-11-09"));
+    CHECK(listed[2].kind == "due");
+    CHECK(listed[2].cycle_id == "a");
+    for (const auto& d : listed) CHECK_FALSE(d.done);
+
+    store.mark_deadline_done(listed[1].id);
+    store.mark_deadline_done(listed[1].id);  // again: still done, nothing else touched
+    listed = store.deadlines("a");
+    CHECK_FALSE(listed[0].done);
+    CHECK(listed[1].done);
+    CHECK_FALSE(listed[2].done);
+    CHECK(store.next_fire_time() == instant(100));
+
+    store.close_all_deadlines("a");
+    listed = store.deadlines("a");
+    REQUIRE(listed.size() == 3);
+    CHECK(std::all_of(listed.begin(), listed.end(), [](const auto& d) { return d.done; }));
+    REQUIRE(store.deadlines("b").size() == 1);
+    CHECK_FALSE(store.deadlines("b")[0].done);
+    CHECK(store.next_fire_time() == instant(150));
+}
+
+STORE_TEST_CASE("the scheduler's queries read the partial firing index without sorting",
+                firing_queries_use_the_index) {
+    Store& store = *db.store;
+    prepare(store);
+    auto raw = raw_session(db);
+    auto firing = with_literals(std::string{schema::firing_deadlines_query},
+                                {{":until", "1000"}, {":limit", "10"}});
+    auto next = std::string{schema::next_fire_time_query};
+    auto token = std::string{
+        "SELECT id FROM users WHERE token_hash = 'x' AND token_hash <> '' ORDER BY id LIMIT 1"};
+    if (db.is_sqlite()) {
+        for (const auto& query : {firing, next}) {
+            auto plan = sqlite_plan(*raw, query);
+            INFO(query << "\n" << plan);
+            CHECK_THAT(plan, Contains("INDEX deadlines_firing_by_fire_at"));
+            CHECK_THAT(plan, !Contains("TEMP B-TREE"));
+            CHECK_THAT(plan, !Contains("SCAN deadlines\n"));  // the table itself
+        }
+        auto plan = sqlite_plan(*raw, token);
+        INFO(plan);
+        CHECK_THAT(plan, Contains("INDEX users_by_token_hash"));
+    } else {
+        // An empty table costs nothing to scan, so the planner is told not to.
+        *raw << "SET enable_seqscan = off";
+        for (const auto& query : {firing, next}) {
+            auto plan = postgres_plan(*raw, query);
+            INFO(query << "\n" << plan);
+            CHECK_THAT(plan, Contains("deadlines_firing_by_fire_at"));
+            CHECK_THAT(plan, !Contains("Sort"));
+        }
+        auto plan = postgres_plan(*raw, token);
+        INFO(plan);
+        CHECK_THAT(plan, Contains("users_by_token_hash"));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -598,12 +1016,41 @@ STORE_TEST_CASE("a failing statement inside a transaction rolls back its earlier
     prepare(store);
     REQUIRE_THROWS_AS(store.in_transaction([&] {
         store.insert_cycle(cycle("qr-1"));
-        store.insert_cycle(cycle("qr-1"));  // duplicate key
+        store.insert_cycle(cycle("orphan", "no-such-institution"));  // foreign key
     }),
                       StoreError);
     CHECK_FALSE(store.find_cycle("qr-1"));
     store.insert_cycle(cycle("qr-1"));
     CHECK(store.find_cycle("qr-1"));
+
+    // The statements prepared for an event survive a transaction rolled back after using them.
+    auto before = *store.find_cycle("qr-1");
+    REQUIRE_THROWS_AS(store.in_transaction([&] {
+        auto found = store.find_cycle("qr-1");
+        REQUIRE(found);
+        found->state = "Changed";
+        store.update_cycle(*found);
+        store.add_deadlines({deadline("qr-1", "quality_report", "reminder", 100)});
+        auto appended = event("qr-1", "report_submitted", 1000);
+        store.append_event(appended);
+        store.insert_cycle(cycle("orphan", "no-such-institution"));
+    }),
+                      StoreError);
+    CHECK(store.find_cycle("qr-1")->state == before.state);
+    CHECK(store.deadlines("qr-1").empty());
+    CHECK_FALSE(store.last_event());
+    store.in_transaction([&] {
+        auto found = store.find_cycle("qr-1");
+        REQUIRE(found);
+        found->state = "Changed";
+        store.update_cycle(*found);
+        store.add_deadlines({deadline("qr-1", "quality_report", "reminder", 100)});
+        auto appended = event("qr-1", "report_submitted", 1000);
+        store.append_event(appended);
+    });
+    CHECK(db.reopen()->find_cycle("qr-1")->state == "Changed");
+    CHECK(store.deadlines("qr-1").size() == 1);
+    CHECK(store.last_event()->event == "report_submitted");
 }
 
 STORE_TEST_CASE("a writer waits for another connection's transaction instead of failing",
@@ -744,6 +1191,281 @@ STORE_TEST_CASE("Danish text round-trips unchanged", danish_text_round_trips) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Periods, institutions, users
+
+STORE_TEST_CASE("a period is marked opened once", periods_open_once) {
+    Store& store = *db.store;
+    prepare(store);
+    CHECK_FALSE(store.period_opened("quality-report-6-18", date("2026-08-03")));
+    CHECK(store.mark_period_opened("quality-report-6-18", date("2026-08-03"), instant(1000)));
+    CHECK(store.period_opened("quality-report-6-18", date("2026-08-03")));
+    CHECK_FALSE(store.mark_period_opened("quality-report-6-18", date("2026-08-03"), instant(2000)));
+
+    CHECK_FALSE(store.period_opened("quality-report-6-18", date("2028-08-07")));
+    CHECK_FALSE(store.period_opened("learning-dialogue", date("2026-08-03")));
+    CHECK(store.mark_period_opened("learning-dialogue", date("2026-08-03"), instant(1000)));
+    CHECK(db.reopen()->period_opened("learning-dialogue", date("2026-08-03")));
+
+    // Inside a transaction that rolls back, the mark goes too.
+    REQUIRE_THROWS(store.in_transaction([&] {
+        CHECK(store.mark_period_opened("quality-report-6-18", date("2028-08-07"), instant(1)));
+        throw std::runtime_error("the cycles could not be opened");
+    }));
+    CHECK_FALSE(store.period_opened("quality-report-6-18", date("2028-08-07")));
+}
+
+STORE_TEST_CASE("an institution is found by id, active or not", find_institution_by_id) {
+    Store& store = *db.store;
+    prepare(store);
+    auto found = store.find_institution("aaby");
+    REQUIRE(found);
+    CHECK(found->id == "aaby");
+    CHECK(found->name == "Åby Børnehus");
+    CHECK(found->kind == "daycare");
+    CHECK(found->area_id == "nord");
+    CHECK(found->active);
+    CHECK(store.find_institution("frydenlund")->name == "Frydenlund Skole");
+    CHECK_FALSE(store.find_institution("no-such-institution"));
+    CHECK_FALSE(store.find_institution(""));
+
+    Config config = small_config();
+    config.institutions.erase(config.institutions.begin() + 1);
+    store.sync_directory(config);
+    found = store.find_institution("aaby");
+    REQUIRE(found);
+    CHECK_FALSE(found->active);
+}
+
+STORE_TEST_CASE("a user is added once and found by e-mail and by token hash", users_by_token_hash) {
+    Store& store = *db.store;
+    prepare(store);
+
+    StoredUser admin;
+    admin.email = "admin@example.dk";
+    admin.name = "Anna Admin";
+    admin.role = "admin";
+    admin.token_hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    admin.source = "manual";
+    REQUIRE(store.add_user(admin));
+    CHECK(admin.id > 0);
+
+    StoredUser again = admin;
+    again.id = 0;
+    again.name = "Someone else";
+    again.token_hash = "another";
+    CHECK_FALSE(store.add_user(again));
+    CHECK(again.id == 0);
+
+    // The same address in another role is another user.
+    StoredUser chief = admin;
+    chief.id = 0;
+    chief.role = "area_chief";
+    chief.area_id = "syd";
+    chief.token_hash = "c0ffee";
+    REQUIRE(store.add_user(chief));
+    CHECK(chief.id > admin.id);
+
+    auto by_email = store.find_users_by_email("admin@example.dk");
+    REQUIRE(by_email.size() == 2);
+    CHECK(by_email[0].id == admin.id);
+    CHECK(by_email[0].role == "admin");
+    CHECK(by_email[0].name == "Anna Admin");
+    CHECK(by_email[0].source == "manual");
+    CHECK(by_email[1].role == "area_chief");
+    CHECK(by_email[1].area_id == "syd");
+    auto leader = store.find_users_by_email("lene@example.dk");
+    REQUIRE(leader.size() == 1);
+    CHECK(leader[0].role == "leader");
+    CHECK(leader[0].institution_id == "frydenlund");
+    CHECK(leader[0].source == "config");
+    CHECK(store.find_users_by_email("nobody@example.dk").empty());
+
+    auto by_token = store.find_user_by_token_hash(admin.token_hash);
+    REQUIRE(by_token);
+    CHECK(by_token->id == admin.id);
+    CHECK(by_token->email == "admin@example.dk");
+    CHECK(by_token->role == "admin");
+    CHECK(store.find_user_by_token_hash("c0ffee")->role == "area_chief");
+    CHECK_FALSE(store.find_user_by_token_hash("another"));
+    // The configured people have no token (''), and '' finds none of them.
+    CHECK_FALSE(store.find_user_by_token_hash(""));
+    CHECK(store.users().size() == small_config_people + 2);
+
+    // A person the configuration adds later is not a conflict with a manual user of another role.
+    Config config = small_config();
+    config.organisation.director = person("Anna Admin", "admin@example.dk");
+    store.sync_directory(config);
+    CHECK(store.find_users_by_email("admin@example.dk").size() == 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit trail in pages, the outbox by status
+
+STORE_TEST_CASE("the audit trail is read in order in pages after a sequence number",
+                events_after_in_pages) {
+    Store& store = *db.store;
+    prepare(store);
+    store.insert_cycle(cycle("qr-1"));
+    store.insert_cycle(cycle("qr-2", "ungdom"));
+    std::vector<long long> seqs;
+    for (int i = 0; i < 5; ++i) {
+        auto appended = event(i % 2 == 0 ? "qr-1" : "qr-2", "report_submitted", 1000 + i);
+        store.append_event(appended);
+        seqs.push_back(appended.seq);
+    }
+
+    auto all = store.events_after(0, 100);
+    REQUIRE(all.size() == 5);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        CHECK(all[i].seq == seqs[i]);
+        CHECK(all[i].at == instant(1000 + static_cast<long long>(i)));
+    }
+    CHECK(all[1].cycle_id == "qr-2");
+    CHECK(all[4].hash == "hash-1004");
+
+    auto page = store.events_after(seqs[1], 2);
+    REQUIRE(page.size() == 2);
+    CHECK(page[0].seq == seqs[2]);
+    CHECK(page[1].seq == seqs[3]);
+    CHECK(store.events_after(seqs[3], 2).size() == 1);
+    CHECK(store.events_after(seqs[4], 10).empty());
+    CHECK(store.events_after(0, 0).empty());
+}
+
+STORE_TEST_CASE("the outbox counts its messages by status", outbox_counts_by_status) {
+    Store& store = *db.store;
+    prepare(store);
+    CHECK(store.outbox_count("pending") == 0);
+    for (int i = 0; i < 3; ++i) {
+        auto queued = message(fmt::format("reminder-{}", i), 1000 + i);
+        REQUIRE(store.enqueue(queued));
+    }
+    auto failed = message("escalation-1", 1000);
+    failed.status = "failed";
+    failed.attempts = 5;
+    REQUIRE(store.enqueue(failed));
+    auto duplicate = message("reminder-0", 2000);
+    CHECK_FALSE(store.enqueue(duplicate));
+
+    CHECK(store.outbox_count("pending") == 3);
+    CHECK(store.outbox_count("failed") == 1);
+    CHECK(store.outbox_count("sent") == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// An event's transaction, with its statements prepared once
+
+STORE_TEST_CASE("a read or insert outside a transaction leaves no snapshot or lock behind",
+                single_row_statements_run_to_their_end) {
+    Store& store = *db.store;
+    prepare(store);
+    store.insert_cycle(cycle("qr-1"));
+    auto other = db.reopen();
+
+    // Each of these stops after its one row; a statement left standing would keep the
+    // connection's read snapshot (so its next write fails) or, with RETURNING, the write lock.
+    REQUIRE(store.find_cycle("qr-1"));
+    REQUIRE(store.find_institution("frydenlund"));
+    CHECK_FALSE(store.last_event());
+    auto appended = event("qr-1", "report_submitted", 1000);
+    store.append_event(appended);
+    REQUIRE(store.last_event());
+    auto queued = message("reminder-qr-1", 1000);
+    REQUIRE(store.enqueue(queued));
+
+    auto changed = *other->find_cycle("qr-1");
+    changed.state = "ChangedElsewhere";
+    other->in_transaction([&] {
+        other->update_cycle(changed);
+        auto more = event("qr-1", "board_statement_submitted", 1001);
+        other->append_event(more);
+    });
+
+    auto seen = store.find_cycle("qr-1");
+    REQUIRE(seen);
+    CHECK(seen->state == "ChangedElsewhere");
+    CHECK(store.last_event()->event == "board_statement_submitted");
+    seen->state = "ChangedHere";
+    store.update_cycle(*seen);
+    CHECK(other->find_cycle("qr-1")->state == "ChangedHere");
+}
+
+STORE_TEST_CASE("many events through the prepared statements store exactly what they were given",
+                event_transactions_repeat_exactly) {
+    Store& store = *db.store;
+    prepare(store);
+    const std::vector<std::string> ids{"qr-1", "qr-2", "qr-3"};
+    for (const auto& id : ids) store.insert_cycle(cycle(id, id == "qr-2" ? "ungdom" : "frydenlund"));
+
+    constexpr int events = 60;
+    for (int i = 0; i < events; ++i) {
+        const auto& id = ids[i % ids.size()];
+        store.in_transaction([&] {
+            auto found = store.find_cycle(id);
+            REQUIRE(found);
+            found->state = fmt::format("State{}", i);
+            found->anchors = fmt::format(R"({{"step{}":"2026-09-{:02}"}})", i, i % 28 + 1);
+            found->updated_at = instant(2000 + i);
+            store.update_cycle(*found);
+            store.close_deadlines(id, fmt::format("step{}", i - 3));
+            std::vector<DeadlineRecord> added;
+            for (int k = 0; k < 5; ++k) {
+                auto d = deadline(id, fmt::format("step{}", i), k == 0 ? "due" : "reminder",
+                                  10'000 + i * 10 + k, fmt::format("2026-10-{:02}", k + 1));
+                d.round = k;
+                d.level = i;
+                added.push_back(d);
+            }
+            store.add_deadlines(added);
+            auto last = store.last_event();
+            auto appended = event(id, fmt::format("event{}", i), 2000 + i);
+            appended.prev_hash = last ? last->hash : "";
+            appended.payload = fmt::format(R"({{"n":{}}})", i);
+            store.append_event(appended);
+            if (i % 3 == 0) {
+                auto queued = message(fmt::format("mail-{}", i), 2000 + i);
+                queued.body = fmt::format("Besked nr. {} — æøå", i);
+                REQUIRE(store.enqueue(queued));
+            }
+        });
+    }
+
+    auto fresh = db.reopen();
+    auto trail = fresh->events_after(0, 1000);
+    REQUIRE(trail.size() == events);
+    for (int i = 0; i < events; ++i) {
+        CHECK(trail[i].event == fmt::format("event{}", i));
+        CHECK(trail[i].cycle_id == ids[i % ids.size()]);
+        CHECK(trail[i].payload == fmt::format(R"({{"n":{}}})", i));
+        CHECK(trail[i].prev_hash == (i == 0 ? "" : fmt::format("hash-{}", 2000 + i - 1)));
+    }
+    auto last = fresh->find_cycle("qr-3");
+    REQUIRE(last);
+    CHECK(last->state == fmt::format("State{}", events - 1));
+    CHECK(last->anchors == fmt::format(R"({{"step{}":"2026-09-{:02}"}})", events - 1,
+                                       (events - 1) % 28 + 1));
+    CHECK(last->updated_at == instant(2000 + events - 1));
+
+    auto listed = fresh->deadlines("qr-1");
+    REQUIRE(listed.size() == 5 * (events / 3));
+    for (std::size_t n = 0; n < listed.size(); ++n) {
+        int i = static_cast<int>(n / 5) * 3, k = static_cast<int>(n % 5);
+        CHECK(listed[n].step == fmt::format("step{}", i));
+        CHECK(listed[n].kind == (k == 0 ? "due" : "reminder"));
+        CHECK(listed[n].round == k);
+        CHECK(listed[n].level == i);
+        CHECK(listed[n].fire_at == instant(10'000 + i * 10 + k));
+        CHECK(listed[n].due_on == date(fmt::format("2026-10-{:02}", k + 1)));
+        // Every step but the newest was closed by a later event of the same instance.
+        CHECK(listed[n].done == (i < events - 3));
+    }
+    CHECK(fresh->outbox_count("pending") == events / 3);
+    auto mail = fresh->pending_mail(instant(9'999'999'999), 1);
+    REQUIRE(mail.size() == 1);
+    CHECK(mail[0].body == "Besked nr. 0 — æøå");
+}
+
+// ---------------------------------------------------------------------------------------------
 // URLs
 
 TEST_CASE("a bad SQLite URL is refused with a clear message", "[storage][sqlite]") {
@@ -759,7 +1481,7 @@ TEST_CASE("a bad SQLite URL is refused with a clear message", "[storage][sqlite]
     CHECK(parse_store_url("sqlite::memory:").sqlite_path == ":memory:");
 
     auto memory = open_store("sqlite::memory:");
-    CHECK(memory->migrate() == 1);
+    CHECK(memory->migrate() == latest_schema);
 
     // A folder that cannot be created (its parent is a file) is a StoreError naming the open.
     auto db = sqlite_database();

@@ -1,0 +1,340 @@
+// The verbs that run the workflows: tick, event, status, user add, audit verify.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <tuple>
+
+#include "adapters/cli/cli_support.hpp"
+#include "adapters/cli/commands.hpp"
+#include "adapters/storage/soci_store.hpp"
+#include "engine/audit.hpp"
+#include "engine/case_service.hpp"
+#include "engine/scheduler.hpp"
+#include "engine/sha256.hpp"
+#include "workflows/workflow.hpp"
+
+namespace tilsyn::cli {
+
+namespace {
+
+constexpr int kExpectedSchema = 2;
+
+// Everything a workflow verb needs, built once from the options. The services hold references
+// into it, so it lives at one address (held by unique_ptr, never moved).
+struct Engine {
+    LoadedConfig loaded;
+    Calendar calendar;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<CaseService> cases;
+
+    const TimeZone& zone() const { return *loaded.zone; }
+    Instant now(const Options& options) const {
+        if (options.has("--at")) return parse_moment(options.value("--at"), zone(), "--at");
+        return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    }
+};
+
+std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err) {
+    auto loaded = load_valid_config(options, err);
+    if (!loaded) return nullptr;
+    auto engine = std::make_unique<Engine>(Engine{std::move(*loaded), {}, nullptr, nullptr});
+    const Config& config = engine->loaded.config;
+    engine->calendar = Calendar(config.calendar.danish_holidays, config.calendar.closed_days);
+    engine->store = open_store(options.db);
+    const int version = engine->store->schema_version();
+    if (version < kExpectedSchema) {
+        throw std::runtime_error(fmt::format("the database is at schema version {}; run 'tilsyn "
+                                             "migrate' first",
+                                             version));
+    }
+    engine->cases = std::make_unique<CaseService>(*engine->store, engine->loaded.config,
+                                                  engine->calendar, engine->zone());
+    return engine;
+}
+
+std::string format_moment(Instant at, const TimeZone& zone) {
+    return format_local_iso(at, zone.offset_at(at));
+}
+
+std::optional<Actor> actor_for(Store& store, const std::string& email, std::string_view event,
+                               std::string_view area, std::string_view institution) {
+    std::optional<Actor> best;
+    int best_score = -1;
+    const auto roles = event_roles(event);
+    for (const auto& user : store.find_users_by_email(email)) {
+        auto role = parse_role(user.role);
+        if (!role) continue;
+        Actor actor{user.email, *role, user.area_id, user.institution_id};
+        int score = 0;
+        if (can_see(actor, area, institution)) score += 2;
+        if (std::find(roles.begin(), roles.end(), *role) != roles.end()) score += 1;
+        if (score > best_score) {
+            best = actor;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+std::string json_string(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+Instant parse_moment(const std::string& text, const TimeZone& zone, const std::string& option) {
+    auto bad = [&] {
+        return UsageError(fmt::format("{} '{}' is not a time: use 2026-10-13T08:00:00+02:00 or "
+                                      "2026-10-13T08:00 (local time)",
+                                      option, text));
+    };
+    if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ')) throw bad();
+    auto date = parse_date(text.substr(0, 10));
+    auto clock = parse_clock_time(text.substr(11, 5));
+    if (!date || !clock) throw bad();
+    std::size_t i = 16;
+    int seconds = 0;
+    if (i < text.size() && text[i] == ':') {
+        if (text.size() < i + 3 || !isdigit(text[i + 1]) || !isdigit(text[i + 2])) throw bad();
+        seconds = (text[i + 1] - '0') * 10 + (text[i + 2] - '0');
+        if (seconds > 59) throw bad();
+        i += 3;
+    }
+    const auto wall = std::chrono::minutes{*clock} + std::chrono::seconds{seconds};
+    if (i == text.size()) return zone.to_instant(*date, wall);
+    const Instant as_utc{date->time_since_epoch() + wall};
+    if (text.substr(i) == "Z") return as_utc;
+    if ((text[i] == '+' || text[i] == '-') && text.size() == i + 6) {
+        auto offset = parse_clock_time(text.substr(i + 1, 5));
+        if (!offset) throw bad();
+        const auto shift = std::chrono::minutes{*offset};
+        return text[i] == '+' ? as_utc - shift : as_utc + shift;
+    }
+    throw bad();
+}
+
+int run_tick(const Options& options, std::ostream& out, std::ostream& err) {
+    auto engine = open_engine(options, err);
+    if (!engine) return kExitBadInput;
+    const Instant at = engine->now(options);
+    Scheduler scheduler(*engine->store, *engine->cases);
+    const TickReport report = scheduler.tick(at);
+    out << fmt::format("tick {}: {} cycles opened, {} reminders ({} missed ones coalesced), {} "
+                       "escalations, {} mails queued\n",
+                       format_moment(at, engine->zone()), report.cycles_opened, report.reminders,
+                       report.superseded, report.escalations, report.mails);
+    if (auto next = scheduler.next_due_moment(at)) {
+        out << fmt::format("next due moment: {}\n", format_moment(*next, engine->zone()));
+    }
+    return kExitOk;
+}
+
+int run_event(const Options& options, std::ostream& out, std::ostream& err) {
+    const std::string& id = options.positional[0];
+    const std::string& event = options.positional[1];
+    if (!options.has("--as")) throw UsageError("event needs --as EMAIL (who sends it)");
+    auto engine = open_engine(options, err);
+    if (!engine) return kExitBadInput;
+    const Instant now = engine->now(options);
+    auto cycle = engine->store->find_cycle(id);
+    auto inst = cycle ? engine->store->find_institution(cycle->institution_id) : std::nullopt;
+    auto actor = actor_for(*engine->store, options.value("--as"), event,
+                           inst ? inst->area_id : "", inst ? inst->id : "");
+    if (!actor) {
+        err << fmt::format("tilsyn: no user with e-mail '{}' (see 'tilsyn user add')\n",
+                           options.value("--as"));
+        return kExitBadInput;
+    }
+    const ApplyResult result =
+        engine->cases->apply(id, event, *actor, options.value("--data", "{}"), now);
+    switch (result.status) {
+        case ApplyStatus::ok:
+            out << fmt::format("{}: {} -> {}\n", id, result.state_before, result.state_after);
+            for (const auto& opened : result.opened_cases) {
+                out << fmt::format("supervision case opened: {}\n", opened);
+            }
+            return kExitOk;
+        case ApplyStatus::conflict:
+            err << fmt::format("tilsyn: {}; allowed now: {}\n", result.message,
+                               join(result.allowed_events));
+            return kExitBadInput;
+        case ApplyStatus::bad_payload:
+            err << fmt::format("tilsyn: bad event: {}\n", result.message);
+            return kExitBadInput;
+        case ApplyStatus::forbidden:
+            err << fmt::format("tilsyn: not allowed: {}\n", result.message);
+            return kExitBadInput;
+        case ApplyStatus::not_found:
+            err << fmt::format("tilsyn: {}\n", result.message);
+            return kExitBadInput;
+    }
+    return kExitFailure;
+}
+
+int run_status(const Options& options, std::ostream& out, std::ostream& err) {
+    const std::string format = options.value("--format", "table");
+    if (format != "table" && format != "json") {
+        throw UsageError(fmt::format("--format '{}' is not one of table, json", format));
+    }
+    auto engine = open_engine(options, err);
+    if (!engine) return kExitBadInput;
+    const Config& config = engine->loaded.config;
+    if (options.has("--area") && !config.find_area(options.value("--area"))) {
+        throw UsageError(fmt::format("unknown area '{}'", options.value("--area")));
+    }
+    const Date today = local_date(engine->now(options), engine->zone());
+    auto rows = engine->store->cycle_status(options.value("--area"),
+                                            options.value("--institution"));
+    struct Line {
+        const CycleStatusRow* row;
+        bool final;
+        bool overdue;
+        bool sharpened;
+    };
+    std::set<std::string> sharpened;  // institutions with an open supervision case
+    std::vector<Line> lines;
+    for (const auto& row : rows) {
+        auto machine = workflows::make_machine(row.cycle.workflow, row.cycle.state);
+        const bool final = !machine || machine->is_final();
+        if (row.cycle.workflow == "supervision" && !final) sharpened.insert(row.cycle.institution_id);
+        lines.push_back({&row, final, !final && row.next_due && *row.next_due < today, false});
+    }
+    for (auto& line : lines) line.sharpened = sharpened.count(line.row->cycle.institution_id) > 0;
+    std::erase_if(lines, [&](const Line& line) {
+        return (line.final && !options.has("--all")) || (options.has("--overdue") && !line.overdue);
+    });
+    // Institutions under sharpened follow-up first, then overdue, then by next deadline.
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+        auto key = [](const Line& l) {
+            return std::make_tuple(!l.sharpened, !l.overdue, !l.row->next_due.has_value(),
+                                   l.row->next_due.value_or(Date{}));
+        };
+        return key(a) < key(b);
+    });
+    if (format == "json") {
+        for (const auto& line : lines) {
+            const auto& row = *line.row;
+            out << fmt::format(
+                R"({{"id":{},"institution":{},"institution_name":{},"area":{},"workflow":{},"state":{},"next_due":{},"next_step":{},"overdue":{},"sharpened":{}}})"
+                "\n",
+                json_string(row.cycle.id), json_string(row.cycle.institution_id),
+                json_string(row.institution_name), json_string(row.area_id),
+                json_string(row.cycle.workflow), json_string(row.cycle.state),
+                row.next_due ? json_string(format_date(*row.next_due)) : "null",
+                row.next_due ? json_string(row.next_due_step) : "null",
+                line.overdue ? "true" : "false", line.sharpened ? "true" : "false");
+        }
+        return kExitOk;
+    }
+    std::size_t id_width = 2;
+    for (const auto& line : lines) id_width = std::max(id_width, line.row->cycle.id.size());
+    out << fmt::format("{:<{}} {:<9} {:<22} {:<11} {:<22} {}\n", "ID", id_width, "AREA", "STATE",
+                       "NEXT DUE", "STEP", "FLAGS");
+    for (const auto& line : lines) {
+        const auto& row = *line.row;
+        std::string flags;
+        if (line.sharpened) flags += "SKÆRPET ";
+        if (line.overdue) flags += "OVERSKREDET";
+        out << fmt::format("{:<{}} {:<9} {:<22} {:<11} {:<22} {}\n", row.cycle.id, id_width,
+                           row.area_id,
+                           row.cycle.state, row.next_due ? format_date(*row.next_due) : "-",
+                           row.next_due ? row.next_due_step : "-", flags);
+    }
+    out << fmt::format("{} shown ({} overdue, {} under sharpened follow-up)\n", lines.size(),
+                       std::count_if(lines.begin(), lines.end(),
+                                     [](const Line& l) { return l.overdue; }),
+                       std::count_if(lines.begin(), lines.end(),
+                                     [](const Line& l) { return l.sharpened; }));
+    return kExitOk;
+}
+
+int run_user(const Options& options, std::ostream& out, std::ostream& err) {
+    if (options.positional[0] != "add") {
+        throw UsageError(fmt::format("unknown 'user' command '{}'; use 'user add'",
+                                     options.positional[0]));
+    }
+    const std::string email = options.value("--email");
+    if (!is_valid_email(email)) {
+        throw UsageError(email.empty() ? "user add needs --email"
+                                       : fmt::format("'{}' is not a valid e-mail address", email));
+    }
+    auto role = parse_role(options.value("--role"));
+    if (!role) {
+        throw UsageError(fmt::format("--role '{}' is not one of admin, director, area_chief, "
+                                     "leader, board",
+                                     options.value("--role")));
+    }
+    const bool needs_area = *role == Role::area_chief;
+    const bool needs_institution = *role == Role::leader || *role == Role::board;
+    if (needs_area != options.has("--area")) {
+        throw UsageError(needs_area ? "an area_chief needs --area ID"
+                                    : "--area is only for an area_chief");
+    }
+    if (needs_institution != options.has("--institution")) {
+        throw UsageError(needs_institution ? "a leader or board needs --institution ID"
+                                           : "--institution is only for a leader or board");
+    }
+    auto engine = open_engine(options, err);
+    if (!engine) return kExitBadInput;
+    if (needs_area && !engine->loaded.config.find_area(options.value("--area"))) {
+        throw UsageError(fmt::format("unknown area '{}'", options.value("--area")));
+    }
+    if (needs_institution && !engine->store->find_institution(options.value("--institution"))) {
+        throw UsageError(fmt::format("unknown institution '{}'", options.value("--institution")));
+    }
+    std::random_device random;  // getrandom(2) on Linux
+    std::string token = "tls_";
+    for (int i = 0; i < 8; ++i) token += fmt::format("{:08x}", random());
+    StoredUser user;
+    user.email = email;
+    user.role = std::string(role_name(*role));
+    user.area_id = options.value("--area");
+    user.institution_id = options.value("--institution");
+    user.token_hash = sha256_hex(token);
+    user.source = "manual";
+    if (!engine->store->add_user(user)) {
+        err << fmt::format("tilsyn: {} already exists as {} there\n", email, user.role);
+        return kExitBadInput;
+    }
+    out << fmt::format("user {} ({}) created; API token (shown once, only a hash is kept):\n{}\n",
+                       email, user.role, token);
+    return kExitOk;
+}
+
+int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
+    if (options.positional[0] != "verify") {
+        throw UsageError(fmt::format("unknown 'audit' command '{}'; use 'audit verify'",
+                                     options.positional[0]));
+    }
+    auto store = open_store(options.db);
+    (void)err;
+    const AuditCheck check = verify_audit(*store);
+    if (!check.intact) {
+        out << fmt::format("audit trail BROKEN after {} events: {}\n", check.events - 1,
+                           check.problem);
+        return kExitFailure;
+    }
+    out << fmt::format("audit trail intact: {} events\n", check.events);
+    return kExitOk;
+}
+
+}  // namespace tilsyn::cli

@@ -1,0 +1,320 @@
+#include "engine/case_service.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/audit.hpp"
+#include "engine/messages.hpp"
+#include "engine/planner.hpp"
+#include "workflows/workflow.hpp"
+
+namespace tilsyn {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::string role_list(const std::vector<Role>& roles) {
+    std::string out;
+    for (Role role : roles) {
+        if (!out.empty()) out += ", ";
+        out += role_name(role);
+    }
+    return out;
+}
+
+}  // namespace
+
+bool can_see(const Actor& actor, std::string_view area_id, std::string_view institution_id) {
+    switch (actor.role) {
+        case Role::admin:
+        case Role::director: return true;
+        case Role::area_chief: return !actor.area_id.empty() && actor.area_id == area_id;
+        case Role::leader:
+        case Role::board:
+            return !actor.institution_id.empty() && actor.institution_id == institution_id;
+    }
+    return false;
+}
+
+Date local_date(Instant at, const TimeZone& zone) {
+    return std::chrono::floor<std::chrono::days>(at + zone.offset_at(at));
+}
+
+CaseService::CaseService(Store& store, const Config& config, const Calendar& calendar,
+                         const TimeZone& zone)
+    : store_(store), config_(config), calendar_(calendar), zone_(zone) {
+    institutions_.reserve(config.institutions.size());
+    for (const auto& inst : config.institutions) institutions_[inst.id] = &inst;
+}
+
+const Institution* CaseService::institution(std::string_view id) const {
+    auto it = institutions_.find(std::string(id));
+    return it == institutions_.end() ? nullptr : it->second;
+}
+
+std::string CaseService::cycle_id(std::string_view cycle_config, std::string_view institution,
+                                  Date start) {
+    return fmt::format("{}/{}/{}", cycle_config, institution, format_date(start));
+}
+
+std::optional<Date> CaseService::step_due(const Timeline& timeline, std::string_view step,
+                                          const Anchors& anchors, Date today) const {
+    if (step == "follow_up") {
+        if (!timeline.follow_up_every) return std::nullopt;
+        Date base = find_anchor(anchors, "follow_up")
+                        .value_or(find_anchor(anchors, "action_plan").value_or(today));
+        return calendar_.next_working_day(
+            apply_offsets(base, std::span(&*timeline.follow_up_every, 1), calendar_));
+    }
+    const StepTimeline* definition = timeline.find_step(step);
+    if (!definition) return std::nullopt;
+    const Anchor& anchor = definition->due.anchor;
+    Date base = today;
+    switch (anchor.kind) {
+        case Anchor::Kind::start: base = find_anchor(anchors, "start").value_or(today); break;
+        case Anchor::Kind::given: base = find_anchor(anchors, "given").value_or(today); break;
+        case Anchor::Kind::round: base = find_anchor(anchors, "round").value_or(today); break;
+        case Anchor::Kind::step: base = find_anchor(anchors, anchor.step).value_or(today); break;
+        case Anchor::Kind::date: base = anchor.date; break;
+    }
+    return evaluate_due(base, definition->due, calendar_);
+}
+
+std::vector<DeadlineRecord> CaseService::deadlines_for(const CycleRecord& instance,
+                                                       const Timeline& timeline,
+                                                       std::string_view step,
+                                                       const Anchors& anchors, Date today,
+                                                       std::optional<Date> due_override) const {
+    std::vector<DeadlineRecord> rows;
+    auto due = due_override ? due_override : step_due(timeline, step, anchors, today);
+    if (!due) return rows;
+    const auto send_at = std::chrono::minutes{config_.calendar.send_at_minutes};
+    DeadlineRecord base;
+    base.cycle_id = instance.id;
+    base.step = std::string(step);
+    base.due_on = *due;
+
+    DeadlineRecord marker = base;  // overdue from the start of the day after the due date
+    marker.kind = "due";
+    marker.fire_at = zone_.to_instant(*due + std::chrono::days{1}, std::chrono::seconds{0});
+    rows.push_back(marker);
+    for (std::size_t i = 0; i < timeline.reminders.size(); ++i) {
+        Date date = reminder_date(*due, timeline.reminders[i], calendar_);
+        if (date >= *due) continue;
+        DeadlineRecord reminder = base;
+        reminder.kind = "reminder";
+        reminder.level = static_cast<int>(i + 1);
+        reminder.fire_at = zone_.to_instant(date, send_at);
+        rows.push_back(reminder);
+    }
+    for (std::size_t i = 0; i < timeline.escalation.size(); ++i) {
+        DeadlineRecord escalation = base;
+        escalation.kind = "escalation";
+        escalation.level = static_cast<int>(i + 1);
+        escalation.fire_at =
+            zone_.to_instant(escalation_date(*due, timeline.escalation[i].after, calendar_),
+                             send_at);
+        rows.push_back(escalation);
+    }
+    return rows;
+}
+
+bool CaseService::queue_mail(const Person& to, const MailText& text, const std::string& id,
+                             Instant now) {
+    OutboxMessage message;
+    message.message_id = id;
+    message.recipient = to.name.empty() ? to.email : fmt::format("{} <{}>", to.name, to.email);
+    message.subject = text.subject;
+    message.body = text.body;
+    message.queued_at = now;
+    message.next_attempt_at = now;
+    return store_.enqueue(message);
+}
+
+bool CaseService::open_cycle(const CycleConfig& cycle, const Institution& institution,
+                             Date start, Instant now) {
+    const std::string initial = workflows::initial_state(cycle.workflow);
+    if (initial.empty()) return false;  // no state machine for this workflow yet
+    CycleRecord record;
+    record.id = cycle_id(cycle.id, institution.id, start);
+    record.workflow = cycle.workflow;
+    record.cycle_config = cycle.id;
+    record.institution_id = institution.id;
+    record.state = initial;
+    const Timeline timeline = timeline_of(cycle);
+    record.timeline = timeline_to_json(timeline);
+    Anchors anchors{{"start", start}};
+    record.anchors = anchors_to_json(anchors);
+    record.started_on = start;
+    record.updated_at = now;
+    if (!store_.insert_cycle(record)) return false;
+    auto machine = workflows::make_machine(cycle.workflow, initial);
+    store_.add_deadlines(deadlines_for(record, timeline, machine->current_step(), anchors,
+                                       local_date(now, zone_)));
+    EventRecord event;
+    event.cycle_id = record.id;
+    event.event = "cycle_opened";
+    event.actor = "system";
+    event.payload = fmt::format(R"({{"start":"{}"}})", format_date(start));
+    event.state_after = initial;
+    event.at = now;
+    append_audit(store_, event);
+    return true;
+}
+
+int CaseService::open_cases(const CycleRecord& cycle, const Timeline& timeline,
+                            const EventPayload& payload, const Actor& actor, Date today,
+                            Instant now, std::vector<std::string>& opened) {
+    const Institution* inst = institution(cycle.institution_id);
+    const std::size_t existing = store_.child_cases(cycle.id).size();
+    int mails = 0;
+    Timeline case_timeline;
+    case_timeline.workflow = "supervision";
+    if (timeline.supervision) case_timeline = *timeline.supervision;
+    for (std::size_t i = 0; i < payload.supervision_points.size(); ++i) {
+        const auto& point = payload.supervision_points[i];
+        CycleRecord record;
+        record.id = fmt::format("{}/tilsyn-{}", cycle.id, existing + i + 1);
+        record.workflow = "supervision";
+        record.cycle_config = cycle.cycle_config;
+        record.institution_id = cycle.institution_id;
+        record.parent_id = cycle.id;
+        record.state = workflows::initial_state("supervision");
+        record.timeline = timeline_to_json(case_timeline);
+        Anchors anchors{{"given", today}};
+        record.anchors = anchors_to_json(anchors);
+        record.started_on = today;
+        record.updated_at = now;
+        store_.insert_cycle(record);
+        for (const char* step : {"action_plan", "resolution"}) {
+            store_.add_deadlines(deadlines_for(record, case_timeline, step, anchors, today));
+        }
+        EventRecord event;
+        event.cycle_id = record.id;
+        event.event = "case_opened";
+        event.actor = actor.email;
+        event.payload = to_json(point);
+        event.state_after = record.state;
+        event.at = now;
+        append_audit(store_, event);
+        opened.push_back(record.id);
+        if (inst) {
+            Date action_plan_due =
+                step_due(case_timeline, "action_plan", anchors, today).value_or(today);
+            for (const auto& person :
+                 people_for(config_, *inst, {Role::leader, Role::area_chief})) {
+                mails += queue_mail(person,
+                                    case_opened_mail(config_, *inst, record.id, point.title,
+                                                     action_plan_due, person),
+                                    message_id(record.id, "", 0, "opened", 0, person.email),
+                                    now);
+            }
+        }
+    }
+    return mails;
+}
+
+ApplyResult CaseService::apply(std::string_view instance_id, std::string_view event,
+                               const Actor& actor, std::string_view payload_json, Instant now) {
+    ApplyResult result;
+    auto refuse = [&](ApplyStatus status, std::string message) {
+        result.status = status;
+        result.message = std::move(message);
+    };
+    const Date today = local_date(now, zone_);
+    store_.in_transaction([&] {
+        auto cycle = store_.find_cycle(instance_id);
+        const auto inst = cycle ? store_.find_institution(cycle->institution_id) : std::nullopt;
+        if (!cycle || !inst || !can_see(actor, inst->area_id, inst->id)) {
+            return refuse(ApplyStatus::not_found, fmt::format("no cycle or case '{}'", instance_id));
+        }
+        auto machine = workflows::make_machine(cycle->workflow, cycle->state);
+        if (!machine) {
+            throw StoreError(fmt::format("{}: stored state '{}' of workflow '{}' is unknown",
+                                         cycle->id, cycle->state, cycle->workflow));
+        }
+        result.state_before = cycle->state;
+        result.allowed_events = machine->allowed_events();
+        if (!contains(workflows::event_names(cycle->workflow), event)) {
+            result.field = "event";
+            return refuse(ApplyStatus::bad_payload,
+                          fmt::format("unknown event '{}' for a {} workflow", event,
+                                      cycle->workflow));
+        }
+        const auto roles = event_roles(event);
+        if (std::find(roles.begin(), roles.end(), actor.role) == roles.end()) {
+            return refuse(ApplyStatus::forbidden,
+                          fmt::format("{} may be sent by {} only, not by {}", event,
+                                      role_list(roles), role_name(actor.role)));
+        }
+        auto validated = validate_payload(event, payload_json);
+        if (auto* error = std::get_if<PayloadError>(&validated)) {
+            result.field = error->field;
+            return refuse(ApplyStatus::bad_payload,
+                          error->field.empty() ? error->message
+                                               : fmt::format("{}: {}", error->field,
+                                                             error->message));
+        }
+        const EventPayload& payload = std::get<EventPayload>(validated);
+        workflows::EventFacts facts;
+        facts.development_points = static_cast<int>(payload.development_points.size());
+        facts.supervision_points = static_cast<int>(payload.supervision_points.size());
+        const auto transition = machine->fire(event, facts);
+        if (!transition.accepted) {
+            return refuse(ApplyStatus::conflict,
+                          fmt::format("{} is not allowed in state {}", event, cycle->state));
+        }
+        const Timeline timeline = timeline_from_json(cycle->timeline);
+        Anchors anchors = anchors_from_json(cycle->anchors);
+        using Kind = workflows::Effect::Kind;
+        for (const auto& effect : transition.effects) {
+            switch (effect.kind) {
+                case Kind::complete:
+                    store_.close_deadlines(cycle->id, effect.step);
+                    set_anchor(anchors, effect.step, today);
+                    break;
+                case Kind::close: store_.close_deadlines(cycle->id, effect.step); break;
+                case Kind::arm:
+                    store_.add_deadlines(
+                        deadlines_for(*cycle, timeline, effect.step, anchors, today));
+                    break;
+                case Kind::revise: {
+                    Date revised = calendar_.add_workdays(today, kRevisionWorkdays);
+                    auto original = step_due(timeline, effect.step, anchors, today);
+                    if (original && *original > revised) revised = *original;
+                    store_.add_deadlines(
+                        deadlines_for(*cycle, timeline, effect.step, anchors, today, revised));
+                    break;
+                }
+                case Kind::open_cases:
+                    result.mails_queued += open_cases(*cycle, timeline, payload, actor, today,
+                                                      now, result.opened_cases);
+                    break;
+                case Kind::close_all: store_.close_all_deadlines(cycle->id); break;
+            }
+        }
+        cycle->state = transition.to;
+        cycle->anchors = anchors_to_json(anchors);
+        cycle->updated_at = now;
+        store_.update_cycle(*cycle);
+        EventRecord audit;
+        audit.cycle_id = cycle->id;
+        audit.event = std::string(event);
+        audit.actor = actor.email;
+        audit.payload = payload.json;
+        audit.state_before = transition.from;
+        audit.state_after = transition.to;
+        audit.at = now;
+        append_audit(store_, audit);
+        result.state_after = transition.to;
+        result.allowed_events = machine->allowed_events();
+    });
+    if (result.status != ApplyStatus::ok) result.state_after = result.state_before;
+    return result;
+}
+
+}  // namespace tilsyn

@@ -1,0 +1,105 @@
+// The case service: applies workflow events to cycles and supervision cases. One call checks
+// the actor's reach and role, validates the payload, runs the state machine and, in ONE
+// transaction, writes the new state, the audit event, the deadlines the new state arms (and
+// closes the ones it meets) and the mails it causes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/calendar.hpp"
+#include "engine/config.hpp"
+#include "engine/event_payload.hpp"
+#include "engine/messages.hpp"
+#include "engine/store.hpp"
+#include "engine/time_zone.hpp"
+#include "engine/timeline.hpp"
+
+namespace tilsyn {
+
+/// Who sends an event: a user with one role and that role's scope.
+struct Actor {
+    std::string email;
+    Role role = Role::leader;
+    std::string area_id;         // for area_chief
+    std::string institution_id;  // for leader and board
+};
+
+/// Visibility (interface.md §5): admin and director see everything, an area chief its area,
+/// a leader and a board their institution.
+bool can_see(const Actor& actor, std::string_view area_id, std::string_view institution_id);
+
+enum class ApplyStatus { ok, bad_payload, forbidden, not_found, conflict };
+
+struct ApplyResult {
+    ApplyStatus status = ApplyStatus::ok;
+    std::string message;  // what is wrong, for every status but ok
+    std::string field;    // the payload field at fault (bad_payload)
+    std::string state_before;
+    std::string state_after;
+    std::vector<std::string> allowed_events;  // for conflict, and unknown events
+    std::vector<std::string> opened_cases;
+    int mails_queued = 0;
+};
+
+/// A plan returned for revision is due again this many working days after the return (or on
+/// its original due date, if that is later).
+constexpr int kRevisionWorkdays = 10;
+
+/// The local calendar date of an instant in a zone.
+Date local_date(Instant at, const TimeZone& zone);
+
+class CaseService {
+public:
+    /// All references must outlive the service. `config` supplies people and the calendar;
+    /// running instances keep the timeline snapshotted when they started.
+    CaseService(Store& store, const Config& config, const Calendar& calendar,
+                const TimeZone& zone);
+
+    ApplyResult apply(std::string_view instance_id, std::string_view event, const Actor& actor,
+                      std::string_view payload_json, Instant now);
+
+    /// Opens the cycle of `cycle` for `institution` starting on `start` (idempotent: false when
+    /// it exists). Call inside a transaction.
+    bool open_cycle(const CycleConfig& cycle, const Institution& institution, Date start,
+                    Instant now);
+
+    /// The id of a cycle instance: "<cycle config>/<institution>/<start date>".
+    static std::string cycle_id(std::string_view cycle_config, std::string_view institution,
+                                Date start);
+
+    const Institution* institution(std::string_view id) const;
+    const Config& config() const { return config_; }
+    const Calendar& calendar() const { return calendar_; }
+    const TimeZone& zone() const { return zone_; }
+
+    /// Deadlines (due row, reminders, escalations) for a step of an instance.
+    std::vector<DeadlineRecord> deadlines_for(const CycleRecord& instance,
+                                              const Timeline& timeline, std::string_view step,
+                                              const Anchors& anchors, Date today,
+                                              std::optional<Date> due_override = {}) const;
+
+    /// The due date a step would get (nullopt when the timeline has no such step).
+    std::optional<Date> step_due(const Timeline& timeline, std::string_view step,
+                                 const Anchors& anchors, Date today) const;
+
+    /// Queues one mail; returns false when its Message-ID was already queued.
+    bool queue_mail(const Person& to, const MailText& text, const std::string& id,
+                    Instant now);
+
+private:
+    int open_cases(const CycleRecord& cycle, const Timeline& timeline,
+                   const EventPayload& payload, const Actor& actor, Date today, Instant now,
+                   std::vector<std::string>& opened);
+
+    Store& store_;
+    const Config& config_;
+    const Calendar& calendar_;
+    const TimeZone& zone_;
+    std::unordered_map<std::string, const Institution*> institutions_;
+};
+
+}  // namespace tilsyn

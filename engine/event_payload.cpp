@@ -1,0 +1,217 @@
+#include "engine/event_payload.hpp"
+
+#include <boost/json.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tilsyn {
+
+namespace json = boost::json;
+
+namespace {
+
+enum class FieldType { text, date, url, development_points, supervision_points };
+
+struct Field {
+    std::string_view name;
+    FieldType type;
+    bool required;
+};
+
+struct EventRule {
+    std::string_view event;
+    std::vector<Role> roles;
+    std::vector<Field> fields;
+    bool needs_one_text = false;  // at least one of the text fields non-empty
+};
+
+const std::vector<EventRule> kRules = {
+    {"report_submitted", {Role::leader}, {{"url", FieldType::url, false}}},
+    {"board_statement_submitted",
+     {Role::leader, Role::board},
+     {{"assessment", FieldType::text, false},
+      {"interpretation", FieldType::text, false},
+      {"signals_local", FieldType::text, false},
+      {"signals_political", FieldType::text, false}},
+     true},
+    {"conversation_scheduled", {Role::area_chief}, {{"date", FieldType::date, true}}},
+    {"conversation_held",
+     {Role::area_chief},
+     {{"development_points", FieldType::development_points, true},
+      {"supervision_points", FieldType::supervision_points, false}}},
+    {"plan_submitted",
+     {Role::leader},
+     {{"url", FieldType::url, false}, {"text", FieldType::text, false}}},
+    {"plan_returned", {Role::area_chief}, {{"comment", FieldType::text, true}}},
+    {"plan_approved", {Role::area_chief}, {}},
+    {"plan_published", {Role::leader}, {{"url", FieldType::url, true}}},
+    {"cycle_cancelled", {Role::admin}, {{"reason", FieldType::text, true}}},
+    {"action_plan_submitted",
+     {Role::leader},
+     {{"url", FieldType::url, false}, {"text", FieldType::text, false}}},
+    {"follow_up_held", {Role::area_chief}, {{"note", FieldType::text, true}}},
+    {"supervision_resolved", {Role::area_chief}, {{"note", FieldType::text, true}}},
+};
+
+constexpr std::string_view kGoals[] = {"learning", "communities", "wellbeing"};
+constexpr std::string_view kReasons[] = {"concern", "law", "guidelines"};
+
+const EventRule* find_rule(std::string_view event) {
+    for (const auto& rule : kRules) {
+        if (rule.event == event) return &rule;
+    }
+    return nullptr;
+}
+
+struct Invalid {
+    PayloadError error;
+};
+
+[[noreturn]] void fail(std::string field, std::string message) {
+    throw Invalid{{std::move(field), std::move(message)}};
+}
+
+std::string text_value(const json::value& v, const std::string& field, bool non_empty) {
+    if (!v.is_string()) fail(field, "must be text");
+    std::string text(v.as_string());
+    if (non_empty && text.find_first_not_of(" \t\r\n") == std::string::npos) {
+        fail(field, "must not be empty");
+    }
+    return text;
+}
+
+template <std::size_t N>
+std::string one_of(const json::object& o, std::string_view key, const std::string& where,
+                   const std::string_view (&allowed)[N]) {
+    const std::string field = fmt::format("{}.{}", where, key);
+    const auto* v = o.if_contains(key);
+    if (!v) fail(field, "is required");
+    std::string value = text_value(*v, field, true);
+    if (std::find(std::begin(allowed), std::end(allowed), value) == std::end(allowed)) {
+        fail(field, fmt::format("'{}' is not one of {}", value, fmt::join(allowed, ", ")));
+    }
+    return value;
+}
+
+void only_keys(const json::object& o, const std::string& where,
+               std::initializer_list<std::string_view> keys) {
+    for (const auto& [key, value] : o) {
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+            fail(where.empty() ? std::string(key) : fmt::format("{}.{}", where, key),
+                 "is not a known field");
+        }
+    }
+}
+
+void read_points(const json::value& v, const std::string& name, bool supervision,
+                 EventPayload& out) {
+    if (!v.is_array()) fail(name, "must be a list");
+    const auto& list = v.as_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string where = fmt::format("{}[{}]", name, i);
+        if (!list[i].is_object()) fail(where, "must be an object");
+        const auto& point = list[i].as_object();
+        if (supervision) {
+            only_keys(point, where, {"title", "reason", "goal"});
+        } else {
+            only_keys(point, where, {"title", "goal"});
+        }
+        const auto* title = point.if_contains("title");
+        if (!title) fail(where + ".title", "is required");
+        std::string title_text = text_value(*title, where + ".title", true);
+        std::string goal = one_of(point, "goal", where, kGoals);
+        if (supervision) {
+            out.supervision_points.push_back(
+                {std::move(title_text), one_of(point, "reason", where, kReasons), goal});
+        } else {
+            out.development_points.push_back({std::move(title_text), goal});
+        }
+    }
+}
+
+}  // namespace
+
+std::string to_json(const SupervisionPoint& point) {
+    return json::serialize(
+        json::object{{"title", point.title}, {"reason", point.reason}, {"goal", point.goal}});
+}
+
+std::vector<Role> event_roles(std::string_view event) {
+    const EventRule* rule = find_rule(event);
+    return rule ? rule->roles : std::vector<Role>{};
+}
+
+std::vector<std::string> known_events() {
+    std::vector<std::string> names;
+    for (const auto& rule : kRules) names.emplace_back(rule.event);
+    return names;
+}
+
+std::variant<EventPayload, PayloadError> validate_payload(std::string_view event,
+                                                          std::string_view text) {
+    const EventRule* rule = find_rule(event);
+    if (!rule) return PayloadError{"event", fmt::format("unknown event '{}'", event)};
+    if (text.size() > kMaxPayloadBytes) {
+        return PayloadError{"", fmt::format("payload is larger than {} bytes", kMaxPayloadBytes)};
+    }
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) text = "{}";
+    boost::system::error_code ec;
+    json::value value = json::parse(text, ec);
+    if (ec) return PayloadError{"", fmt::format("payload is not valid JSON: {}", ec.message())};
+    if (!value.is_object()) return PayloadError{"", "payload must be a JSON object"};
+    const auto& object = value.as_object();
+    EventPayload out;
+    try {
+        for (const auto& [key, v] : object) {
+            auto known = std::find_if(rule->fields.begin(), rule->fields.end(),
+                                      [&](const Field& f) { return f.name == key; });
+            if (known == rule->fields.end()) fail(std::string(key), "is not a known field");
+        }
+        bool any_text = false;
+        for (const auto& field : rule->fields) {
+            const std::string name(field.name);
+            const auto* v = object.if_contains(field.name);
+            if (!v) {
+                if (field.required) fail(name, "is required");
+                continue;
+            }
+            switch (field.type) {
+                case FieldType::text:
+                    if (!text_value(*v, name, field.required).empty()) any_text = true;
+                    break;
+                case FieldType::date:
+                    if (!parse_date(text_value(*v, name, true))) {
+                        fail(name, "must be a date YYYY-MM-DD");
+                    }
+                    break;
+                case FieldType::url: {
+                    std::string url = text_value(*v, name, field.required);
+                    if (!url.empty() && url.rfind("http://", 0) != 0 &&
+                        url.rfind("https://", 0) != 0) {
+                        fail(name, "must be an http:// or https:// address");
+                    }
+                    break;
+                }
+                case FieldType::development_points:
+                    read_points(*v, name, false, out);
+                    if (out.development_points.empty()) {
+                        fail(name, "needs at least one development point");
+                    }
+                    break;
+                case FieldType::supervision_points: read_points(*v, name, true, out); break;
+            }
+        }
+        if (rule->needs_one_text && !any_text) {
+            fail("", "at least one of assessment, interpretation, signals_local, "
+                     "signals_political must be filled in");
+        }
+    } catch (const Invalid& invalid) {
+        return invalid.error;
+    }
+    out.json = json::serialize(value);
+    return out;
+}
+
+}  // namespace tilsyn

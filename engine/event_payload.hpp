@@ -1,0 +1,53 @@
+// Workflow events as users send them (interface.md §4): who may send each event and what its
+// JSON payload must hold. Validation names the field and what is wrong with it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "engine/config.hpp"
+
+namespace tilsyn {
+
+/// Larger payloads are refused before parsing.
+constexpr std::size_t kMaxPayloadBytes = 1 << 20;
+
+struct DevelopmentPoint {
+    std::string title;
+    std::string goal;  // learning, communities, wellbeing
+};
+
+struct SupervisionPoint {
+    std::string title;
+    std::string reason;  // concern, law, guidelines
+    std::string goal;
+};
+
+struct EventPayload {
+    std::string json;  // the payload, re-serialized compactly (what the audit trail stores)
+    std::vector<DevelopmentPoint> development_points;
+    std::vector<SupervisionPoint> supervision_points;
+};
+
+struct PayloadError {
+    std::string field;  // e.g. "development_points[0].goal"; empty for the whole payload
+    std::string message;
+};
+
+/// {"title","reason","goal"} as compact JSON.
+std::string to_json(const SupervisionPoint& point);
+
+/// Roles allowed to send an event; empty for an unknown event.
+std::vector<Role> event_roles(std::string_view event);
+
+/// Every event name of a workflow's events as users send them.
+std::vector<std::string> known_events();
+
+/// Validates `json` (empty means `{}`) for an event. Unknown fields are refused.
+std::variant<EventPayload, PayloadError> validate_payload(std::string_view event,
+                                                          std::string_view json);
+
+}  // namespace tilsyn

@@ -1,0 +1,154 @@
+#include "engine/scheduler.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "engine/messages.hpp"
+#include "engine/planner.hpp"
+#include "engine/workflow_catalog.hpp"
+#include "workflows/workflow.hpp"
+
+namespace tilsyn {
+
+namespace {
+
+// Who acts on a step, for its reminders.
+std::vector<Role> responsible_for(std::string_view workflow, std::string_view step) {
+    if (step == "follow_up") return {Role::area_chief};
+    for (const auto& w : all_workflows()) {
+        for (const auto* steps : {&w.steps, &w.supervision_steps}) {
+            for (const auto& s : *steps) {
+                if (s.name == step && (w.name == workflow || workflow == "supervision")) {
+                    return s.responsible;
+                }
+            }
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+Scheduler::Scheduler(Store& store, CaseService& cases) : store_(store), cases_(cases) {}
+
+void Scheduler::open_cycles(Instant at, TickReport& report) {
+    const Config& config = cases_.config();
+    const Date today = local_date(at, cases_.zone());
+    for (const auto& cycle : config.cycles) {
+        if (workflows::initial_state(cycle.workflow).empty()) continue;  // no machine yet
+        // Only the latest period that has started: a first run long after a start does not
+        // open every past period.
+        auto starts = cycle_starts(cycle, today, today + std::chrono::days{1});
+        if (starts.empty()) continue;
+        const Date start = starts.back();
+        if (store_.period_opened(cycle.id, start)) continue;
+        std::vector<const Institution*> covered;
+        for (const auto& inst : config.institutions) {
+            if (selects(cycle.institutions, inst)) covered.push_back(&inst);
+        }
+        for (std::size_t begin = 0; begin < covered.size(); begin += kTickBatch) {
+            const std::size_t end = std::min(covered.size(), begin + kTickBatch);
+            store_.in_transaction([&] {
+                for (std::size_t i = begin; i < end; ++i) {
+                    report.cycles_opened += cases_.open_cycle(cycle, *covered[i], start, at);
+                }
+            });
+        }
+        store_.in_transaction([&] { store_.mark_period_opened(cycle.id, start, at); });
+    }
+}
+
+void Scheduler::fire_deadlines(Instant at, TickReport& report) {
+    const Config& config = cases_.config();
+    // Reminder groups already fired in this tick: their earlier reminders are closed in the
+    // database but may still be in a batch read before.
+    std::set<std::tuple<std::string, std::string, int>> fired_groups;
+    std::map<std::string, std::pair<CycleRecord, Timeline>> instances;
+    for (;;) {
+        auto batch = store_.due_deadlines(at, kTickBatch);
+        if (batch.empty()) break;
+        store_.in_transaction([&] {
+            for (const auto& deadline : batch) {
+                auto it = instances.find(deadline.cycle_id);
+                if (it == instances.end()) {
+                    auto record = store_.find_cycle(deadline.cycle_id);
+                    if (!record) {
+                        store_.mark_deadline_done(deadline.id);
+                        continue;
+                    }
+                    Timeline timeline = timeline_from_json(record->timeline);
+                    it = instances.emplace(deadline.cycle_id,
+                                           std::make_pair(*record, std::move(timeline)))
+                             .first;
+                }
+                const auto& [instance, timeline] = it->second;
+                const Institution* inst = cases_.institution(instance.institution_id);
+                std::vector<Person> people;
+                if (deadline.kind == "reminder") {
+                    auto group = std::make_tuple(deadline.cycle_id, deadline.step,
+                                                 deadline.round);
+                    if (!fired_groups.insert(group).second) continue;  // superseded
+                    const int closed = store_.close_reminders_up_to(
+                        deadline.cycle_id, deadline.step, deadline.round, deadline.fire_at);
+                    report.superseded += std::max(0, closed - 1);
+                    ++report.reminders;
+                    if (inst) {
+                        people = people_for(config, *inst,
+                                            responsible_for(instance.workflow, deadline.step));
+                    }
+                } else {
+                    store_.mark_deadline_done(deadline.id);
+                    ++report.escalations;
+                    const auto level = static_cast<std::size_t>(deadline.level);
+                    if (inst && level >= 1 && level <= timeline.escalation.size()) {
+                        people = people_for(config, *inst, timeline.escalation[level - 1].to);
+                    }
+                }
+                for (const auto& person : people) {
+                    const MailText text =
+                        deadline.kind == "reminder"
+                            ? reminder_mail(config, *inst, instance.id, deadline.step,
+                                            deadline.due_on, person)
+                            : escalation_mail(config, *inst, instance.id, deadline.step,
+                                              deadline.due_on, deadline.level, person);
+                    report.mails += cases_.queue_mail(
+                        person, text,
+                        message_id(instance.id, deadline.step, deadline.round, deadline.kind,
+                                   deadline.level, person.email),
+                        at);
+                }
+            }
+        });
+    }
+}
+
+TickReport Scheduler::tick(Instant at) {
+    TickReport report;
+    open_cycles(at, report);
+    fire_deadlines(at, report);
+    return report;
+}
+
+std::optional<Instant> Scheduler::next_due_moment(Instant after) {
+    std::optional<Instant> next = store_.next_fire_time();
+    const Config& config = cases_.config();
+    const Date today = local_date(after, cases_.zone());
+    for (const auto& cycle : config.cycles) {
+        if (workflows::initial_state(cycle.workflow).empty()) continue;
+        // The next start after today (a start today is opened by the tick at `after`).
+        auto starts = cycle_starts(cycle, today + std::chrono::days{1},
+                                   add_months(today, 12 * 10));
+        for (Date start : starts) {
+            if (start <= today) continue;
+            Instant moment = cases_.zone().to_instant(start, std::chrono::seconds{0});
+            if (!next || moment < *next) next = moment;
+            break;
+        }
+    }
+    return next;
+}
+
+}  // namespace tilsyn

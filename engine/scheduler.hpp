@@ -1,0 +1,43 @@
+// The scheduler: one pass as of a moment. It opens the cycles whose start has come (exactly one
+// per institution and period, however often it runs) and fires the reminders and escalations
+// that are due, queueing their mails in the same transaction that marks them fired. Missed
+// reminders are coalesced: after downtime only the latest per deadline goes out, and none for a
+// deadline already met (meeting it closed them).
+#pragma once
+
+#include <optional>
+
+#include "engine/case_service.hpp"
+
+namespace tilsyn {
+
+struct TickReport {
+    int cycles_opened = 0;
+    int reminders = 0;    // reminders fired (one per deadline, however many were missed)
+    int superseded = 0;   // missed earlier reminders closed without a mail
+    int escalations = 0;
+    int mails = 0;        // messages queued
+};
+
+/// Work is committed in batches of this many deadlines or cycles: a crash loses at most the
+/// uncommitted batch, which the next tick does again.
+constexpr int kTickBatch = 500;
+
+class Scheduler {
+public:
+    Scheduler(Store& store, CaseService& cases);
+
+    TickReport tick(Instant at);
+
+    /// The next moment something is due: a deadline to fire or a cycle start to open.
+    std::optional<Instant> next_due_moment(Instant after);
+
+private:
+    void open_cycles(Instant at, TickReport& report);
+    void fire_deadlines(Instant at, TickReport& report);
+
+    Store& store_;
+    CaseService& cases_;
+};
+
+}  // namespace tilsyn

@@ -1,0 +1,266 @@
+#include "engine/case_service.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "engine/audit.hpp"
+#include "workflows/workflow.hpp"
+#include "workflow_fixture.hpp"
+
+namespace {
+
+using tilsyn::ApplyStatus;
+using tilsyn::testing::at;
+using tilsyn::testing::WorkflowWorld;
+
+constexpr const char* kHeld =
+    R"({"development_points":[{"title":"Læsning i indskolingen","goal":"learning"}]})";
+constexpr const char* kHeldWithPoint =
+    R"({"development_points":[{"title":"Trivsel","goal":"wellbeing"}],
+        "supervision_points":[{"title":"Fravær over grænsen","reason":"law","goal":"wellbeing"}]})";
+
+void open_cycle(WorkflowWorld& w) {
+    auto report = w.scheduler->tick(at("2026-08-03"));
+    REQUIRE(report.cycles_opened == 1);
+}
+
+void expect_ok(const tilsyn::ApplyResult& result, const char* state) {
+    INFO(result.message);
+    REQUIRE(result.status == ApplyStatus::ok);
+    CHECK(result.state_after == state);
+}
+
+}  // namespace
+
+TEST_CASE("one institution goes from cycle start to a published plan", "[case][workflow]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    CHECK(w.state(w.cycle) == "ReportInPreparation");
+    REQUIRE(w.open_deadlines(w.cycle, "due").size() == 1);
+    CHECK(tilsyn::format_date(w.open_deadlines(w.cycle, "due")[0].due_on) == "2026-10-12");
+
+    expect_ok(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01"),
+              "AwaitingBoardStatement");
+    // quality_report met: its deadlines closed; board_statement due 4 weeks after completion.
+    auto due = w.open_deadlines(w.cycle, "due");
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].step == "board_statement");
+    CHECK(tilsyn::format_date(due[0].due_on) == "2026-10-29");
+
+    expect_ok(w.send(w.cycle, "board_statement_submitted", w.board,
+                     R"({"signals_political":"Flere pædagoger"})", "2026-10-20"),
+              "AwaitingConversation");
+    expect_ok(w.send(w.cycle, "conversation_scheduled", w.chief, R"({"date":"2026-11-20"})",
+                     "2026-10-21"),
+              "ConversationScheduled");
+    expect_ok(w.send(w.cycle, "conversation_held", w.chief, kHeld, "2026-11-20"),
+              "PlanInPreparation");
+    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, R"({"text":"Udkast"})", "2027-01-05"),
+              "PlanAwaitingApproval");
+    expect_ok(w.send(w.cycle, "plan_returned", w.chief, R"({"comment":"Mere om læsning"})",
+                     "2027-01-07"),
+              "PlanInPreparation");
+    // The revision is due 10 workdays after the return (Jan 21), later than the original due
+    // date (conversation Nov 20 + 8 weeks = Jan 15).
+    due = w.open_deadlines(w.cycle, "due");
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].step == "development_plan");
+    CHECK(tilsyn::format_date(due[0].due_on) == "2027-01-21");
+    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, "{}", "2027-01-14"),
+              "PlanAwaitingApproval");
+    expect_ok(w.send(w.cycle, "plan_approved", w.chief, "{}", "2027-01-18"),
+              "AwaitingPublication");
+    expect_ok(w.send(w.cycle, "plan_published", w.leader,
+                     R"({"url":"https://frydenlund.example.dk/plan"})", "2027-01-19"),
+              "Completed");
+    for (const auto& d : w.store->deadlines(w.cycle)) CHECK(d.done);
+
+    auto audit = tilsyn::verify_audit(*w.store);
+    CHECK(audit.intact);
+    CHECK(audit.events == 10);  // cycle_opened + nine events
+    auto events = w.store->events(w.cycle);
+    REQUIRE(events.size() == 10);
+    CHECK(events[1].event == "report_submitted");
+    CHECK(events[1].actor == "leder@frydenlund.example.dk");
+    CHECK(events[1].state_before == "ReportInPreparation");
+    CHECK(events[1].state_after == "AwaitingBoardStatement");
+}
+
+TEST_CASE("an event the state does not allow is refused with the allowed events and changes "
+          "nothing",
+          "[case][workflow]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    const auto before = w.snapshot(w.cycle);
+    auto result = w.send(w.cycle, "plan_approved", w.chief, "{}", "2026-09-01");
+    CHECK(result.status == ApplyStatus::conflict);
+    CHECK(result.allowed_events ==
+          std::vector<std::string>{"report_submitted", "cycle_cancelled"});
+    CHECK(w.snapshot(w.cycle) == before);
+}
+
+TEST_CASE("every event is refused in every state that does not allow it, leaving the tables as "
+          "they were",
+          "[case][workflow]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    struct Step {
+        const char* event;
+        const tilsyn::Actor* actor;
+        const char* payload;
+    };
+    const std::vector<Step> path = {
+        {"report_submitted", &w.leader, "{}"},
+        {"board_statement_submitted", &w.board, R"({"assessment":"God"})"},
+        {"conversation_scheduled", &w.chief, R"({"date":"2026-11-20"})"},
+        {"conversation_held", &w.chief, kHeld},
+        {"plan_submitted", &w.leader, "{}"},
+        {"plan_approved", &w.chief, "{}"},
+        {"plan_published", &w.leader, R"({"url":"https://x.example.dk/p"})"},
+    };
+    // Valid payloads for every event, sent by a role allowed to send it.
+    const std::vector<Step> all = {
+        {"report_submitted", &w.leader, "{}"},
+        {"board_statement_submitted", &w.board, R"({"assessment":"God"})"},
+        {"conversation_scheduled", &w.chief, R"({"date":"2026-11-20"})"},
+        {"conversation_held", &w.chief, kHeld},
+        {"plan_submitted", &w.leader, "{}"},
+        {"plan_returned", &w.chief, R"({"comment":"Nej"})"},
+        {"plan_approved", &w.chief, "{}"},
+        {"plan_published", &w.leader, R"({"url":"https://x.example.dk/p"})"},
+        {"cycle_cancelled", &w.admin, R"({"reason":"Lukket"})"},
+    };
+    for (std::size_t i = 0;; ++i) {
+        const std::string state = w.state(w.cycle);
+        const auto allowed = tilsyn::workflows::make_machine("quality_report", state)
+                                 ->allowed_events();
+        for (const auto& step : all) {
+            if (std::find(allowed.begin(), allowed.end(), step.event) != allowed.end()) continue;
+            INFO(state << " / " << step.event);
+            const auto before = w.snapshot(w.cycle);
+            auto result = w.send(w.cycle, step.event, *step.actor, step.payload, "2026-10-01");
+            CHECK(result.status == ApplyStatus::conflict);
+            CHECK(result.allowed_events == allowed);
+            CHECK(w.snapshot(w.cycle) == before);
+        }
+        if (i == path.size()) break;
+        expect_ok(w.send(w.cycle, path[i].event, *path[i].actor, path[i].payload, "2026-10-01"),
+                  tilsyn::workflows::make_machine("quality_report", state)
+                      ->fire(path[i].event, {1, 0})
+                      .to.c_str());
+    }
+    CHECK(w.state(w.cycle) == "Completed");
+}
+
+TEST_CASE("a wrong role is forbidden and another area's chief does not see the cycle",
+          "[case][workflow]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    const auto before = w.snapshot(w.cycle);
+    auto result = w.send(w.cycle, "report_submitted", w.chief, "{}", "2026-09-01");
+    CHECK(result.status == ApplyStatus::forbidden);
+    CHECK(result.message == "report_submitted may be sent by leader only, not by area_chief");
+    result = w.send(w.cycle, "report_submitted", w.board, "{}", "2026-09-01");
+    CHECK(result.status == ApplyStatus::forbidden);
+
+    result = w.send(w.cycle, "conversation_scheduled", w.other_chief, R"({"date":"2026-11-20"})",
+                    "2026-09-01");
+    CHECK(result.status == ApplyStatus::not_found);
+    tilsyn::Actor other_leader{"leder@solsikken.example.dk", tilsyn::Role::leader, "",
+                               "solsikken"};
+    CHECK(w.send(w.cycle, "report_submitted", other_leader, "{}", "2026-09-01").status ==
+          ApplyStatus::not_found);
+    CHECK(w.send("no/such/cycle", "report_submitted", w.leader, "{}", "2026-09-01").status ==
+          ApplyStatus::not_found);
+    CHECK(w.snapshot(w.cycle) == before);
+}
+
+TEST_CASE("a bad payload names the field and changes nothing", "[case][workflow]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01");
+    w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})", "2026-10-02");
+    const auto before = w.snapshot(w.cycle);
+    auto result = w.send(w.cycle, "conversation_held", w.chief,
+                         R"({"development_points":[{"title":"x","goal":"fun"}]})", "2026-10-03");
+    CHECK(result.status == ApplyStatus::bad_payload);
+    CHECK(result.field == "development_points[0].goal");
+    result = w.send(w.cycle, "conversation_held", w.chief, "{not json", "2026-10-03");
+    CHECK(result.status == ApplyStatus::bad_payload);
+    result = w.send(w.cycle, "no_such_event", w.chief, "{}", "2026-10-03");
+    CHECK(result.status == ApplyStatus::bad_payload);
+    CHECK(result.message == "unknown event 'no_such_event' for a quality_report workflow");
+    CHECK(w.snapshot(w.cycle) == before);
+}
+
+TEST_CASE("a supervision point opens a case with its own deadlines and a notice", "[case][workflow]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01");
+    w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})", "2026-10-02");
+    auto result = w.send(w.cycle, "conversation_held", w.chief, kHeldWithPoint, "2026-11-02");
+    expect_ok(result, "PlanInPreparation");
+    REQUIRE(result.opened_cases == std::vector<std::string>{w.cycle + "/tilsyn-1"});
+    const std::string case_id = result.opened_cases[0];
+    auto record = w.store->find_cycle(case_id);
+    REQUIRE(record);
+    CHECK(record->workflow == "supervision");
+    CHECK(record->state == "ActionPlanDue");
+    CHECK(record->parent_id == w.cycle);
+    auto due = w.open_deadlines(case_id, "due");
+    REQUIRE(due.size() == 2);
+    // given Nov 2 + 3 weeks = Nov 23; + 6 months = May 2 2027 (a Sunday) -> May 3.
+    CHECK(tilsyn::format_date(due[0].due_on) == "2026-11-23");
+    CHECK(due[0].step == "action_plan");
+    CHECK(tilsyn::format_date(due[1].due_on) == "2027-05-03");
+    CHECK(result.mails_queued == 2);  // leader and area chief
+    CHECK(w.store->events(case_id).front().event == "case_opened");
+
+    // The case runs its own workflow through the same service.
+    expect_ok(w.send(case_id, "action_plan_submitted", w.leader, R"({"text":"Plan"})",
+                     "2026-11-20"),
+              "FollowUp");
+    CHECK(w.open_deadlines(case_id, "due").size() == 2);  // follow-up + resolution
+    expect_ok(w.send(case_id, "follow_up_held", w.chief, R"({"note":"Bedre"})", "2026-12-18"),
+              "FollowUp");
+    expect_ok(w.send(case_id, "supervision_resolved", w.chief, R"({"note":"Løst"})",
+                     "2027-02-01"),
+              "Resolved");
+    CHECK(w.open_deadlines(case_id, "due").empty());
+    CHECK(tilsyn::verify_audit(*w.store).intact);
+}
+
+TEST_CASE("a running cycle keeps the timeline it started with when the config changes",
+          "[case][workflow]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    // The administrator gives board statements 8 weeks instead of 4.
+    w.config.cycles[0].steps[1] = tilsyn::testing::step("board_statement",
+                                                        "quality_report + 8 weeks", 25);
+    w.rebuild();
+    w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01");
+    auto due = w.open_deadlines(w.cycle, "due");
+    REQUIRE(due.size() == 1);
+    CHECK(tilsyn::format_date(due[0].due_on) == "2026-10-29");  // still + 4 weeks
+}
+
+TEST_CASE("an audit trail that was tampered with names the first broken link", "[audit]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01");
+    w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})", "2026-10-02");
+    auto events = w.store->events_after(0, 100);
+    REQUIRE(events.size() == 3);
+    auto check = tilsyn::verify_audit(*w.store);
+    CHECK(check.intact);
+    CHECK(check.events == 3);
+    // A forged event whose hash does not cover its content.
+    tilsyn::EventRecord forged = events.back();
+    forged.prev_hash = events.back().hash;
+    forged.payload = R"({"assessment":"forfalsket"})";
+    forged.hash = events.back().hash;
+    w.store->append_event(forged);
+    check = tilsyn::verify_audit(*w.store);
+    CHECK_FALSE(check.intact);
+    CHECK(check.broken_seq == forged.seq);
+    CHECK(check.problem.find("was changed after it was recorded") != std::string::npos);
+}

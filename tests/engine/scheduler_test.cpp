@@ -1,0 +1,144 @@
+#include "engine/scheduler.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "workflow_fixture.hpp"
+
+namespace {
+
+using tilsyn::testing::at;
+using tilsyn::testing::WorkflowWorld;
+
+constexpr const char* kHeldWithPoint =
+    R"({"development_points":[{"title":"Trivsel","goal":"wellbeing"}],
+        "supervision_points":[{"title":"Fravær","reason":"law","goal":"wellbeing"}]})";
+
+}  // namespace
+
+TEST_CASE("a tick opens exactly one cycle per covered institution and period", "[scheduler]") {
+    WorkflowWorld w;
+    CHECK(w.scheduler->tick(at("2026-08-02")).cycles_opened == 0);  // before the start
+    CHECK(w.scheduler->tick(at("2026-08-03", 0)).cycles_opened == 1);
+    CHECK(w.scheduler->tick(at("2026-08-03", 0)).cycles_opened == 0);
+    CHECK(w.scheduler->tick(at("2026-09-01")).cycles_opened == 0);
+    // The daycare is not covered by the 6-18 cycle.
+    CHECK(w.store->find_cycle(w.cycle));
+    CHECK_FALSE(w.store->find_cycle("quality-report-6-18/solsikken/2026-08-03"));
+    // The next period two years later.
+    CHECK(w.scheduler->tick(at("2028-08-03")).cycles_opened == 1);
+    CHECK(w.store->find_cycle("quality-report-6-18/frydenlund/2028-08-03"));
+}
+
+TEST_CASE("reminders fire once, at send time, to the people who act on the step",
+          "[scheduler]") {
+    WorkflowWorld w;
+    w.scheduler->tick(at("2026-08-03"));
+    // -14 days: Sep 28 at 08:00 local.
+    auto report = w.scheduler->tick(at("2026-09-28", 7));
+    CHECK(report.reminders == 0);
+    report = w.scheduler->tick(at("2026-09-28", 8));
+    CHECK(report.reminders == 1);
+    CHECK(report.mails == 1);
+    auto mail = w.store->pending_mail(at("2026-09-28", 9), 10);
+    REQUIRE(mail.size() == 1);
+    CHECK(mail[0].recipient == "Lene Leder <leder@frydenlund.example.dk>");
+    CHECK(mail[0].subject == "Påmindelse: Kvalitetsrapport for Frydenlund Skole – frist 2026-10-12");
+    CHECK(mail[0].body.find("mandag den 12. oktober 2026") != std::string::npos);
+    CHECK(mail[0].body.find("http://127.0.0.1:8080/cycles/" + w.cycle) != std::string::npos);
+    // A second tick at the same moment sends nothing new.
+    report = w.scheduler->tick(at("2026-09-28", 8));
+    CHECK(report.reminders == 0);
+    CHECK(report.mails == 0);
+    CHECK(w.store->outbox_count("pending") == 1);
+}
+
+TEST_CASE("after 30 days of downtime only the latest reminder per deadline goes out",
+          "[scheduler]") {
+    WorkflowWorld w;
+    w.scheduler->tick(at("2026-08-03"));
+    // Down from Sep 10 to Oct 10: both quality_report reminders (Sep 28, Oct 7) were missed.
+    auto report = w.scheduler->tick(at("2026-10-10"));
+    CHECK(report.reminders == 1);
+    CHECK(report.superseded == 1);
+    CHECK(report.mails == 1);
+    CHECK(report.escalations == 0);
+    auto mail = w.store->pending_mail(at("2026-10-10"), 10);
+    REQUIRE(mail.size() == 1);
+    CHECK(w.open_deadlines(w.cycle, "reminder").empty());
+}
+
+TEST_CASE("no reminder goes out for a deadline already met", "[scheduler]") {
+    WorkflowWorld w;
+    w.scheduler->tick(at("2026-08-03"));
+    w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-09-01");
+    // board_statement (due Sep 29) reminders: -14 days Sep 15, -3 workdays Sep 24.
+    // By Oct 10 the board statement is also overdue: escalation 1 (Sep 30) fires too.
+    auto report = w.scheduler->tick(at("2026-10-10"));
+    CHECK(report.reminders == 1);  // board_statement's latest; none for quality_report
+    CHECK(report.escalations == 1);
+    auto mail = w.store->pending_mail(at("2026-10-10"), 10);
+    REQUIRE(mail.size() == 4);  // reminder: board and leader; escalation: leader and chief
+    for (const auto& m : mail) CHECK(m.subject.find("Bestyrelsens udtalelse") != std::string::npos);
+}
+
+TEST_CASE("an overdue step escalates to the leader and area chief, then to the director",
+          "[scheduler]") {
+    WorkflowWorld w;
+    w.scheduler->tick(at("2026-08-03"));
+    w.scheduler->tick(at("2026-10-12"));  // reminders
+    // Due Oct 12; escalation 1 after 1 workday (Oct 13), 2 after 10 workdays (Oct 26).
+    auto before = w.store->outbox_count("pending");
+    auto report = w.scheduler->tick(at("2026-10-13", 8));
+    CHECK(report.escalations == 1);
+    CHECK(w.store->outbox_count("pending") - before == 2);
+    report = w.scheduler->tick(at("2026-10-26", 8));
+    CHECK(report.escalations == 1);
+    auto mail = w.store->pending_mail(at("2026-10-26", 9), 100);
+    CHECK(mail.back().recipient == "Dorte Direktør <direktoer@example.dk>");
+    CHECK(mail.back().subject.rfind("Overskredet frist: Kvalitetsrapport", 0) == 0);
+}
+
+TEST_CASE("a late action plan in a supervision case escalates to the area chief, then the "
+          "director",
+          "[scheduler]") {
+    WorkflowWorld w;
+    // The fixture's supervision escalation: area chief at once, director 5 workdays later.
+    w.config.cycles[0].supervision->escalation = {
+        {{0, tilsyn::Unit::day}, {tilsyn::Role::area_chief}, {}},
+        {{5, tilsyn::Unit::workday}, {tilsyn::Role::director}, {}}};
+    w.rebuild();
+    w.scheduler->tick(at("2026-08-03"));
+    w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01");
+    w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})", "2026-10-02");
+    auto result = w.send(w.cycle, "conversation_held", w.chief, kHeldWithPoint, "2026-11-02");
+    REQUIRE(result.opened_cases.size() == 1);
+    const std::string case_id = result.opened_cases[0];
+    // Action plan due Nov 23 (given Nov 2 + 3 weeks): overdue on Nov 24.
+    w.scheduler->tick(at("2026-11-23", 23));
+    auto before = w.store->outbox_count("pending");
+    auto report = w.scheduler->tick(at("2026-11-24", 8));
+    CHECK(report.escalations == 1);
+    auto mail = w.store->pending_mail(at("2026-11-24", 9), 100);
+    CHECK(w.store->outbox_count("pending") - before == 1);
+    CHECK(mail.back().recipient == "Søren Chef <chef.syd@example.dk>");
+    CHECK(mail.back().subject.find("Handleplan") != std::string::npos);
+    // Due Nov 23 + 5 workdays = Nov 30.
+    report = w.scheduler->tick(at("2026-11-27", 8));
+    CHECK(report.escalations == 0);
+    report = w.scheduler->tick(at("2026-11-30", 8));
+    CHECK(report.escalations == 1);
+    mail = w.store->pending_mail(at("2026-11-30", 9), 100);
+    CHECK(mail.back().recipient == "Dorte Direktør <direktoer@example.dk>");
+}
+
+TEST_CASE("the next due moment is the earliest open reminder or escalation", "[scheduler]") {
+    WorkflowWorld w;
+    // Before anything is open: the first cycle start.
+    auto next = w.scheduler->next_due_moment(at("2026-07-01"));
+    REQUIRE(next);
+    CHECK(*next == at("2026-08-03", 0));
+    w.scheduler->tick(at("2026-08-03"));
+    next = w.scheduler->next_due_moment(at("2026-08-03"));
+    REQUIRE(next);
+    CHECK(*next == at("2026-09-28", 8));
+}

@@ -1,0 +1,198 @@
+// The quality report cycle (domain.md workflow 1) as a Boost.MSM front-end: events, states,
+// guards and actions declared above one transition table. Only workflows/machines.cpp
+// instantiates the back-end; everything else uses workflows/workflow.hpp.
+//
+// Actions do not touch the world: they append the effects the case service must carry out
+// (close deadlines, arm the next step, open supervision cases) to the machine's `effects_`.
+#pragma once
+
+#include <boost/mpl/vector.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
+#include <boost/msm/front/states.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "workflows/workflow.hpp"
+
+namespace tilsyn::workflows::qr_events {
+
+// clang-format off
+struct report_submitted          { static constexpr const char* name = "report_submitted";          EventFacts facts; };
+struct board_statement_submitted { static constexpr const char* name = "board_statement_submitted"; EventFacts facts; };
+struct conversation_scheduled    { static constexpr const char* name = "conversation_scheduled";    EventFacts facts; };
+struct conversation_held         { static constexpr const char* name = "conversation_held";         EventFacts facts; };
+struct plan_submitted            { static constexpr const char* name = "plan_submitted";            EventFacts facts; };
+struct plan_returned             { static constexpr const char* name = "plan_returned";             EventFacts facts; };
+struct plan_approved             { static constexpr const char* name = "plan_approved";             EventFacts facts; };
+struct plan_published            { static constexpr const char* name = "plan_published";            EventFacts facts; };
+struct cycle_cancelled           { static constexpr const char* name = "cycle_cancelled";           EventFacts facts; };
+// clang-format on
+
+}  // namespace tilsyn::workflows::qr_events
+
+namespace tilsyn::workflows::qr {
+
+// States: `name` is what the database stores (never rename one); `step` is the timeline step
+// the state waits for, empty in a final state. No entry or exit actions: a machine is
+// restored to a state by name without running any.
+// clang-format off
+struct ReportInPreparation    : boost::msm::front::state<> { static constexpr const char* name = "ReportInPreparation";    static constexpr const char* step = "quality_report"; };
+struct AwaitingBoardStatement : boost::msm::front::state<> { static constexpr const char* name = "AwaitingBoardStatement"; static constexpr const char* step = "board_statement"; };
+struct AwaitingConversation   : boost::msm::front::state<> { static constexpr const char* name = "AwaitingConversation";   static constexpr const char* step = "quality_conversation"; };
+struct ConversationScheduled  : boost::msm::front::state<> { static constexpr const char* name = "ConversationScheduled";  static constexpr const char* step = "quality_conversation"; };
+struct PlanInPreparation      : boost::msm::front::state<> { static constexpr const char* name = "PlanInPreparation";      static constexpr const char* step = "development_plan"; };
+struct PlanAwaitingApproval   : boost::msm::front::state<> { static constexpr const char* name = "PlanAwaitingApproval";   static constexpr const char* step = "plan_approval"; };
+struct AwaitingPublication    : boost::msm::front::state<> { static constexpr const char* name = "AwaitingPublication";    static constexpr const char* step = "publication"; };
+struct Completed              : boost::msm::front::state<> { static constexpr const char* name = "Completed";              static constexpr const char* step = ""; };
+struct Cancelled              : boost::msm::front::state<> { static constexpr const char* name = "Cancelled";              static constexpr const char* step = ""; };
+// clang-format on
+
+// Guards.
+
+/// The conversation gave at least one development point (domain.md: "one or more").
+struct has_development_point {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event& event, Fsm&, Source&, Target&) const {
+        return event.facts.development_points > 0;
+    }
+};
+
+// Actions: each appends, in order, the effects written in its comment.
+
+namespace detail {
+template <class Fsm>
+void emit(Fsm& fsm, Effect::Kind kind, std::string step = {}) {
+    fsm.effects_.push_back(Effect{kind, std::move(step)});
+}
+}  // namespace detail
+
+/// complete(quality_report), arm(board_statement)
+struct submit_report {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "quality_report");
+        detail::emit(fsm, Effect::Kind::arm, "board_statement");
+    }
+};
+
+/// complete(board_statement), arm(quality_conversation)
+struct submit_board_statement {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "board_statement");
+        detail::emit(fsm, Effect::Kind::arm, "quality_conversation");
+    }
+};
+
+/// complete(quality_conversation), open_cases (only when the conversation gave supervision
+/// points: each one opens a supervision case), arm(development_plan)
+struct hold_conversation {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event& event, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "quality_conversation");
+        if (event.facts.supervision_points > 0) detail::emit(fsm, Effect::Kind::open_cases);
+        detail::emit(fsm, Effect::Kind::arm, "development_plan");
+    }
+};
+
+/// complete(development_plan), arm(plan_approval)
+struct submit_plan {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "development_plan");
+        detail::emit(fsm, Effect::Kind::arm, "plan_approval");
+    }
+};
+
+/// close(plan_approval), revise(development_plan)
+struct return_plan {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::close, "plan_approval");
+        detail::emit(fsm, Effect::Kind::revise, "development_plan");
+    }
+};
+
+/// complete(plan_approval), arm(publication)
+struct approve_plan {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "plan_approval");
+        detail::emit(fsm, Effect::Kind::arm, "publication");
+    }
+};
+
+/// complete(publication), close_all
+struct publish_plan {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "publication");
+        detail::emit(fsm, Effect::Kind::close_all);
+    }
+};
+
+/// close_all
+struct cancel_cycle {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::close_all);
+    }
+};
+
+using boost::msm::front::none;
+using boost::msm::front::Row;
+
+/// The front-end. The back-end (boost::msm::back::state_machine<QualityReport>) lives in
+/// workflows/machines.cpp only.
+struct QualityReport : boost::msm::front::state_machine_def<QualityReport> {
+    static constexpr const char* workflow = "quality_report";
+
+    using initial_state = ReportInPreparation;
+    using no_exception_thrown = int;  // let exceptions propagate instead of exception_caught
+    using no_message_queue = int;     // actions never post events
+
+    // clang-format off
+    struct transition_table : boost::mpl::vector<
+        //    Start                   Event                                 Next                    Action                  Guard
+        Row < ReportInPreparation   , qr_events::report_submitted         , AwaitingBoardStatement, submit_report         , none                  >,
+        Row < ReportInPreparation   , qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >,
+
+        Row < AwaitingBoardStatement, qr_events::board_statement_submitted, AwaitingConversation  , submit_board_statement, none                  >,
+        Row < AwaitingBoardStatement, qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >,
+
+        Row < AwaitingConversation  , qr_events::conversation_scheduled   , ConversationScheduled , none                  , none                  >,
+        Row < AwaitingConversation  , qr_events::conversation_held        , PlanInPreparation     , hold_conversation     , has_development_point >,
+        Row < AwaitingConversation  , qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >,
+
+        Row < ConversationScheduled , qr_events::conversation_scheduled   , ConversationScheduled , none                  , none                  >,
+        Row < ConversationScheduled , qr_events::conversation_held        , PlanInPreparation     , hold_conversation     , has_development_point >,
+        Row < ConversationScheduled , qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >,
+
+        Row < PlanInPreparation     , qr_events::plan_submitted           , PlanAwaitingApproval  , submit_plan           , none                  >,
+        Row < PlanInPreparation     , qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >,
+
+        Row < PlanAwaitingApproval  , qr_events::plan_returned            , PlanInPreparation     , return_plan           , none                  >,
+        Row < PlanAwaitingApproval  , qr_events::plan_approved            , AwaitingPublication   , approve_plan          , none                  >,
+        Row < PlanAwaitingApproval  , qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >,
+
+        Row < AwaitingPublication   , qr_events::plan_published           , Completed             , publish_plan          , none                  >,
+        Row < AwaitingPublication   , qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >
+        // Completed and Cancelled are final: no rows leave them.
+    > {};
+    // clang-format on
+
+    /// MSM calls this for an event no row of the current state handles (not for a guard that
+    /// refuses: then process_event returns HANDLED_GUARD_REJECT). Record it instead of
+    /// MSM's default BOOST_ASSERT(false).
+    template <class Fsm, class Event>
+    void no_transition(const Event&, Fsm&, int) {
+        not_accepted_ = true;
+    }
+
+    std::vector<Effect> effects_;  // what the transition being processed asks for, in order
+    bool not_accepted_ = false;    // set by no_transition
+};
+
+}  // namespace tilsyn::workflows::qr
