@@ -1,0 +1,147 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <random>
+#include <sstream>
+
+#include "adapters/cli/cli_support.hpp"
+#include "adapters/cli/commands.hpp"
+
+namespace {
+
+struct Run {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+Run run(std::vector<std::string> args) {
+    std::ostringstream out, err;
+    int code = tilsyn::run_cli(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+struct TempDb {
+    std::filesystem::path dir;
+    std::string url;
+    std::string config = std::string(TILSYN_SOURCE_DIR) + "/config/aarhus.yaml";
+    TempDb() {
+        std::random_device random;
+        dir = std::filesystem::temp_directory_path() / ("tilsyn-cli-" + std::to_string(random()));
+        std::filesystem::create_directories(dir);
+        url = "sqlite:" + (dir / "t.db").string();
+    }
+    ~TempDb() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    Run operator()(std::vector<std::string> args) {
+        args.insert(args.end(), {"--config", config, "--db", url});
+        return run(args);
+    }
+};
+
+tilsyn::TimeZone copenhagen() {
+    std::string error;
+    return *tilsyn::load_time_zone("Europe/Copenhagen", &error);
+}
+
+}  // namespace
+
+TEST_CASE("moments parse with an offset, in UTC, or as local time in the zone", "[cli]") {
+    using namespace std::chrono;
+    const auto zone = copenhagen();
+    const auto oct13 = sys_days{*tilsyn::parse_date("2026-10-13")};
+    CHECK(tilsyn::cli::parse_moment("2026-10-13T08:00:00+02:00", zone, "--at") == oct13 + hours{6});
+    CHECK(tilsyn::cli::parse_moment("2026-10-13T06:00:00Z", zone, "--at") == oct13 + hours{6});
+    CHECK(tilsyn::cli::parse_moment("2026-10-13T08:00", zone, "--at") == oct13 + hours{6});
+    CHECK(tilsyn::cli::parse_moment("2026-10-13 08:00:30", zone, "--at") ==
+          oct13 + hours{6} + seconds{30});
+    // Winter time: UTC+1.
+    CHECK(tilsyn::cli::parse_moment("2026-12-01T08:00", zone, "--at") ==
+          sys_days{*tilsyn::parse_date("2026-12-01")} + hours{7});
+    for (const char* bad : {"2026-10-13", "2026-02-30T08:00", "2026-10-13T25:00", "tomorrow",
+                            "2026-10-13T08:00+2", "2026-10-13T08:00:61"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(tilsyn::cli::parse_moment(bad, zone, "--at"), tilsyn::cli::UsageError);
+    }
+}
+
+TEST_CASE("workflow verbs refuse bad arguments with exit code 2", "[cli]") {
+    TempDb db;
+    REQUIRE(db({"migrate"}).code == 0);
+    CHECK(db({"tick", "--at", "next week"}).code == 2);
+    CHECK(db({"event", "x/y/z", "report_submitted"}).err.find("--as EMAIL") != std::string::npos);
+    CHECK(db({"event", "x/y/z"}).code == 2);
+    CHECK(db({"status", "--format", "xml"}).code == 2);
+    CHECK(db({"status", "--area", "atlantis"}).err.find("unknown area 'atlantis'") !=
+          std::string::npos);
+    CHECK(db({"status", "--overdue=yes"}).code == 2);
+    CHECK(db({"user", "remove"}).code == 2);
+    CHECK(db({"audit", "check"}).code == 2);
+    auto r = db({"event", "x/y/z", "report_submitted", "--as", "ghost@example.dk"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("no user with e-mail 'ghost@example.dk'") != std::string::npos);
+}
+
+TEST_CASE("user add checks role, scope and address, stores only a token hash and refuses "
+          "duplicates",
+          "[cli]") {
+    TempDb db;
+    REQUIRE(db({"migrate"}).code == 0);
+    CHECK(db({"user", "add", "--email", "a@example.dk", "--role", "chief"}).code == 2);
+    CHECK(db({"user", "add", "--email", "not-an-address", "--role", "admin"}).code == 2);
+    CHECK(db({"user", "add", "--email", "c@example.dk", "--role", "area_chief"}).err.find(
+              "needs --area") != std::string::npos);
+    CHECK(db({"user", "add", "--email", "c@example.dk", "--role", "area_chief", "--area",
+              "atlantis"})
+              .code == 2);
+    CHECK(db({"user", "add", "--email", "l@example.dk", "--role", "leader", "--institution",
+              "nowhere"})
+              .code == 2);
+    CHECK(db({"user", "add", "--email", "a@example.dk", "--role", "admin", "--area", "syd"})
+              .code == 2);
+    auto added = db({"user", "add", "--email", "a@example.dk", "--role", "admin"});
+    REQUIRE(added.code == 0);
+    const auto token_at = added.out.find("tls_");
+    REQUIRE(token_at != std::string::npos);
+    const std::string token = added.out.substr(token_at, 4 + 64);
+    CHECK(token.size() == 68);
+    auto again = db({"user", "add", "--email", "a@example.dk", "--role", "admin"});
+    CHECK(again.code == 2);
+    CHECK(again.err.find("already exists") != std::string::npos);
+}
+
+TEST_CASE("workflow verbs on a database that was never migrated ask for migrate", "[cli]") {
+    TempDb db;
+    auto r = db({"tick", "--at", "2026-08-03T09:00"});
+    CHECK(r.code == 1);
+    CHECK(r.err.find("run 'tilsyn migrate' first") != std::string::npos);
+}
+
+TEST_CASE("tick, event and status work together on the default configuration", "[cli]") {
+    TempDb db;
+    REQUIRE(db({"migrate"}).code == 0);
+    auto tick = db({"tick", "--at", "2026-08-03T09:00"});
+    REQUIRE(tick.code == 0);
+    CHECK(tick.out.find("64 cycles opened") != std::string::npos);
+    CHECK(db({"tick", "--at", "2026-08-03T09:00"}).out.find("0 cycles opened, 0 reminders") !=
+          std::string::npos);
+    const std::string cycle = "quality-report-6-18/beder-skole/2026-08-03";
+    auto status = db({"status", "--institution", "beder-skole", "--format", "json", "--at",
+                      "2026-08-04T09:00"});
+    CHECK(status.out ==
+          R"({"id":"quality-report-6-18/beder-skole/2026-08-03","institution":"beder-skole","institution_name":"Beder Skole","area":"syd","workflow":"quality_report","state":"ReportInPreparation","next_due":"2026-10-12","next_step":"quality_report","overdue":false,"sharpened":false})"
+          "\n");
+    auto event = db({"event", cycle, "report_submitted", "--as", "leder.beder-skole@example.dk",
+                     "--at", "2026-09-01T10:00"});
+    INFO(event.err);
+    CHECK(event.code == 0);
+    CHECK(event.out == cycle + ": ReportInPreparation -> AwaitingBoardStatement\n");
+    auto refused = db({"event", cycle, "report_submitted", "--as",
+                       "leder.beder-skole@example.dk", "--at", "2026-09-01T10:05"});
+    CHECK(refused.code == 2);
+    CHECK(refused.err.find("allowed now: board_statement_submitted, cycle_cancelled") !=
+          std::string::npos);
+    CHECK(db({"audit", "verify"}).out == "audit trail intact: 65 events\n");
+}
