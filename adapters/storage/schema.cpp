@@ -123,8 +123,7 @@ CREATE TABLE opened_periods (
 constexpr std::array<Migration, 2> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
-    {2, "cycle anchors, supervision cases by cycle, firing index, opened periods",
-     workflow_engine},
+    {2, "cycle anchors, supervision cases by cycle, firing index, opened periods", workflow_engine},
 }};
 
 constexpr std::string_view auto_id_placeholder = "{{AUTO_ID}}";

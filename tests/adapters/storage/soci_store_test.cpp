@@ -2,8 +2,6 @@
 // TILSYN_TEST_PG_URL (scripts/pg-test-server prints one). Every behaviour runs on both backends.
 #include "adapters/storage/soci_store.hpp"
 
-#include "adapters/storage/schema.hpp"
-
 #include <fmt/format.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -16,14 +14,16 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
-#include <initializer_list>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
+
+#include "adapters/storage/schema.hpp"
 
 namespace {
 
@@ -681,7 +681,8 @@ STORE_TEST_CASE("updating a workflow instance writes its state, anchors and time
                         Contains("update_cycle") && Contains("no-such-cycle"));
 }
 
-STORE_TEST_CASE("supervision cases are found by the cycle that opened them", child_cases_by_parent) {
+STORE_TEST_CASE("supervision cases are found by the cycle that opened them",
+                child_cases_by_parent) {
     Store& store = *db.store;
     prepare(store);
     store.insert_cycle(cycle("qr-1"));
@@ -776,7 +777,6 @@ STORE_TEST_CASE("the status lists every instance with its institution and earlie
     CHECK(frydenlund[0].next_due == date("2026-11-09"));
     CHECK(frydenlund[0].next_due_step == "board_statement");
 }
-
 
 STORE_TEST_CASE("due reminders and escalations come latest first and limited, never due rows",
                 deadlines_due_and_closed) {
@@ -1395,7 +1395,9 @@ STORE_TEST_CASE("many events through the prepared statements store exactly what 
     Store& store = *db.store;
     prepare(store);
     const std::vector<std::string> ids{"qr-1", "qr-2", "qr-3"};
-    for (const auto& id : ids) store.insert_cycle(cycle(id, id == "qr-2" ? "ungdom" : "frydenlund"));
+    for (const auto& id : ids) {
+        store.insert_cycle(cycle(id, id == "qr-2" ? "ungdom" : "frydenlund"));
+    }
 
     constexpr int events = 60;
     for (int i = 0; i < events; ++i) {
@@ -1442,8 +1444,8 @@ STORE_TEST_CASE("many events through the prepared statements store exactly what 
     auto last = fresh->find_cycle("qr-3");
     REQUIRE(last);
     CHECK(last->state == fmt::format("State{}", events - 1));
-    CHECK(last->anchors == fmt::format(R"({{"step{}":"2026-09-{:02}"}})", events - 1,
-                                       (events - 1) % 28 + 1));
+    CHECK(last->anchors ==
+          fmt::format(R"({{"step{}":"2026-09-{:02}"}})", events - 1, (events - 1) % 28 + 1));
     CHECK(last->updated_at == instant(2000 + events - 1));
 
     auto listed = fresh->deadlines("qr-1");
