@@ -67,6 +67,7 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
     // database but may still be in a batch read before.
     std::set<std::tuple<std::string, std::string, int>> fired_groups;
     std::map<std::string, std::pair<CycleRecord, Timeline>> instances;
+    const Date today = local_date(at, cases_.zone());
     for (;;) {
         auto batch = store_.due_deadlines(at, kTickBatch);
         if (batch.empty()) break;
@@ -93,6 +94,12 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     if (!fired_groups.insert(group).second) continue;  // superseded
                     const int closed = store_.close_reminders_up_to(
                         deadline.cycle_id, deadline.step, deadline.round, deadline.fire_at);
+                    // A reminder missed until after its deadline would only confuse: the
+                    // escalations speak for an overdue step.
+                    if (today > deadline.due_on) {
+                        report.superseded += closed;
+                        continue;
+                    }
                     report.superseded += std::max(0, closed - 1);
                     ++report.reminders;
                     if (inst) {

@@ -1,0 +1,141 @@
+#include "engine/mail_message.hpp"
+
+#include <fmt/format.h>
+
+namespace tilsyn {
+
+namespace {
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+bool is_ascii(std::string_view text) {
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) >= 0x80 || c == '\r' || c == '\n') return false;
+    }
+    return true;
+}
+
+// Header values must not carry line breaks (header injection).
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (char c : text) out += (c == '\r' || c == '\n') ? ' ' : c;
+    return out;
+}
+
+}  // namespace
+
+std::string base64(std::string_view data) {
+    std::string out;
+    out.reserve((data.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < data.size(); i += 3) {
+        unsigned v = (static_cast<unsigned char>(data[i]) << 16) |
+                     (static_cast<unsigned char>(data[i + 1]) << 8) |
+                     static_cast<unsigned char>(data[i + 2]);
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += kAlphabet[(v >> 6) & 63];
+        out += kAlphabet[v & 63];
+    }
+    if (i < data.size()) {
+        unsigned v = static_cast<unsigned char>(data[i]) << 16;
+        if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += i + 1 < data.size() ? kAlphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+std::string mail_address(std::string_view mailbox) {
+    auto lt = mailbox.find('<');
+    auto gt = mailbox.rfind('>');
+    if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt) {
+        return std::string(mailbox.substr(lt + 1, gt - lt - 1));
+    }
+    return std::string(mailbox);
+}
+
+std::string encode_header_text(std::string_view raw) {
+    const std::string text = one_line(raw);
+    if (is_ascii(text)) return text;
+    // "=?UTF-8?B?" + base64 + "?=" is at most 75 octets: 12 octets of overhead leave 63 for
+    // base64, i.e. 45 input octets (15 groups of 3), cut back to a character boundary.
+    constexpr std::size_t kChunk = 45;
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t end = std::min(text.size(), i + kChunk);
+        while (end < text.size() && end > i &&
+               (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+            --end;
+        }
+        if (!out.empty()) out += "\r\n ";
+        out += "=?UTF-8?B?" + base64(std::string_view(text).substr(i, end - i)) + "?=";
+        i = end;
+    }
+    return out;
+}
+
+std::string encode_mailbox(std::string_view mailbox) {
+    auto lt = mailbox.find('<');
+    if (lt == std::string_view::npos) return one_line(mailbox);
+    std::string name(mailbox.substr(0, lt));
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    const std::string address = mail_address(mailbox);
+    if (name.empty()) return "<" + address + ">";
+    if (is_ascii(name)) {
+        bool plain = name.find_first_of("\",;:<>@()[]\\") == std::string::npos;
+        return plain ? fmt::format("{} <{}>", name, address)
+                     : fmt::format("\"{}\" <{}>", name, address);
+    }
+    return fmt::format("{} <{}>", encode_header_text(name), address);
+}
+
+std::string rfc5322_date(Instant at, std::chrono::seconds utc_offset) {
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const auto local = at + utc_offset;
+    const auto day = std::chrono::floor<std::chrono::days>(local);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss hms{local - day};
+    const long minutes = utc_offset.count() / 60;
+    return fmt::format("{}, {} {} {} {:02}:{:02}:{:02} {}{:02}{:02}",
+                       kDays[std::chrono::weekday{day}.c_encoding()],
+                       static_cast<unsigned>(ymd.day()),
+                       kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                       static_cast<int>(ymd.year()), hms.hours().count(), hms.minutes().count(),
+                       hms.seconds().count(), minutes < 0 ? '-' : '+', std::labs(minutes) / 60,
+                       std::labs(minutes) % 60);
+}
+
+std::string format_mail(const OutboxMessage& message, std::string_view from, Instant date,
+                        std::chrono::seconds utc_offset) {
+    std::string out;
+    out += "From: " + encode_mailbox(from) + "\r\n";
+    out += "To: " + encode_mailbox(message.recipient) + "\r\n";
+    out += "Subject: " + encode_header_text(message.subject) + "\r\n";
+    out += "Date: " + rfc5322_date(date, utc_offset) + "\r\n";
+    out += "Message-ID: " + one_line(message.message_id) + "\r\n";
+    out += "MIME-Version: 1.0\r\n";
+    out += "Content-Type: text/plain; charset=UTF-8\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n";
+    out += "\r\n";
+    // Normalise the body to CRLF before encoding so readers show the same lines everywhere.
+    std::string body;
+    for (std::size_t i = 0; i < message.body.size(); ++i) {
+        char c = message.body[i];
+        if (c == '\n' && (i == 0 || message.body[i - 1] != '\r')) body += '\r';
+        body += c;
+    }
+    const std::string encoded = base64(body);
+    for (std::size_t i = 0; i < encoded.size(); i += 76) {
+        out += encoded.substr(i, 76) + "\r\n";
+    }
+    return out;
+}
+
+}  // namespace tilsyn
