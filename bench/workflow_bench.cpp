@@ -8,19 +8,25 @@
 //              leader (closes quality_report, arms board_statement, appends audit), then
 //              board_statement_submitted by each board. Every apply is its own transaction.
 //              Goal: >= 20,000 events/s.
-//   tick-due   Opens N/4 cycles, then times ONE Scheduler::tick at a moment when each cycle has
-//              4 items due (2 reminders, of which the later fires and supersedes the earlier,
-//              and 2 escalations): N due items, 4 mails per cycle. Goal: < 5 s.
+//   tick-due   Opens cycles, then times ONE Scheduler::tick at a moment when N items are due.
+//              --due-scenario escalations (default): N/4 cycles, the tick an hour after the
+//              second escalation, as after a long downtime: per cycle 2 escalations fire (3
+//              mails) and 2 reminders are closed (a reminder missed past its due date sends
+//              nothing). --due-scenario reminders: N/2 cycles, the tick an hour after the second
+//              reminder: per cycle 1 reminder fires (1 mail) and supersedes the other.
+//              Goal: < 5 s.
 //   tick-idle  A database with M open reminders/escalations, none due (inserted directly with
 //              Store::add_deadlines in big transactions, over a few cycles), then times K
 //              Scheduler::ticks at a moment before all of them. Goal: median < 10 ms.
 //
 // Options:
 //   --events N          cycles (events per pass) of `events` (20000)
-//   --passes P          events: 2 (default) as above; 3 adds conversation_scheduled by the area
-//                       chief; 4 adds conversation_held with one development and one supervision
-//                       point (opens a supervision case and queues 2 mails)
+//   --passes P          events: 2 (default) as above, 1 the first only; 3 adds
+//                       conversation_scheduled by the area chief; 4 adds conversation_held with
+//                       one development and one supervision point (opens a supervision case
+//                       and queues 2 mails)
 //   --due-items N       due items of `tick-due` (100000)
+//   --due-scenario S    escalations (default) or reminders, see tick-due
 //   --idle-deadlines M  open deadlines of `tick-idle` (3000000)
 //   --idle-cycles C     cycles the idle deadlines belong to (1000)
 //   --idle-ticks K      ticks timed by `tick-idle` (200)
@@ -77,6 +83,7 @@ struct Options {
     int events = 20000;
     int passes = 2;
     int due_items = 100000;
+    std::string due_scenario = "escalations";
     long long idle_deadlines = 3000000;
     int idle_cycles = 1000;
     int idle_ticks = 200;
@@ -90,7 +97,7 @@ struct Options {
     std::fprintf(stderr,
                  "tilsyn_workflow_bench: %s\n"
                  "usage: tilsyn_workflow_bench [events|tick-due|tick-idle|all] [--events N] "
-                 "[--passes 2-4] [--due-items N] [--idle-deadlines M] [--idle-cycles C] "
+                 "[--passes 1-4] [--due-items N] [--due-scenario escalations|reminders] [--idle-deadlines M] [--idle-cycles C] "
                  "[--idle-ticks K] [--areas A] [--batch B] [--db URL] [--keep PATH]\n",
                  problem.c_str());
     std::exit(2);
@@ -126,6 +133,11 @@ Options parse_options(int argc, char** argv) {
             if (o.passes > 4) usage("--passes is 1 to 4");
         } else if (arg == "--due-items") {
             o.due_items = static_cast<int>(number(arg, value(), 4));
+        } else if (arg == "--due-scenario") {
+            o.due_scenario = value();
+            if (o.due_scenario != "escalations" && o.due_scenario != "reminders") {
+                usage("--due-scenario is escalations or reminders");
+            }
         } else if (arg == "--idle-deadlines") {
             o.idle_deadlines = number(arg, value(), 0);
         } else if (arg == "--idle-cycles") {
@@ -180,7 +192,7 @@ struct Summary {
 std::vector<Summary> summaries;
 
 void summarise(Summary summary) {
-    std::printf("%-44s %-30s goal %-12s %s\n", summary.name.c_str(), summary.figure.c_str(),
+    std::printf("%-54s %-32s goal %-10s %s\n", summary.name.c_str(), summary.figure.c_str(),
                 summary.goal.c_str(), summary.meets ? "meets" : "MISSES");
     std::fflush(stdout);
     summaries.push_back(std::move(summary));
@@ -460,10 +472,12 @@ void bench_events(const Options& options) {
 // tick-due
 
 void bench_tick_due(const Options& options) {
-    const int cycles = (options.due_items + 3) / 4;
-    std::printf("\n== tick-due: one Scheduler::tick with %d items due (%d cycles x 2 reminders + "
-                "2 escalations)\n",
-                cycles * 4, cycles);
+    const bool escalations = options.due_scenario == "escalations";
+    const int per_cycle = escalations ? 4 : 2;  // items due per cycle at the moment
+    const int cycles = (options.due_items + per_cycle - 1) / per_cycle;
+    std::printf("\n== tick-due: one Scheduler::tick with %d items due (%d cycles x %s)\n",
+                cycles * per_cycle, cycles,
+                escalations ? "2 reminders + 2 escalations" : "2 reminders");
     Database db(options, "tick-due", false);
     describe_database(db);
     World world(db.url(), cycles, options.areas);
@@ -471,41 +485,41 @@ void bench_tick_due(const Options& options) {
     world.prepare();
     world.open_cycles(cycles);
 
-    // The moment: an hour after the latest reminder or escalation the opening armed (the second
-    // escalation, 10 working days after quality_report's due date), so all of them are due.
-    Instant latest{};
-    int firing_rows = 0;
+    // The moment: an hour after the latest item of the scenario that the opening armed (the
+    // second escalation, 10 working days after quality_report's due date, or the second
+    // reminder, 3 working days before it); all earlier ones are due too.
+    std::vector<Instant> firing;
     for (const auto& d : world.store->deadlines(world.cycle(0))) {
-        if (d.kind == "due") continue;
-        ++firing_rows;
-        latest = std::max(latest, d.fire_at);
+        if (d.kind == "reminder" || (escalations && d.kind == "escalation")) {
+            firing.push_back(d.fire_at);
+        }
     }
-    if (firing_rows != 4) {
-        throw std::runtime_error(fmt::format("a cycle has {} reminders and escalations, not 4",
-                                             firing_rows));
+    if (static_cast<int>(firing.size()) != per_cycle) {
+        throw std::runtime_error(fmt::format("a cycle has {} items for the scenario, not {}",
+                                             firing.size(), per_cycle));
     }
-    const Instant at = latest + std::chrono::hours{1};
-    const int due_items = cycles * firing_rows;
-    std::printf("  tick at %s: %d items due\n", format_local_iso(at, {}).c_str(),
-                due_items);
+    const Instant at = *std::max_element(firing.begin(), firing.end()) + std::chrono::hours{1};
+    const int due_items = cycles * per_cycle;
+    std::printf("  tick at %s: %d items due\n", format_local_iso(at, {}).c_str(), due_items);
 
     progress("timing one Scheduler::tick");
     const auto start = Clock::now();
     TickReport report = world.scheduler->tick(at);
     const double elapsed = seconds_since(start);
     const int handled = report.reminders + report.superseded + report.escalations;
-    std::printf("  tick: %.2f s; fired %d reminders + %d escalations, %d reminders superseded "
-                "(%d items, %.0f items/s), %d mails queued (%.0f mails/s)\n",
+    std::printf("  tick: %.2f s; fired %d reminders + %d escalations, closed %d reminders "
+                "without mail (%d items, %.0f items/s), queued %d mails (%.0f mails/s)\n",
                 elapsed, report.reminders, report.escalations, report.superseded, handled,
                 handled / elapsed, report.mails, report.mails / elapsed);
     if (handled != due_items) {
         throw std::runtime_error(
             fmt::format("the tick handled {} items, not the {} due", handled, due_items));
     }
-    if (world.store->next_fire_time() && *world.store->next_fire_time() <= at) {
+    if (auto next = world.store->next_fire_time(); next && *next <= at) {
         throw std::runtime_error("items are still due after the tick");
     }
-    summarise({fmt::format("tick-due: one tick, {} items due", due_items),
+    summarise({fmt::format("tick-due: one tick, {} items due ({})", due_items,
+                           options.due_scenario),
                fmt::format("{:.2f} s ({} mails)", elapsed, report.mails), "< 5 s",
                elapsed < 5.0});
 }
@@ -635,7 +649,7 @@ int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // in order with the progress lines on stderr
     std::printf("tilsyn_workflow_bench: %u hardware threads; %s\n",
                 std::thread::hardware_concurrency(),
-                options.db.empty() ? "temporary SQLite databases under the temp folder"
+                options.db.empty() ? "SQLite databases (temporary unless --keep)"
                                    : parse_store_url(options.db).display.c_str());
     try {
         if (options.what == "events" || options.what == "all") bench_events(options);
@@ -647,7 +661,7 @@ int main(int argc, char** argv) {
     }
     std::printf("\nsummary\n");
     for (const auto& s : summaries) {
-        std::printf("%-44s %-30s goal %-12s %s\n", s.name.c_str(), s.figure.c_str(),
+        std::printf("%-54s %-32s goal %-10s %s\n", s.name.c_str(), s.figure.c_str(),
                     s.goal.c_str(), s.meets ? "meets" : "MISSES");
     }
     return 0;

@@ -35,6 +35,7 @@ std::string audit_hash(const EventRecord& e) {
 }
 
 void append_audit(Store& store, EventRecord& event) {
+    store.lock_audit_chain();  // two writers must not both link to the same tip
     auto tip = store.last_event();
     event.prev_hash = tip ? tip->hash : std::string();
     event.hash = audit_hash(event);

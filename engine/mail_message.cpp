@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace tilsyn {
 
 namespace {
@@ -62,12 +65,15 @@ std::string encode_header_text(std::string_view raw) {
     const std::string text = one_line(raw);
     if (is_ascii(text)) return text;
     // "=?UTF-8?B?" + base64 + "?=" is at most 75 octets: 12 octets of overhead leave 63 for
-    // base64, i.e. 45 input octets (15 groups of 3), cut back to a character boundary.
+    // base64, i.e. 45 input octets (15 groups of 3), cut back to a character boundary. The
+    // first word shares its line with the field name ("Subject: "), so it takes 36 octets and
+    // the line stays within 76 characters.
+    constexpr std::size_t kFirstChunk = 36;
     constexpr std::size_t kChunk = 45;
     std::string out;
     std::size_t i = 0;
     while (i < text.size()) {
-        std::size_t end = std::min(text.size(), i + kChunk);
+        std::size_t end = std::min(text.size(), i + (out.empty() ? kFirstChunk : kChunk));
         while (end < text.size() && end > i &&
                (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
             --end;
@@ -84,7 +90,7 @@ std::string encode_mailbox(std::string_view mailbox) {
     if (lt == std::string_view::npos) return one_line(mailbox);
     std::string name(mailbox.substr(0, lt));
     while (!name.empty() && name.back() == ' ') name.pop_back();
-    const std::string address = mail_address(mailbox);
+    const std::string address = one_line(mail_address(mailbox));
     if (name.empty()) return "<" + address + ">";
     if (is_ascii(name)) {
         bool plain = name.find_first_of("\",;:<>@()[]\\") == std::string::npos;

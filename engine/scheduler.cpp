@@ -68,10 +68,12 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
     std::set<std::tuple<std::string, std::string, int>> fired_groups;
     std::map<std::string, std::pair<CycleRecord, Timeline>> instances;
     const Date today = local_date(at, cases_.zone());
-    for (;;) {
-        auto batch = store_.due_deadlines(at, kTickBatch);
-        if (batch.empty()) break;
+    for (bool more = true; more;) {
+        // Read and fire in one transaction: on PostgreSQL the batch stays locked, and other
+        // nodes ticking at the same time skip it, so each deadline fires once.
         store_.in_transaction([&] {
+            auto batch = store_.due_deadlines(at, kTickBatch);
+            more = !batch.empty();
             for (const auto& deadline : batch) {
                 auto it = instances.find(deadline.cycle_id);
                 if (it == instances.end()) {

@@ -104,6 +104,7 @@ struct OutboxMessage {
     std::string status = "pending";  // pending, sent, failed
     int attempts = 0;
     Instant next_attempt_at{};
+    std::string last_error;  // of the last failed attempt
 };
 
 /// One row of what an area chief tracks: a workflow instance with its institution and its
@@ -196,6 +197,29 @@ class Store {
     virtual bool enqueue(OutboxMessage& message) = 0;
     /// Pending messages with next_attempt_at <= now, oldest first.
     virtual std::vector<OutboxMessage> pending_mail(Instant now, int limit) = 0;
+    /// Claims up to `limit` pending messages due by `now` for `node` until `lease_until`.
+    /// Messages another node holds an unexpired claim on are skipped (on PostgreSQL the
+    /// claim is taken with FOR UPDATE SKIP LOCKED, so concurrent nodes never claim the same
+    /// row); a crashed node's claims are taken over once their lease has run out. Commits.
+    virtual std::vector<OutboxMessage> claim_mail(Instant now, int limit, std::string_view node,
+                                                  Instant lease_until) = 0;
+    /// Delivered: status sent, claim released.
+    virtual void mark_mail_sent(long long id, Instant at) = 0;
+    /// A failed attempt: attempts + 1, next try at `retry_at`, claim released.
+    virtual void mark_mail_retry(long long id, Instant retry_at, std::string_view error) = 0;
+    /// Given up: status failed, kept with its last error (never dropped).
+    virtual void mark_mail_failed(long long id, std::string_view error) = 0;
+    /// Messages with a status, oldest first.
+    virtual std::vector<OutboxMessage> outbox(std::string_view status, int limit) = 0;
+    /// Puts a pending or failed message back in line, due at `at`; false for an unknown id or
+    /// a message already sent.
+    virtual bool requeue_mail(long long id, Instant at) = 0;
+    /// The earliest next attempt of a pending message.
+    virtual std::optional<Instant> next_mail_attempt() = 0;
+    /// Serializes audit appends across connections until the transaction ends (PostgreSQL:
+    /// an advisory transaction lock; SQLite's write lock already does it).
+    virtual void lock_audit_chain() = 0;
+
     /// How many outbox messages have a status (pending, sent, failed).
     virtual long long outbox_count(std::string_view status) = 0;
 };

@@ -48,5 +48,7 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err);
 int run_user(const Options& options, std::ostream& out, std::ostream& err);
 int run_tick(const Options& options, std::ostream& out, std::ostream& err);
 int run_audit(const Options& options, std::ostream& out, std::ostream& err);
+int run_serve(const Options& options, std::ostream& out, std::ostream& err);
+int run_outbox(const Options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tilsyn::cli

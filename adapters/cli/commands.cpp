@@ -27,8 +27,14 @@ verbs:
                              dry run of every start, deadline, reminder and escalation
   migrate                    create or upgrade the database schema and sync areas,
                              institutions and people from the configuration
-  tick [--at TIME]           one scheduler pass as of TIME (default now): open cycles whose
-                             start has come, fire due reminders and escalations
+  tick [--at TIME] [--no-mail]
+                             one scheduler pass as of TIME (default now): open cycles whose
+                             start has come, fire due reminders and escalations, deliver mail
+  serve [--listen ADDR] [--log-format text|json] [--node NAME]
+                             the daemon: scheduler on the clock, mail delivery; SIGTERM or
+                             SIGINT stop it, SIGHUP reloads the configuration
+  outbox list [--status pending|failed|sent]
+  outbox retry ID            mail waiting or given up; put a failed message back in line
   event ID EVENT [--data JSON] --as EMAIL [--at TIME]
                              apply a workflow event to a cycle or supervision case
   status [--area ID] [--institution ID] [--overdue] [--all] [--format table|json] [--at TIME]
@@ -57,7 +63,9 @@ const std::map<std::string, VerbSyntax> kVerbs = {
     {"check", {}},
     {"plan", {{"--from", "--to", "--format"}, {}, 0, 0}},
     {"migrate", {}},
-    {"tick", {{"--at"}, {}, 0, 0}},
+    {"tick", {{"--at"}, {"--no-mail"}, 0, 0}},
+    {"serve", {{"--listen", "--log-format", "--node"}, {}, 0, 0}},
+    {"outbox", {{"--status"}, {}, 1, 2}},
     {"event", {{"--data", "--as", "--at"}, {}, 2, 2}},
     {"status", {{"--area", "--institution", "--format", "--at"}, {"--overdue", "--all"}, 0, 0}},
     {"user", {{"--email", "--role", "--area", "--institution"}, {}, 1, 1}},
@@ -223,6 +231,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (options.verb == "plan") return run_plan(options, out, err);
         if (options.verb == "migrate") return run_migrate(options, out, err);
         if (options.verb == "tick") return run_tick(options, out, err);
+        if (options.verb == "serve") return run_serve(options, out, err);
+        if (options.verb == "outbox") return run_outbox(options, out, err);
         if (options.verb == "event") return run_event(options, out, err);
         if (options.verb == "status") return run_status(options, out, err);
         if (options.verb == "user") return run_user(options, out, err);

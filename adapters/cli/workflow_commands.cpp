@@ -1,5 +1,8 @@
 // The verbs that run the workflows: tick, event, status, user add, audit verify.
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <random>
@@ -8,9 +11,12 @@
 
 #include "adapters/cli/cli_support.hpp"
 #include "adapters/cli/commands.hpp"
+#include "adapters/daemon/serve.hpp"
+#include "adapters/mail/mailer_factory.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/audit.hpp"
 #include "engine/case_service.hpp"
+#include "engine/outbox_delivery.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/sha256.hpp"
 #include "workflows/workflow.hpp"
@@ -19,7 +25,8 @@ namespace tilsyn::cli {
 
 namespace {
 
-constexpr int kExpectedSchema = 2;
+constexpr int kExpectedSchema = 3;
+constexpr int kListLimit = 1000;
 
 // Everything a workflow verb needs, built once from the options. The services hold references
 // into it, so it lives at one address (held by unique_ptr, never moved).
@@ -142,10 +149,94 @@ int run_tick(const Options& options, std::ostream& out, std::ostream& err) {
                        "escalations, {} mails queued\n",
                        format_moment(at, engine->zone()), report.cycles_opened, report.reminders,
                        report.superseded, report.escalations, report.mails);
+    if (!options.has("--no-mail")) {
+        const Config& config = engine->loaded.config;
+        auto mailer = make_mailer(config.mail.transport, config.base_dir);
+        OutboxDelivery delivery(*engine->store, *mailer, config.mail.from, engine->zone(),
+                                DeliveryPolicy{}, fmt::format("tick-{}", getpid()));
+        const DeliveryReport sent = delivery.deliver(at);
+        out << fmt::format("mail via {}: {} sent, {} to retry, {} given up, {} waiting\n",
+                           mailer->describe(), sent.sent, sent.retried, sent.failed,
+                           engine->store->outbox_count("pending"));
+    }
     if (auto next = scheduler.next_due_moment(at)) {
         out << fmt::format("next due moment: {}\n", format_moment(*next, engine->zone()));
     }
     return kExitOk;
+}
+
+int run_serve(const Options& options, std::ostream& out, std::ostream& err) {
+    const std::string format = options.value("--log-format", "text");
+    if (format != "text" && format != "json") {
+        throw UsageError(fmt::format("--log-format '{}' is not one of text, json", format));
+    }
+    (void)out;
+    (void)err;
+    auto log = spdlog::stderr_color_mt(fmt::format("tilsyn-{}", getpid()));
+    if (format == "json") {
+        log->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","message":"%v"})");
+    } else {
+        log->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    }
+    if (options.has("--listen")) {
+        log->warn("--listen {}: the HTTP API is not part of this version yet",
+                  options.value("--listen"));
+    }
+    ServeSettings settings;
+    settings.config_path = options.config;
+    settings.db_url = options.db;
+    char host[256] = "node";
+    gethostname(host, sizeof host - 1);
+    settings.node = options.value("--node", fmt::format("{}-{}", host, getpid()));
+    return serve(settings, log);
+}
+
+int run_outbox(const Options& options, std::ostream& out, std::ostream& err) {
+    const std::string& command = options.positional[0];
+    auto store = open_store(options.db);
+    (void)err;
+    if (command == "list") {
+        if (options.positional.size() != 1) throw UsageError("outbox list takes no argument");
+        const std::string status = options.value("--status", "");
+        if (!status.empty() && status != "pending" && status != "failed" && status != "sent") {
+            throw UsageError(fmt::format("--status '{}' is not one of pending, failed, sent",
+                                         status));
+        }
+        std::vector<std::string> statuses =
+            status.empty() ? std::vector<std::string>{"pending", "failed"}
+                           : std::vector<std::string>{status};
+        out << fmt::format("{:<8} {:<8} {:>8} {:<36} {}\n", "ID", "STATUS", "ATTEMPTS",
+                           "TO", "SUBJECT / LAST ERROR");
+        for (const auto& s : statuses) {
+            for (const auto& m : store->outbox(s, kListLimit)) {
+                out << fmt::format("{:<8} {:<8} {:>8} {:<36} {}\n", m.id, m.status, m.attempts,
+                                   m.recipient, m.subject);
+                if (!m.last_error.empty()) {
+                    out << fmt::format("{:<55} {}\n", "", m.last_error);
+                }
+            }
+        }
+        return kExitOk;
+    }
+    if (command == "retry") {
+        if (options.positional.size() != 2) throw UsageError("outbox retry needs a message ID");
+        long long id = 0;
+        try {
+            std::size_t used = 0;
+            id = std::stoll(options.positional[1], &used);
+            if (used != options.positional[1].size()) throw std::invalid_argument("id");
+        } catch (const std::exception&) {
+            throw UsageError(fmt::format("'{}' is not a message ID (a number from 'outbox list')",
+                                         options.positional[1]));
+        }
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        if (!store->requeue_mail(id, now)) {
+            throw UsageError(fmt::format("no pending or failed message {}", id));
+        }
+        out << fmt::format("message {} is back in line\n", id);
+        return kExitOk;
+    }
+    throw UsageError(fmt::format("unknown 'outbox' command '{}'; use list or retry", command));
 }
 
 int run_event(const Options& options, std::ostream& out, std::ostream& err) {

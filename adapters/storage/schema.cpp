@@ -120,10 +120,18 @@ CREATE TABLE opened_periods (
 )
 )sql";
 
-constexpr std::array<Migration, 2> all_migrations{{
+// Mail delivery by several nodes: a claim (node and lease) per message, and when it was sent.
+constexpr std::string_view mail_delivery = R"sql(
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN claim_until BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN sent_at BIGINT NOT NULL DEFAULT 0
+)sql";
+
+constexpr std::array<Migration, 3> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
     {2, "cycle anchors, supervision cases by cycle, firing index, opened periods", workflow_engine},
+    {3, "outbox claims for delivery by several nodes", mail_delivery},
 }};
 
 constexpr std::string_view auto_id_placeholder = "{{AUTO_ID}}";

@@ -1043,8 +1043,13 @@ std::vector<DeadlineRecord> SociStore::due_deadlines(Instant until, int limit) {
         if (limit <= 0) return result;
         long long until_seconds = seconds_of(until), max_rows = limit;
         DeadlineColumns row;
+        // Inside a transaction on PostgreSQL the rows stay locked until commit and rows another
+        // node has locked are skipped: two schedulers never fire the same deadline.
+        const bool lock = backend_ == StoreUrl::Backend::postgresql && in_transaction_;
         soci::statement read =
-            (session_->prepare << std::string{schema::firing_deadlines_query}, soci::into(row.id),
+            (session_->prepare << std::string{schema::firing_deadlines_query} +
+                                      (lock ? " FOR UPDATE SKIP LOCKED" : ""),
+             soci::into(row.id),
              soci::into(row.cycle_id), soci::into(row.step), soci::into(row.round),
              soci::into(row.kind), soci::into(row.level), soci::into(row.due_on),
              soci::into(row.fire_at), soci::use(until_seconds), soci::use(max_rows));
@@ -1300,6 +1305,142 @@ long long SociStore::outbox_count(std::string_view status) {
         *session_ << "SELECT count(*) FROM outbox WHERE status = :status", soci::use(key),
             soci::into(count);
         return count;
+    });
+}
+
+namespace {
+
+constexpr std::string_view outbox_columns =
+    "SELECT id, message_id, recipient, subject, body, queued_at, status, attempts, "
+    "next_attempt_at, last_error FROM outbox";
+
+struct OutboxColumns {
+    OutboxMessage row;
+    long long queued_at = 0, attempts = 0, next_attempt_at = 0;
+    OutboxMessage record() {
+        OutboxMessage out = row;
+        out.queued_at = instant_of(queued_at);
+        out.attempts = static_cast<int>(attempts);
+        out.next_attempt_at = instant_of(next_attempt_at);
+        return out;
+    }
+};
+
+}  // namespace
+
+std::vector<OutboxMessage> SociStore::claim_mail(Instant now, int limit, std::string_view node,
+                                                 Instant lease_until) {
+    std::vector<OutboxMessage> result;
+    if (limit <= 0) return result;
+    within_transaction([&] {
+        guarded("claim_mail", [&] {
+            long long now_seconds = seconds_of(now), max_rows = limit;
+            const bool postgres = backend_ == StoreUrl::Backend::postgresql;
+            OutboxColumns c;
+            soci::statement read =
+                (session_->prepare << std::string{outbox_columns} +
+                                          " WHERE status = 'pending' AND next_attempt_at <= :now "
+                                          "AND claim_until <= :now2 ORDER BY next_attempt_at, id "
+                                          "LIMIT :limit" +
+                                          (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
+                 soci::into(c.row.id), soci::into(c.row.message_id), soci::into(c.row.recipient),
+                 soci::into(c.row.subject), soci::into(c.row.body), soci::into(c.queued_at),
+                 soci::into(c.row.status), soci::into(c.attempts), soci::into(c.next_attempt_at),
+                 soci::into(c.row.last_error), soci::use(now_seconds), soci::use(now_seconds),
+                 soci::use(max_rows));
+            read.execute();
+            while (read.fetch()) result.push_back(c.record());
+            std::string owner{node};
+            long long lease = seconds_of(lease_until), id = 0;
+            soci::statement claim =
+                (session_->prepare << "UPDATE outbox SET claimed_by = :node, claim_until = :lease "
+                                      "WHERE id = :id",
+                 soci::use(owner), soci::use(lease), soci::use(id));
+            for (const auto& message : result) {
+                id = message.id;
+                claim.execute(true);
+            }
+        });
+    });
+    return result;
+}
+
+void SociStore::mark_mail_sent(long long id, Instant at) {
+    guarded("mark_mail_sent", [&] {
+        long long when = seconds_of(at);
+        *session_ << "UPDATE outbox SET status = 'sent', sent_at = :at, attempts = attempts + 1, "
+                     "claimed_by = '', claim_until = 0 WHERE id = :id",
+            soci::use(when), soci::use(id);
+    });
+}
+
+void SociStore::mark_mail_retry(long long id, Instant retry_at, std::string_view error) {
+    guarded("mark_mail_retry", [&] {
+        long long when = seconds_of(retry_at);
+        std::string text{error};
+        *session_ << "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = :at, "
+                     "last_error = :error, claimed_by = '', claim_until = 0 WHERE id = :id",
+            soci::use(when), soci::use(text), soci::use(id);
+    });
+}
+
+void SociStore::mark_mail_failed(long long id, std::string_view error) {
+    guarded("mark_mail_failed", [&] {
+        std::string text{error};
+        *session_ << "UPDATE outbox SET status = 'failed', attempts = attempts + 1, "
+                     "last_error = :error, claimed_by = '', claim_until = 0 WHERE id = :id",
+            soci::use(text), soci::use(id);
+    });
+}
+
+std::vector<OutboxMessage> SociStore::outbox(std::string_view status, int limit) {
+    return guarded("outbox", [&] {
+        std::vector<OutboxMessage> result;
+        std::string key{status};
+        long long max_rows = limit;
+        OutboxColumns c;
+        soci::statement read =
+            (session_->prepare << std::string{outbox_columns} +
+                                      " WHERE status = :status ORDER BY queued_at, id LIMIT :limit",
+             soci::into(c.row.id), soci::into(c.row.message_id), soci::into(c.row.recipient),
+             soci::into(c.row.subject), soci::into(c.row.body), soci::into(c.queued_at),
+             soci::into(c.row.status), soci::into(c.attempts), soci::into(c.next_attempt_at),
+             soci::into(c.row.last_error), soci::use(key), soci::use(max_rows));
+        read.execute();
+        while (read.fetch()) result.push_back(c.record());
+        return result;
+    });
+}
+
+bool SociStore::requeue_mail(long long id, Instant at) {
+    return guarded("requeue_mail", [&] {
+        long long when = seconds_of(at);
+        soci::statement update =
+            (session_->prepare << "UPDATE outbox SET status = 'pending', next_attempt_at = :at, "
+                                  "claimed_by = '', claim_until = 0 "
+                                  "WHERE id = :id AND status <> 'sent'",
+             soci::use(when), soci::use(id));
+        update.execute(true);
+        return update.get_affected_rows() > 0;
+    });
+}
+
+std::optional<Instant> SociStore::next_mail_attempt() {
+    return guarded("next_mail_attempt", [&]() -> std::optional<Instant> {
+        long long next = 0;
+        soci::indicator ind = soci::i_null;
+        *session_ << "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'",
+            soci::into(next, ind);
+        if (ind != soci::i_ok) return std::nullopt;
+        return instant_of(next);
+    });
+}
+
+void SociStore::lock_audit_chain() {
+    if (backend_ != StoreUrl::Backend::postgresql) return;
+    guarded("lock_audit_chain", [&] {
+        // Any fixed key: the chain is one per database.
+        *session_ << "SELECT pg_advisory_xact_lock(7383247)";
     });
 }
 

@@ -124,6 +124,15 @@ class SociStore : public Store {
     bool enqueue(OutboxMessage& message) override;
     std::vector<OutboxMessage> pending_mail(Instant now, int limit) override;
     long long outbox_count(std::string_view status) override;
+    std::vector<OutboxMessage> claim_mail(Instant now, int limit, std::string_view node,
+                                          Instant lease_until) override;
+    void mark_mail_sent(long long id, Instant at) override;
+    void mark_mail_retry(long long id, Instant retry_at, std::string_view error) override;
+    void mark_mail_failed(long long id, std::string_view error) override;
+    std::vector<OutboxMessage> outbox(std::string_view status, int limit) override;
+    bool requeue_mail(long long id, Instant at) override;
+    std::optional<Instant> next_mail_attempt() override;
+    void lock_audit_chain() override;
 
   private:
     /// The hot-path statements with the variables they are bound to (soci_store.cpp).

@@ -1,0 +1,232 @@
+#include "adapters/daemon/serve.hpp"
+
+#include <boost/asio.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "adapters/config/yaml_config_loader.hpp"
+#include "adapters/mail/mailer_factory.hpp"
+#include "adapters/storage/soci_store.hpp"
+#include "engine/case_service.hpp"
+#include "engine/outbox_delivery.hpp"
+#include "engine/scheduler.hpp"
+
+namespace tilsyn {
+
+namespace {
+
+namespace asio = boost::asio;
+
+Instant now_utc() {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::string moment(Instant at, const TimeZone& zone) {
+    return format_local_iso(at, zone.offset_at(at));
+}
+
+// The configuration and the services built on it; replaced whole on SIGHUP.
+struct Runtime {
+    LoadedConfig loaded;
+    Calendar calendar;
+    std::unique_ptr<CaseService> cases;
+    std::unique_ptr<Scheduler> scheduler;
+};
+
+std::unique_ptr<Runtime> make_runtime(LoadedConfig loaded, Store& store) {
+    auto runtime = std::make_unique<Runtime>();
+    runtime->loaded = std::move(loaded);
+    const Config& config = runtime->loaded.config;
+    runtime->calendar = Calendar(config.calendar.danish_holidays, config.calendar.closed_days);
+    runtime->cases = std::make_unique<CaseService>(store, config, runtime->calendar,
+                                                   *runtime->loaded.zone);
+    runtime->scheduler = std::make_unique<Scheduler>(store, *runtime->cases);
+    return runtime;
+}
+
+// Delivers the outbox on its own thread and database connection. Woken after each scheduler
+// pass; otherwise sleeps until the next retry is due.
+class DeliveryThread {
+public:
+    DeliveryThread(const ServeSettings& settings, const Config& config, const TimeZone& zone,
+                   std::shared_ptr<spdlog::logger> log)
+        : log_(std::move(log)),
+          store_(open_store(settings.db_url)),
+          mailer_(make_mailer(config.mail.transport, config.base_dir)),
+          zone_(zone),
+          delivery_(*store_, *mailer_, config.mail.from, zone_, DeliveryPolicy{},
+                    settings.node) {
+        thread_ = std::thread([this] { run(); });
+    }
+    ~DeliveryThread() { stop(); }
+
+    void wake() {
+        {
+            std::lock_guard lock(mutex_);
+            woken_ = true;
+        }
+        cv_.notify_one();
+    }
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        cv_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    void run() {
+        log_->info("mail delivery through {}", mailer_->describe());
+        while (!stopping_) {
+            try {
+                auto report = delivery_.deliver(now_utc(), [this] { return !stopping_.load(); });
+                if (report.sent || report.retried || report.failed) {
+                    log_->info("mail: {} sent, {} to retry, {} given up", report.sent,
+                               report.retried, report.failed);
+                }
+            } catch (const std::exception& e) {
+                log_->error("mail delivery: {}", e.what());
+            }
+            std::unique_lock lock(mutex_);
+            auto next = store_->next_mail_attempt();
+            auto wait = std::chrono::seconds{60};
+            if (next) wait = std::clamp(*next - now_utc(), std::chrono::seconds{1}, wait);
+            cv_.wait_for(lock, wait, [this] { return woken_ || stopping_.load(); });
+            woken_ = false;
+        }
+    }
+
+    std::shared_ptr<spdlog::logger> log_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<Mailer> mailer_;
+    TimeZone zone_;
+    OutboxDelivery delivery_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool woken_ = false;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+class Daemon {
+public:
+    Daemon(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log,
+           std::unique_ptr<Store> store, std::unique_ptr<Runtime> runtime)
+        : settings_(settings),
+          log_(std::move(log)),
+          store_(std::move(store)),
+          runtime_(std::move(runtime)),
+          timer_(io_),
+          signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
+
+    int run() {
+        delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->loaded.config,
+                                                     *runtime_->loaded.zone, log_);
+        do_wait_signal();
+        do_tick();
+        io_.run();
+        delivery_->stop();
+        log_->info("stopped");
+        return 0;
+    }
+
+private:
+    void do_wait_signal() {
+        signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+            if (ec) return;
+            if (signal == SIGHUP) {
+                reload();
+                do_wait_signal();
+                return;
+            }
+            log_->info("signal {}: finishing", signal);
+            timer_.cancel();
+            signals_.cancel();
+        });
+    }
+
+    void do_tick() {
+        const Instant now = now_utc();
+        const TimeZone& zone = *runtime_->loaded.zone;
+        try {
+            const TickReport report = runtime_->scheduler->tick(now);
+            if (report.cycles_opened || report.reminders || report.escalations) {
+                log_->info("tick {}: {} cycles opened, {} reminders, {} escalations, {} mails",
+                           moment(now, zone), report.cycles_opened, report.reminders,
+                           report.escalations, report.mails);
+            }
+            if (report.mails) delivery_->wake();
+        } catch (const std::exception& e) {
+            log_->error("tick {}: {}", moment(now, zone), e.what());
+        }
+        Instant next = now + settings_.max_sleep;
+        try {
+            if (auto due = runtime_->scheduler->next_due_moment(now); due && *due < next) {
+                next = std::max(*due, now + std::chrono::seconds{1});
+            }
+        } catch (const std::exception& e) {
+            log_->error("next due moment: {}", e.what());
+            next = now + std::chrono::seconds{30};
+        }
+        log_->debug("sleeping until {}", moment(next, zone));
+        timer_.expires_at(std::chrono::system_clock::time_point(next));
+        timer_.async_wait([this](const boost::system::error_code& ec) { on_timer(ec); });
+    }
+
+    void on_timer(const boost::system::error_code& ec) {
+        if (ec) return;  // cancelled: shutting down
+        do_tick();
+    }
+
+    void reload() {
+        LoadedConfig loaded = load_config(settings_.config_path);
+        if (!loaded.ok()) {
+            for (const auto& problem : loaded.problems) log_->error("{}", format_problem(problem));
+            log_->error("SIGHUP: {} is not valid; keeping the configuration in use",
+                        settings_.config_path);
+            return;
+        }
+        runtime_ = make_runtime(std::move(loaded), *store_);
+        log_->info("SIGHUP: configuration reloaded from {}", settings_.config_path);
+        timer_.cancel();
+        do_tick();
+    }
+
+    const ServeSettings& settings_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<Runtime> runtime_;
+    asio::io_context io_;
+    asio::system_timer timer_;
+    asio::signal_set signals_;
+    std::unique_ptr<DeliveryThread> delivery_;
+};
+
+}  // namespace
+
+int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log) {
+    LoadedConfig loaded = load_config(settings.config_path);
+    if (!loaded.ok()) {
+        for (const auto& problem : loaded.problems) log->error("{}", format_problem(problem));
+        return 2;
+    }
+    auto store = open_store(settings.db_url);
+    if (store->schema_version() < 3) {
+        log->error("the database is not migrated; run 'tilsyn migrate' first");
+        return 1;
+    }
+    auto runtime = make_runtime(std::move(loaded), *store);
+    log->info("tilsyn serving {} with {} (node {})", settings.config_path, settings.db_url,
+              settings.node);
+    Daemon daemon(settings, log, std::move(store), std::move(runtime));
+    return daemon.run();
+}
+
+}  // namespace tilsyn

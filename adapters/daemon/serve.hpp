@@ -1,0 +1,28 @@
+// `tilsyn serve`: the daemon. A Boost.Asio io_context runs the scheduler on one timer armed for
+// the next due moment (re-armed after every pass), while a separate thread delivers the mail
+// outbox so a slow SMTP server never delays a deadline. SIGTERM and SIGINT finish the work in
+// flight and exit 0; SIGHUP reloads the configuration after checking it (a bad one is reported
+// and the old one kept).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <spdlog/fwd.h>
+
+namespace tilsyn {
+
+struct ServeSettings {
+    std::string config_path;
+    std::string db_url;
+    std::string node;  // names this process in outbox claims
+    /// The longest sleep between scheduler passes. Events sent by other processes (the CLI)
+    /// can arm deadlines the daemon was not told about; this bounds how late it notices.
+    std::chrono::seconds max_sleep{15 * 60};
+};
+
+/// Runs until SIGTERM or SIGINT; returns the process exit code.
+int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log);
+
+}  // namespace tilsyn
