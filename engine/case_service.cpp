@@ -123,6 +123,18 @@ std::vector<DeadlineRecord> CaseService::deadlines_for(const CycleRecord& instan
     return rows;
 }
 
+std::shared_ptr<const Timeline> CaseService::timeline_for(const std::string& snapshot) {
+    // Distinct snapshots are few (one per cycle config and config version); the bound only
+    // guards against an unexpected variety.
+    constexpr std::size_t kMaxCachedTimelines = 256;
+    auto it = timelines_.find(snapshot);
+    if (it != timelines_.end()) return it->second;
+    if (timelines_.size() >= kMaxCachedTimelines) timelines_.clear();
+    auto parsed = std::make_shared<const Timeline>(timeline_from_json(snapshot));
+    timelines_.emplace(snapshot, parsed);
+    return parsed;
+}
+
 bool CaseService::queue_mail(const Person& to, const MailText& text, const std::string& id,
                              Instant now) {
     OutboxMessage message;
@@ -268,7 +280,8 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
             return refuse(ApplyStatus::conflict,
                           fmt::format("{} is not allowed in state {}", event, cycle->state));
         }
-        const Timeline timeline = timeline_from_json(cycle->timeline);
+        const auto timeline_ptr = timeline_for(cycle->timeline);
+        const Timeline& timeline = *timeline_ptr;
         Anchors anchors = anchors_from_json(cycle->anchors);
         using Kind = workflows::Effect::Kind;
         for (const auto& effect : transition.effects) {

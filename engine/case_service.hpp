@@ -4,6 +4,7 @@
 // closes the ones it meets) and the mails it causes.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,6 +87,10 @@ public:
     std::optional<Date> step_due(const Timeline& timeline, std::string_view step,
                                  const Anchors& anchors, Date today) const;
 
+    /// The parsed form of a stored timeline snapshot. Many instances share one snapshot text,
+    /// so parses are cached (a bounded number of distinct snapshots). Throws TimelineError.
+    std::shared_ptr<const Timeline> timeline_for(const std::string& snapshot);
+
     /// Queues one mail; returns false when its Message-ID was already queued.
     bool queue_mail(const Person& to, const MailText& text, const std::string& id,
                     Instant now);
@@ -100,6 +105,7 @@ private:
     const Calendar& calendar_;
     const TimeZone& zone_;
     std::unordered_map<std::string, const Institution*> institutions_;
+    std::unordered_map<std::string, std::shared_ptr<const Timeline>> timelines_;
 };
 
 }  // namespace tilsyn

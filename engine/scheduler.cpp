@@ -66,7 +66,7 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
     // Reminder groups already fired in this tick: their earlier reminders are closed in the
     // database but may still be in a batch read before.
     std::set<std::tuple<std::string, std::string, int>> fired_groups;
-    std::map<std::string, std::pair<CycleRecord, Timeline>> instances;
+    std::map<std::string, std::pair<CycleRecord, std::shared_ptr<const Timeline>>> instances;
     const Date today = local_date(at, cases_.zone());
     for (bool more = true; more;) {
         // Read and fire in one transaction: on PostgreSQL the batch stays locked, and other
@@ -82,12 +82,13 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                         store_.mark_deadline_done(deadline.id);
                         continue;
                     }
-                    Timeline timeline = timeline_from_json(record->timeline);
-                    it = instances.emplace(deadline.cycle_id,
-                                           std::make_pair(*record, std::move(timeline)))
+                    it = instances
+                             .emplace(deadline.cycle_id,
+                                      std::make_pair(*record, cases_.timeline_for(record->timeline)))
                              .first;
                 }
-                const auto& [instance, timeline] = it->second;
+                const auto& instance = it->second.first;
+                const Timeline& timeline = *it->second.second;
                 const Institution* inst = cases_.institution(instance.institution_id);
                 std::vector<Person> people;
                 if (deadline.kind == "reminder") {
