@@ -11,6 +11,7 @@
 #include "engine/calendar.hpp"
 #include "engine/civil_time.hpp"
 #include "engine/due_expression.hpp"
+#include "engine/mail_template.hpp"
 
 namespace tilsyn {
 
@@ -65,6 +66,10 @@ struct CalendarSettings {
 struct MailSettings {
     std::string from;
     std::string transport;  // "file:DIR" (relative to the config file's folder) or smtp(s)://
+    // The folder of administrator-editable templates as written (relative to the config
+    // file's folder); empty when the config names none and the built-in texts are used.
+    std::string templates_dir;
+    MailTemplates templates;  // parsed from templates_dir, one per kind
 };
 
 struct Area {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <stdexcept>
 
 #include "engine/sha256.hpp"
 #include "engine/workflow_catalog.hpp"
@@ -21,8 +23,123 @@ std::string greeting(const Person& to) {
     return to.name.empty() ? "Hej," : fmt::format("Kære {},", to.name);
 }
 
-std::string signature(const Config& config) {
-    return fmt::format("Venlig hilsen\nTilsyn, {}\n", config.organisation.name);
+// The built-in texts; config/templates/*.txt ship with the same (a test keeps them in step).
+constexpr std::string_view kReminderText =
+    R"TXT(Emne: Påmindelse: {step} for {institution} – frist {due_date}
+
+{greeting}
+
+Vi vil gerne minde om, at trinnet »{step}« for {institution} har frist {due_date_long}.
+
+Du kan se forløbet på dashboardet:
+{link}
+
+Er trinnet allerede afsluttet, kan du se bort fra denne påmindelse.
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
+constexpr std::string_view kEscalationText =
+    R"TXT(Emne: Overskredet frist: {step} for {institution} (frist {due_date})
+
+{greeting}
+
+Fristen for trinnet »{step}« for {institution} var {due_date_long}, og trinnet er endnu ikke afsluttet.
+
+Sagen er derfor eskaleret (niveau {level}). Vi beder dig følge op, så trinnet kan blive afsluttet hurtigst muligt.
+
+Du kan se forløbet på dashboardet:
+{link}
+
+Er trinnet afsluttet i mellemtiden, kan du se bort fra denne mail.
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
+constexpr std::string_view kCaseOpenedText = R"TXT(Emne: Tilsynspunkt givet: {institution} – {title}
+
+{greeting}
+
+Der er givet et tilsynspunkt til {institution}: »{title}«.
+
+Institutionen er nu under skærpet ledelsesmæssig opmærksomhed og får styrket opfølgning og understøttelse. Som første skridt udarbejdes en handleplan, der har frist {action_plan_due_long}.
+
+Du kan se tilsynssagen på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
+constexpr std::string_view kPlanApprovedText = R"TXT(Emne: Udviklingsplan godkendt: {institution}
+
+{greeting}
+
+Udviklingsplanen for {institution} er godkendt.
+
+Næste trin er, at planen offentliggøres på institutionens hjemmeside, og at linket til den registreres i Tilsyn.
+
+Du kan se forløbet på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
+constexpr std::string_view kPlanReturnedText = R"TXT(Emne: Udviklingsplan sendt retur: {institution}
+
+{greeting}
+
+Udviklingsplanen for {institution} er sendt retur med følgende kommentar:
+
+{comment}
+
+Vi beder dig tilrette planen ud fra kommentaren og indsende den igen.
+
+Du kan se forløbet på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
+constexpr std::string_view kDigestText = R"TXT(Emne: Overblik over frister: {area}
+
+{greeting}
+
+Her er et overblik over fristerne for institutionerne i {area}.
+
+Overskredne frister:
+{overdue_list}
+
+Kommende frister:
+{upcoming_list}
+
+Du kan se det samlede overblik på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
+std::string dashboard_base(const Config& config) {
+    std::string base = config.organisation.dashboard_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+}
+
+// The placeholders every kind has.
+TemplateValues common_values(const Config& config, const Person& to) {
+    return {
+        {"name", to.name}, {"greeting", greeting(to)}, {"organisation", config.organisation.name}};
 }
 
 }  // namespace
@@ -81,52 +198,124 @@ std::string message_id(std::string_view cycle_id, std::string_view step, int rou
 }
 
 std::string cycle_link(const Config& config, std::string_view cycle_id) {
-    std::string base = config.organisation.dashboard_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return fmt::format("{}/cycles/{}", base, cycle_id);
+    return fmt::format("{}/cycles/{}", dashboard_base(config), cycle_id);
+}
+
+std::string_view builtin_template_text(MailKind kind) {
+    switch (kind) {
+        case MailKind::reminder:
+            return kReminderText;
+        case MailKind::escalation:
+            return kEscalationText;
+        case MailKind::case_opened:
+            return kCaseOpenedText;
+        case MailKind::plan_approved:
+            return kPlanApprovedText;
+        case MailKind::plan_returned:
+            return kPlanReturnedText;
+        case MailKind::digest:
+            return kDigestText;
+    }
+    return {};
+}
+
+const MailTemplate& builtin_template(MailKind kind) {
+    static const auto parsed = [] {
+        std::array<MailTemplate, kAllMailKinds.size()> all;
+        for (MailKind k : kAllMailKinds) {
+            auto result = parse_mail_template(k, builtin_template_text(k));
+            if (!result.ok()) {
+                throw std::logic_error(fmt::format(
+                    "built-in {} template: {}:{}: {}", mail_kind_name(k), result.problems[0].line,
+                    result.problems[0].column, result.problems[0].message));
+            }
+            all[static_cast<std::size_t>(k)] = std::move(result.mail);
+        }
+        return all;
+    }();
+    return parsed[static_cast<std::size_t>(kind)];
+}
+
+const MailTemplate& mail_template_for(const Config& config, MailKind kind) {
+    if (const MailTemplate* configured = config.mail.templates.find(kind)) return *configured;
+    return builtin_template(kind);
 }
 
 MailText reminder_mail(const Config& config, const Institution& institution,
                        std::string_view cycle_id, std::string_view step, Date due,
                        const Person& to) {
-    MailText mail;
-    mail.subject = fmt::format("Påmindelse: {} for {} – frist {}", step_title(step),
-                               institution.name, format_date(due));
-    mail.body = fmt::format(
-        "{}\n\nDette er en påmindelse om, at trinnet »{}« for {} har frist {}.\n\n"
-        "Se forløbet på dashboardet:\n{}\n\n{}",
-        greeting(to), step_title(step), institution.name, danish_long_date(due),
-        cycle_link(config, cycle_id), signature(config));
-    return mail;
+    auto values = common_values(config, to);
+    values["institution"] = institution.name;
+    values["step"] = std::string(step_title(step));
+    values["due_date"] = format_date(due);
+    values["due_date_long"] = danish_long_date(due);
+    values["link"] = cycle_link(config, cycle_id);
+    return mail_template_for(config, MailKind::reminder).render(values);
 }
 
 MailText escalation_mail(const Config& config, const Institution& institution,
                          std::string_view cycle_id, std::string_view step, Date due, int level,
                          const Person& to) {
-    MailText mail;
-    mail.subject = fmt::format("Overskredet frist: {} for {} (frist {})", step_title(step),
-                               institution.name, format_date(due));
-    mail.body = fmt::format(
-        "{}\n\nFristen for trinnet »{}« for {} var {}, og trinnet er endnu ikke afsluttet.\n"
-        "Sagen er eskaleret (niveau {}).\n\nSe forløbet på dashboardet:\n{}\n\n{}",
-        greeting(to), step_title(step), institution.name, danish_long_date(due), level,
-        cycle_link(config, cycle_id), signature(config));
-    return mail;
+    auto values = common_values(config, to);
+    values["institution"] = institution.name;
+    values["step"] = std::string(step_title(step));
+    values["due_date"] = format_date(due);
+    values["due_date_long"] = danish_long_date(due);
+    values["level"] = std::to_string(level);
+    values["link"] = cycle_link(config, cycle_id);
+    return mail_template_for(config, MailKind::escalation).render(values);
 }
 
 MailText case_opened_mail(const Config& config, const Institution& institution,
                           std::string_view case_id, std::string_view title, Date action_plan_due,
                           const Person& to) {
-    MailText mail;
-    mail.subject = fmt::format("Tilsynspunkt givet: {} – {}", institution.name, title);
-    mail.body = fmt::format(
-        "{}\n\nDer er givet et tilsynspunkt til {}: »{}«.\n"
-        "Institutionen er nu under skærpet ledelsesmæssig opmærksomhed og styrket opfølgning "
-        "og understøttelse.\nHandleplanen har frist {}.\n\nSe tilsynssagen på dashboardet:\n"
-        "{}\n\n{}",
-        greeting(to), institution.name, title, danish_long_date(action_plan_due),
-        cycle_link(config, case_id), signature(config));
-    return mail;
+    auto values = common_values(config, to);
+    values["institution"] = institution.name;
+    values["title"] = std::string(title);
+    values["action_plan_due"] = format_date(action_plan_due);
+    values["action_plan_due_long"] = danish_long_date(action_plan_due);
+    values["link"] = cycle_link(config, case_id);
+    return mail_template_for(config, MailKind::case_opened).render(values);
+}
+
+MailText plan_approved_mail(const Config& config, const Institution& institution,
+                            std::string_view cycle_id, const Person& to) {
+    auto values = common_values(config, to);
+    values["institution"] = institution.name;
+    values["link"] = cycle_link(config, cycle_id);
+    return mail_template_for(config, MailKind::plan_approved).render(values);
+}
+
+MailText plan_returned_mail(const Config& config, const Institution& institution,
+                            std::string_view cycle_id, std::string_view comment, const Person& to) {
+    auto values = common_values(config, to);
+    values["institution"] = institution.name;
+    values["comment"] = std::string(comment);
+    values["link"] = cycle_link(config, cycle_id);
+    return mail_template_for(config, MailKind::plan_returned).render(values);
+}
+
+std::string digest_list(const Config& config, const std::vector<DigestItem>& items) {
+    if (items.empty()) return "Ingen.";
+    std::string text;
+    for (const auto& item : items) {
+        if (!text.empty()) text += '\n';
+        text += fmt::format("- {}: {}, frist {}", item.institution, step_title(item.step),
+                            danish_long_date(item.due));
+        if (!item.cycle_id.empty())
+            text += fmt::format("\n  {}", cycle_link(config, item.cycle_id));
+    }
+    return text;
+}
+
+MailText digest_mail(const Config& config, const Area& area, const std::vector<DigestItem>& overdue,
+                     const std::vector<DigestItem>& upcoming, const Person& to) {
+    auto values = common_values(config, to);
+    values["area"] = area.name;
+    values["overdue_list"] = digest_list(config, overdue);
+    values["upcoming_list"] = digest_list(config, upcoming);
+    values["link"] = dashboard_base(config);
+    return mail_template_for(config, MailKind::digest).render(values);
 }
 
 }  // namespace tilsyn

@@ -1,5 +1,6 @@
 // The Danish e-mails the engine queues: reminders, escalations and supervision-case notices.
-// (Administrator-editable templates replace these texts with the mail issue.)
+// The texts come from the configured templates (config/templates/*.txt, engine/mail_template.hpp)
+// and, for a config without templates, from the built-in ones below (the same texts as shipped).
 #pragma once
 
 #include <string>
@@ -7,13 +8,16 @@
 #include <vector>
 
 #include "engine/config.hpp"
+#include "engine/mail_template.hpp"
 
 namespace tilsyn {
 
-struct MailText {
-    std::string subject;
-    std::string body;
-};
+/// The built-in template text of a kind (what config/templates/<kind>.txt ships with).
+std::string_view builtin_template_text(MailKind kind);
+/// The built-in template, parsed once.
+const MailTemplate& builtin_template(MailKind kind);
+/// The config's template of a kind, else the built-in one.
+const MailTemplate& mail_template_for(const Config& config, MailKind kind);
 
 /// "mandag den 12. oktober 2026".
 std::string danish_long_date(Date date);
@@ -42,5 +46,29 @@ MailText escalation_mail(const Config& config, const Institution& institution,
 MailText case_opened_mail(const Config& config, const Institution& institution,
                           std::string_view case_id, std::string_view title, Date action_plan_due,
                           const Person& to);
+
+/// To the institution's leader: the area chief approved the development plan.
+MailText plan_approved_mail(const Config& config, const Institution& institution,
+                            std::string_view cycle_id, const Person& to);
+
+/// To the institution's leader: the area chief returned the development plan with a comment.
+MailText plan_returned_mail(const Config& config, const Institution& institution,
+                            std::string_view cycle_id, std::string_view comment, const Person& to);
+
+/// One line of a digest: a step of an institution's cycle or case and its due date.
+struct DigestItem {
+    std::string institution;  // its name
+    std::string step;         // the step's name (rendered with its Danish title)
+    Date due{};
+    std::string cycle_id;  // for a link; may be empty
+};
+
+/// The text of a digest list: one "- Institution: Trin, frist …" line (and its link) per
+/// item, or "Ingen." when empty.
+std::string digest_list(const Config& config, const std::vector<DigestItem>& items);
+
+/// An overview for an area chief (or the director): overdue and upcoming deadlines in an area.
+MailText digest_mail(const Config& config, const Area& area, const std::vector<DigestItem>& overdue,
+                     const std::vector<DigestItem>& upcoming, const Person& to);
 
 }  // namespace tilsyn

@@ -12,6 +12,7 @@
 
 #include "adapters/config/csv_reader.hpp"
 #include "engine/config_rules.hpp"
+#include "engine/mail_template.hpp"
 #include "engine/suggest.hpp"
 #include "engine/workflow_catalog.hpp"
 
@@ -285,7 +286,8 @@ class Loader {
     }
 
     void read_mail(const YAML::Node& node) {
-        if (!check_map(node, "mail", {"from", "transport"}, {"from", "transport"})) return;
+        if (!check_map(node, "mail", {"from", "transport", "templates"}, {"from", "transport"}))
+            return;
         auto& mail = config_->mail;
         mail.from = text(node, "from", "mail");
         mail.transport = text(node, "transport", "mail");
@@ -312,6 +314,59 @@ class Loader {
                                     "or 'smtps://host:port'",
                                     t));
             }
+        }
+        if (auto t = node["templates"]) read_templates(t);
+    }
+
+    // mail.templates: a folder with one file per kind of message (reminder.txt, …), each
+    // checked for unknown placeholders; problems inside a file point into that file.
+    void read_templates(const YAML::Node& node) {
+        auto& mail = config_->mail;
+        if (!scalar(node, "mail.templates", mail.templates_dir)) return;
+        if (mail.templates_dir.empty()) {
+            problem(where(node), "mail.templates must name a folder of mail templates");
+            return;
+        }
+        std::filesystem::path dir(mail.templates_dir);
+        if (dir.is_relative()) dir = std::filesystem::path(config_->base_dir) / dir;
+        std::error_code ec;
+        if (!std::filesystem::is_directory(dir, ec)) {
+            problem(where(node), fmt::format("mail.templates: '{}' is not a folder", dir.string()));
+            return;
+        }
+        // The folder's other .txt files, to name a misspelt file when one is missing.
+        std::vector<std::string> others;
+        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            const bool is_template =
+                std::any_of(kAllMailKinds.begin(), kAllMailKinds.end(),
+                            [&](MailKind kind) { return template_file_name(kind) == name; });
+            if (entry.path().extension() == ".txt" && !is_template) others.push_back(name);
+        }
+        std::sort(others.begin(), others.end());
+        const Keys other_keys(others.begin(), others.end());
+        for (MailKind kind : kAllMailKinds) {
+            const std::string name = template_file_name(kind);
+            const std::string file = (dir / name).string();
+            std::string content, error;
+            if (std::filesystem::is_regular_file(file, ec) && !read_file(file, content, error)) {
+                problem(where(node),
+                        fmt::format("mail.templates: template file '{}': {}", file, error));
+                continue;
+            }
+            if (!std::filesystem::is_regular_file(file, ec)) {
+                std::string hint;
+                if (auto near = closest_match(name, other_keys)) {
+                    hint = fmt::format(" (is '{}' meant to be it?)", *near);
+                }
+                problem(where(node),
+                        fmt::format("mail.templates: missing template file '{}' for the {} mail{}",
+                                    file, mail_kind_name(kind), hint));
+                continue;
+            }
+            auto parsed = parse_mail_template(kind, content);
+            for (auto& p : parsed.problems) problem({file, p.line, p.column}, std::move(p.message));
+            if (parsed.ok()) mail.templates.set(kind, std::move(parsed.mail));
         }
     }
 

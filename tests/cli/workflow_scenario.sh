@@ -99,6 +99,7 @@ esac
 # relative to the config's folder) can write outside the temp folder. Only the transport differs.
 CONFIG=$tmp/aarhus.yaml
 sed 's|^\(  transport: \)"file:[^"]*"|\1"file:mail"|' "$SOURCE_CONFIG" >"$CONFIG"
+cp -r "$(dirname "$SOURCE_CONFIG")/templates" "$tmp/"  # mail.templates is relative to the config
 grep -q '^  transport: "file:mail"' "$CONFIG" || { echo "could not redirect the mail transport" >&2; exit 1; }
 
 # ---- reporting -----------------------------------------------------------------------------------
@@ -308,6 +309,7 @@ fi
 
 # ==== 6. a config change in the middle of a cycle does not move the running cycle's deadlines ====
 mkdir -p "$tmp/changed"
+cp -r "$(dirname "$SOURCE_CONFIG")/templates" "$tmp/changed/"
 CHANGED=$tmp/changed/aarhus.yaml
 sed "/id: $QR\$/,/id: quality-report-0-6\$/ s/board_statement: *{ due: \"quality_report + 4 weeks\" }/board_statement:      { due: \"quality_report + 8 weeks\" }/" \
     "$CONFIG" >"$CHANGED"

@@ -3,17 +3,22 @@
 // fragment and that the mistake causes exactly the expected number of problems.
 #include "adapters/config/yaml_config_loader.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "engine/messages.hpp"
 
 namespace {
 
@@ -717,4 +722,174 @@ TEST_CASE("a config with ten different mistakes reports each of them, sorted by 
         lines.insert(p.where.line);
     }
     CHECK(lines == std::set<int>{3, 4, 6, 7, 8, 11, 13, 15, 16, 21, 24, 31});
+}
+
+// ---- mail templates (mail.templates) ---------------------------------------------------------
+
+namespace {
+
+// kValid with `templates: "<folder>"` on line 12 (its value at column 14).
+std::string with_templates(std::string_view folder = "templates") {
+    return replace_once(
+        kValid, "  transport: \"file:mail\"\n",
+        "  transport: \"file:mail\"\n  templates: \"" + std::string(folder) + "\"\n");
+}
+
+// Writes the built-in text of every kind (but `skip`) into dir/folder; `override_kind` gets
+// `override_text` instead.
+void write_templates(const TempDir& dir, std::optional<tilsyn::MailKind> skip = std::nullopt,
+                     std::optional<tilsyn::MailKind> override_kind = std::nullopt,
+                     const std::string& override_text = {},
+                     const std::string& folder = "templates") {
+    fs::create_directories(dir.path() / folder);
+    for (auto kind : tilsyn::kAllMailKinds) {
+        if (kind == skip) continue;
+        const std::string text = kind == override_kind
+                                     ? override_text
+                                     : std::string(tilsyn::builtin_template_text(kind));
+        dir.write(folder + "/" + tilsyn::template_file_name(kind), text);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("mail templates load from a folder relative to the config file", "[config][templates]") {
+    TempDir dir;
+    write_templates(dir, std::nullopt, tilsyn::MailKind::reminder,
+                    "# Påmindelse\nEmne: Husk {step} – {institution}\n\n{greeting}\n\nFrist "
+                    "{due_date_long}.\n");
+    const auto loaded = load(dir, with_templates());
+    INFO(dump(loaded));
+    REQUIRE(loaded.ok());
+    const auto& mail = loaded.config.mail;
+    CHECK(mail.templates_dir == "templates");
+    for (auto kind : tilsyn::kAllMailKinds) CHECK(mail.templates.find(kind) != nullptr);
+    const auto& inst = loaded.config.institutions[0];
+    const auto text = tilsyn::reminder_mail(loaded.config, inst, "qr-alpha", "quality_report",
+                                            *tilsyn::parse_date("2026-10-12"), inst.leader);
+    CHECK(text.subject == "Husk Kvalitetsrapport – Alpha Skole");
+    CHECK(text.body == "Kære Lea Leder,\n\nFrist mandag den 12. oktober 2026.\n");
+}
+
+TEST_CASE("without mail.templates the config has none and the built-in texts are used",
+          "[config][templates]") {
+    TempDir dir;
+    const auto loaded = load(dir, kValid);
+    REQUIRE(loaded.ok());
+    CHECK(loaded.config.mail.templates_dir.empty());
+    for (auto kind : tilsyn::kAllMailKinds) {
+        CHECK(loaded.config.mail.templates.find(kind) == nullptr);
+    }
+}
+
+TEST_CASE(
+    "an unknown placeholder in a template file is reported at FILE:LINE:COLUMN of that "
+    "file with a suggestion",
+    "[config][templates]") {
+    TempDir dir;
+    write_templates(dir, std::nullopt, tilsyn::MailKind::escalation,
+                    "Emne: Overskredet frist: {step}\n\nKære {name},\n\nSagen er på niveau "
+                    "{levle} for {institution}.\n");
+    const auto loaded = load(dir, with_templates());
+    INFO(dump(loaded));
+    REQUIRE(loaded.problems.size() == 1);
+    const std::string file = (dir.path() / "templates" / "escalation.txt").string();
+    // "Sagen er på niveau " is 19 characters: the brace is at column 20 of line 5.
+    check_problem(loaded.problems[0], file, {5, 20},
+                  "unknown placeholder '{levle}' (did you mean 'level'?)");
+    CHECK(tilsyn::format_problem(loaded.problems[0])
+              .starts_with(file + ":5:20: unknown placeholder '{levle}'"));
+    // A template with problems is not used.
+    CHECK(loaded.config.mail.templates.find(tilsyn::MailKind::escalation) == nullptr);
+}
+
+TEST_CASE("every problem in every template file is reported, each in its own file",
+          "[config][templates]") {
+    TempDir dir;
+    write_templates(dir, std::nullopt, tilsyn::MailKind::digest,
+                    "Emne: Overblik {omraade}\n\n{overdue_list\n{upcoming_lst}\n");
+    dir.write("templates/case_opened.txt", "Tilsynspunkt: {title}\n\n{link}\n");
+    const auto text = replace_once(with_templates(), "send_at: \"08:00\"", "send_at: \"25:00\"");
+    const auto loaded = load(dir, text);
+    INFO(dump(loaded));
+    REQUIRE(loaded.problems.size() == 5);
+    const std::string config = (dir.path() / "config.yaml").string();
+    const std::string case_opened = (dir.path() / "templates" / "case_opened.txt").string();
+    const std::string digest = (dir.path() / "templates" / "digest.txt").string();
+    // Sorted by file ("config.yaml" before "templates/…"), then line and column.
+    check_problem(loaded.problems[0], config, {8, 12}, "send_at");
+    check_problem(loaded.problems[1], case_opened, {1, 1}, "missing 'Emne:' line");
+    check_problem(loaded.problems[2], digest, {1, 16}, "unknown placeholder '{omraade}'");
+    check_problem(loaded.problems[3], digest, {3, 1}, "unclosed '{'");
+    check_problem(loaded.problems[4], digest, {4, 1},
+                  "unknown placeholder '{upcoming_lst}' (did you mean 'upcoming_list'?)");
+}
+
+TEST_CASE("a missing template file is one problem at mail.templates naming the file",
+          "[config][templates]") {
+    TempDir dir;
+    write_templates(dir, tilsyn::MailKind::plan_returned);
+    const auto text = with_templates();
+    const auto loaded = load(dir, text);
+    INFO(dump(loaded));
+    REQUIRE(loaded.problems.size() == 1);
+    check_problem(loaded.problems[0], (dir.path() / "config.yaml").string(), {12, 14},
+                  "mail.templates: missing template file '" +
+                      (dir.path() / "templates" / "plan_returned.txt").string() +
+                      "' for the plan_returned mail");
+}
+
+TEST_CASE("a misnamed template file is named in the missing file's problem",
+          "[config][templates]") {
+    TempDir dir;
+    write_templates(dir, tilsyn::MailKind::reminder);
+    dir.write("templates/remindr.txt",
+              std::string(tilsyn::builtin_template_text(tilsyn::MailKind::reminder)));
+    dir.write("templates/README.txt.bak", "not a template");
+    const auto loaded = load(dir, with_templates());
+    INFO(dump(loaded));
+    REQUIRE(loaded.problems.size() == 1);
+    CHECK_THAT(loaded.problems[0].message,
+               Catch::Contains("reminder.txt' for the reminder mail (is 'remindr.txt' meant to be "
+                               "it?)"));
+}
+
+TEST_CASE("a templates folder that does not exist is one problem", "[config][templates]") {
+    expect_single_problem(with_templates("skabeloner"), {12, 14}, "is not a folder");
+}
+
+TEST_CASE("an absolute templates folder is used as it is", "[config][templates]") {
+    TempDir dir;
+    TempDir elsewhere;
+    write_templates(elsewhere, std::nullopt, std::nullopt, {}, "tekster");
+    const auto loaded = load(dir, with_templates((elsewhere.path() / "tekster").string()));
+    INFO(dump(loaded));
+    REQUIRE(loaded.ok());
+    CHECK(loaded.config.mail.templates.find(tilsyn::MailKind::digest) != nullptr);
+}
+
+TEST_CASE("a misspelt mail key suggests templates", "[config][templates]") {
+    const auto text = replace_once(with_templates(), "  templates:", "  template:");
+    expect_single_problem(text, {12, 3},
+                          "unknown key 'template' in mail (did you mean 'templates'?)");
+}
+
+TEST_CASE("the shipped config/aarhus.yaml loads its templates without problems",
+          "[config][templates]") {
+    const auto loaded = tilsyn::load_config(std::string(TILSYN_SOURCE_DIR) + "/config/aarhus.yaml");
+    INFO(dump(loaded));
+    REQUIRE(loaded.ok());
+    CHECK(loaded.config.mail.templates_dir == "templates");
+    for (auto kind : tilsyn::kAllMailKinds) {
+        INFO(tilsyn::mail_kind_name(kind));
+        CHECK(loaded.config.mail.templates.find(kind) != nullptr);
+    }
+}
+
+TEST_CASE("build/tilsyn check --config config/aarhus.yaml exits 0", "[config][templates][cli]") {
+    const std::string command = std::string("cd '") + TILSYN_SOURCE_DIR + "' && '" + TILSYN_BINARY +
+                                "' check --config config/aarhus.yaml >/dev/null 2>&1";
+    const int status = std::system(command.c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }
