@@ -70,6 +70,9 @@ struct MailSettings {
     // file's folder); empty when the config names none and the built-in texts are used.
     std::string templates_dir;
     MailTemplates templates;  // parsed from templates_dir, one per kind
+    // Roles (area_chief, director) who get one daily digest of what is overdue and due in the
+    // next 14 days instead of one mail per reminder and escalation.
+    std::vector<Role> digest_roles;
 };
 
 struct Area {

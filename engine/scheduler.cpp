@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -106,15 +107,15 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     report.superseded += std::max(0, closed - 1);
                     ++report.reminders;
                     if (inst) {
-                        people = people_for(config, *inst,
-                                            responsible_for(instance.workflow, deadline.step));
+                        people = individual_recipients(
+                            *inst, responsible_for(instance.workflow, deadline.step));
                     }
                 } else {
                     store_.mark_deadline_done(deadline.id);
                     ++report.escalations;
                     const auto level = static_cast<std::size_t>(deadline.level);
                     if (inst && level >= 1 && level <= timeline.escalation.size()) {
-                        people = people_for(config, *inst, timeline.escalation[level - 1].to);
+                        people = individual_recipients(*inst, timeline.escalation[level - 1].to);
                     }
                 }
                 for (const auto& person : people) {
@@ -135,10 +136,78 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
     }
 }
 
+std::vector<Person> Scheduler::individual_recipients(const Institution& institution,
+                                                     const std::vector<Role>& roles) const {
+    const auto& digest = cases_.config().mail.digest_roles;
+    std::vector<Role> individual;
+    for (Role role : roles) {
+        if (std::find(digest.begin(), digest.end(), role) == digest.end()) {
+            individual.push_back(role);
+        }
+    }
+    return people_for(cases_.config(), institution, individual);
+}
+
+void Scheduler::queue_digests(Instant at, TickReport& report) {
+    const Config& config = cases_.config();
+    if (config.mail.digest_roles.empty()) return;
+    const Date today = local_date(at, cases_.zone());
+    // Once a working day, from send time on; a day missed during downtime is not caught up
+    // (the next digest lists everything still open).
+    if (!cases_.calendar().is_working_day(today) ||
+        at < cases_.zone().to_instant(today, std::chrono::minutes{config.calendar.send_at_minutes})) {
+        return;
+    }
+    const Date horizon = today + std::chrono::days{kDigestHorizonDays};
+    auto items_of = [&](std::string_view area) {
+        std::pair<std::vector<DigestItem>, std::vector<DigestItem>> lists;
+        for (const auto& row : store_.cycle_status(area, "")) {
+            if (!row.next_due || *row.next_due > horizon) continue;
+            auto machine = workflows::make_machine(row.cycle.workflow, row.cycle.state);
+            if (!machine || machine->is_final()) continue;
+            DigestItem item{row.institution_name, row.next_due_step, *row.next_due, row.cycle.id};
+            (*row.next_due < today ? lists.first : lists.second).push_back(std::move(item));
+        }
+        return lists;
+    };
+    store_.in_transaction([&] {
+        for (Role role : config.mail.digest_roles) {
+            if (role == Role::area_chief) {
+                for (const auto& area : config.areas) {
+                    auto [overdue, upcoming] = items_of(area.id);
+                    if (overdue.empty() && upcoming.empty()) continue;
+                    const std::string id = fmt::format("<digest-area_chief-{}-{}@tilsyn>", area.id,
+                                                       format_date(today));
+                    if (cases_.queue_mail(area.chief,
+                                          digest_mail(config, area, overdue, upcoming, area.chief),
+                                          id, at)) {
+                        ++report.digests;
+                        ++report.mails;
+                    }
+                }
+            } else if (role == Role::director) {
+                auto [overdue, upcoming] = items_of("");
+                if (overdue.empty() && upcoming.empty()) continue;
+                const Area everything{"", "alle områder", {}, {}};
+                const Person& director = config.organisation.director;
+                const std::string id =
+                    fmt::format("<digest-director-{}@tilsyn>", format_date(today));
+                if (cases_.queue_mail(director,
+                                      digest_mail(config, everything, overdue, upcoming, director),
+                                      id, at)) {
+                    ++report.digests;
+                    ++report.mails;
+                }
+            }
+        }
+    });
+}
+
 TickReport Scheduler::tick(Instant at) {
     TickReport report;
     open_cycles(at, report);
     fire_deadlines(at, report);
+    queue_digests(at, report);
     return report;
 }
 
@@ -146,6 +215,17 @@ std::optional<Instant> Scheduler::next_due_moment(Instant after) {
     std::optional<Instant> next = store_.next_fire_time();
     const Config& config = cases_.config();
     const Date today = local_date(after, cases_.zone());
+    if (!config.mail.digest_roles.empty()) {
+        // The next working day's send time (today's, if it is still to come).
+        const auto send_at = std::chrono::minutes{config.calendar.send_at_minutes};
+        Date day = cases_.calendar().next_working_day(today);
+        Instant moment = cases_.zone().to_instant(day, send_at);
+        if (moment <= after) {
+            day = cases_.calendar().next_working_day(day + std::chrono::days{1});
+            moment = cases_.zone().to_instant(day, send_at);
+        }
+        if (!next || moment < *next) next = moment;
+    }
     for (const auto& cycle : config.cycles) {
         if (workflows::initial_state(cycle.workflow).empty()) continue;
         // The next start after today (a start today is opened by the tick at `after`).

@@ -17,7 +17,11 @@ struct TickReport {
     int superseded = 0;   // missed earlier reminders closed without a mail
     int escalations = 0;
     int mails = 0;        // messages queued
+    int digests = 0;      // daily digests queued
 };
+
+/// A digest lists what falls due within this many days.
+constexpr int kDigestHorizonDays = 14;
 
 /// Work is committed in batches of this many deadlines or cycles: a crash loses at most the
 /// uncommitted batch, which the next tick does again.
@@ -35,6 +39,10 @@ public:
 private:
     void open_cycles(Instant at, TickReport& report);
     void fire_deadlines(Instant at, TickReport& report);
+    void queue_digests(Instant at, TickReport& report);
+    /// The people with `roles` for an institution, less the roles that get a digest instead.
+    std::vector<Person> individual_recipients(const Institution& institution,
+                                              const std::vector<Role>& roles) const;
 
     Store& store_;
     CaseService& cases_;

@@ -146,9 +146,10 @@ int run_tick(const Options& options, std::ostream& out, std::ostream& err) {
     Scheduler scheduler(*engine->store, *engine->cases);
     const TickReport report = scheduler.tick(at);
     out << fmt::format("tick {}: {} cycles opened, {} reminders ({} missed ones coalesced), {} "
-                       "escalations, {} mails queued\n",
+                       "escalations, {} mails queued{}\n",
                        format_moment(at, engine->zone()), report.cycles_opened, report.reminders,
-                       report.superseded, report.escalations, report.mails);
+                       report.superseded, report.escalations, report.mails,
+                       report.digests ? fmt::format(" ({} digests)", report.digests) : "");
     if (!options.has("--no-mail")) {
         const Config& config = engine->loaded.config;
         auto mailer = make_mailer(config.mail.transport, config.base_dir);

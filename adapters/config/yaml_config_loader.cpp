@@ -286,9 +286,11 @@ class Loader {
     }
 
     void read_mail(const YAML::Node& node) {
-        if (!check_map(node, "mail", {"from", "transport", "templates"}, {"from", "transport"}))
+        if (!check_map(node, "mail", {"from", "transport", "templates", "digest"},
+                       {"from", "transport"}))
             return;
         auto& mail = config_->mail;
+        if (auto digest = node["digest"]) read_digest(digest);
         mail.from = text(node, "from", "mail");
         mail.transport = text(node, "transport", "mail");
         if (node["from"]) {
@@ -367,6 +369,28 @@ class Loader {
             auto parsed = parse_mail_template(kind, content);
             for (auto& p : parsed.problems) problem({file, p.line, p.column}, std::move(p.message));
             if (parsed.ok()) mail.templates.set(kind, std::move(parsed.mail));
+        }
+    }
+
+    void read_digest(const YAML::Node& node) {
+        if (!check_map(node, "mail.digest", {"roles"}, {"roles"})) return;
+        const auto roles = node["roles"];
+        if (!roles.IsSequence()) {
+            problem(where(roles), "mail.digest.roles must be a list, e.g. [area_chief]");
+            return;
+        }
+        for (const auto& r : roles) {
+            std::string value;
+            if (!scalar(r, "a digest role", value)) continue;
+            auto role = parse_role(value);
+            if (role == Role::area_chief || role == Role::director) {
+                config_->mail.digest_roles.push_back(*role);
+            } else {
+                problem(where(r), fmt::format("digest role '{}' is not one of area_chief, "
+                                              "director{}",
+                                              value,
+                                              did_you_mean(value, {"area_chief", "director"})));
+            }
         }
     }
 

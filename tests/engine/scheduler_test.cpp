@@ -158,3 +158,34 @@ TEST_CASE("the next due moment is the earliest open reminder or escalation", "[s
     REQUIRE(next);
     CHECK(*next == at("2026-09-28", 8));
 }
+
+TEST_CASE("area chiefs with a digest get one daily mail instead of one per item",
+          "[scheduler][digest]") {
+    WorkflowWorld w;
+    w.config.mail.digest_roles = {tilsyn::Role::area_chief};
+    w.rebuild();
+    w.scheduler->tick(at("2026-08-03"));
+    // Quality report due Oct 12; escalation 1 (leader and area chief) on Oct 13.
+    auto report = w.scheduler->tick(at("2026-10-13", 9));
+    CHECK(report.escalations == 1);
+    CHECK(report.digests == 1);
+    auto mail = w.store->outbox("pending", 100);
+    int to_chief = 0;
+    for (const auto& m : mail) {
+        if (m.recipient.find("chef.syd@example.dk") == std::string::npos) continue;
+        ++to_chief;
+        CHECK(m.body.find("Frydenlund Skole") != std::string::npos);
+        CHECK(m.body.find("12. oktober 2026") != std::string::npos);
+    }
+    CHECK(to_chief == 1);  // the digest; no individual escalation to the chief
+    // The same day again: nothing new. Before send time on the next day: nothing either.
+    CHECK(w.scheduler->tick(at("2026-10-13", 15)).digests == 0);
+    CHECK(w.scheduler->tick(at("2026-10-14", 7)).digests == 0);
+    CHECK(w.scheduler->tick(at("2026-10-14", 8)).digests == 1);
+    // Weekends get none.
+    CHECK(w.scheduler->tick(at("2026-10-17", 9)).digests == 0);
+    // The next due moment includes the next digest.
+    auto next = w.scheduler->next_due_moment(at("2026-10-17", 9));
+    REQUIRE(next);
+    CHECK(*next == at("2026-10-19", 8));
+}

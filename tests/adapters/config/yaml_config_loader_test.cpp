@@ -893,3 +893,21 @@ TEST_CASE("build/tilsyn check --config config/aarhus.yaml exits 0", "[config][te
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("digest roles load, and a role that cannot get a digest is reported with a suggestion",
+          "[config][digest]") {
+    TempDir dir;
+    auto ok = load(dir, replace_once(kValid, "  transport: \"file:mail\"\n",
+                                     "  transport: \"file:mail\"\n"
+                                     "  digest: { roles: [area_chief, director] }\n"));
+    INFO(dump(ok));
+    REQUIRE(ok.ok());
+    CHECK(ok.config.mail.digest_roles ==
+          std::vector<tilsyn::Role>{tilsyn::Role::area_chief, tilsyn::Role::director});
+    const std::string bad = replace_once(kValid, "  transport: \"file:mail\"\n",
+                                         "  transport: \"file:mail\"\n"
+                                         "  digest: { roles: [area_chef] }\n");
+    expect_single_problem(bad, locate(bad, "area_chef"),
+                          "digest role 'area_chef' is not one of area_chief, director (did you "
+                          "mean 'area_chief'?)");
+}
