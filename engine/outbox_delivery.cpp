@@ -58,7 +58,10 @@ DeliveryReport OutboxDelivery::deliver(Instant now, const std::function<bool()>&
         auto batch = store_.claim_mail(now, policy_.batch, node_, now + policy_.lease);
         if (batch.empty()) break;
         for (const auto& message : batch) {
-            if (keep_going && !keep_going()) return report;  // claims expire with the lease
+            if (keep_going && !keep_going()) {
+                store_.release_claims(node_);  // others need not wait for the lease
+                return report;
+            }
             try {
                 mailer_.send(from_address, mail_address(message.recipient),
                              format_mail(message, from_, message.queued_at,

@@ -203,6 +203,8 @@ class Store {
     /// row); a crashed node's claims are taken over once their lease has run out. Commits.
     virtual std::vector<OutboxMessage> claim_mail(Instant now, int limit, std::string_view node,
                                                   Instant lease_until) = 0;
+    /// Releases the claims `node` holds on messages it did not get to (shutting down).
+    virtual void release_claims(std::string_view node) = 0;
     /// Delivered: status sent, claim released.
     virtual void mark_mail_sent(long long id, Instant at) = 0;
     /// A failed attempt: attempts + 1, next try at `retry_at`, claim released.

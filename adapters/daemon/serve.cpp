@@ -96,7 +96,8 @@ private:
             }
             std::unique_lock lock(mutex_);
             auto next = store_->next_mail_attempt();
-            auto wait = std::chrono::seconds{60};
+            // Mail queued by other processes (CLI events) is noticed within this time.
+            auto wait = std::chrono::seconds{15};
             if (next) wait = std::clamp(*next - now_utc(), std::chrono::seconds{1}, wait);
             cv_.wait_for(lock, wait, [this] { return woken_ || stopping_.load(); });
             woken_ = false;
@@ -194,6 +195,11 @@ private:
             return;
         }
         runtime_ = make_runtime(std::move(loaded), *store_);
+        // The mail settings (transport, sender, zone) may have changed too: a new delivery
+        // thread, after the old one has finished the message it is sending.
+        delivery_->stop();
+        delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->loaded.config,
+                                                     *runtime_->loaded.zone, log_);
         log_->info("SIGHUP: configuration reloaded from {}", settings_.config_path);
         timer_.cancel();
         do_tick();

@@ -1365,6 +1365,15 @@ std::vector<OutboxMessage> SociStore::claim_mail(Instant now, int limit, std::st
     return result;
 }
 
+void SociStore::release_claims(std::string_view node) {
+    guarded("release_claims", [&] {
+        std::string owner{node};
+        *session_ << "UPDATE outbox SET claimed_by = '', claim_until = 0 "
+                     "WHERE claimed_by = :node AND status = 'pending'",
+            soci::use(owner);
+    });
+}
+
 void SociStore::mark_mail_sent(long long id, Instant at) {
     guarded("mark_mail_sent", [&] {
         long long when = seconds_of(at);

@@ -145,3 +145,18 @@ TEST_CASE("a message claimed by another node is skipped until its lease runs out
     auto later = t + std::chrono::seconds{301};
     CHECK(w.store->claim_mail(later, 10, "node-b", later + std::chrono::seconds{300}).size() == 1);
 }
+
+TEST_CASE("stopping delivery releases the claims not yet attempted", "[mail]") {
+    WorkflowWorld w;
+    RecordingMailer mailer;
+    tilsyn::OutboxDelivery delivery(*w.store, mailer, "Tilsyn <tilsyn@example.dk>", w.zone, {},
+                                    "node-a");
+    queue(w, "<f@tilsyn>", at("2026-10-01"));
+    queue(w, "<g@tilsyn>", at("2026-10-01"));
+    int allowed = 1;
+    auto report = delivery.deliver(at("2026-10-01"), [&] { return allowed-- > 0; });
+    CHECK(report.sent == 1);
+    // The second message is free for another node at once, not after the lease.
+    auto t = at("2026-10-01");
+    CHECK(w.store->claim_mail(t, 10, "node-b", t + std::chrono::seconds{300}).size() == 1);
+}
