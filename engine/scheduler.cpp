@@ -67,7 +67,15 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
     // Reminder groups already fired in this tick: their earlier reminders are closed in the
     // database but may still be in a batch read before.
     std::set<std::tuple<std::string, std::string, int>> fired_groups;
-    std::map<std::string, std::pair<CycleRecord, std::shared_ptr<const Timeline>>> instances;
+    // What firing needs of each instance, looked up once per tick. Not the whole record: its
+    // timeline text would make a tick over many cycles hold megabytes per thousand.
+    struct Instance {
+        std::string id;
+        std::string workflow;
+        std::string institution_id;
+        std::shared_ptr<const Timeline> timeline;
+    };
+    std::map<std::string, Instance> instances;
     const Date today = local_date(at, cases_.zone());
     for (bool more = true; more;) {
         // Read and fire in one transaction: on PostgreSQL the batch stays locked, and other
@@ -85,11 +93,13 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     }
                     it = instances
                              .emplace(deadline.cycle_id,
-                                      std::make_pair(*record, cases_.timeline_for(record->timeline)))
+                                      Instance{record->id, record->workflow,
+                                               record->institution_id,
+                                               cases_.timeline_for(record->timeline)})
                              .first;
                 }
-                const auto& instance = it->second.first;
-                const Timeline& timeline = *it->second.second;
+                const Instance& instance = it->second;
+                const Timeline& timeline = *instance.timeline;
                 const Institution* inst = cases_.institution(instance.institution_id);
                 std::vector<Person> people;
                 if (deadline.kind == "reminder") {

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -21,6 +23,9 @@ namespace tilsyn {
 namespace {
 
 namespace asio = boost::asio;
+
+// A pass that queued this many mails has freed much working memory: hand it back.
+constexpr int kTrimAfterMails = 1000;
 
 Instant now_utc() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -164,6 +169,7 @@ private:
                            report.escalations, report.mails);
             }
             if (report.mails) delivery_->wake();
+            if (report.mails > kTrimAfterMails) malloc_trim(0);
         } catch (const std::exception& e) {
             log_->error("tick {}: {}", moment(now, zone), e.what());
         }
@@ -195,6 +201,7 @@ private:
             return;
         }
         runtime_ = make_runtime(std::move(loaded), *store_);
+        malloc_trim(0);
         // The mail settings (transport, sender, zone) may have changed too: a new delivery
         // thread, after the old one has finished the message it is sending.
         delivery_->stop();
@@ -229,6 +236,9 @@ int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log) {
         return 1;
     }
     auto runtime = make_runtime(std::move(loaded), *store);
+    // Parsing a large configuration (YAML nodes, CSV cells) leaves freed memory in malloc's
+    // arenas; give it back so the daemon's resident size is what it keeps.
+    malloc_trim(0);
     log->info("tilsyn serving {} with {} (node {})", settings.config_path, settings.db_url,
               settings.node);
     Daemon daemon(settings, log, std::move(store), std::move(runtime));
