@@ -25,13 +25,7 @@ std::string audit_hash(const EventRecord& e) {
     field(e.state_before);
     field(e.state_after);
     field(e.payload);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (auto byte : hash.finish()) {
-        out += kHex[byte >> 4];
-        out += kHex[byte & 15];
-    }
-    return out;
+    return to_hex(hash.finish());
 }
 
 void append_audit(Store& store, EventRecord& event) {

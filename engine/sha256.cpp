@@ -99,16 +99,20 @@ std::array<std::uint8_t, 32> Sha256::finish() {
     return digest;
 }
 
-std::string sha256_hex(std::string_view data) {
-    Sha256 hash;
-    hash.update(data);
+std::string to_hex(const std::array<std::uint8_t, 32>& digest) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
-    for (auto byte : hash.finish()) {
+    for (auto byte : digest) {
         out += kHex[byte >> 4];
         out += kHex[byte & 15];
     }
     return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+    Sha256 hash;
+    hash.update(data);
+    return to_hex(hash.finish());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -22,6 +22,9 @@ private:
     std::uint64_t length_ = 0;
 };
 
+/// Lower-case hex of a digest.
+std::string to_hex(const std::array<std::uint8_t, 32>& digest);
+
 /// Lower-case hex of the SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
