@@ -160,6 +160,10 @@ class Store {
     /// Records that a cycle config's period has been opened; false when it already was.
     virtual bool mark_period_opened(std::string_view cycle_config, Date start, Instant at) = 0;
     virtual bool period_opened(std::string_view cycle_config, Date start) = 0;
+    /// Forgets which periods were opened, so the next tick opens the running periods again for
+    /// institutions that have none (after the directory gained institutions; opening is
+    /// idempotent per institution).
+    virtual void forget_opened_periods() = 0;
 
     virtual std::optional<StoredInstitution> find_institution(std::string_view id) = 0;
 

@@ -201,6 +201,8 @@ int run_migrate(const Options& options, std::ostream& out, std::ostream& err) {
     const int before = store->schema_version();
     const int version = store->migrate();
     const DirectorySync sync = store->sync_directory(loaded->config);
+    // New institutions join the periods already running at the next tick.
+    if (sync.institutions_added > 0) store->forget_opened_periods();
     out << fmt::format("schema version {}{}\n", version,
                        before == version ? " (up to date)" : fmt::format(" (was {})", before));
     out << fmt::format("areas: {} added, {} updated\n", sync.areas_added, sync.areas_updated);

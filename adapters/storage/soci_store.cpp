@@ -1365,6 +1365,10 @@ std::vector<OutboxMessage> SociStore::claim_mail(Instant now, int limit, std::st
     return result;
 }
 
+void SociStore::forget_opened_periods() {
+    guarded("forget_opened_periods", [&] { *session_ << "DELETE FROM opened_periods"; });
+}
+
 void SociStore::release_claims(std::string_view node) {
     guarded("release_claims", [&] {
         std::string owner{node};

@@ -127,6 +127,7 @@ class SociStore : public Store {
     std::vector<OutboxMessage> claim_mail(Instant now, int limit, std::string_view node,
                                           Instant lease_until) override;
     void release_claims(std::string_view node) override;
+    void forget_opened_periods() override;
     void mark_mail_sent(long long id, Instant at) override;
     void mark_mail_retry(long long id, Instant retry_at, std::string_view error) override;
     void mark_mail_failed(long long id, std::string_view error) override;

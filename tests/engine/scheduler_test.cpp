@@ -189,3 +189,21 @@ TEST_CASE("area chiefs with a digest get one daily mail instead of one per item"
     REQUIRE(next);
     CHECK(*next == at("2026-10-19", 8));
 }
+
+TEST_CASE("an institution added during a running period gets its cycle at the next tick",
+          "[scheduler]") {
+    WorkflowWorld w;
+    CHECK(w.scheduler->tick(at("2026-08-03")).cycles_opened == 1);
+    auto added = w.config.institutions[0];
+    added.id = "ny-skole";
+    added.name = "Ny Skole";
+    w.config.institutions.push_back(added);
+    w.rebuild();
+    auto sync = w.store->sync_directory(w.config);
+    REQUIRE(sync.institutions_added == 1);
+    CHECK(w.scheduler->tick(at("2026-09-01")).cycles_opened == 0);  // the period is marked
+    w.store->forget_opened_periods();  // what migrate does when institutions were added
+    CHECK(w.scheduler->tick(at("2026-09-01")).cycles_opened == 1);
+    CHECK(w.store->find_cycle("quality-report-6-18/ny-skole/2026-08-03"));
+    CHECK(w.scheduler->tick(at("2026-09-01")).cycles_opened == 0);
+}
