@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/messages.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -26,35 +27,9 @@ namespace fs = std::filesystem;
 using tilsyn::ConfigProblem;
 using tilsyn::LoadedConfig;
 
-class TempDir {
-  public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ =
-            fs::temp_directory_path() / ("tilsyn-yaml-test-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(counter++) + "-" + std::to_string(stamp));
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    std::string write(const std::string& name, const std::string& text) const {
-        const fs::path file = path_ / name;
-        std::ofstream out(file, std::ios::binary);
-        out << text;
-        out.close();
-        REQUIRE(out.good());
-        return file.string();
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
+// Each test's files in a folder of its own, removed afterwards.
+struct TempDir : tilsyn::testing::TempDir {
+    TempDir() : tilsyn::testing::TempDir("tilsyn-yaml-test") {}
 };
 
 // The minimal valid configuration; the tests below change one thing in it. Line numbers are
