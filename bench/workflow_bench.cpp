@@ -42,6 +42,7 @@
 // In WAL mode with synchronous=NORMAL a commit is not fsynced (only checkpoints are): a commit
 // survives a crash of the process, but a power loss or OS crash may roll back the last
 // transactions (never corrupting the database). PostgreSQL runs with the server's settings.
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -60,8 +61,6 @@
 #include <thread>
 #include <variant>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "adapters/config/yaml_config_loader.hpp"
 #include "adapters/storage/soci_store.hpp"
@@ -97,7 +96,8 @@ struct Options {
     std::fprintf(stderr,
                  "tilsyn_workflow_bench: %s\n"
                  "usage: tilsyn_workflow_bench [events|tick-due|tick-idle|all] [--events N] "
-                 "[--passes 1-4] [--due-items N] [--due-scenario escalations|reminders] [--idle-deadlines M] [--idle-cycles C] "
+                 "[--passes 1-4] [--due-items N] [--due-scenario escalations|reminders] "
+                 "[--idle-deadlines M] [--idle-cycles C] "
                  "[--idle-ticks K] [--areas A] [--batch B] [--db URL] [--keep PATH]\n",
                  problem.c_str());
     std::exit(2);
@@ -223,12 +223,11 @@ Config bench_config(int institutions, int areas) {
     config.calendar.closed_days = {{12, 24, std::nullopt}, {12, 31, std::nullopt}};
     for (int a = 0; a < areas; ++a) {
         const std::string id = fmt::format("omraade{:02d}", a + 1);
-        config.areas.push_back({id,
-                                fmt::format("Område {}", a + 1),
-                                {fmt::format("Chef {}", a + 1),
-                                 fmt::format("chef.{}@bench.example.dk", id),
-                                 {}},
-                                {}});
+        config.areas.push_back(
+            {id,
+             fmt::format("Område {}", a + 1),
+             {fmt::format("Chef {}", a + 1), fmt::format("chef.{}@bench.example.dk", id), {}},
+             {}});
     }
     config.institutions.reserve(static_cast<std::size_t>(institutions));
     for (int i = 0; i < institutions; ++i) {
@@ -363,9 +362,9 @@ struct World {
 
 void require_empty(World& world, const std::string& url) {
     if (world.schema_version() != 0) {
-        throw std::runtime_error(fmt::format(
-            "{} is not empty (schema version {}): give a fresh database", url,
-            world.schema_version()));
+        throw std::runtime_error(
+            fmt::format("{} is not empty (schema version {}): give a fresh database", url,
+                        world.schema_version()));
     }
 }
 
@@ -441,15 +440,14 @@ void bench_events(const Options& options) {
         const auto start = Clock::now();
         for (int i = 0; i < options.events; ++i) {
             const auto before = Clock::now();
-            ApplyResult result = world.cases->apply(ids[static_cast<std::size_t>(i)], pass.event,
-                                                    actors[static_cast<std::size_t>(i)],
-                                                    pass.payload, pass.at);
-            latency.push_back(std::chrono::duration<double, std::milli>(Clock::now() - before)
-                                  .count());
+            ApplyResult result =
+                world.cases->apply(ids[static_cast<std::size_t>(i)], pass.event,
+                                   actors[static_cast<std::size_t>(i)], pass.payload, pass.at);
+            latency.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - before).count());
             if (result.status != ApplyStatus::ok) {
-                throw std::runtime_error(fmt::format("{} on {}: {}", pass.event,
-                                                     ids[static_cast<std::size_t>(i)],
-                                                     result.message));
+                throw std::runtime_error(fmt::format(
+                    "{} on {}: {}", pass.event, ids[static_cast<std::size_t>(i)], result.message));
             }
             mails += result.mails_queued;
             cases_opened += static_cast<long long>(result.opened_cases.size());
@@ -457,11 +455,12 @@ void bench_events(const Options& options) {
         const double elapsed = seconds_since(start);
         total_seconds += elapsed;
         total_events += options.events;
-        std::printf("  pass %d %-26s %6d events in %6.2f s = %8.0f events/s  "
-                    "(latency median %.3f ms, p99 %.3f ms, max %.3f ms; %lld mails, %lld cases)\n",
-                    p + 1, pass.event, options.events, elapsed, options.events / elapsed,
-                    quantile(latency, 0.5), quantile(latency, 0.99), quantile(latency, 1.0),
-                    mails, cases_opened);
+        std::printf(
+            "  pass %d %-26s %6d events in %6.2f s = %8.0f events/s  "
+            "(latency median %.3f ms, p99 %.3f ms, max %.3f ms; %lld mails, %lld cases)\n",
+            p + 1, pass.event, options.events, elapsed, options.events / elapsed,
+            quantile(latency, 0.5), quantile(latency, 0.99), quantile(latency, 1.0), mails,
+            cases_opened);
     }
     const double rate = static_cast<double>(total_events) / total_seconds;
     summarise({fmt::format("events: apply, {} events ({} passes)", total_events, options.passes),
@@ -495,8 +494,8 @@ void bench_tick_due(const Options& options) {
         }
     }
     if (static_cast<int>(firing.size()) != per_cycle) {
-        throw std::runtime_error(fmt::format("a cycle has {} items for the scenario, not {}",
-                                             firing.size(), per_cycle));
+        throw std::runtime_error(
+            fmt::format("a cycle has {} items for the scenario, not {}", firing.size(), per_cycle));
     }
     const Instant at = *std::max_element(firing.begin(), firing.end()) + std::chrono::hours{1};
     const int due_items = cycles * per_cycle;
@@ -507,10 +506,11 @@ void bench_tick_due(const Options& options) {
     TickReport report = world.scheduler->tick(at);
     const double elapsed = seconds_since(start);
     const int handled = report.reminders + report.superseded + report.escalations;
-    std::printf("  tick: %.2f s; fired %d reminders + %d escalations, closed %d reminders "
-                "without mail (%d items, %.0f items/s), queued %d mails (%.0f mails/s)\n",
-                elapsed, report.reminders, report.escalations, report.superseded, handled,
-                handled / elapsed, report.mails, report.mails / elapsed);
+    std::printf(
+        "  tick: %.2f s; fired %d reminders + %d escalations, closed %d reminders "
+        "without mail (%d items, %.0f items/s), queued %d mails (%.0f mails/s)\n",
+        elapsed, report.reminders, report.escalations, report.superseded, handled,
+        handled / elapsed, report.mails, report.mails / elapsed);
     if (handled != due_items) {
         throw std::runtime_error(
             fmt::format("the tick handled {} items, not the {} due", handled, due_items));
@@ -518,10 +518,9 @@ void bench_tick_due(const Options& options) {
     if (auto next = world.store->next_fire_time(); next && *next <= at) {
         throw std::runtime_error("items are still due after the tick");
     }
-    summarise({fmt::format("tick-due: one tick, {} items due ({})", due_items,
-                           options.due_scenario),
-               fmt::format("{:.2f} s ({} mails)", elapsed, report.mails), "< 5 s",
-               elapsed < 5.0});
+    summarise(
+        {fmt::format("tick-due: one tick, {} items due ({})", due_items, options.due_scenario),
+         fmt::format("{:.2f} s ({} mails)", elapsed, report.mails), "< 5 s", elapsed < 5.0});
 }
 
 // -------------------------------------------------------------------------------------------
@@ -530,9 +529,10 @@ void bench_tick_due(const Options& options) {
 constexpr const char* kIdleMarker = "tick-idle-setup@bench.invalid";
 
 void bench_tick_idle(const Options& options) {
-    std::printf("\n== tick-idle: Scheduler::tick with nothing due, %lld open deadlines over %d "
-                "cycles\n",
-                options.idle_deadlines, options.idle_cycles);
+    std::printf(
+        "\n== tick-idle: Scheduler::tick with nothing due, %lld open deadlines over %d "
+        "cycles\n",
+        options.idle_deadlines, options.idle_cycles);
     Database db(options, "tick-idle", true);
     describe_database(db);
     World world(db.url(), options.idle_cycles, options.areas);
@@ -548,9 +548,9 @@ void bench_tick_idle(const Options& options) {
                 db.url()));
         }
         if (markers.front().name != sizes) {
-            throw std::runtime_error(fmt::format(
-                "{} was set up with {}, not {}: delete it or give the same sizes", db.url(),
-                markers.front().name, sizes));
+            throw std::runtime_error(
+                fmt::format("{} was set up with {}, not {}: delete it or give the same sizes",
+                            db.url(), markers.front().name, sizes));
         }
         set_up = true;
     }
@@ -564,8 +564,8 @@ void bench_tick_idle(const Options& options) {
         // grouped by cycle as a workflow arms them.
         const auto first = world.local(*parse_date("2027-01-04"), 8);
         const long long span = 9LL * 365 * 24 * 3600;
-        const long long per_cycle = (options.idle_deadlines + options.idle_cycles - 1) /
-                                    options.idle_cycles;
+        const long long per_cycle =
+            (options.idle_deadlines + options.idle_cycles - 1) / options.idle_cycles;
         const char* steps[] = {"quality_report",   "board_statement", "quality_conversation",
                                "development_plan", "plan_approval",   "publication"};
         std::vector<DeadlineRecord> batch;
@@ -601,9 +601,10 @@ void bench_tick_idle(const Options& options) {
             if (static_cast<int>(batch.size()) == options.batch) flush();
         }
         if (!batch.empty()) flush();
-        std::printf("  setup: inserted %lld deadlines in %.1f s with Store::add_deadlines, %d "
-                    "per transaction\n",
-                    inserted, seconds_since(start), options.batch);
+        std::printf(
+            "  setup: inserted %lld deadlines in %.1f s with Store::add_deadlines, %d "
+            "per transaction\n",
+            inserted, seconds_since(start), options.batch);
         StoredUser marker;
         marker.email = kIdleMarker;
         marker.name = sizes;
@@ -632,10 +633,11 @@ void bench_tick_idle(const Options& options) {
         next_moments.push_back(
             std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     }
-    std::printf("  %d ticks: median %.3f ms, p99 %.3f ms, max %.3f ms; next_due_moment median "
-                "%.3f ms\n",
-                options.idle_ticks, quantile(ticks, 0.5), quantile(ticks, 0.99),
-                quantile(ticks, 1.0), quantile(next_moments, 0.5));
+    std::printf(
+        "  %d ticks: median %.3f ms, p99 %.3f ms, max %.3f ms; next_due_moment median "
+        "%.3f ms\n",
+        options.idle_ticks, quantile(ticks, 0.5), quantile(ticks, 0.99), quantile(ticks, 1.0),
+        quantile(next_moments, 0.5));
     const double median = quantile(ticks, 0.5), p99 = quantile(ticks, 0.99);
     summarise({fmt::format("tick-idle: {} open deadlines, nothing due", options.idle_deadlines),
                fmt::format("median {:.3f} ms, p99 {:.3f} ms", median, p99), "< 10 ms",
@@ -661,8 +663,8 @@ int main(int argc, char** argv) {
     }
     std::printf("\nsummary\n");
     for (const auto& s : summaries) {
-        std::printf("%-54s %-32s goal %-10s %s\n", s.name.c_str(), s.figure.c_str(),
-                    s.goal.c_str(), s.meets ? "meets" : "MISSES");
+        std::printf("%-54s %-32s goal %-10s %s\n", s.name.c_str(), s.figure.c_str(), s.goal.c_str(),
+                    s.meets ? "meets" : "MISSES");
     }
     return 0;
 }

@@ -49,17 +49,19 @@ AuditCheck verify_audit(Store& store) {
             if (event.prev_hash != previous) {
                 check.intact = false;
                 check.broken_seq = event.seq;
-                check.problem = fmt::format("event {} does not link to the event before it "
-                                            "(an event was removed or changed before it)",
-                                            event.seq);
+                check.problem = fmt::format(
+                    "event {} does not link to the event before it "
+                    "(an event was removed or changed before it)",
+                    event.seq);
                 return check;
             }
             if (audit_hash(event) != event.hash) {
                 check.intact = false;
                 check.broken_seq = event.seq;
-                check.problem = fmt::format("event {} ({} on {}) was changed after it was "
-                                            "recorded: its hash does not match its content",
-                                            event.seq, event.event, event.cycle_id);
+                check.problem = fmt::format(
+                    "event {} ({} on {}) was changed after it was "
+                    "recorded: its hash does not match its content",
+                    event.seq, event.event, event.cycle_id);
                 return check;
             }
             previous = event.hash;

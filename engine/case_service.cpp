@@ -31,8 +31,10 @@ std::string role_list(const std::vector<Role>& roles) {
 bool can_see(const Actor& actor, std::string_view area_id, std::string_view institution_id) {
     switch (actor.role) {
         case Role::admin:
-        case Role::director: return true;
-        case Role::area_chief: return !actor.area_id.empty() && actor.area_id == area_id;
+        case Role::director:
+            return true;
+        case Role::area_chief:
+            return !actor.area_id.empty() && actor.area_id == area_id;
         case Role::leader:
         case Role::board:
             return !actor.institution_id.empty() && actor.institution_id == institution_id;
@@ -75,11 +77,21 @@ std::optional<Date> CaseService::step_due(const Timeline& timeline, std::string_
     const Anchor& anchor = definition->due.anchor;
     Date base = today;
     switch (anchor.kind) {
-        case Anchor::Kind::start: base = find_anchor(anchors, "start").value_or(today); break;
-        case Anchor::Kind::given: base = find_anchor(anchors, "given").value_or(today); break;
-        case Anchor::Kind::round: base = find_anchor(anchors, "round").value_or(today); break;
-        case Anchor::Kind::step: base = find_anchor(anchors, anchor.step).value_or(today); break;
-        case Anchor::Kind::date: base = anchor.date; break;
+        case Anchor::Kind::start:
+            base = find_anchor(anchors, "start").value_or(today);
+            break;
+        case Anchor::Kind::given:
+            base = find_anchor(anchors, "given").value_or(today);
+            break;
+        case Anchor::Kind::round:
+            base = find_anchor(anchors, "round").value_or(today);
+            break;
+        case Anchor::Kind::step:
+            base = find_anchor(anchors, anchor.step).value_or(today);
+            break;
+        case Anchor::Kind::date:
+            base = anchor.date;
+            break;
     }
     return evaluate_due(base, definition->due, calendar_);
 }
@@ -115,9 +127,8 @@ std::vector<DeadlineRecord> CaseService::deadlines_for(const CycleRecord& instan
         DeadlineRecord escalation = base;
         escalation.kind = "escalation";
         escalation.level = static_cast<int>(i + 1);
-        escalation.fire_at =
-            zone_.to_instant(escalation_date(*due, timeline.escalation[i].after, calendar_),
-                             send_at);
+        escalation.fire_at = zone_.to_instant(
+            escalation_date(*due, timeline.escalation[i].after, calendar_), send_at);
         rows.push_back(escalation);
     }
     return rows;
@@ -147,8 +158,8 @@ bool CaseService::queue_mail(const Person& to, const MailText& text, const std::
     return store_.enqueue(message);
 }
 
-bool CaseService::open_cycle(const CycleConfig& cycle, const Institution& institution,
-                             Date start, Instant now) {
+bool CaseService::open_cycle(const CycleConfig& cycle, const Institution& institution, Date start,
+                             Instant now) {
     const std::string initial = workflows::initial_state(cycle.workflow);
     if (initial.empty()) return false;  // no state machine for this workflow yet
     CycleRecord record;
@@ -165,8 +176,8 @@ bool CaseService::open_cycle(const CycleConfig& cycle, const Institution& instit
     record.updated_at = now;
     if (!store_.insert_cycle(record)) return false;
     auto machine = workflows::make_machine(cycle.workflow, initial);
-    store_.add_deadlines(deadlines_for(record, timeline, machine->current_step(), anchors,
-                                       local_date(now, zone_)));
+    store_.add_deadlines(
+        deadlines_for(record, timeline, machine->current_step(), anchors, local_date(now, zone_)));
     EventRecord event;
     event.cycle_id = record.id;
     event.event = "cycle_opened";
@@ -222,8 +233,7 @@ int CaseService::open_cases(const CycleRecord& cycle, const Timeline& timeline,
                 mails += queue_mail(person,
                                     case_opened_mail(config_, *inst, record.id, point.title,
                                                      action_plan_due, person),
-                                    message_id(record.id, "", 0, "opened", 0, person.email),
-                                    now);
+                                    message_id(record.id, "", 0, "opened", 0, person.email), now);
             }
         }
     }
@@ -242,7 +252,8 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         auto cycle = store_.find_cycle(instance_id);
         const auto inst = cycle ? store_.find_institution(cycle->institution_id) : std::nullopt;
         if (!cycle || !inst || !can_see(actor, inst->area_id, inst->id)) {
-            return refuse(ApplyStatus::not_found, fmt::format("no cycle or case '{}'", instance_id));
+            return refuse(ApplyStatus::not_found,
+                          fmt::format("no cycle or case '{}'", instance_id));
         }
         auto machine = workflows::make_machine(cycle->workflow, cycle->state);
         if (!machine) {
@@ -253,9 +264,9 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         result.allowed_events = machine->allowed_events();
         if (!contains(workflows::event_names(cycle->workflow), event)) {
             result.field = "event";
-            return refuse(ApplyStatus::bad_payload,
-                          fmt::format("unknown event '{}' for a {} workflow", event,
-                                      cycle->workflow));
+            return refuse(
+                ApplyStatus::bad_payload,
+                fmt::format("unknown event '{}' for a {} workflow", event, cycle->workflow));
         }
         const auto roles = event_roles(event);
         if (std::find(roles.begin(), roles.end(), actor.role) == roles.end()) {
@@ -267,9 +278,9 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         if (auto* error = std::get_if<PayloadError>(&validated)) {
             result.field = error->field;
             return refuse(ApplyStatus::bad_payload,
-                          error->field.empty() ? error->message
-                                               : fmt::format("{}: {}", error->field,
-                                                             error->message));
+                          error->field.empty()
+                              ? error->message
+                              : fmt::format("{}: {}", error->field, error->message));
         }
         const EventPayload& payload = std::get<EventPayload>(validated);
         workflows::EventFacts facts;
@@ -290,7 +301,9 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                     store_.close_deadlines(cycle->id, effect.step);
                     set_anchor(anchors, effect.step, today);
                     break;
-                case Kind::close: store_.close_deadlines(cycle->id, effect.step); break;
+                case Kind::close:
+                    store_.close_deadlines(cycle->id, effect.step);
+                    break;
                 case Kind::arm:
                     store_.add_deadlines(
                         deadlines_for(*cycle, timeline, effect.step, anchors, today));
@@ -304,10 +317,12 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                     break;
                 }
                 case Kind::open_cases:
-                    result.mails_queued += open_cases(*cycle, timeline, payload, actor, today,
-                                                      now, result.opened_cases);
+                    result.mails_queued += open_cases(*cycle, timeline, payload, actor, today, now,
+                                                      result.opened_cases);
                     break;
-                case Kind::close_all: store_.close_all_deadlines(cycle->id); break;
+                case Kind::close_all:
+                    store_.close_all_deadlines(cycle->id);
+                    break;
             }
         }
         cycle->state = transition.to;

@@ -54,11 +54,10 @@ constexpr int kRevisionWorkdays = 10;
 Date local_date(Instant at, const TimeZone& zone);
 
 class CaseService {
-public:
+  public:
     /// All references must outlive the service. `config` supplies people and the calendar;
     /// running instances keep the timeline snapshotted when they started.
-    CaseService(Store& store, const Config& config, const Calendar& calendar,
-                const TimeZone& zone);
+    CaseService(Store& store, const Config& config, const Calendar& calendar, const TimeZone& zone);
 
     ApplyResult apply(std::string_view instance_id, std::string_view event, const Actor& actor,
                       std::string_view payload_json, Instant now);
@@ -78,9 +77,9 @@ public:
     const TimeZone& zone() const { return zone_; }
 
     /// Deadlines (due row, reminders, escalations) for a step of an instance.
-    std::vector<DeadlineRecord> deadlines_for(const CycleRecord& instance,
-                                              const Timeline& timeline, std::string_view step,
-                                              const Anchors& anchors, Date today,
+    std::vector<DeadlineRecord> deadlines_for(const CycleRecord& instance, const Timeline& timeline,
+                                              std::string_view step, const Anchors& anchors,
+                                              Date today,
                                               std::optional<Date> due_override = {}) const;
 
     /// The due date a step would get (nullopt when the timeline has no such step).
@@ -92,13 +91,11 @@ public:
     std::shared_ptr<const Timeline> timeline_for(const std::string& snapshot);
 
     /// Queues one mail; returns false when its Message-ID was already queued.
-    bool queue_mail(const Person& to, const MailText& text, const std::string& id,
-                    Instant now);
+    bool queue_mail(const Person& to, const MailText& text, const std::string& id, Instant now);
 
-private:
-    int open_cases(const CycleRecord& cycle, const Timeline& timeline,
-                   const EventPayload& payload, const Actor& actor, Date today, Instant now,
-                   std::vector<std::string>& opened);
+  private:
+    int open_cases(const CycleRecord& cycle, const Timeline& timeline, const EventPayload& payload,
+                   const Actor& actor, Date today, Instant now, std::vector<std::string>& opened);
 
     Store& store_;
     const Config& config_;

@@ -1,10 +1,9 @@
 #include "engine/event_payload.hpp"
 
-#include <boost/json.hpp>
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 namespace tilsyn {
 
@@ -200,12 +199,15 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
                         fail(name, "needs at least one development point");
                     }
                     break;
-                case FieldType::supervision_points: read_points(*v, name, true, out); break;
+                case FieldType::supervision_points:
+                    read_points(*v, name, true, out);
+                    break;
             }
         }
         if (rule->needs_one_text && !any_text) {
-            fail("", "at least one of assessment, interpretation, signals_local, "
-                     "signals_political must be filled in");
+            fail("",
+                 "at least one of assessment, interpretation, signals_local, "
+                 "signals_political must be filled in");
         }
     } catch (const Invalid& invalid) {
         return invalid.error;

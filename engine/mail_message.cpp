@@ -109,13 +109,12 @@ std::string rfc5322_date(Instant at, std::chrono::seconds utc_offset) {
     const std::chrono::year_month_day ymd{day};
     const std::chrono::hh_mm_ss hms{local - day};
     const long minutes = utc_offset.count() / 60;
-    return fmt::format("{}, {} {} {} {:02}:{:02}:{:02} {}{:02}{:02}",
-                       kDays[std::chrono::weekday{day}.c_encoding()],
-                       static_cast<unsigned>(ymd.day()),
-                       kMonths[static_cast<unsigned>(ymd.month()) - 1],
-                       static_cast<int>(ymd.year()), hms.hours().count(), hms.minutes().count(),
-                       hms.seconds().count(), minutes < 0 ? '-' : '+', std::labs(minutes) / 60,
-                       std::labs(minutes) % 60);
+    return fmt::format(
+        "{}, {} {} {} {:02}:{:02}:{:02} {}{:02}{:02}",
+        kDays[std::chrono::weekday{day}.c_encoding()], static_cast<unsigned>(ymd.day()),
+        kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
+        hms.hours().count(), hms.minutes().count(), hms.seconds().count(), minutes < 0 ? '-' : '+',
+        std::labs(minutes) / 60, std::labs(minutes) % 60);
 }
 
 std::string format_mail(const OutboxMessage& message, std::string_view from, Instant date,

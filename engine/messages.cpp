@@ -13,10 +13,10 @@ namespace tilsyn {
 
 namespace {
 
-constexpr std::string_view kWeekdays[] = {"søndag", "mandag", "tirsdag", "onsdag",
+constexpr std::string_view kWeekdays[] = {"søndag",  "mandag", "tirsdag", "onsdag",
                                           "torsdag", "fredag", "lørdag"};
-constexpr std::string_view kMonths[] = {"januar", "februar", "marts",     "april",
-                                        "maj",    "juni",    "juli",      "august",
+constexpr std::string_view kMonths[] = {"januar",    "februar", "marts",    "april",
+                                        "maj",       "juni",    "juli",     "august",
                                         "september", "oktober", "november", "december"};
 
 std::string greeting(const Person& to) {
@@ -147,10 +147,9 @@ TemplateValues common_values(const Config& config, const Person& to) {
 std::string danish_long_date(Date date) {
     std::chrono::year_month_day ymd{date};
     std::chrono::weekday wd{date};
-    return fmt::format("{} den {}. {} {}", kWeekdays[wd.c_encoding()],
-                       static_cast<unsigned>(ymd.day()),
-                       kMonths[static_cast<unsigned>(ymd.month()) - 1],
-                       static_cast<int>(ymd.year()));
+    return fmt::format(
+        "{} den {}. {} {}", kWeekdays[wd.c_encoding()], static_cast<unsigned>(ymd.day()),
+        kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()));
 }
 
 std::string_view step_title(std::string_view step) {
@@ -178,13 +177,20 @@ std::vector<Person> people_for(const Config& config, const Institution& institut
     for (Role role : {Role::leader, Role::board, Role::area_chief, Role::director}) {
         if (std::find(roles.begin(), roles.end(), role) == roles.end()) continue;
         switch (role) {
-            case Role::leader: add(institution.leader); break;
-            case Role::board: add(institution.board); break;
+            case Role::leader:
+                add(institution.leader);
+                break;
+            case Role::board:
+                add(institution.board);
+                break;
             case Role::area_chief:
                 if (const Area* area = config.find_area(institution.area)) add(area->chief);
                 break;
-            case Role::director: add(config.organisation.director); break;
-            case Role::admin: break;
+            case Role::director:
+                add(config.organisation.director);
+                break;
+            case Role::admin:
+                break;
         }
     }
     return people;
@@ -192,8 +198,8 @@ std::vector<Person> people_for(const Config& config, const Institution& institut
 
 std::string message_id(std::string_view cycle_id, std::string_view step, int round,
                        std::string_view kind, int level, std::string_view recipient) {
-    std::string key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}", cycle_id, step, round, kind, level,
-                                  recipient);
+    std::string key =
+        fmt::format("{}\n{}\n{}\n{}\n{}\n{}", cycle_id, step, round, kind, level, recipient);
     return fmt::format("<{}@tilsyn>", sha256_hex(key).substr(0, 40));
 }
 

@@ -17,8 +17,8 @@ std::chrono::seconds retry_delay(int attempts, const DeliveryPolicy& policy) {
     return std::min(delay, policy.max_retry);
 }
 
-OutboxDelivery::OutboxDelivery(Store& store, Mailer& mailer, std::string from,
-                               const TimeZone& zone, DeliveryPolicy policy, std::string node)
+OutboxDelivery::OutboxDelivery(Store& store, Mailer& mailer, std::string from, const TimeZone& zone,
+                               DeliveryPolicy policy, std::string node)
     : store_(store),
       mailer_(mailer),
       from_(std::move(from)),
@@ -26,8 +26,7 @@ OutboxDelivery::OutboxDelivery(Store& store, Mailer& mailer, std::string from,
       policy_(policy),
       node_(std::move(node)) {}
 
-void OutboxDelivery::give_up(const OutboxMessage& message, const std::string& error,
-                             Instant now) {
+void OutboxDelivery::give_up(const OutboxMessage& message, const std::string& error, Instant now) {
     store_.in_transaction([&] {
         store_.mark_mail_failed(message.id, error);
         if (message.message_id.rfind(kNoticePrefix, 0) == 0) return;
@@ -42,8 +41,8 @@ void OutboxDelivery::give_up(const OutboxMessage& message, const std::string& er
                 "Til: {}\nEmne: {}\nMessage-ID: {}\nSidste fejl: {}\n\n"
                 "Se den med 'tilsyn outbox list --status failed' og send den igen med "
                 "'tilsyn outbox retry {}'.\n",
-                message.attempts + 1, message.recipient, message.subject, message.message_id,
-                error, message.id);
+                message.attempts + 1, message.recipient, message.subject, message.message_id, error,
+                message.id);
             notice.queued_at = now;
             notice.next_attempt_at = now;
             store_.enqueue(notice);
@@ -75,9 +74,8 @@ DeliveryReport OutboxDelivery::deliver(Instant now, const std::function<bool()>&
                     give_up(message, e.what(), now);
                     ++report.failed;
                 } else {
-                    store_.mark_mail_retry(message.id,
-                                           now + retry_delay(message.attempts + 1, policy_),
-                                           e.what());
+                    store_.mark_mail_retry(
+                        message.id, now + retry_delay(message.attempts + 1, policy_), e.what());
                     ++report.retried;
                 }
             }

@@ -15,10 +15,10 @@
 namespace tilsyn {
 
 struct DeliveryPolicy {
-    std::chrono::seconds first_retry{60};          // after the first failure
-    std::chrono::seconds max_retry{3600};          // backoff doubles up to this
-    std::chrono::seconds give_up_after{3 * 86400}; // counted from when the message was queued
-    std::chrono::seconds lease{300};               // a claim's life: a crashed node's expires
+    std::chrono::seconds first_retry{60};           // after the first failure
+    std::chrono::seconds max_retry{3600};           // backoff doubles up to this
+    std::chrono::seconds give_up_after{3 * 86400};  // counted from when the message was queued
+    std::chrono::seconds lease{300};                // a claim's life: a crashed node's expires
     int batch = 50;
 };
 
@@ -33,7 +33,7 @@ struct DeliveryReport {
 std::chrono::seconds retry_delay(int attempts, const DeliveryPolicy& policy);
 
 class OutboxDelivery {
-public:
+  public:
     /// `from` is the configured sender ("Tilsyn <tilsyn@example.dk>"); `node` names this
     /// process in claims.
     OutboxDelivery(Store& store, Mailer& mailer, std::string from, const TimeZone& zone,
@@ -43,7 +43,7 @@ public:
     /// says stop (checked between messages).
     DeliveryReport deliver(Instant now, const std::function<bool()>& keep_going = {});
 
-private:
+  private:
     void give_up(const OutboxMessage& message, const std::string& error, Instant now);
 
     Store& store_;

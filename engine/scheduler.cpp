@@ -93,8 +93,7 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     }
                     it = instances
                              .emplace(deadline.cycle_id,
-                                      Instance{record->id, record->workflow,
-                                               record->institution_id,
+                                      Instance{record->id, record->workflow, record->institution_id,
                                                cases_.timeline_for(record->timeline)})
                              .first;
                 }
@@ -103,8 +102,7 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                 const Institution* inst = cases_.institution(instance.institution_id);
                 std::vector<Person> people;
                 if (deadline.kind == "reminder") {
-                    auto group = std::make_tuple(deadline.cycle_id, deadline.step,
-                                                 deadline.round);
+                    auto group = std::make_tuple(deadline.cycle_id, deadline.step, deadline.round);
                     if (!fired_groups.insert(group).second) continue;  // superseded
                     const int closed = store_.close_reminders_up_to(
                         deadline.cycle_id, deadline.step, deadline.round, deadline.fire_at);
@@ -135,11 +133,11 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                                             deadline.due_on, person)
                             : escalation_mail(config, *inst, instance.id, deadline.step,
                                               deadline.due_on, deadline.level, person);
-                    report.mails += cases_.queue_mail(
-                        person, text,
-                        message_id(instance.id, deadline.step, deadline.round, deadline.kind,
-                                   deadline.level, person.email),
-                        at);
+                    report.mails +=
+                        cases_.queue_mail(person, text,
+                                          message_id(instance.id, deadline.step, deadline.round,
+                                                     deadline.kind, deadline.level, person.email),
+                                          at);
                 }
             }
         });
@@ -165,7 +163,8 @@ void Scheduler::queue_digests(Instant at, TickReport& report) {
     // Once a working day, from send time on; a day missed during downtime is not caught up
     // (the next digest lists everything still open).
     if (!cases_.calendar().is_working_day(today) ||
-        at < cases_.zone().to_instant(today, std::chrono::minutes{config.calendar.send_at_minutes})) {
+        at < cases_.zone().to_instant(today,
+                                      std::chrono::minutes{config.calendar.send_at_minutes})) {
         return;
     }
     const Date horizon = today + std::chrono::days{kDigestHorizonDays};
@@ -239,8 +238,7 @@ std::optional<Instant> Scheduler::next_due_moment(Instant after) {
     for (const auto& cycle : config.cycles) {
         if (workflows::initial_state(cycle.workflow).empty()) continue;
         // The next start after today (a start today is opened by the tick at `after`).
-        auto starts = cycle_starts(cycle, today + std::chrono::days{1},
-                                   add_months(today, 12 * 10));
+        auto starts = cycle_starts(cycle, today + std::chrono::days{1}, add_months(today, 12 * 10));
         for (Date start : starts) {
             if (start <= today) continue;
             Instant moment = cases_.zone().to_instant(start, std::chrono::seconds{0});

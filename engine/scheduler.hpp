@@ -13,11 +13,11 @@ namespace tilsyn {
 
 struct TickReport {
     int cycles_opened = 0;
-    int reminders = 0;    // reminders fired (one per deadline, however many were missed)
-    int superseded = 0;   // missed earlier reminders closed without a mail
+    int reminders = 0;   // reminders fired (one per deadline, however many were missed)
+    int superseded = 0;  // missed earlier reminders closed without a mail
     int escalations = 0;
-    int mails = 0;        // messages queued
-    int digests = 0;      // daily digests queued
+    int mails = 0;    // messages queued
+    int digests = 0;  // daily digests queued
 };
 
 /// A digest lists what falls due within this many days.
@@ -28,7 +28,7 @@ constexpr int kDigestHorizonDays = 14;
 constexpr int kTickBatch = 500;
 
 class Scheduler {
-public:
+  public:
     Scheduler(Store& store, CaseService& cases);
 
     TickReport tick(Instant at);
@@ -36,7 +36,7 @@ public:
     /// The next moment something is due: a deadline to fire or a cycle start to open.
     std::optional<Instant> next_due_moment(Instant after);
 
-private:
+  private:
     void open_cycles(Instant at, TickReport& report);
     void fire_deadlines(Instant at, TickReport& report);
     void queue_digests(Instant at, TickReport& report);

@@ -9,12 +9,12 @@
 namespace tilsyn {
 
 class Sha256 {
-public:
+  public:
     Sha256();
     void update(std::string_view data);
     std::array<std::uint8_t, 32> finish();
 
-private:
+  private:
     void block(const std::uint8_t* data);
     std::array<std::uint32_t, 8> state_;
     std::array<std::uint8_t, 64> buffer_{};

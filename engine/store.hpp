@@ -58,9 +58,9 @@ struct CycleRecord {
     std::string workflow;      // quality_report, learning_dialogue, supervision
     std::string cycle_config;  // the config cycle id it came from
     std::string institution_id;
-    std::string parent_id;  // for a supervision case: the cycle that gave the point
-    std::string state;      // the state machine's state by name
-    std::string timeline;   // snapshot (JSON) of the timeline it started with
+    std::string parent_id;       // for a supervision case: the cycle that gave the point
+    std::string state;           // the state machine's state by name
+    std::string timeline;        // snapshot (JSON) of the timeline it started with
     std::string anchors = "{}";  // JSON object: anchor ("start", "given", a step) -> date
     Date started_on{};
     Instant updated_at{};

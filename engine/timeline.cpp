@@ -1,8 +1,8 @@
 #include "engine/timeline.hpp"
 
-#include <boost/json.hpp>
-
 #include <fmt/format.h>
+
+#include <boost/json.hpp>
 
 namespace tilsyn {
 

@@ -18,7 +18,7 @@ struct Timeline {
     std::vector<StepTimeline> steps;
     std::vector<Offset> reminders;
     std::vector<EscalationLevel> escalation;
-    std::optional<Offset> follow_up_every;    // supervision only
+    std::optional<Offset> follow_up_every;  // supervision only
     std::shared_ptr<Timeline> supervision;  // for cycles whose points open supervision cases
 
     const StepTimeline* find_step(std::string_view name) const;
@@ -26,7 +26,7 @@ struct Timeline {
 
 /// Thrown when a stored snapshot cannot be read back (corrupt row).
 class TimelineError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

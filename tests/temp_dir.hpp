@@ -1,10 +1,10 @@
 // A temporary folder for one test, removed with everything in it when the test ends.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -13,13 +13,13 @@
 namespace tilsyn::testing {
 
 class TempDir {
-public:
+  public:
     explicit TempDir(const std::string& prefix = "tilsyn-test") {
         static std::atomic<int> counter{0};
         const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
         path_ = std::filesystem::temp_directory_path() /
-                (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-                 "-" + std::to_string(stamp));
+                (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+                 std::to_string(stamp));
         std::filesystem::create_directories(path_);
     }
     ~TempDir() {
@@ -40,7 +40,7 @@ public:
     }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

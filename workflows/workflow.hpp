@@ -15,12 +15,12 @@ namespace tilsyn::workflows {
 /// What a transition asks the case service to do, in order.
 struct Effect {
     enum class Kind {
-        complete,      // the step is done: close its deadlines; its completion anchors later steps
-        close,         // close the step's deadlines without completing it (a plan returned)
-        arm,           // arm the step's deadlines from the cycle's timeline
-        revise,        // arm the step again for a revision (development_plan after plan_returned)
-        open_cases,    // open one supervision case per supervision point in the payload
-        close_all,     // close every open deadline of the instance (cancelled, resolved)
+        complete,    // the step is done: close its deadlines; its completion anchors later steps
+        close,       // close the step's deadlines without completing it (a plan returned)
+        arm,         // arm the step's deadlines from the cycle's timeline
+        revise,      // arm the step again for a revision (development_plan after plan_returned)
+        open_cases,  // open one supervision case per supervision point in the payload
+        close_all,   // close every open deadline of the instance (cancelled, resolved)
     };
     Kind kind;
     std::string step;  // empty for open_cases and close_all
@@ -45,7 +45,7 @@ using TransitionObserver =
     std::function<void(std::string_view from, std::string_view event, std::string_view to)>;
 
 class Machine {
-public:
+  public:
     virtual ~Machine() = default;
 
     virtual std::string_view workflow() const = 0;

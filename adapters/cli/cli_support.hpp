@@ -32,7 +32,7 @@ struct Options {
 
 /// Bad arguments: reported with a hint to --help, exit code 2.
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -1,7 +1,5 @@
 #include "adapters/cli/commands.hpp"
 
-#include "adapters/cli/cli_support.hpp"
-
 #include <fmt/format.h>
 
 #include <chrono>
@@ -9,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "adapters/cli/cli_support.hpp"
 #include "adapters/config/yaml_config_loader.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/calendar.hpp"
@@ -98,7 +97,8 @@ Options parse_options(const std::vector<std::string>& args) {
             continue;
         }
         bool known = name == "--config" || name == "--db" || syntax.values.count(name);
-        if (!known) throw UsageError(fmt::format("unknown option '{}' for '{}'", arg, options.verb));
+        if (!known)
+            throw UsageError(fmt::format("unknown option '{}' for '{}'", arg, options.verb));
         if (!inline_value) {
             if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", name));
             value = args[++i];

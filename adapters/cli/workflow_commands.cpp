@@ -52,9 +52,10 @@ std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err) {
     engine->store = open_store(options.db);
     const int version = engine->store->schema_version();
     if (version < kExpectedSchema) {
-        throw std::runtime_error(fmt::format("the database is at schema version {}; run 'tilsyn "
-                                             "migrate' first",
-                                             version));
+        throw std::runtime_error(
+            fmt::format("the database is at schema version {}; run 'tilsyn "
+                        "migrate' first",
+                        version));
     }
     engine->cases = std::make_unique<CaseService>(*engine->store, engine->loaded.config,
                                                   engine->calendar, engine->zone());
@@ -110,9 +111,10 @@ std::string json_string(std::string_view text) {
 
 Instant parse_moment(const std::string& text, const TimeZone& zone, const std::string& option) {
     auto bad = [&] {
-        return UsageError(fmt::format("{} '{}' is not a time: use 2026-10-13T08:00:00+02:00 or "
-                                      "2026-10-13T08:00 (local time)",
-                                      option, text));
+        return UsageError(
+            fmt::format("{} '{}' is not a time: use 2026-10-13T08:00:00+02:00 or "
+                        "2026-10-13T08:00 (local time)",
+                        option, text));
     };
     if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ')) throw bad();
     auto date = parse_date(text.substr(0, 10));
@@ -145,11 +147,12 @@ int run_tick(const Options& options, std::ostream& out, std::ostream& err) {
     const Instant at = engine->now(options);
     Scheduler scheduler(*engine->store, *engine->cases);
     const TickReport report = scheduler.tick(at);
-    out << fmt::format("tick {}: {} cycles opened, {} reminders ({} missed ones coalesced), {} "
-                       "escalations, {} mails queued{}\n",
-                       format_moment(at, engine->zone()), report.cycles_opened, report.reminders,
-                       report.superseded, report.escalations, report.mails,
-                       report.digests ? fmt::format(" ({} digests)", report.digests) : "");
+    out << fmt::format(
+        "tick {}: {} cycles opened, {} reminders ({} missed ones coalesced), {} "
+        "escalations, {} mails queued{}\n",
+        format_moment(at, engine->zone()), report.cycles_opened, report.reminders,
+        report.superseded, report.escalations, report.mails,
+        report.digests ? fmt::format(" ({} digests)", report.digests) : "");
     if (!options.has("--no-mail")) {
         const Config& config = engine->loaded.config;
         auto mailer = make_mailer(config.mail.transport, config.base_dir);
@@ -200,14 +203,14 @@ int run_outbox(const Options& options, std::ostream& out, std::ostream& err) {
         if (options.positional.size() != 1) throw UsageError("outbox list takes no argument");
         const std::string status = options.value("--status", "");
         if (!status.empty() && status != "pending" && status != "failed" && status != "sent") {
-            throw UsageError(fmt::format("--status '{}' is not one of pending, failed, sent",
-                                         status));
+            throw UsageError(
+                fmt::format("--status '{}' is not one of pending, failed, sent", status));
         }
-        std::vector<std::string> statuses =
-            status.empty() ? std::vector<std::string>{"pending", "failed"}
-                           : std::vector<std::string>{status};
-        out << fmt::format("{:<8} {:<8} {:>8} {:<36} {}\n", "ID", "STATUS", "ATTEMPTS",
-                           "TO", "SUBJECT / LAST ERROR");
+        std::vector<std::string> statuses = status.empty()
+                                                ? std::vector<std::string>{"pending", "failed"}
+                                                : std::vector<std::string>{status};
+        out << fmt::format("{:<8} {:<8} {:>8} {:<36} {}\n", "ID", "STATUS", "ATTEMPTS", "TO",
+                           "SUBJECT / LAST ERROR");
         for (const auto& s : statuses) {
             for (const auto& m : store->outbox(s, kListLimit)) {
                 out << fmt::format("{:<8} {:<8} {:>8} {:<36} {}\n", m.id, m.status, m.attempts,
@@ -249,8 +252,8 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
     const Instant now = engine->now(options);
     auto cycle = engine->store->find_cycle(id);
     auto inst = cycle ? engine->store->find_institution(cycle->institution_id) : std::nullopt;
-    auto actor = actor_for(*engine->store, options.value("--as"), event,
-                           inst ? inst->area_id : "", inst ? inst->id : "");
+    auto actor = actor_for(*engine->store, options.value("--as"), event, inst ? inst->area_id : "",
+                           inst ? inst->id : "");
     if (!actor) {
         err << fmt::format("tilsyn: no user with e-mail '{}' (see 'tilsyn user add')\n",
                            options.value("--as"));
@@ -294,8 +297,8 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
         throw UsageError(fmt::format("unknown area '{}'", options.value("--area")));
     }
     const Date today = local_date(engine->now(options), engine->zone());
-    auto rows = engine->store->cycle_status(options.value("--area"),
-                                            options.value("--institution"));
+    auto rows =
+        engine->store->cycle_status(options.value("--area"), options.value("--institution"));
     struct Line {
         const CycleStatusRow* row;
         bool final;
@@ -307,7 +310,8 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
     for (const auto& row : rows) {
         auto machine = workflows::make_machine(row.cycle.workflow, row.cycle.state);
         const bool final = !machine || machine->is_final();
-        if (row.cycle.workflow == "supervision" && !final) sharpened.insert(row.cycle.institution_id);
+        if (row.cycle.workflow == "supervision" && !final)
+            sharpened.insert(row.cycle.institution_id);
         lines.push_back({&row, final, !final && row.next_due && *row.next_due < today, false});
     }
     for (auto& line : lines) line.sharpened = sharpened.count(line.row->cycle.institution_id) > 0;
@@ -347,22 +351,21 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
         if (line.sharpened) flags += "SKÆRPET ";
         if (line.overdue) flags += "OVERSKREDET";
         out << fmt::format("{:<{}} {:<9} {:<22} {:<11} {:<22} {}\n", row.cycle.id, id_width,
-                           row.area_id,
-                           row.cycle.state, row.next_due ? format_date(*row.next_due) : "-",
+                           row.area_id, row.cycle.state,
+                           row.next_due ? format_date(*row.next_due) : "-",
                            row.next_due ? row.next_due_step : "-", flags);
     }
-    out << fmt::format("{} shown ({} overdue, {} under sharpened follow-up)\n", lines.size(),
-                       std::count_if(lines.begin(), lines.end(),
-                                     [](const Line& l) { return l.overdue; }),
-                       std::count_if(lines.begin(), lines.end(),
-                                     [](const Line& l) { return l.sharpened; }));
+    out << fmt::format(
+        "{} shown ({} overdue, {} under sharpened follow-up)\n", lines.size(),
+        std::count_if(lines.begin(), lines.end(), [](const Line& l) { return l.overdue; }),
+        std::count_if(lines.begin(), lines.end(), [](const Line& l) { return l.sharpened; }));
     return kExitOk;
 }
 
 int run_user(const Options& options, std::ostream& out, std::ostream& err) {
     if (options.positional[0] != "add") {
-        throw UsageError(fmt::format("unknown 'user' command '{}'; use 'user add'",
-                                     options.positional[0]));
+        throw UsageError(
+            fmt::format("unknown 'user' command '{}'; use 'user add'", options.positional[0]));
     }
     const std::string email = options.value("--email");
     if (!is_valid_email(email)) {
@@ -371,9 +374,10 @@ int run_user(const Options& options, std::ostream& out, std::ostream& err) {
     }
     auto role = parse_role(options.value("--role"));
     if (!role) {
-        throw UsageError(fmt::format("--role '{}' is not one of admin, director, area_chief, "
-                                     "leader, board",
-                                     options.value("--role")));
+        throw UsageError(
+            fmt::format("--role '{}' is not one of admin, director, area_chief, "
+                        "leader, board",
+                        options.value("--role")));
     }
     const bool needs_area = *role == Role::area_chief;
     const bool needs_institution = *role == Role::leader || *role == Role::board;
@@ -414,8 +418,8 @@ int run_user(const Options& options, std::ostream& out, std::ostream& err) {
 
 int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
     if (options.positional[0] != "verify") {
-        throw UsageError(fmt::format("unknown 'audit' command '{}'; use 'audit verify'",
-                                     options.positional[0]));
+        throw UsageError(
+            fmt::format("unknown 'audit' command '{}'; use 'audit verify'", options.positional[0]));
     }
     auto store = open_store(options.db);
     (void)err;

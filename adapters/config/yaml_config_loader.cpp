@@ -386,10 +386,10 @@ class Loader {
             if (role == Role::area_chief || role == Role::director) {
                 config_->mail.digest_roles.push_back(*role);
             } else {
-                problem(where(r), fmt::format("digest role '{}' is not one of area_chief, "
-                                              "director{}",
-                                              value,
-                                              did_you_mean(value, {"area_chief", "director"})));
+                problem(where(r),
+                        fmt::format("digest role '{}' is not one of area_chief, "
+                                    "director{}",
+                                    value, did_you_mean(value, {"area_chief", "director"})));
             }
         }
     }

@@ -1,12 +1,11 @@
 #include "adapters/daemon/serve.hpp"
 
-#include <boost/asio.hpp>
 #include <fmt/format.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
-#include <malloc.h>
-
 #include <atomic>
+#include <boost/asio.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -48,8 +47,8 @@ std::unique_ptr<Runtime> make_runtime(LoadedConfig loaded, Store& store) {
     runtime->loaded = std::move(loaded);
     const Config& config = runtime->loaded.config;
     runtime->calendar = Calendar(config.calendar.danish_holidays, config.calendar.closed_days);
-    runtime->cases = std::make_unique<CaseService>(store, config, runtime->calendar,
-                                                   *runtime->loaded.zone);
+    runtime->cases =
+        std::make_unique<CaseService>(store, config, runtime->calendar, *runtime->loaded.zone);
     runtime->scheduler = std::make_unique<Scheduler>(store, *runtime->cases);
     return runtime;
 }
@@ -57,15 +56,14 @@ std::unique_ptr<Runtime> make_runtime(LoadedConfig loaded, Store& store) {
 // Delivers the outbox on its own thread and database connection. Woken after each scheduler
 // pass; otherwise sleeps until the next retry is due.
 class DeliveryThread {
-public:
+  public:
     DeliveryThread(const ServeSettings& settings, const Config& config, const TimeZone& zone,
                    std::shared_ptr<spdlog::logger> log)
         : log_(std::move(log)),
           store_(open_store(settings.db_url)),
           mailer_(make_mailer(config.mail.transport, config.base_dir)),
           zone_(zone),
-          delivery_(*store_, *mailer_, config.mail.from, zone_, DeliveryPolicy{},
-                    settings.node) {
+          delivery_(*store_, *mailer_, config.mail.from, zone_, DeliveryPolicy{}, settings.node) {
         thread_ = std::thread([this] { run(); });
     }
     ~DeliveryThread() { stop(); }
@@ -86,7 +84,7 @@ public:
         if (thread_.joinable()) thread_.join();
     }
 
-private:
+  private:
     void run() {
         log_->info("mail delivery through {}", mailer_->describe());
         while (!stopping_) {
@@ -122,7 +120,7 @@ private:
 };
 
 class Daemon {
-public:
+  public:
     Daemon(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log,
            std::unique_ptr<Store> store, std::unique_ptr<Runtime> runtime)
         : settings_(settings),
@@ -143,7 +141,7 @@ public:
         return 0;
     }
 
-private:
+  private:
     void do_wait_signal() {
         signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;

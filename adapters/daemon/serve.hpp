@@ -5,11 +5,11 @@
 // and the old one kept).
 #pragma once
 
+#include <spdlog/fwd.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include <spdlog/fwd.h>
 
 namespace tilsyn {
 

@@ -1046,13 +1046,12 @@ std::vector<DeadlineRecord> SociStore::due_deadlines(Instant until, int limit) {
         // Inside a transaction on PostgreSQL the rows stay locked until commit and rows another
         // node has locked are skipped: two schedulers never fire the same deadline.
         const bool lock = backend_ == StoreUrl::Backend::postgresql && in_transaction_;
-        soci::statement read =
-            (session_->prepare << std::string{schema::firing_deadlines_query} +
-                                      (lock ? " FOR UPDATE SKIP LOCKED" : ""),
-             soci::into(row.id),
-             soci::into(row.cycle_id), soci::into(row.step), soci::into(row.round),
-             soci::into(row.kind), soci::into(row.level), soci::into(row.due_on),
-             soci::into(row.fire_at), soci::use(until_seconds), soci::use(max_rows));
+        soci::statement read = (session_->prepare << std::string{schema::firing_deadlines_query} +
+                                                         (lock ? " FOR UPDATE SKIP LOCKED" : ""),
+                                soci::into(row.id), soci::into(row.cycle_id), soci::into(row.step),
+                                soci::into(row.round), soci::into(row.kind), soci::into(row.level),
+                                soci::into(row.due_on), soci::into(row.fire_at),
+                                soci::use(until_seconds), soci::use(max_rows));
         read.execute();
         while (read.fetch()) result.push_back(row.record());
         return result;

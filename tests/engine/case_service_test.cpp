@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "engine/audit.hpp"
-#include "workflows/workflow.hpp"
 #include "workflow_fixture.hpp"
+#include "workflows/workflow.hpp"
 
 namespace {
 
@@ -56,9 +56,9 @@ TEST_CASE("one institution goes from cycle start to a published plan", "[case][w
               "PlanInPreparation");
     expect_ok(w.send(w.cycle, "plan_submitted", w.leader, R"({"text":"Udkast"})", "2027-01-05"),
               "PlanAwaitingApproval");
-    expect_ok(w.send(w.cycle, "plan_returned", w.chief, R"({"comment":"Mere om læsning"})",
-                     "2027-01-07"),
-              "PlanInPreparation");
+    expect_ok(
+        w.send(w.cycle, "plan_returned", w.chief, R"({"comment":"Mere om læsning"})", "2027-01-07"),
+        "PlanInPreparation");
     // The revision is due 10 workdays after the return (Jan 21), later than the original due
     // date (conversation Nov 20 + 8 weeks = Jan 15).
     due = w.open_deadlines(w.cycle, "due");
@@ -67,8 +67,7 @@ TEST_CASE("one institution goes from cycle start to a published plan", "[case][w
     CHECK(tilsyn::format_date(due[0].due_on) == "2027-01-21");
     expect_ok(w.send(w.cycle, "plan_submitted", w.leader, "{}", "2027-01-14"),
               "PlanAwaitingApproval");
-    expect_ok(w.send(w.cycle, "plan_approved", w.chief, "{}", "2027-01-18"),
-              "AwaitingPublication");
+    expect_ok(w.send(w.cycle, "plan_approved", w.chief, "{}", "2027-01-18"), "AwaitingPublication");
     expect_ok(w.send(w.cycle, "plan_published", w.leader,
                      R"({"url":"https://frydenlund.example.dk/plan"})", "2027-01-19"),
               "Completed");
@@ -85,22 +84,23 @@ TEST_CASE("one institution goes from cycle start to a published plan", "[case][w
     CHECK(events[1].state_after == "AwaitingBoardStatement");
 }
 
-TEST_CASE("an event the state does not allow is refused with the allowed events and changes "
-          "nothing",
-          "[case][workflow]") {
+TEST_CASE(
+    "an event the state does not allow is refused with the allowed events and changes "
+    "nothing",
+    "[case][workflow]") {
     WorkflowWorld w;
     open_cycle(w);
     const auto before = w.snapshot(w.cycle);
     auto result = w.send(w.cycle, "plan_approved", w.chief, "{}", "2026-09-01");
     CHECK(result.status == ApplyStatus::conflict);
-    CHECK(result.allowed_events ==
-          std::vector<std::string>{"report_submitted", "cycle_cancelled"});
+    CHECK(result.allowed_events == std::vector<std::string>{"report_submitted", "cycle_cancelled"});
     CHECK(w.snapshot(w.cycle) == before);
 }
 
-TEST_CASE("every event is refused in every state that does not allow it, leaving the tables as "
-          "they were",
-          "[case][workflow]") {
+TEST_CASE(
+    "every event is refused in every state that does not allow it, leaving the tables as "
+    "they were",
+    "[case][workflow]") {
     WorkflowWorld w;
     open_cycle(w);
     struct Step {
@@ -131,8 +131,8 @@ TEST_CASE("every event is refused in every state that does not allow it, leaving
     };
     for (std::size_t i = 0;; ++i) {
         const std::string state = w.state(w.cycle);
-        const auto allowed = tilsyn::workflows::make_machine("quality_report", state)
-                                 ->allowed_events();
+        const auto allowed =
+            tilsyn::workflows::make_machine("quality_report", state)->allowed_events();
         for (const auto& step : all) {
             if (std::find(allowed.begin(), allowed.end(), step.event) != allowed.end()) continue;
             INFO(state << " / " << step.event);
@@ -165,8 +165,7 @@ TEST_CASE("a wrong role is forbidden and another area's chief does not see the c
     result = w.send(w.cycle, "conversation_scheduled", w.other_chief, R"({"date":"2026-11-20"})",
                     "2026-09-01");
     CHECK(result.status == ApplyStatus::not_found);
-    tilsyn::Actor other_leader{"leder@solsikken.example.dk", tilsyn::Role::leader, "",
-                               "solsikken"};
+    tilsyn::Actor other_leader{"leder@solsikken.example.dk", tilsyn::Role::leader, "", "solsikken"};
     CHECK(w.send(w.cycle, "report_submitted", other_leader, "{}", "2026-09-01").status ==
           ApplyStatus::not_found);
     CHECK(w.send("no/such/cycle", "report_submitted", w.leader, "{}", "2026-09-01").status ==
@@ -192,7 +191,8 @@ TEST_CASE("a bad payload names the field and changes nothing", "[case][workflow]
     CHECK(w.snapshot(w.cycle) == before);
 }
 
-TEST_CASE("a supervision point opens a case with its own deadlines and a notice", "[case][workflow]") {
+TEST_CASE("a supervision point opens a case with its own deadlines and a notice",
+          "[case][workflow]") {
     WorkflowWorld w;
     open_cycle(w);
     w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01");
@@ -216,14 +216,13 @@ TEST_CASE("a supervision point opens a case with its own deadlines and a notice"
     CHECK(w.store->events(case_id).front().event == "case_opened");
 
     // The case runs its own workflow through the same service.
-    expect_ok(w.send(case_id, "action_plan_submitted", w.leader, R"({"text":"Plan"})",
-                     "2026-11-20"),
-              "FollowUp");
+    expect_ok(
+        w.send(case_id, "action_plan_submitted", w.leader, R"({"text":"Plan"})", "2026-11-20"),
+        "FollowUp");
     CHECK(w.open_deadlines(case_id, "due").size() == 2);  // follow-up + resolution
     expect_ok(w.send(case_id, "follow_up_held", w.chief, R"({"note":"Bedre"})", "2026-12-18"),
               "FollowUp");
-    expect_ok(w.send(case_id, "supervision_resolved", w.chief, R"({"note":"Løst"})",
-                     "2027-02-01"),
+    expect_ok(w.send(case_id, "supervision_resolved", w.chief, R"({"note":"Løst"})", "2027-02-01"),
               "Resolved");
     CHECK(w.open_deadlines(case_id, "due").empty());
     CHECK(tilsyn::verify_audit(*w.store).intact);
@@ -234,8 +233,8 @@ TEST_CASE("a running cycle keeps the timeline it started with when the config ch
     WorkflowWorld w;
     open_cycle(w);
     // The administrator gives board statements 8 weeks instead of 4.
-    w.config.cycles[0].steps[1] = tilsyn::testing::step("board_statement",
-                                                        "quality_report + 8 weeks", 25);
+    w.config.cycles[0].steps[1] =
+        tilsyn::testing::step("board_statement", "quality_report + 8 weeks", 25);
     w.rebuild();
     w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01");
     auto due = w.open_deadlines(w.cycle, "due");

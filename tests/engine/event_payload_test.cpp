@@ -41,7 +41,8 @@ TEST_CASE("a conversation held needs a development point with a known goal", "[p
     CHECK(e.field == "supervision_points[0].reason");
     CHECK(e.message == "is required");
 
-    e = error_of("conversation_held", R"({"development_points":[{"title":" ","goal":"learning"}]})");
+    e = error_of("conversation_held",
+                 R"({"development_points":[{"title":" ","goal":"learning"}]})");
     CHECK(e.field == "development_points[0].title");
 }
 
@@ -53,8 +54,7 @@ TEST_CASE("a board statement needs at least one of its four texts", "[payload]")
     CHECK(e.message.find("at least one of") != std::string::npos);
 }
 
-TEST_CASE("malformed, oversized, non-object payloads and unknown fields are refused",
-          "[payload]") {
+TEST_CASE("malformed, oversized, non-object payloads and unknown fields are refused", "[payload]") {
     CHECK(error_of("plan_approved", "{").message.find("not valid JSON") != std::string::npos);
     CHECK(error_of("plan_approved", "[]").message == "payload must be a JSON object");
     CHECK(error_of("plan_approved", R"({"x":1})").field == "x");

@@ -11,7 +11,7 @@ using tilsyn::testing::WorkflowWorld;
 
 // A stand-in at the Mailer port: records deliveries, fails on demand.
 class RecordingMailer : public tilsyn::Mailer {
-public:
+  public:
     int fail_next = 0;       // this many sends fail (temporarily) before they succeed
     bool permanent = false;  // failures are permanent
     std::vector<std::pair<std::string, std::string>> sent;  // (to, message)
@@ -86,8 +86,7 @@ TEST_CASE("a temporary failure is retried later with backoff, nothing lost", "[m
     // Not due again before the backoff.
     CHECK(delivery.deliver(t + std::chrono::seconds{30}).retried == 0);
     CHECK(delivery.deliver(t + std::chrono::seconds{60}).retried == 1);
-    CHECK(w.store->outbox("pending", 10)[0].next_attempt_at ==
-          t + std::chrono::seconds{60 + 120});
+    CHECK(w.store->outbox("pending", 10)[0].next_attempt_at == t + std::chrono::seconds{60 + 120});
     CHECK(delivery.deliver(t + std::chrono::seconds{180}).sent == 1);
     CHECK(mailer.sent.size() == 1);
     CHECK(w.store->outbox_count("pending") == 0);
@@ -103,8 +102,8 @@ TEST_CASE("after the give-up time the message is kept as failed and the admins a
     REQUIRE(w.store->add_user(admin));
     RecordingMailer mailer;
     tilsyn::DeliveryPolicy policy;
-    tilsyn::OutboxDelivery delivery(*w.store, mailer, "Tilsyn <tilsyn@example.dk>", w.zone,
-                                    policy, "test");
+    tilsyn::OutboxDelivery delivery(*w.store, mailer, "Tilsyn <tilsyn@example.dk>", w.zone, policy,
+                                    "test");
     queue(w, "<c@tilsyn>", at("2026-10-01"));
     mailer.fail_next = 1;
     auto report = delivery.deliver(at("2026-10-01") + policy.give_up_after);

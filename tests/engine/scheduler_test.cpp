@@ -29,8 +29,7 @@ TEST_CASE("a tick opens exactly one cycle per covered institution and period", "
     CHECK(w.store->find_cycle("quality-report-6-18/frydenlund/2028-08-03"));
 }
 
-TEST_CASE("reminders fire once, at send time, to the people who act on the step",
-          "[scheduler]") {
+TEST_CASE("reminders fire once, at send time, to the people who act on the step", "[scheduler]") {
     WorkflowWorld w;
     w.scheduler->tick(at("2026-08-03"));
     // -14 days: Sep 28 at 08:00 local.
@@ -42,7 +41,8 @@ TEST_CASE("reminders fire once, at send time, to the people who act on the step"
     auto mail = w.store->pending_mail(at("2026-09-28", 9), 10);
     REQUIRE(mail.size() == 1);
     CHECK(mail[0].recipient == "Lene Leder <leder@frydenlund.example.dk>");
-    CHECK(mail[0].subject == "Påmindelse: Kvalitetsrapport for Frydenlund Skole – frist 2026-10-12");
+    CHECK(mail[0].subject ==
+          "Påmindelse: Kvalitetsrapport for Frydenlund Skole – frist 2026-10-12");
     CHECK(mail[0].body.find("mandag den 12. oktober 2026") != std::string::npos);
     CHECK(mail[0].body.find("http://127.0.0.1:8080/cycles/" + w.cycle) != std::string::npos);
     // A second tick at the same moment sends nothing new.
@@ -114,9 +114,10 @@ TEST_CASE("an overdue step escalates to the leader and area chief, then to the d
     CHECK(mail.back().subject.rfind("Overskredet frist: Kvalitetsrapport", 0) == 0);
 }
 
-TEST_CASE("a late action plan in a supervision case escalates to the area chief, then the "
-          "director",
-          "[scheduler]") {
+TEST_CASE(
+    "a late action plan in a supervision case escalates to the area chief, then the "
+    "director",
+    "[scheduler]") {
     WorkflowWorld w;
     // The fixture's supervision escalation: area chief at once, director 5 workdays later.
     w.config.cycles[0].supervision->escalation = {

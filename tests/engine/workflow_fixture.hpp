@@ -2,12 +2,11 @@
 // the case service and scheduler over it, for engine tests that need storage.
 #pragma once
 
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "adapters/config/yaml_config_loader.hpp"
 #include "adapters/storage/soci_store.hpp"
@@ -50,7 +49,8 @@ struct WorkflowWorld {
         std::random_device random;
         dir = std::filesystem::temp_directory_path() / ("tilsyn-wf-" + std::to_string(random()));
         std::filesystem::create_directories(dir);
-        config.areas.push_back({"nord", "Område Nord", {"Nora Chef", "chef.nord@example.dk", {}}, {}});
+        config.areas.push_back(
+            {"nord", "Område Nord", {"Nora Chef", "chef.nord@example.dk", {}}, {}});
         store = open_store("sqlite:" + (dir / "t.db").string());
         store->migrate();
         store->sync_directory(config);

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
 #include "temp_dir.hpp"
 
 namespace {

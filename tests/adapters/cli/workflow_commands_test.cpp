@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -84,23 +83,24 @@ TEST_CASE("workflow verbs refuse bad arguments with exit code 2", "[cli]") {
     CHECK(r.err.find("no user with e-mail 'ghost@example.dk'") != std::string::npos);
 }
 
-TEST_CASE("user add checks role, scope and address, stores only a token hash and refuses "
-          "duplicates",
-          "[cli]") {
+TEST_CASE(
+    "user add checks role, scope and address, stores only a token hash and refuses "
+    "duplicates",
+    "[cli]") {
     TempDb db;
     REQUIRE(db({"migrate"}).code == 0);
     CHECK(db({"user", "add", "--email", "a@example.dk", "--role", "chief"}).code == 2);
     CHECK(db({"user", "add", "--email", "not-an-address", "--role", "admin"}).code == 2);
-    CHECK(db({"user", "add", "--email", "c@example.dk", "--role", "area_chief"}).err.find(
-              "needs --area") != std::string::npos);
-    CHECK(db({"user", "add", "--email", "c@example.dk", "--role", "area_chief", "--area",
-              "atlantis"})
-              .code == 2);
+    CHECK(db({"user", "add", "--email", "c@example.dk", "--role", "area_chief"})
+              .err.find("needs --area") != std::string::npos);
+    CHECK(
+        db({"user", "add", "--email", "c@example.dk", "--role", "area_chief", "--area", "atlantis"})
+            .code == 2);
     CHECK(db({"user", "add", "--email", "l@example.dk", "--role", "leader", "--institution",
               "nowhere"})
               .code == 2);
-    CHECK(db({"user", "add", "--email", "a@example.dk", "--role", "admin", "--area", "syd"})
-              .code == 2);
+    CHECK(db({"user", "add", "--email", "a@example.dk", "--role", "admin", "--area", "syd"}).code ==
+          2);
     auto added = db({"user", "add", "--email", "a@example.dk", "--role", "admin"});
     REQUIRE(added.code == 0);
     const auto token_at = added.out.find("tls_");
@@ -128,18 +128,19 @@ TEST_CASE("tick, event and status work together on the default configuration", "
     CHECK(db({"tick", "--at", "2026-08-03T09:00"}).out.find("0 cycles opened, 0 reminders") !=
           std::string::npos);
     const std::string cycle = "quality-report-6-18/beder-skole/2026-08-03";
-    auto status = db({"status", "--institution", "beder-skole", "--format", "json", "--at",
-                      "2026-08-04T09:00"});
-    CHECK(status.out ==
-          R"({"id":"quality-report-6-18/beder-skole/2026-08-03","institution":"beder-skole","institution_name":"Beder Skole","area":"syd","workflow":"quality_report","state":"ReportInPreparation","next_due":"2026-10-12","next_step":"quality_report","overdue":false,"sharpened":false})"
-          "\n");
+    auto status = db(
+        {"status", "--institution", "beder-skole", "--format", "json", "--at", "2026-08-04T09:00"});
+    CHECK(
+        status.out ==
+        R"({"id":"quality-report-6-18/beder-skole/2026-08-03","institution":"beder-skole","institution_name":"Beder Skole","area":"syd","workflow":"quality_report","state":"ReportInPreparation","next_due":"2026-10-12","next_step":"quality_report","overdue":false,"sharpened":false})"
+        "\n");
     auto event = db({"event", cycle, "report_submitted", "--as", "leder.beder-skole@example.dk",
                      "--at", "2026-09-01T10:00"});
     INFO(event.err);
     CHECK(event.code == 0);
     CHECK(event.out == cycle + ": ReportInPreparation -> AwaitingBoardStatement\n");
-    auto refused = db({"event", cycle, "report_submitted", "--as",
-                       "leder.beder-skole@example.dk", "--at", "2026-09-01T10:05"});
+    auto refused = db({"event", cycle, "report_submitted", "--as", "leder.beder-skole@example.dk",
+                       "--at", "2026-09-01T10:05"});
     CHECK(refused.code == 2);
     CHECK(refused.err.find("allowed now: board_statement_submitted, cycle_cancelled") !=
           std::string::npos);
