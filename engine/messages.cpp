@@ -153,12 +153,8 @@ std::string danish_long_date(Date date) {
 }
 
 std::string_view step_title(std::string_view step) {
-    for (const auto& workflow : all_workflows()) {
-        for (const auto* steps : {&workflow.steps, &workflow.supervision_steps}) {
-            for (const auto& s : *steps) {
-                if (s.name == step) return s.danish_title;
-            }
-        }
+    if (const StepDefinition* definition = find_step_definition(step)) {
+        return definition->danish_title;
     }
     if (step == "follow_up") return "Opfølgning i tilsynssag";
     return step;

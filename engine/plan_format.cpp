@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/messages.hpp"
 #include "engine/workflow_catalog.hpp"
 
 namespace tilsyn {
@@ -12,6 +13,8 @@ namespace {
 
 // Output is assembled in a buffer and handed to the stream in large pieces.
 constexpr std::size_t kFlushBytes = 1 << 20;
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
@@ -42,6 +45,8 @@ void append_json_string(std::string& out, std::string_view text) {
     }
     out += '"';
 }
+
+namespace {
 
 const std::vector<Role>& item_roles(const Config& config, const PlanItem& item) {
     static const std::vector<Role> kNone;
@@ -77,31 +82,8 @@ std::string_view step_label(const Config& config, const PlanItem& item) {
 std::vector<std::string> recipients(const Config& config, const Institution& institution,
                                     const std::vector<Role>& roles) {
     std::vector<std::string> result;
-    auto add = [&](const std::string& email) {
-        if (!email.empty() && std::find(result.begin(), result.end(), email) == result.end()) {
-            result.push_back(email);
-        }
-    };
-    // A fixed order whatever the order of `roles`, so a set of roles always gives the same list.
-    for (Role role : {Role::leader, Role::board, Role::area_chief, Role::director}) {
-        if (std::find(roles.begin(), roles.end(), role) == roles.end()) continue;
-        switch (role) {
-            case Role::leader:
-                add(institution.leader.email);
-                break;
-            case Role::board:
-                add(institution.board.email);
-                break;
-            case Role::area_chief:
-                if (const Area* area = config.find_area(institution.area)) add(area->chief.email);
-                break;
-            case Role::director:
-                add(config.organisation.director.email);
-                break;
-            case Role::admin:
-                break;
-        }
-    }
+    for (const auto& person : people_for(config, institution, roles))
+        result.push_back(person.email);
     return result;
 }
 

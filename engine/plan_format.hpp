@@ -11,6 +11,10 @@
 
 namespace tilsyn {
 
+/// Appends `text` as a quoted JSON string (escaping quotes, backslashes and control
+/// characters); shared by the line-oriented JSON outputs (plan, status).
+void append_json_string(std::string& out, std::string_view text);
+
 /// E-mail addresses of the people with a role for an institution (leader, board, area chief
 /// of its area, director).
 std::vector<std::string> recipients(const Config& config, const Institution& institution,

@@ -17,18 +17,10 @@ namespace tilsyn {
 namespace {
 
 // Who acts on a step, for its reminders.
-std::vector<Role> responsible_for(std::string_view workflow, std::string_view step) {
+std::vector<Role> responsible_for(std::string_view step) {
     if (step == "follow_up") return {Role::area_chief};
-    for (const auto& w : all_workflows()) {
-        for (const auto* steps : {&w.steps, &w.supervision_steps}) {
-            for (const auto& s : *steps) {
-                if (s.name == step && (w.name == workflow || workflow == "supervision")) {
-                    return s.responsible;
-                }
-            }
-        }
-    }
-    return {};
+    const StepDefinition* definition = find_step_definition(step);
+    return definition ? definition->responsible : std::vector<Role>{};
 }
 
 }  // namespace
@@ -115,8 +107,7 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     report.superseded += std::max(0, closed - 1);
                     ++report.reminders;
                     if (inst) {
-                        people = individual_recipients(
-                            *inst, responsible_for(instance.workflow, deadline.step));
+                        people = individual_recipients(*inst, responsible_for(deadline.step));
                     }
                 } else {
                     store_.mark_deadline_done(deadline.id);

@@ -43,6 +43,17 @@ const WorkflowDefinition* find_workflow(std::string_view name) {
 
 std::span<const WorkflowDefinition> all_workflows() { return kWorkflows; }
 
+const StepDefinition* find_step_definition(std::string_view name) {
+    for (const auto& workflow : kWorkflows) {
+        for (const auto* steps : {&workflow.steps, &workflow.supervision_steps}) {
+            for (const auto& step : *steps) {
+                if (step.name == name) return &step;
+            }
+        }
+    }
+    return nullptr;
+}
+
 int step_index(const std::vector<StepDefinition>& steps, std::string_view name) {
     for (std::size_t i = 0; i < steps.size(); ++i) {
         if (steps[i].name == name) return static_cast<int>(i);

@@ -30,6 +30,10 @@ const WorkflowDefinition* find_workflow(std::string_view name);
 
 std::span<const WorkflowDefinition> all_workflows();
 
+/// The definition of a step of any workflow or supervision case (step names are unique across
+/// them), or nullptr.
+const StepDefinition* find_step_definition(std::string_view name);
+
 /// Index of a step in the workflow's order, or -1.
 int step_index(const std::vector<StepDefinition>& steps, std::string_view name);
 

@@ -17,6 +17,7 @@
 #include "engine/audit.hpp"
 #include "engine/case_service.hpp"
 #include "engine/outbox_delivery.hpp"
+#include "engine/plan_format.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/sha256.hpp"
 #include "workflows/workflow.hpp"
@@ -93,18 +94,9 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
+    std::string out;
+    append_json_string(out, text);
+    return out;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "adapters/config/csv_reader.hpp"
 #include "engine/config_rules.hpp"
+#include "engine/mail_message.hpp"
 #include "engine/mail_template.hpp"
 #include "engine/suggest.hpp"
 #include "engine/workflow_catalog.hpp"
@@ -294,13 +295,7 @@ class Loader {
         mail.from = text(node, "from", "mail");
         mail.transport = text(node, "transport", "mail");
         if (node["from"]) {
-            std::string address = mail.from;
-            auto lt = address.find('<');
-            auto gt = address.rfind('>');
-            if (lt != std::string::npos && gt != std::string::npos && gt > lt) {
-                address = address.substr(lt + 1, gt - lt - 1);
-            }
-            if (!is_valid_email(address)) {
+            if (!is_valid_email(mail_address(mail.from))) {
                 problem(where(node["from"]), fmt::format("mail.from '{}' has no valid e-mail "
                                                          "address",
                                                          mail.from));
