@@ -34,14 +34,16 @@ inline Config small_config() {
                        "syd",
                        {"Lene Leder", "leder@frydenlund.example.dk", {"test.yaml", 12, 5}},
                        {"", "bestyrelse@frydenlund.example.dk", {"test.yaml", 12, 40}},
-                       {"test.yaml", 12, 3}};
+                       {"test.yaml", 12, 3},
+                       {"test.yaml", 12, 60}};
     Institution daycare{"solsikken",
                         "Børnehuset Solsikken",
                         InstitutionKind::daycare,
                         "syd",
                         {"Bo Leder", "leder@solsikken.example.dk", {"test.yaml", 13, 5}},
                         {"", "", {}},
-                        {"test.yaml", 13, 3}};
+                        {"test.yaml", 13, 3},
+                        {"test.yaml", 13, 60}};
     config.institutions = {school, daycare};
     CycleConfig cycle;
     cycle.id = "quality-report-6-18";
