@@ -137,6 +137,24 @@ std::string to_json(const SupervisionPoint& point) {
         json::object{{"title", point.title}, {"reason", point.reason}, {"goal", point.goal}});
 }
 
+std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
+    std::vector<PayloadFieldInfo> out;
+    const EventRule* rule = find_rule(event);
+    if (!rule) return out;
+    for (const auto& field : rule->fields) {
+        std::string_view type = "text";
+        switch (field.type) {
+            case FieldType::text: type = "text"; break;
+            case FieldType::date: type = "date"; break;
+            case FieldType::url: type = "url"; break;
+            case FieldType::development_points: type = "development_points"; break;
+            case FieldType::supervision_points: type = "supervision_points"; break;
+        }
+        out.push_back({field.name, type, field.required});
+    }
+    return out;
+}
+
 std::vector<Role> event_roles(std::string_view event) {
     const EventRule* rule = find_rule(event);
     return rule ? rule->roles : std::vector<Role>{};

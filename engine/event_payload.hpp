@@ -43,6 +43,16 @@ std::string to_json(const SupervisionPoint& point);
 /// Roles allowed to send an event; empty for an unknown event.
 std::vector<Role> event_roles(std::string_view event);
 
+/// A payload field as a form or a description of the API shows it.
+struct PayloadFieldInfo {
+    std::string_view name;
+    std::string_view type;  // text, date, url, development_points, supervision_points
+    bool required = false;
+};
+
+/// The payload fields of an event, in order; empty for an unknown event or one without payload.
+std::vector<PayloadFieldInfo> event_fields(std::string_view event);
+
 /// Every event name of a workflow's events as users send them.
 std::vector<std::string> known_events();
 

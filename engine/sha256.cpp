@@ -1,6 +1,7 @@
 #include "engine/sha256.hpp"
 
 #include <cstring>
+#include <random>
 
 namespace tilsyn {
 
@@ -119,5 +120,18 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
     for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
     return diff == 0;
 }
+
+std::string random_hex_256() {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::random_device random;  // getrandom(2) on Linux
+    std::string out;
+    for (int i = 0; i < 8; ++i) {
+        std::uint32_t word = random();
+        for (int j = 0; j < 8; ++j, word >>= 4) out += kHex[word & 15];
+    }
+    return out;
+}
+
+std::string new_api_token() { return "tls_" + random_hex_256(); }
 
 }  // namespace tilsyn

@@ -31,4 +31,10 @@ std::string sha256_hex(std::string_view data);
 /// Compares two strings in time that depends only on their lengths (for token hashes).
 bool constant_time_equal(std::string_view a, std::string_view b);
 
+/// 256 bits from the system's random source (getrandom), as 64 lower-case hex digits.
+std::string random_hex_256();
+
+/// A new API token: "tls_" and 256 random bits. Only its sha256_hex is ever stored.
+std::string new_api_token();
+
 }  // namespace tilsyn

@@ -5,17 +5,18 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <random>
 #include <set>
 #include <tuple>
 
 #include "adapters/cli/cli_support.hpp"
 #include "adapters/cli/commands.hpp"
 #include "adapters/daemon/serve.hpp"
+#include "adapters/http/http_server.hpp"
 #include "adapters/mail/mailer_factory.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/audit.hpp"
 #include "engine/case_service.hpp"
+#include "engine/case_view.hpp"
 #include "engine/outbox_delivery.hpp"
 #include "engine/plan_format.hpp"
 #include "engine/scheduler.hpp"
@@ -174,11 +175,13 @@ int run_serve(const Options& options, std::ostream& out, std::ostream& err) {
     } else {
         log->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
     }
-    if (options.has("--listen")) {
-        log->warn("--listen {}: the HTTP API is not part of this version yet",
-                  options.value("--listen"));
-    }
     ServeSettings settings;
+    settings.listen = options.value("--listen", settings.listen);
+    try {
+        if (!settings.listen.empty()) http::parse_listen(settings.listen);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(fmt::format("--listen {}", e.what()));
+    }
     settings.config_path = options.config;
     settings.db_url = options.db;
     char host[256] = "node";
@@ -289,38 +292,15 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
         throw UsageError(fmt::format("unknown area '{}'", options.value("--area")));
     }
     const Date today = local_date(engine->now(options), engine->zone());
-    auto rows =
-        engine->store->cycle_status(options.value("--area"), options.value("--institution"));
-    struct Line {
-        const CycleStatusRow* row;
-        bool final;
-        bool overdue;
-        bool sharpened;
-    };
-    std::set<std::string> sharpened;  // institutions with an open supervision case
-    std::vector<Line> lines;
-    for (const auto& row : rows) {
-        auto machine = workflows::make_machine(row.cycle.workflow, row.cycle.state);
-        const bool final = !machine || machine->is_final();
-        if (row.cycle.workflow == "supervision" && !final)
-            sharpened.insert(row.cycle.institution_id);
-        lines.push_back({&row, final, !final && row.next_due && *row.next_due < today, false});
-    }
-    for (auto& line : lines) line.sharpened = sharpened.count(line.row->cycle.institution_id) > 0;
-    std::erase_if(lines, [&](const Line& line) {
-        return (line.final && !options.has("--all")) || (options.has("--overdue") && !line.overdue);
-    });
-    // Institutions under sharpened follow-up first, then overdue, then by next deadline.
-    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
-        auto key = [](const Line& l) {
-            return std::make_tuple(!l.sharpened, !l.overdue, !l.row->next_due.has_value(),
-                                   l.row->next_due.value_or(Date{}));
-        };
-        return key(a) < key(b);
-    });
+    CycleFilter filter;
+    filter.area = options.value("--area");
+    filter.institution = options.value("--institution");
+    filter.overdue_only = options.has("--overdue");
+    filter.include_final = options.has("--all");
+    const auto lines = list_cycles(*engine->store, *engine->cases, filter, nullptr, today);
     if (format == "json") {
         for (const auto& line : lines) {
-            const auto& row = *line.row;
+            const auto& row = line.row;
             out << fmt::format(
                 R"({{"id":{},"institution":{},"institution_name":{},"area":{},"workflow":{},"state":{},"next_due":{},"next_step":{},"overdue":{},"sharpened":{}}})"
                 "\n",
@@ -334,11 +314,11 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
         return kExitOk;
     }
     std::size_t id_width = 2;
-    for (const auto& line : lines) id_width = std::max(id_width, line.row->cycle.id.size());
+    for (const auto& line : lines) id_width = std::max(id_width, line.row.cycle.id.size());
     out << fmt::format("{:<{}} {:<9} {:<22} {:<11} {:<22} {}\n", "ID", id_width, "AREA", "STATE",
                        "NEXT DUE", "STEP", "FLAGS");
     for (const auto& line : lines) {
-        const auto& row = *line.row;
+        const auto& row = line.row;
         std::string flags;
         if (line.sharpened) flags += "SKÆRPET ";
         if (line.overdue) flags += "OVERSKREDET";
@@ -349,8 +329,8 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
     }
     out << fmt::format(
         "{} shown ({} overdue, {} under sharpened follow-up)\n", lines.size(),
-        std::count_if(lines.begin(), lines.end(), [](const Line& l) { return l.overdue; }),
-        std::count_if(lines.begin(), lines.end(), [](const Line& l) { return l.sharpened; }));
+        std::count_if(lines.begin(), lines.end(), [](const CycleSummary& l) { return l.overdue; }),
+        std::count_if(lines.begin(), lines.end(), [](const CycleSummary& l) { return l.sharpened; }));
     return kExitOk;
 }
 
@@ -389,9 +369,7 @@ int run_user(const Options& options, std::ostream& out, std::ostream& err) {
     if (needs_institution && !engine->store->find_institution(options.value("--institution"))) {
         throw UsageError(fmt::format("unknown institution '{}'", options.value("--institution")));
     }
-    std::random_device random;  // getrandom(2) on Linux
-    std::string token = "tls_";
-    for (int i = 0; i < 8; ++i) token += fmt::format("{:08x}", random());
+    const std::string token = new_api_token();
     StoredUser user;
     user.email = email;
     user.role = std::string(role_name(*role));

@@ -7,13 +7,18 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
 #include "adapters/config/yaml_config_loader.hpp"
+#include "adapters/http/http_server.hpp"
+#include "adapters/http/web_app.hpp"
 #include "adapters/mail/mailer_factory.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/case_service.hpp"
+#include "engine/metrics.hpp"
+#include "engine/sha256.hpp"
 #include "engine/outbox_delivery.hpp"
 #include "engine/scheduler.hpp"
 
@@ -58,8 +63,9 @@ std::unique_ptr<Runtime> make_runtime(LoadedConfig loaded, Store& store) {
 class DeliveryThread {
   public:
     DeliveryThread(const ServeSettings& settings, const Config& config, const TimeZone& zone,
-                   std::shared_ptr<spdlog::logger> log)
+                   std::shared_ptr<spdlog::logger> log, Metrics& metrics)
         : log_(std::move(log)),
+          metrics_(metrics),
           store_(open_store(settings.db_url)),
           mailer_(make_mailer(config.mail.transport, config.base_dir)),
           zone_(zone),
@@ -90,6 +96,7 @@ class DeliveryThread {
         while (!stopping_) {
             try {
                 auto report = delivery_.deliver(now_utc(), [this] { return !stopping_.load(); });
+                metrics_.mails_delivered += report.sent;
                 if (report.sent || report.retried || report.failed) {
                     log_->info("mail: {} sent, {} to retry, {} given up", report.sent,
                                report.retried, report.failed);
@@ -108,6 +115,7 @@ class DeliveryThread {
     }
 
     std::shared_ptr<spdlog::logger> log_;
+    Metrics& metrics_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<Mailer> mailer_;
     TimeZone zone_;
@@ -132,16 +140,53 @@ class Daemon {
 
     int run() {
         delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->loaded.config,
-                                                     *runtime_->loaded.zone, log_);
+                                                     *runtime_->loaded.zone, log_, metrics_);
+        if (!settings_.listen.empty()) {
+            try {
+                start_http();
+            } catch (const std::exception& e) {
+                log_->error("{}", e.what());
+                delivery_->stop();
+                return 1;
+            }
+        }
         do_wait_signal();
         do_tick();
         io_.run();
+        if (http_) http_->stop();
         delivery_->stop();
         log_->info("stopped");
         return 0;
     }
 
   private:
+    void start_http() {
+        const auto [host, port] = http::parse_listen(settings_.listen);
+        http::WebAppSettings web;
+        web.config_path = settings_.config_path;
+        web.db_url = settings_.db_url;
+        web.clock = now_utc;
+        // Runs on the HTTP thread: wake the mail thread, and re-plan the scheduler's timer on
+        // its own thread (the event may have armed a deadline earlier than the one it waits for).
+        web.on_change = [this] {
+            delivery_->wake();
+            if (!replan_posted_.exchange(true)) {
+                asio::post(io_, [this] {
+                    replan_posted_ = false;
+                    replan();
+                });
+            }
+        };
+        web_ = std::make_unique<http::WebApp>(std::move(web), metrics_);
+        http_ = std::make_unique<http::Server>(host, port, [this](const http::Request& request) {
+            return web_->handle(request);
+        });
+        log_->info("HTTP API and dashboard on http://{}:{}/", host.find(':') == std::string::npos
+                                                                   ? host
+                                                                   : "[" + host + "]",
+                   http_->port());
+    }
+
     void do_wait_signal() {
         signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
@@ -161,6 +206,9 @@ class Daemon {
         const TimeZone& zone = *runtime_->loaded.zone;
         try {
             const TickReport report = runtime_->scheduler->tick(now);
+            metrics_.cycles_opened += report.cycles_opened;
+            metrics_.reminders_sent += report.reminders;
+            metrics_.escalations_sent += report.escalations;
             if (report.cycles_opened || report.reminders || report.escalations) {
                 log_->info("tick {}: {} cycles opened, {} reminders, {} escalations, {} mails",
                            moment(now, zone), report.cycles_opened, report.reminders,
@@ -185,6 +233,22 @@ class Daemon {
         timer_.async_wait([this](const boost::system::error_code& ec) { on_timer(ec); });
     }
 
+    // Re-arms the timer when something became due before the moment it waits for.
+    void replan() {
+        const Instant now = now_utc();
+        try {
+            auto due = runtime_->scheduler->next_due_moment(now);
+            if (!due) return;
+            const auto at = std::chrono::system_clock::time_point(
+                std::max(*due, now + std::chrono::seconds{1}));
+            if (at >= timer_.expiry()) return;
+            timer_.expires_at(at);
+            timer_.async_wait([this](const boost::system::error_code& ec) { on_timer(ec); });
+        } catch (const std::exception& e) {
+            log_->error("next due moment: {}", e.what());
+        }
+    }
+
     void on_timer(const boost::system::error_code& ec) {
         if (ec) return;  // cancelled: shutting down
         do_tick();
@@ -204,7 +268,8 @@ class Daemon {
         // thread, after the old one has finished the message it is sending.
         delivery_->stop();
         delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->loaded.config,
-                                                     *runtime_->loaded.zone, log_);
+                                                     *runtime_->loaded.zone, log_, metrics_);
+        if (http_) http_->post([this] { web_->reload(); });
         log_->info("SIGHUP: configuration reloaded from {}", settings_.config_path);
         timer_.cancel();
         do_tick();
@@ -217,8 +282,39 @@ class Daemon {
     asio::io_context io_;
     asio::system_timer timer_;
     asio::signal_set signals_;
+    Metrics metrics_;
+    std::atomic<bool> replan_posted_{false};
     std::unique_ptr<DeliveryThread> delivery_;
+    std::unique_ptr<http::WebApp> web_;    // used on the HTTP thread only
+    std::unique_ptr<http::Server> http_;  // stopped (joined) before web_ goes
 };
+
+// First run: a database without an administrator gets one, and its token is printed once, so
+// the dashboard can be opened right away.
+void ensure_admin(Store& store, const ServeSettings& settings,
+                  const std::shared_ptr<spdlog::logger>& log) {
+    for (const auto& user : store.users()) {
+        if (user.role == "admin") return;
+    }
+    StoredUser admin;
+    admin.email = kFirstAdminEmail;
+    admin.name = "Administrator";
+    admin.role = "admin";
+    admin.source = "manual";
+    const std::string token = new_api_token();
+    admin.token_hash = sha256_hex(token);
+    if (!store.add_user(admin)) return;
+    log->info("first run: created the administrator {}", admin.email);
+    std::string where = "the API";
+    if (!settings.listen.empty()) {
+        where = fmt::format("the dashboard (http://{}/) and the API", settings.listen);
+    }
+    fmt::print(
+        "\nFirst run: administrator {} created. Its token, shown only this once (a hash is "
+        "kept),\nlogs in to {}:\n\n    {}\n\n",
+        admin.email, where, token);
+    std::fflush(stdout);
+}
 
 }  // namespace
 
@@ -233,6 +329,7 @@ int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log) {
         log->error("the database is not migrated; run 'tilsyn migrate' first");
         return 1;
     }
+    ensure_admin(*store, settings, log);
     auto runtime = make_runtime(std::move(loaded), *store);
     // Parsing a large configuration (YAML nodes, CSV cells) leaves freed memory in malloc's
     // arenas; give it back so the daemon's resident size is what it keeps.

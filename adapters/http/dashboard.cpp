@@ -1,0 +1,627 @@
+#include "adapters/http/dashboard.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <map>
+
+#include "adapters/http/http_types.hpp"
+#include "engine/event_payload.hpp"
+#include "engine/workflow_catalog.hpp"
+
+namespace tilsyn::http::ui {
+
+namespace json = boost::json;
+
+namespace {
+
+template <std::size_t N>
+std::string_view lookup(const std::pair<std::string_view, std::string_view> (&table)[N],
+                        std::string_view key) {
+    for (const auto& [name, label] : table) {
+        if (name == key) return label;
+    }
+    return key;
+}
+
+constexpr std::pair<std::string_view, std::string_view> kEventLabels[] = {
+    {"report_submitted", "Kvalitetsrapport indsendt"},
+    {"board_statement_submitted", "Bestyrelsens udtalelse indsendt"},
+    {"conversation_scheduled", "Kvalitetssamtale planlagt"},
+    {"conversation_held", "Kvalitetssamtale afholdt"},
+    {"plan_submitted", "Udviklingsplan indsendt"},
+    {"plan_returned", "Udviklingsplan sendt retur"},
+    {"plan_approved", "Udviklingsplan godkendt"},
+    {"plan_published", "Udviklingsplan offentliggjort"},
+    {"cycle_cancelled", "Forløb annulleret"},
+    {"cycle_opened", "Forløb startet"},
+    {"case_opened", "Tilsynssag åbnet"},
+    {"action_plan_submitted", "Handleplan indsendt"},
+    {"follow_up_held", "Opfølgning afholdt"},
+    {"supervision_resolved", "Tilsynssag afsluttet"},
+    {"data_package_published", "Datapakke offentliggjort"},
+    {"observation_feedback_submitted", "Observation afgivet"},
+    {"learning_conversation_held", "Læringssamtale afholdt"},
+    {"one_to_one_held", "1:1-opfølgning afholdt"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kEventActions[] = {
+    {"report_submitted", "Indsend kvalitetsrapport"},
+    {"board_statement_submitted", "Indsend bestyrelsens udtalelse"},
+    {"conversation_scheduled", "Planlæg kvalitetssamtale"},
+    {"conversation_held", "Registrér afholdt kvalitetssamtale"},
+    {"plan_submitted", "Indsend udviklingsplan"},
+    {"plan_returned", "Send udviklingsplanen retur"},
+    {"plan_approved", "Godkend udviklingsplan"},
+    {"plan_published", "Registrér offentliggørelse"},
+    {"cycle_cancelled", "Annullér forløbet"},
+    {"action_plan_submitted", "Indsend handleplan"},
+    {"follow_up_held", "Registrér opfølgning"},
+    {"supervision_resolved", "Afslut tilsynssagen"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kStateLabels[] = {
+    {"ReportInPreparation", "Kvalitetsrapport under udarbejdelse"},
+    {"AwaitingBoardStatement", "Afventer bestyrelsens udtalelse"},
+    {"AwaitingConversation", "Afventer kvalitetssamtale"},
+    {"ConversationScheduled", "Kvalitetssamtale planlagt"},
+    {"PlanInPreparation", "Udviklingsplan under udarbejdelse"},
+    {"PlanAwaitingApproval", "Udviklingsplan afventer godkendelse"},
+    {"AwaitingPublication", "Afventer offentliggørelse"},
+    {"Completed", "Afsluttet"},
+    {"Cancelled", "Annulleret"},
+    {"ActionPlanDue", "Afventer handleplan"},
+    {"FollowUp", "Skærpet opfølgning"},
+    {"Resolved", "Tilsynssag afsluttet"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kWorkflowLabels[] = {
+    {"quality_report", "Kvalitetsrapport"},
+    {"learning_dialogue", "Læringsdialog"},
+    {"supervision", "Tilsynssag"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kKindLabels[] = {
+    {"school", "Skole"},
+    {"daycare", "Dagtilbud"},
+    {"youth", "Ungdomsskole og klub"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kRoleLabels[] = {
+    {"admin", "Administrator"}, {"director", "Direktør"}, {"area_chief", "Områdechef"},
+    {"leader", "Leder"},        {"board", "Bestyrelse"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
+    {"url", "Link (URL)"},
+    {"text", "Tekst"},
+    {"assessment", "Samlet vurdering"},
+    {"interpretation", "Fortolkning"},
+    {"signals_local", "Signaler til det lokale niveau"},
+    {"signals_political", "Signaler til det politiske niveau"},
+    {"date", "Dato"},
+    {"comment", "Kommentar til lederen"},
+    {"reason", "Begrundelse"},
+    {"note", "Notat"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kGoalLabels[] = {
+    {"learning", "Læring"}, {"communities", "Fællesskaber"}, {"wellbeing", "Trivsel"}};
+constexpr std::pair<std::string_view, std::string_view> kReasonLabels[] = {
+    {"concern", "Bekymring"}, {"law", "Lovgivning"}, {"guidelines", "Retningslinjer"}};
+
+constexpr std::pair<std::string_view, std::string_view> kStatusLabels[] = {
+    {"met", "Overholdt"},         {"late", "Overholdt for sent"}, {"closed", "Lukket"},
+    {"overdue", "Overskredet"},   {"coming", "Kommende"},         {"sent", "Sendt"},
+    {"pending", "Planlagt"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kDeadlineKinds[] = {
+    {"due", "Frist"}, {"reminder", "Påmindelse"}, {"escalation", "Eskalering"}};
+
+// Rows of a form for development and supervision points.
+constexpr int kPointRows = 3;
+
+std::string danish_date(Date date) {
+    const std::string iso = format_date(date);  // YYYY-MM-DD
+    return fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
+}
+
+/// "24.11.2026 09:15" in the page's zone.
+std::string local_time(const Page& page, Instant at) {
+    const auto offset = page.zone ? page.zone->offset_at(at) : std::chrono::seconds{0};
+    const std::string iso = format_local_iso(at, offset);  // YYYY-MM-DDTHH:MM:SS+HH:MM
+    const auto date = parse_date(iso.substr(0, 10));
+    return (date ? danish_date(*date) : iso.substr(0, 10)) + " " + iso.substr(11, 5);
+}
+
+std::string step_label(std::string_view step) {
+    if (const StepDefinition* def = find_step_definition(step)) {
+        return std::string(def->danish_title);
+    }
+    return std::string(step);
+}
+
+std::string layout(const Page* page, std::string_view title, std::string_view body) {
+    std::string header;
+    if (page && page->user) {
+        header = fmt::format(
+            R"(<div class="who">{} · {}{}<form method="post" action="/logout" class="inline">)"
+            R"(<input type="hidden" name="csrf" value="{}"><button class="link">Log ud</button>)"
+            R"(</form></div>)",
+            escape(page->user->email), escape(role_label(page->user->role)),
+            page->user->area_id.empty() ? "" : " · " + escape(page->user->area_id),
+            escape(page->csrf));
+    }
+    const std::string org = page ? page->organisation : std::string{};
+    return fmt::format(
+        R"(<!DOCTYPE html>
+<html lang="da">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{} · Tilsyn</title>
+<link rel="stylesheet" href="/assets/app.css">
+</head>
+<body>
+<header><a class="brand" href="/">Tilsyn</a><span class="org">{}</span>{}</header>
+<main>
+{}
+</main>
+</body>
+</html>
+)",
+        escape(title), escape(org), header, body);
+}
+
+std::string option(std::string_view value, std::string_view label, std::string_view selected) {
+    return fmt::format(R"(<option value="{}"{}>{}</option>)", escape(value),
+                       value == selected ? " selected" : "", escape(label));
+}
+
+std::string summary_row(const CycleSummary& s) {
+    const auto& c = s.row.cycle;
+    std::string flags;
+    if (s.sharpened) flags += R"(<span class="badge sharp">Skærpet tilsyn</span> )";
+    if (s.overdue) flags += R"(<span class="badge overdue">Overskredet</span>)";
+    if (s.final) flags += R"(<span class="badge done">Afsluttet</span>)";
+    return fmt::format(
+        R"(<tr class="{}"><td><a href="/cycles/{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>)"
+        R"(<td class="date">{}</td><td>{}</td></tr>)"
+        "\n",
+        s.overdue ? "overdue" : "", escape(cycle_path(c.id)), escape(s.row.institution_name),
+        escape(workflow_label(c.workflow)), escape(state_label(c.state)),
+        s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
+        s.row.next_due ? danish_date(*s.row.next_due) : "–", flags);
+}
+
+std::string table(const std::vector<const CycleSummary*>& rows) {
+    std::string out =
+        R"(<table class="cycles"><thead><tr><th>Institution</th><th>Forløb</th><th>Tilstand</th>)"
+        R"(<th>Aktuelt trin</th><th>Næste frist</th><th></th></tr></thead><tbody>)"
+        "\n";
+    for (const auto* row : rows) out += summary_row(*row);
+    out += "</tbody></table>\n";
+    return out;
+}
+
+std::string input_for(std::string_view name, std::string_view type, bool required) {
+    const std::string label = std::string(lookup(kFieldLabels, name));
+    const std::string mark = required ? R"( <span class="req">*</span>)" : "";
+    if (type == "date") {
+        return fmt::format(R"(<label>{}{}<input type="date" name="{}"{}></label>)", escape(label),
+                           mark, escape(name), required ? " required" : "");
+    }
+    if (type == "url") {
+        return fmt::format(
+            R"(<label>{}{}<input type="url" name="{}" placeholder="https://…"{}></label>)",
+            escape(label), mark, escape(name), required ? " required" : "");
+    }
+    return fmt::format(R"(<label>{}{}<textarea name="{}" rows="3"{}></textarea></label>)",
+                       escape(label), mark, escape(name), required ? " required" : "");
+}
+
+template <std::size_t N>
+std::string select(std::string_view name,
+                   const std::pair<std::string_view, std::string_view> (&choices)[N]) {
+    std::string out = fmt::format(R"(<select name="{}">)", escape(name));
+    for (const auto& [value, label] : choices) out += option(value, label, {});
+    out += "</select>";
+    return out;
+}
+
+std::string points_inputs(bool supervision) {
+    std::string out = fmt::format(
+        R"(<fieldset><legend>{}</legend>)",
+        supervision ? "Tilsynspunkter (åbner en tilsynssag hver)" : "Udviklingspunkter");
+    for (int i = 0; i < kPointRows; ++i) {
+        const std::string prefix = supervision ? "sp" : "dp";
+        out += fmt::format(R"(<div class="point"><input name="{}_title_{}" placeholder="Titel">)",
+                           prefix, i);
+        if (supervision) out += select(fmt::format("sp_reason_{}", i), kReasonLabels);
+        out += select(fmt::format("{}_goal_{}", prefix, i), kGoalLabels);
+        out += "</div>";
+    }
+    out += "</fieldset>";
+    return out;
+}
+
+std::string event_form(const Page& page, const CycleDetail& detail, std::string_view event) {
+    std::string fields;
+    for (const auto& field : event_fields(event)) {
+        if (field.type == "development_points") {
+            fields += points_inputs(false);
+        } else if (field.type == "supervision_points") {
+            fields += points_inputs(true);
+        } else {
+            fields += input_for(field.name, field.type, field.required);
+        }
+    }
+    const bool danger = event == "cycle_cancelled" || event == "plan_returned";
+    return fmt::format(
+        R"(<form method="post" action="/event" class="action" data-event="{0}">)"
+        R"(<h3>{1}</h3><input type="hidden" name="csrf" value="{2}">)"
+        R"(<input type="hidden" name="cycle" value="{3}"><input type="hidden" name="event" )"
+        R"(value="{0}">{4}<button type="submit" class="{5}">{1}</button></form>)"
+        "\n",
+        escape(event), escape(lookup(kEventActions, event)), escape(page.csrf),
+        escape(detail.summary.row.cycle.id), fields, danger ? "danger" : "primary");
+}
+
+std::string points_list(const std::string& points_json, bool supervision) {
+    boost::system::error_code ec;
+    auto value = json::parse(points_json, ec);
+    if (ec || !value.is_array() || value.as_array().empty()) return "<p class=\"muted\">Ingen.</p>";
+    std::string out = "<ul>";
+    for (const auto& item : value.as_array()) {
+        if (!item.is_object()) continue;
+        const auto& o = item.as_object();
+        auto text = [&](std::string_view key) -> std::string {
+            const auto* v = o.if_contains(key);
+            return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+        };
+        out += fmt::format("<li>{} <span class=\"muted\">({}{})</span></li>", escape(text("title")),
+                           escape(lookup(kGoalLabels, text("goal"))),
+                           supervision ? ", " + escape(lookup(kReasonLabels, text("reason")))
+                                       : std::string{});
+    }
+    out += "</ul>";
+    return out;
+}
+
+std::string payload_text(const std::string& payload) {
+    boost::system::error_code ec;
+    auto value = json::parse(payload, ec);
+    if (ec || !value.is_object()) return escape(payload);
+    std::string out;
+    for (const auto& [key, member] : value.as_object()) {
+        std::string text;
+        if (member.is_string()) {
+            text = std::string(member.as_string());
+        } else if (member.is_array()) {
+            std::vector<std::string> titles;
+            for (const auto& item : member.as_array()) {
+                const auto* title = item.is_object() ? item.as_object().if_contains("title")
+                                                     : nullptr;
+                titles.push_back(title && title->is_string() ? std::string(title->as_string())
+                                                             : json::serialize(item));
+            }
+            text = fmt::format("{}", fmt::join(titles, "; "));
+        } else {
+            text = json::serialize(member);
+        }
+        if (text.empty()) continue;
+        out += fmt::format("<div><span class=\"muted\">{}:</span> {}</div>",
+                           escape(lookup(kFieldLabels, key)), escape(text));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string_view event_label(std::string_view event) { return lookup(kEventLabels, event); }
+std::string_view state_label(std::string_view state) { return lookup(kStateLabels, state); }
+std::string_view workflow_label(std::string_view workflow) {
+    return lookup(kWorkflowLabels, workflow);
+}
+std::string_view kind_label(std::string_view kind) { return lookup(kKindLabels, kind); }
+std::string_view role_label(std::string_view role) { return lookup(kRoleLabels, role); }
+
+std::string cycle_path(std::string_view id) {
+    std::string out;
+    std::size_t start = 0;
+    while (true) {
+        const auto slash = id.find('/', start);
+        out += percent_encode(id.substr(start, slash - start));
+        if (slash == std::string_view::npos) break;
+        out += '/';
+        start = slash + 1;
+    }
+    return out;
+}
+
+std::string login_page(std::string_view organisation, std::string_view error) {
+    Page page{std::string(organisation), nullptr, {}};
+    const std::string message =
+        error.empty() ? "" : fmt::format(R"(<p class="error" role="alert">{}</p>)", escape(error));
+    return layout(&page, "Log ind",
+                  fmt::format(R"(<section class="login"><h1>Log ind</h1>{})"
+                              R"(<form method="post" action="/login">)"
+                              R"(<label>Dit token<input type="password" name="token" )"
+                              R"(autocomplete="current-password" required autofocus></label>)"
+                              R"(<button type="submit" class="primary">Log ind</button></form>)"
+                              R"(<p class="muted">Tokenet får du af en administrator )"
+                              R"((<code>tilsyn user add</code>).</p></section>)",
+                              message));
+}
+
+std::string overview_page(const Page& page, const Config& config,
+                          const std::vector<CycleSummary>& rows, const OverviewFilter& filter,
+                          const std::vector<std::string>& states) {
+    const std::string role = page.user ? page.user->role : "";
+    const bool choose_area = role == "admin" || role == "director";
+    std::string form = R"(<form method="get" action="/" class="filters">)";
+    if (choose_area) {
+        form += R"(<label>Område<select name="area">)" + option("", "Alle", filter.area);
+        for (const auto& area : config.areas) form += option(area.id, area.name, filter.area);
+        form += "</select></label>";
+    }
+    form += R"(<label>Type<select name="kind">)" + option("", "Alle", filter.kind);
+    for (const auto& [value, label] : kKindLabels) form += option(value, label, filter.kind);
+    form += R"(</select></label><label>Tilstand<select name="state">)" +
+            option("", "Alle aktive", filter.state);
+    for (const auto& state : states) form += option(state, state_label(state), filter.state);
+    form += fmt::format(
+        R"(</select></label><label class="check"><input type="checkbox" name="overdue" )"
+        R"(value="1"{}> Kun overskredne</label><label class="check"><input type="checkbox" )"
+        R"(name="all" value="1"{}> Vis afsluttede</label><button type="submit">Filtrér</button>)"
+        R"(</form>)",
+        filter.overdue ? " checked" : "", filter.all ? " checked" : "");
+
+    std::vector<const CycleSummary*> sharpened;
+    std::map<std::string, std::vector<const CycleSummary*>> by_area;
+    for (const auto& row : rows) {
+        if (row.sharpened) sharpened.push_back(&row);
+        by_area[row.row.area_id].push_back(&row);
+    }
+    const auto overdue = std::count_if(rows.begin(), rows.end(),
+                                       [](const CycleSummary& s) { return s.overdue; });
+    std::string body = fmt::format(
+        R"(<h1>Oversigt</h1><p class="counts"><strong>{}</strong> forløb · )"
+        R"(<strong class="red">{}</strong> overskredne · <strong>{}</strong> under skærpet )"
+        R"(tilsyn</p>{})",
+        rows.size(), overdue, sharpened.size(), form);
+    if (!sharpened.empty()) {
+        body += R"(<section class="sharpened"><h2>Skærpet tilsyn</h2>)" + table(sharpened) +
+                "</section>";
+    }
+    for (const auto& area : config.areas) {
+        auto it = by_area.find(area.id);
+        if (it == by_area.end()) continue;
+        body += fmt::format(R"(<section class="area" data-area="{}"><h2>{}</h2>)",
+                            escape(area.id), escape(area.name)) +
+                table(it->second) + "</section>";
+    }
+    if (rows.empty()) body += R"(<p class="muted">Ingen forløb matcher filtret.</p>)";
+    return layout(&page, "Oversigt", body);
+}
+
+std::string cycle_page(const Page& page, const Config& config, const CycleDetail& detail,
+                       const std::vector<std::string>& events, std::string_view message,
+                       bool error) {
+    const auto& s = detail.summary;
+    const auto& c = s.row.cycle;
+    const Area* area = config.find_area(s.row.area_id);
+    std::string body = fmt::format(
+        R"(<p><a href="/">← Oversigt</a></p><h1>{}</h1><p class="sub">{} · {} · {} · startet {}</p>)",
+        escape(s.row.institution_name), escape(workflow_label(c.workflow)),
+        escape(area ? area->name : s.row.area_id), escape(kind_label(s.kind)),
+        danish_date(c.started_on));
+    std::string flags;
+    if (s.sharpened) flags += R"(<span class="badge sharp">Skærpet tilsyn</span> )";
+    if (s.overdue) flags += R"(<span class="badge overdue">Overskredet</span>)";
+    body += fmt::format(
+        R"(<dl class="facts"><dt>Tilstand</dt><dd id="state" data-state="{}">{}</dd>)"
+        R"(<dt>Aktuelt trin</dt><dd>{}</dd><dt>Næste frist</dt><dd>{}</dd></dl>{})",
+        escape(c.state), escape(state_label(c.state)),
+        s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
+        s.row.next_due ? danish_date(*s.row.next_due) : "–", flags);
+    if (!c.parent_id.empty()) {
+        body += fmt::format(R"(<p>Åbnet fra <a href="/cycles/{}">kvalitetsforløbet</a>.</p>)",
+                            escape(cycle_path(c.parent_id)));
+    }
+    if (!message.empty()) {
+        body += fmt::format(R"(<p class="{}" role="alert">{}</p>)", error ? "error" : "ok",
+                            escape(message));
+    }
+    if (!events.empty()) {
+        body += R"(<section class="actions"><h2>Handlinger</h2>)";
+        for (const auto& event : events) body += event_form(page, detail, event);
+        body += "</section>";
+    }
+
+    body += R"(<section><h2>Tidslinje</h2><table class="timeline"><thead><tr><th>Trin</th>)"
+            R"(<th>Frist</th><th>Status</th><th>Udført</th></tr></thead><tbody>)";
+    std::string notices;
+    for (const auto& view : detail.deadlines) {
+        const auto& d = view.deadline;
+        if (d.kind == "due") {
+            body += fmt::format(
+                R"(<tr class="{0}"><td>{1}{2}</td><td class="date">{3}</td>)"
+                R"(<td><span class="badge {0}">{4}</span></td><td class="date">{5}</td></tr>)",
+                escape(view.status), escape(step_label(d.step)),
+                d.round ? fmt::format(" (runde {})", d.round) : "", danish_date(d.due_on),
+                escape(lookup(kStatusLabels, view.status)),
+                view.completed_on ? danish_date(*view.completed_on) : "–");
+        } else {
+            notices += fmt::format(
+                R"(<tr><td>{}{}</td><td>{}</td><td class="date">{}</td><td>{}</td></tr>)",
+                escape(lookup(kDeadlineKinds, d.kind)),
+                d.kind == "escalation" ? fmt::format(" {}", d.level) : "",
+                escape(step_label(d.step)), local_time(page, d.fire_at).substr(0, 10),
+                escape(lookup(kStatusLabels, view.status)));
+        }
+    }
+    body += "</tbody></table>";
+    if (!notices.empty()) {
+        body += R"(<details><summary>Påmindelser og eskaleringer</summary><table><thead><tr>)"
+                R"(<th>Slags</th><th>Trin</th><th>Dato</th><th>Status</th></tr></thead><tbody>)" +
+                notices + "</tbody></table></details>";
+    }
+    body += "</section>";
+
+    if (c.workflow != "supervision") {
+        body += R"(<section class="points"><h2>Punkter fra kvalitetssamtalen</h2><h3>)"
+                R"(Udviklingspunkter</h3>)" +
+                points_list(detail.development_points, false) + "<h3>Tilsynspunkter</h3>" +
+                points_list(detail.supervision_points, true) + "</section>";
+    }
+    if (!detail.cases.empty()) {
+        body += R"(<section><h2>Tilsynssager</h2><ul>)";
+        for (const auto& child : detail.cases) {
+            body += fmt::format(R"(<li><a href="/cycles/{}">{}</a> – {}</li>)",
+                                escape(cycle_path(child.id)), escape(child.id),
+                                escape(state_label(child.state)));
+        }
+        body += "</ul></section>";
+    }
+    body += R"(<section><h2>Historik</h2><table class="history" id="history"><thead><tr>)"
+            R"(<th>Tidspunkt</th><th>Hændelse</th><th>Af</th><th>Tilstand</th><th>Indhold</th>)"
+            R"(</tr></thead><tbody>)";
+    for (const auto& e : detail.history) {
+        body += fmt::format(
+            R"(<tr data-event="{}"><td class="date">{}</td><td>{}</td><td>{}</td><td>{}</td>)"
+            R"(<td>{}</td></tr>)",
+            escape(e.event), local_time(page, e.at), escape(event_label(e.event)), escape(e.actor),
+            e.state_before.empty()
+                ? escape(state_label(e.state_after))
+                : escape(state_label(e.state_before)) + " → " + escape(state_label(e.state_after)),
+            payload_text(e.payload));
+    }
+    body += "</tbody></table></section>";
+    return layout(&page, s.row.institution_name, body);
+}
+
+std::string error_page(const Page* page, int status, std::string_view message) {
+    return layout(page, "Fejl",
+                  fmt::format(R"(<h1>Fejl {}</h1><p class="error" role="alert">{}</p>)"
+                              R"(<p><a href="/">Til oversigten</a></p>)",
+                              status, escape(message)));
+}
+
+std::string form_payload(std::string_view event,
+                         const std::vector<std::pair<std::string, std::string>>& form) {
+    auto value = [&](const std::string& name) -> std::string {
+        for (const auto& [key, v] : form) {
+            if (key == name) return v;
+        }
+        return {};
+    };
+    auto blank = [](const std::string& text) {
+        return text.find_first_not_of(" \t\r\n") == std::string::npos;
+    };
+    json::object payload;
+    for (const auto& field : event_fields(event)) {
+        const bool supervision = field.type == "supervision_points";
+        if (field.type == "development_points" || supervision) {
+            json::array points;
+            const std::string prefix = supervision ? "sp" : "dp";
+            for (int i = 0; i < kPointRows; ++i) {
+                const std::string title = value(fmt::format("{}_title_{}", prefix, i));
+                if (blank(title)) continue;
+                json::object point{{"title", title},
+                                   {"goal", value(fmt::format("{}_goal_{}", prefix, i))}};
+                if (supervision) point["reason"] = value(fmt::format("sp_reason_{}", i));
+                points.push_back(std::move(point));
+            }
+            if (!points.empty() || field.required) payload[field.name] = std::move(points);
+            continue;
+        }
+        const std::string text = value(std::string(field.name));
+        if (!blank(text)) payload[field.name] = text;
+    }
+    return json::serialize(payload);
+}
+
+const std::string_view kStylesheet = R"css(
+:root { --ink: #1d2733; --muted: #5b6875; --line: #d8dee4; --bg: #f6f8fa; --accent: #0b5cad;
+        --red: #b42318; --red-bg: #fdecea; --amber: #8a5a00; --amber-bg: #fff4d6;
+        --green: #1a7f37; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: var(--ink); background: var(--bg); }
+header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.5rem;
+         background: #12324f; color: #fff; }
+header a.brand { color: #fff; font-weight: 700; text-decoration: none; font-size: 1.2rem; }
+header .org { opacity: .8; }
+header .who { margin-left: auto; font-size: .9rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+h1 { margin: .5rem 0; } h2 { margin-top: 2rem; font-size: 1.2rem; }
+a { color: var(--accent); }
+table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
+th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line);
+         vertical-align: top; }
+th { background: #eef2f6; font-weight: 600; font-size: .9rem; }
+tr.overdue td { background: var(--red-bg); }
+tr.overdue td:first-child { border-left: 4px solid var(--red); }
+td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem;
+         font-weight: 600; background: #e8edf2; }
+.badge.overdue { background: var(--red); color: #fff; }
+.badge.sharp { background: var(--amber-bg); color: var(--amber); border: 1px solid var(--amber); }
+.badge.met { background: #dcf5e3; color: var(--green); }
+.badge.late { background: var(--amber-bg); color: var(--amber); }
+.badge.done { background: #e8edf2; color: var(--muted); }
+.red { color: var(--red); }
+.muted, .sub { color: var(--muted); }
+.counts { font-size: 1.05rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .8rem; align-items: end; margin: 1rem 0;
+           padding: .8rem; background: #fff; border: 1px solid var(--line); }
+.filters label { display: flex; flex-direction: column; font-size: .85rem; }
+.filters label.check { flex-direction: row; gap: .3rem; align-items: center; }
+section.sharpened h2 { color: var(--amber); }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+.facts dt { color: var(--muted); } .facts dd { margin: 0; font-weight: 600; }
+.actions { display: grid; gap: 1rem; }
+form.action { background: #fff; border: 1px solid var(--line); padding: .8rem 1rem; }
+form.action h3 { margin: 0 0 .5rem; font-size: 1rem; }
+form.action label { display: block; margin: .4rem 0; font-size: .9rem; }
+form.action textarea, form.action input[type=url], form.action input[type=date],
+.login input { display: block; width: 100%; padding: .4rem; font: inherit; margin-top: .2rem; }
+fieldset { border: 1px solid var(--line); margin: .5rem 0; }
+.point { display: flex; gap: .4rem; margin: .3rem 0; }
+.point input { flex: 1; padding: .3rem; }
+button { font: inherit; padding: .4rem .9rem; border: 1px solid var(--line); background: #fff;
+         cursor: pointer; border-radius: .3rem; }
+button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
+button.danger { background: #fff; color: var(--red); border-color: var(--red); }
+button.link { background: none; border: none; color: #fff; text-decoration: underline;
+              padding: 0 0 0 .6rem; }
+form.inline { display: inline; }
+.error { background: var(--red-bg); color: var(--red); padding: .6rem .8rem;
+         border-left: 4px solid var(--red); }
+.ok { background: #dcf5e3; padding: .6rem .8rem; }
+.req { color: var(--red); }
+.login { max-width: 26rem; margin: 3rem auto; background: #fff; padding: 1.5rem;
+         border: 1px solid var(--line); }
+details { margin-top: .8rem; }
+)css";
+
+}  // namespace tilsyn::http::ui

@@ -1,0 +1,68 @@
+// The dashboard's pages: server-rendered HTML in Danish, every text from data HTML-escaped,
+// no resource from outside (the stylesheet is served by the same process). Pure functions of
+// what the web app looked up, so they are tested without a server.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/case_view.hpp"
+#include "engine/config.hpp"
+#include "engine/store.hpp"
+#include "engine/time_zone.hpp"
+
+namespace tilsyn::http::ui {
+
+/// Escapes & < > " ' for text and attribute values.
+std::string escape(std::string_view text);
+
+/// A page for a logged-in user.
+struct Page {
+    std::string organisation;
+    const StoredUser* user = nullptr;
+    std::string csrf;  // put in every form
+    const TimeZone* zone = nullptr;  // for times shown (UTC when null)
+};
+
+/// The overview's filters as the user set them (raw values, shown back in the form).
+struct OverviewFilter {
+    std::string area;
+    std::string kind;
+    std::string state;
+    bool overdue = false;
+    bool all = false;
+};
+
+std::string login_page(std::string_view organisation, std::string_view error);
+
+std::string overview_page(const Page& page, const Config& config,
+                          const std::vector<CycleSummary>& rows, const OverviewFilter& filter,
+                          const std::vector<std::string>& states);
+
+/// `events`: the events the user may send now (a form each); `message` is shown above them,
+/// as an error when `error` is set.
+std::string cycle_page(const Page& page, const Config& config, const CycleDetail& detail,
+                       const std::vector<std::string>& events, std::string_view message,
+                       bool error);
+
+std::string error_page(const Page* page, int status, std::string_view message);
+
+/// The JSON payload of an event from its form's fields (see cycle_page).
+std::string form_payload(std::string_view event,
+                         const std::vector<std::pair<std::string, std::string>>& form);
+
+/// A cycle id as a URL path (each segment percent-encoded, slashes kept).
+std::string cycle_path(std::string_view id);
+
+/// Danish names shown to users.
+std::string_view event_label(std::string_view event);
+std::string_view state_label(std::string_view state);
+std::string_view workflow_label(std::string_view workflow);
+std::string_view kind_label(std::string_view kind);
+std::string_view role_label(std::string_view role);
+
+extern const std::string_view kStylesheet;
+
+}  // namespace tilsyn::http::ui

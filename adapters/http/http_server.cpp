@@ -1,0 +1,261 @@
+#include "adapters/http/http_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+namespace tilsyn::http {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+Request to_request(const bhttp::request<bhttp::string_body>& in) {
+    Request out;
+    out.method = std::string(in.method_string());
+    out.target = std::string(in.target());
+    const auto question = out.target.find('?');
+    const std::string raw_path = out.target.substr(0, question);
+    out.path = percent_decode(raw_path).value_or(raw_path);
+    if (question != std::string::npos) out.query = parse_form(out.target.substr(question + 1));
+    for (const auto& field : in) {
+        out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    }
+    out.body = in.body();
+    return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+    // Declared before the io_context: destroying it destroys pending handlers, whose
+    // connections still count themselves out.
+    Handler handler;
+    int connections = 0;
+    bool stopped = false;
+    asio::io_context io;
+    tcp::acceptor acceptor{io};
+    std::thread thread;
+
+    void accept();
+};
+
+namespace {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+  public:
+    Connection(tcp::socket socket, Server::Impl& server)
+        : stream_(std::move(socket)), server_(server) {
+        ++server_.connections;
+    }
+    ~Connection() { --server_.connections; }
+
+    void start() { read_header(); }
+
+    /// Answers 503 and closes (too many connections).
+    void refuse() {
+        Response busy{503, "application/json", {{"Retry-After", "1"}},
+                      R"({"error":"too many connections; try again"})"};
+        send(std::move(busy), false);
+    }
+
+  private:
+    void read_header() {
+        parser_.emplace();
+        parser_->body_limit(kMaxBodyBytes);
+        parser_->header_limit(kMaxHeaderBytes);
+        stream_.expires_after(kReadTimeout);
+        bhttp::async_read_header(stream_, buffer_, *parser_,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     self->on_header(ec);
+                                 });
+    }
+
+    void on_header(beast::error_code ec) {
+        if (ec) return fail(ec);
+        const auto& req = parser_->get();
+        if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
+            auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
+                bhttp::status::continue_, req.version());
+            bhttp::async_write(stream_, *cont,
+                               [self = shared_from_this(), cont](beast::error_code ec,
+                                                                 std::size_t) {
+                                   if (ec) return self->close();
+                                   self->read_body();
+                               });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        bhttp::async_read(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->fail(ec);
+                              self->handle();
+                          });
+    }
+
+    void fail(beast::error_code ec) {
+        if (ec == bhttp::error::body_limit) {
+            return send({413, "application/json", {},
+                         R"({"error":"the body is larger than the limit of 1048576 bytes"})"},
+                        false);
+        }
+        if (ec == bhttp::error::header_limit) {
+            return send({431, "application/json", {},
+                         R"({"error":"the request headers are larger than 8192 bytes"})"},
+                        false);
+        }
+        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+            ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+            ec == asio::error::eof) {
+            return close();
+        }
+        send({400, "application/json", {}, R"({"error":"malformed HTTP request"})"}, false);
+    }
+
+    void handle() {
+        auto request = parser_->release();
+        const bool keep_alive = request.keep_alive() && !server_.stopped;
+        version_ = request.version();
+        Response response;
+        try {
+            response = server_.handler(to_request(request));
+        } catch (const std::exception& e) {
+            response = {500, "application/json", {}, R"({"error":"internal error"})"};
+        }
+        if (request.method() == bhttp::verb::head) {
+            head_only_ = true;
+        }
+        send(std::move(response), keep_alive);
+    }
+
+    void send(Response response, bool keep_alive) {
+        auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
+            static_cast<bhttp::status>(response.status), version_);
+        res->set(bhttp::field::server, "tilsyn");
+        res->set(bhttp::field::content_type, response.content_type);
+        res->set(bhttp::field::cache_control, "no-store");
+        res->set("X-Content-Type-Options", "nosniff");
+        for (const auto& [name, value] : response.headers) res->insert(name, value);
+        res->body() = std::move(response.body);
+        res->keep_alive(keep_alive);
+        res->prepare_payload();
+        if (head_only_) res->body().clear();
+        head_only_ = false;
+        bhttp::async_write(stream_, *res,
+                           [self = shared_from_this(), res, keep_alive](beast::error_code ec,
+                                                                        std::size_t) {
+                               if (ec || !keep_alive) return self->close();
+                               self->read_header();
+                           });
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.socket().close(ignored);
+    }
+
+    beast::tcp_stream stream_;
+    Server::Impl& server_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    unsigned version_ = 11;
+    bool head_only_ = false;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+        if (ec) {
+            if (ec == asio::error::operation_aborted || stopped) return;
+            return accept();  // e.g. out of file descriptors for a moment
+        }
+        socket.set_option(tcp::no_delay(true));
+        auto connection = std::make_shared<Connection>(std::move(socket), *this);
+        if (connections > kMaxConnections) {
+            connection->refuse();
+        } else {
+            connection->start();
+        }
+        accept();
+    });
+}
+
+Server::Server(const std::string& host, unsigned short port, Handler handler)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->handler = std::move(handler);
+    beast::error_code ec;
+    tcp::resolver resolver(impl_->io);
+    auto results = resolver.resolve(host, std::to_string(port), ec);
+    if (ec || results.empty()) {
+        throw std::runtime_error("cannot resolve '" + host + "': " + ec.message());
+    }
+    const tcp::endpoint endpoint = results.begin()->endpoint();
+    impl_->acceptor.open(endpoint.protocol(), ec);
+    if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) impl_->acceptor.bind(endpoint, ec);
+    if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                                 ec.message());
+    }
+    impl_->accept();
+    impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
+}
+
+Server::~Server() { stop(); }
+
+unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::post(std::function<void()> work) { asio::post(impl_->io, std::move(work)); }
+
+void Server::stop() {
+    if (!impl_->thread.joinable()) return;
+    asio::post(impl_->io, [impl = impl_.get()] {
+        impl->stopped = true;
+        beast::error_code ignored;
+        impl->acceptor.close(ignored);
+    });
+    // Connections waiting for a request end at the read timeout at the latest; stop now.
+    asio::post(impl_->io, [impl = impl_.get()] { impl->io.stop(); });
+    impl_->thread.join();
+}
+
+std::pair<std::string, unsigned short> parse_listen(const std::string& text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+        throw std::invalid_argument("'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:8080)");
+    }
+    std::string host = text.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    const std::string port_text = text.substr(colon + 1);
+    int port = 0;
+    for (char c : port_text) {
+        if (c < '0' || c > '9' || port > 65535) {
+            throw std::invalid_argument("'" + text + "': the port is not a number 0-65535");
+        }
+        port = port * 10 + (c - '0');
+    }
+    if (port > 65535) throw std::invalid_argument("'" + text + "': the port is above 65535");
+    return {host, static_cast<unsigned short>(port)};
+}
+
+}  // namespace tilsyn::http

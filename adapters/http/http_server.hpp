@@ -1,0 +1,51 @@
+// The HTTP/1.1 server (Boost.Beast) on its own thread and io_context: keep-alive, limits on
+// headers, body, idle time and connections, and `Expect: 100-continue`. Requests are handed
+// to one handler on that thread, one at a time, as plain values (http_types.hpp).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/http/http_types.hpp"
+
+namespace tilsyn::http {
+
+/// A larger body is answered 413 before it is read.
+constexpr std::size_t kMaxBodyBytes = 1 << 20;
+/// Request line plus headers; more is answered 431.
+constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
+/// A connection that sends nothing for this long is closed.
+constexpr std::chrono::seconds kReadTimeout{30};
+/// Connections beyond this many are answered 503 and closed.
+constexpr int kMaxConnections = 512;
+
+using Handler = std::function<Response(const Request&)>;
+
+class Server {
+  public:
+    /// Binds `host:port` (port 0 picks a free one) and starts serving on a new thread.
+    /// Throws std::runtime_error when the address cannot be bound.
+    Server(const std::string& host, unsigned short port, Handler handler);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    unsigned short port() const;
+    /// Runs `work` on the server's thread, between requests.
+    void post(std::function<void()> work);
+    /// Stops accepting, closes the connections after the response in flight, joins the thread.
+    void stop();
+
+    struct Impl;  // the Beast side, in http_server.cpp
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Splits "HOST:PORT" (IPv4, [IPv6] or a name); throws std::invalid_argument when malformed.
+std::pair<std::string, unsigned short> parse_listen(const std::string& text);
+
+}  // namespace tilsyn::http

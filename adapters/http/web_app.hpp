@@ -1,0 +1,45 @@
+// The web application inside `serve`: the JSON API of interface.md §5, the area chiefs'
+// dashboard, /healthz, /metrics and the OpenAPI description. It owns its own database
+// connection and case service and runs on the HTTP server's thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/http/http_types.hpp"
+#include "engine/civil_time.hpp"
+#include "engine/metrics.hpp"
+
+namespace tilsyn::http {
+
+struct WebAppSettings {
+    std::string config_path;
+    std::string db_url;
+    std::function<Instant()> clock;
+    /// Called after an event was applied: new deadlines may be due earlier than the scheduler
+    /// planned, and mail may be queued.
+    std::function<void()> on_change;
+};
+
+class WebApp {
+  public:
+    /// Loads the configuration and opens the database; throws std::runtime_error when either
+    /// fails.
+    WebApp(WebAppSettings settings, Metrics& metrics);
+    ~WebApp();
+
+    Response handle(const Request& request);
+
+    /// Re-reads the configuration; false (keeping the one in use) when it is not valid.
+    bool reload();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// The OpenAPI 3 description served at /api/v1/openapi.json (adapters/http/openapi.json).
+extern const char* const kOpenApiJson;
+
+}  // namespace tilsyn::http

@@ -1,0 +1,151 @@
+#include "engine/case_view.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "workflows/workflow.hpp"
+
+namespace tilsyn {
+
+namespace {
+
+CycleSummary summarize(CycleStatusRow row, const CaseService& cases, Date today) {
+    CycleSummary summary;
+    auto machine = workflows::make_machine(row.cycle.workflow, row.cycle.state);
+    summary.final = !machine || machine->is_final();
+    if (machine && !summary.final) summary.current_step = std::string(machine->current_step());
+    summary.overdue = !summary.final && row.next_due && *row.next_due < today;
+    if (const Institution* inst = cases.institution(row.cycle.institution_id)) {
+        summary.kind = std::string(kind_name(inst->kind));
+    }
+    summary.row = std::move(row);
+    return summary;
+}
+
+Date date_of(Instant at, const CaseService& cases) { return local_date(at, cases.zone()); }
+
+}  // namespace
+
+std::vector<std::string> events_for_role(const std::vector<std::string>& allowed, Role role) {
+    std::vector<std::string> out;
+    for (const auto& event : allowed) {
+        const auto roles = event_roles(event);
+        if (std::find(roles.begin(), roles.end(), role) != roles.end()) out.push_back(event);
+    }
+    return out;
+}
+
+std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
+                                      const CycleFilter& filter, const Actor* actor, Date today) {
+    // Narrow the store query to the caller's scope where it allows it.
+    std::string area = filter.area;
+    std::string institution = filter.institution;
+    if (actor && actor->role == Role::area_chief && area.empty()) area = actor->area_id;
+    if (actor && (actor->role == Role::leader || actor->role == Role::board) &&
+        institution.empty()) {
+        institution = actor->institution_id;
+    }
+    std::vector<CycleSummary> all;
+    std::set<std::string> sharpened;  // institutions with an open supervision case
+    for (auto& row : store.cycle_status(area, institution)) {
+        if (actor && !can_see(*actor, row.area_id, row.cycle.institution_id)) continue;
+        CycleSummary summary = summarize(std::move(row), cases, today);
+        if (summary.row.cycle.workflow == "supervision" && !summary.final) {
+            sharpened.insert(summary.row.cycle.institution_id);
+        }
+        all.push_back(std::move(summary));
+    }
+    std::vector<CycleSummary> shown;
+    for (auto& summary : all) {
+        summary.sharpened = sharpened.count(summary.row.cycle.institution_id) > 0;
+        if (summary.final && !filter.include_final && filter.state.empty()) continue;
+        if (filter.overdue_only && !summary.overdue) continue;
+        if (!filter.state.empty() && summary.row.cycle.state != filter.state) continue;
+        if (!filter.kind.empty() && summary.kind != filter.kind) continue;
+        if (!filter.workflow.empty() && summary.row.cycle.workflow != filter.workflow) continue;
+        shown.push_back(std::move(summary));
+    }
+    // Institutions under sharpened follow-up first, then overdue, then by next deadline.
+    std::stable_sort(shown.begin(), shown.end(), [](const CycleSummary& a, const CycleSummary& b) {
+        auto key = [](const CycleSummary& s) {
+            return std::make_tuple(!s.sharpened, !s.overdue, !s.row.next_due.has_value(),
+                                   s.row.next_due.value_or(Date{}));
+        };
+        return key(a) < key(b);
+    });
+    return shown;
+}
+
+std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases,
+                                        std::string_view id, const Actor* actor, Date today) {
+    auto cycle = store.find_cycle(id);
+    if (!cycle) return std::nullopt;
+    auto inst = store.find_institution(cycle->institution_id);
+    if (!inst) return std::nullopt;
+    if (actor && !can_see(*actor, inst->area_id, inst->id)) return std::nullopt;
+
+    CycleDetail detail;
+    CycleStatusRow row;
+    row.cycle = *cycle;
+    row.institution_name = inst->name;
+    row.area_id = inst->area_id;
+    const Anchors anchors = anchors_from_json(cycle->anchors);
+    const auto deadlines = store.deadlines(id);
+    for (const auto& d : deadlines) {
+        if (d.kind == "due" && !d.done && (!row.next_due || d.due_on < *row.next_due)) {
+            row.next_due = d.due_on;
+            row.next_due_step = d.step;
+        }
+    }
+    detail.summary = summarize(std::move(row), cases, today);
+    for (const auto& child : store.child_cases(id)) {
+        auto machine = workflows::make_machine(child.workflow, child.state);
+        if (machine && !machine->is_final()) detail.summary.sharpened = true;
+        detail.cases.push_back(child);
+    }
+    if (!detail.summary.sharpened && cycle->workflow == "supervision" && !detail.summary.final) {
+        detail.summary.sharpened = true;
+    }
+    if (auto machine = workflows::make_machine(cycle->workflow, cycle->state)) {
+        detail.allowed_events = machine->allowed_events();
+    }
+    for (const auto& d : deadlines) {
+        DeadlineView view{d, {}, {}};
+        view.completed_on = find_anchor(anchors, d.step);
+        if (d.kind == "due") {
+            if (!d.done) {
+                view.status = d.due_on < today ? "overdue" : "coming";
+            } else if (view.completed_on) {
+                view.status = *view.completed_on <= d.due_on ? "met" : "late";
+            } else {
+                view.status = "closed";
+            }
+        } else {
+            const Date fired_by = view.completed_on.value_or(today);
+            view.status = !d.done ? "pending" : date_of(d.fire_at, cases) <= fired_by ? "sent"
+                                                                                      : "closed";
+        }
+        detail.deadlines.push_back(std::move(view));
+    }
+    detail.history = store.events(id);
+    for (const auto& event : detail.history) {
+        if (event.event != "conversation_held" && event.event != "learning_conversation_held") {
+            continue;
+        }
+        boost::system::error_code ec;
+        auto value = boost::json::parse(event.payload, ec);
+        if (ec || !value.is_object()) continue;
+        const auto& object = value.as_object();
+        if (auto* points = object.if_contains("development_points")) {
+            detail.development_points = boost::json::serialize(*points);
+        }
+        if (auto* points = object.if_contains("supervision_points")) {
+            detail.supervision_points = boost::json::serialize(*points);
+        }
+    }
+    return detail;
+}
+
+}  // namespace tilsyn

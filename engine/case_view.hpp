@@ -1,0 +1,69 @@
+// Read models of the workflow instances: what `status`, the HTTP API and the dashboard show.
+// One place decides what "overdue", "sharpened follow-up" and a deadline's status mean, and
+// which instances a caller may see.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/case_service.hpp"
+#include "engine/store.hpp"
+
+namespace tilsyn {
+
+/// A workflow instance as listed: the store's row plus what the engine concludes from it.
+struct CycleSummary {
+    CycleStatusRow row;
+    std::string kind;          // the institution's kind (school, daycare, youth)
+    std::string current_step;  // the step the state waits for; empty when final
+    bool final = false;
+    bool overdue = false;    // the next deadline has passed (from the day after it)
+    bool sharpened = false;  // the institution has an open supervision case
+};
+
+struct CycleFilter {
+    std::string area;
+    std::string institution;
+    std::string state;
+    std::string kind;      // institution kind
+    std::string workflow;  // quality_report, learning_dialogue, supervision
+    bool overdue_only = false;
+    bool include_final = false;
+};
+
+/// Instances matching `filter` that `actor` may see (nullptr: everything), institutions under
+/// sharpened follow-up first, then overdue ones, then by next deadline.
+std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
+                                      const CycleFilter& filter, const Actor* actor, Date today);
+
+/// A deadline as the timeline shows it.
+struct DeadlineView {
+    DeadlineRecord deadline;
+    /// "due" rows: "met" (done on or before the due date), "late" (done after it), "closed"
+    /// (closed without the step being completed), "overdue" or "coming".
+    /// Reminders and escalations: "sent" or "pending" (or "closed" when no longer needed).
+    std::string status;
+    std::optional<Date> completed_on;  // for a completed step
+};
+
+struct CycleDetail {
+    CycleSummary summary;
+    std::vector<std::string> allowed_events;  // in the current state, for any role
+    std::vector<DeadlineView> deadlines;
+    std::vector<EventRecord> history;     // the audit events of the instance, in order
+    std::vector<CycleRecord> cases;       // supervision cases opened from it
+    std::string development_points = "[]";  // JSON arrays, from the last conversation held
+    std::string supervision_points = "[]";
+};
+
+/// Everything about one instance, or nullopt when it does not exist or `actor` may not see it
+/// (the API answers both with 404).
+std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases,
+                                        std::string_view id, const Actor* actor, Date today);
+
+/// Events of `allowed` that `role` may send.
+std::vector<std::string> events_for_role(const std::vector<std::string>& allowed, Role role);
+
+}  // namespace tilsyn
