@@ -160,7 +160,7 @@ bench_memory() {
     timed migrate "$T" migrate "${C[@]}"
     timed "open tick" "$T" tick --at 2026-08-03T09:00 --no-mail "${C[@]}"
     local log="$dir/serve.log"
-    "$T" serve "${C[@]}" >"$log" 2>&1 &
+    "$T" serve --listen 127.0.0.1:0 "${C[@]}" >"$log" 2>&1 &
     local pid=$!; PIDS+=("$pid")
     local s; s=$(now_ns)
     for _ in $(seq 600); do
@@ -265,7 +265,7 @@ SQL
     sqlite3 "$db" "SELECT fire_at FROM deadlines WHERE kind = 'reminder' AND level = 1 AND step = 'quality_report' AND fire_at >= $t0 AND fire_at < $t0 + $LAT_K * $gap ORDER BY fire_at" >"$dir/probes.txt"
     [[ $(wc -l <"$dir/probes.txt") -eq $LAT_K ]] || { echo "probe setup failed" >&2; return 1; }
     local log="$dir/serve.log"
-    TZ=UTC "$T" serve "${C[@]}" >"$log" 2>&1 &
+    TZ=UTC "$T" serve --listen 127.0.0.1:0 "${C[@]}" >"$log" 2>&1 &
     local pid=$!; PIDS+=("$pid")
     local last=$(( t0 + (LAT_K - 1) * gap ))
     echo "  serve started; startup pass (overdue escalations of the other cycles), then the" \

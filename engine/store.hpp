@@ -171,6 +171,8 @@ class Store {
     virtual bool add_user(StoredUser& user) = 0;
     virtual std::vector<StoredUser> find_users_by_email(std::string_view email) = 0;
     virtual std::optional<StoredUser> find_user_by_token_hash(std::string_view token_hash) = 0;
+    /// Replaces a user's token hash (a new token; the old one stops working).
+    virtual void set_token_hash(long long user_id, std::string_view token_hash) = 0;
 
     virtual void add_deadlines(const std::vector<DeadlineRecord>& deadlines) = 0;
     /// Open reminders and escalations (never "due" rows) with fire_at <= until, LATEST first,

@@ -29,9 +29,12 @@ verbs:
   tick [--at TIME] [--no-mail]
                              one scheduler pass as of TIME (default now): open cycles whose
                              start has come, fire due reminders and escalations, deliver mail
-  serve [--listen ADDR] [--log-format text|json] [--node NAME]
-                             the daemon: scheduler on the clock, mail delivery; SIGTERM or
-                             SIGINT stop it, SIGHUP reloads the configuration
+  serve [--listen HOST:PORT] [--log-format text|json] [--node NAME]
+                             the daemon: HTTP API and dashboard (default 127.0.0.1:8080;
+                             port 0 picks a free one), scheduler on the clock, mail
+                             delivery; SIGTERM or SIGINT stop it, SIGHUP reloads the
+                             configuration. A database without an administrator gets
+                             one, whose token is printed once
   outbox list [--status pending|failed|sent]
   outbox retry ID            mail waiting or given up; put a failed message back in line
   event ID EVENT [--data JSON] --as EMAIL [--at TIME]
@@ -39,7 +42,11 @@ verbs:
   status [--area ID] [--institution ID] [--overdue] [--all] [--format table|json] [--at TIME]
                              cycles and supervision cases: state, next deadline, overdue
   user add --email E --role ROLE [--area ID] [--institution ID]
-                             create a user and print its API token once
+                             create a user (or give a person of the configuration a
+                             token) and print its API token once
+  user token --email E [--role ROLE]
+                             issue a new API token for an existing user (the old one
+                             stops working)
   audit verify               check the audit trail's hash chain
 
 TIME is ISO 8601: 2026-10-13T08:00:00+02:00, or 2026-10-13T08:00 in the configured zone.

@@ -334,10 +334,54 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
     return kExitOk;
 }
 
+namespace {
+
+void print_token(std::ostream& out, const StoredUser& user, const std::string& token,
+                 std::string_view what) {
+    out << fmt::format("user {} ({}{}) {}; API token (shown once, only a hash is kept):\n{}\n",
+                       user.email, user.role,
+                       user.area_id.empty() && user.institution_id.empty()
+                           ? ""
+                           : fmt::format(", {}{}", user.area_id, user.institution_id),
+                       what, token);
+}
+
+int run_user_token(const Options& options, std::ostream& out, std::ostream& err) {
+    const std::string email = options.value("--email");
+    if (email.empty()) throw UsageError("user token needs --email");
+    if (options.has("--area") || options.has("--institution")) {
+        throw UsageError("user token takes --email and --role only");
+    }
+    auto store = open_store(options.db);
+    auto users = store->find_users_by_email(email);
+    if (options.has("--role")) {
+        std::erase_if(users, [&](const StoredUser& u) { return u.role != options.value("--role"); });
+    }
+    if (users.empty()) {
+        err << fmt::format("tilsyn: no user {}{} (see 'tilsyn user add')\n", email,
+                           options.has("--role") ? " with role " + options.value("--role") : "");
+        return kExitBadInput;
+    }
+    if (users.size() > 1) {
+        std::vector<std::string> roles;
+        for (const auto& u : users) roles.push_back(u.role);
+        err << fmt::format("tilsyn: {} has several roles ({}); choose one with --role\n", email,
+                           join(roles));
+        return kExitBadInput;
+    }
+    const std::string token = new_api_token();
+    store->set_token_hash(users[0].id, sha256_hex(token));
+    print_token(out, users[0], token, "has a new token");
+    return kExitOk;
+}
+
+}  // namespace
+
 int run_user(const Options& options, std::ostream& out, std::ostream& err) {
+    if (options.positional[0] == "token") return run_user_token(options, out, err);
     if (options.positional[0] != "add") {
-        throw UsageError(
-            fmt::format("unknown 'user' command '{}'; use 'user add'", options.positional[0]));
+        throw UsageError(fmt::format("unknown 'user' command '{}'; use 'user add' or 'user token'",
+                                     options.positional[0]));
     }
     const std::string email = options.value("--email");
     if (!is_valid_email(email)) {
@@ -377,13 +421,26 @@ int run_user(const Options& options, std::ostream& out, std::ostream& err) {
     user.institution_id = options.value("--institution");
     user.token_hash = sha256_hex(token);
     user.source = "manual";
-    if (!engine->store->add_user(user)) {
-        err << fmt::format("tilsyn: {} already exists as {} there\n", email, user.role);
-        return kExitBadInput;
+    if (engine->store->add_user(user)) {
+        print_token(out, user, token, "created");
+        return kExitOk;
     }
-    out << fmt::format("user {} ({}) created; API token (shown once, only a hash is kept):\n{}\n",
-                       email, user.role, token);
-    return kExitOk;
+    // The person exists: from the configuration without a token, it gets one now.
+    for (const auto& existing : engine->store->find_users_by_email(email)) {
+        if (existing.role != user.role || existing.area_id != user.area_id ||
+            existing.institution_id != user.institution_id) {
+            continue;
+        }
+        if (!existing.token_hash.empty()) break;
+        engine->store->set_token_hash(existing.id, user.token_hash);
+        print_token(out, existing, token, "from the configuration now has a token");
+        return kExitOk;
+    }
+    err << fmt::format(
+        "tilsyn: {} already exists as {} there and has a token; 'tilsyn user token --email {}' "
+        "issues a new one\n",
+        email, user.role, email);
+    return kExitBadInput;
 }
 
 int run_audit(const Options& options, std::ostream& out, std::ostream& err) {

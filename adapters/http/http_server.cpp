@@ -3,7 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <set>
+#include <array>
 #include <stdexcept>
 #include <thread>
 
@@ -15,6 +15,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+
+// How long a refused request's remaining bytes are read and dropped before closing.
+constexpr std::chrono::seconds kLingerTime{5};
 
 std::string lower(std::string_view text) {
     std::string out(text);
@@ -112,19 +115,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
         if (ec == bhttp::error::body_limit) {
             return send({413, "application/json", {},
                          R"({"error":"the body is larger than the limit of 1048576 bytes"})"},
-                        false);
+                        false, true);
         }
         if (ec == bhttp::error::header_limit) {
             return send({431, "application/json", {},
                          R"({"error":"the request headers are larger than 8192 bytes"})"},
-                        false);
+                        false, true);
         }
         if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
             ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
             ec == asio::error::eof) {
             return close();
         }
-        send({400, "application/json", {}, R"({"error":"malformed HTTP request"})"}, false);
+        send({400, "application/json", {}, R"({"error":"malformed HTTP request"})"}, false, true);
     }
 
     void handle() {
@@ -143,7 +146,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
         send(std::move(response), keep_alive);
     }
 
-    void send(Response response, bool keep_alive) {
+    /// `drain`: the client may still be sending what we refused; read and drop it after the
+    /// answer (a lingering close), so the client sees the answer instead of a reset.
+    void send(Response response, bool keep_alive, bool drain = false) {
         auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
             static_cast<bhttp::status>(response.status), version_);
         res->set(bhttp::field::server, "tilsyn");
@@ -157,11 +162,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
         if (head_only_) res->body().clear();
         head_only_ = false;
         bhttp::async_write(stream_, *res,
-                           [self = shared_from_this(), res, keep_alive](beast::error_code ec,
-                                                                        std::size_t) {
+                           [self = shared_from_this(), res, keep_alive, drain](
+                               beast::error_code ec, std::size_t) {
+                               if (!ec && drain) return self->linger();
                                if (ec || !keep_alive) return self->close();
                                self->read_header();
                            });
+    }
+
+    void linger() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(kLingerTime);
+        discard();
+    }
+
+    void discard() {
+        stream_.async_read_some(asio::buffer(scratch_),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec) return self->close();
+                                    self->discard();
+                                });
     }
 
     void close() {
@@ -175,6 +196,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     unsigned version_ = 11;
+    std::array<char, 16384> scratch_{};
     bool head_only_ = false;
 };
 

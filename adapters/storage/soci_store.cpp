@@ -1006,6 +1006,14 @@ std::optional<StoredUser> SociStore::find_user_by_token_hash(std::string_view to
     });
 }
 
+void SociStore::set_token_hash(long long user_id, std::string_view token_hash) {
+    guarded("set_token_hash", [&] {
+        std::string hash{token_hash};
+        *session_ << "UPDATE users SET token_hash = :token_hash WHERE id = :id", soci::use(hash),
+            soci::use(user_id);
+    });
+}
+
 void SociStore::add_deadlines(const std::vector<DeadlineRecord>& deadlines) {
     if (deadlines.empty()) return;
     guarded("add_deadlines", [&] {

@@ -1,0 +1,411 @@
+"""The HTTP API and the dashboard over real HTTP against a real `tilsyn serve`.
+
+usage: api_test.py PATH/TO/tilsyn sqlite|postgres
+
+`postgres` takes the server URL from TILSYN_TEST_PG_URL; when that is unset the test exits 77
+(skipped), or fails when TILSYN_REQUIRE_POSTGRES=1.
+"""
+import http.client
+import json
+import os
+import re
+import socket
+import sys
+import unittest
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixture  # noqa: E402
+from fixture import USERS, INSTITUTIONS, NAUGHTY_NAME, can_see  # noqa: E402
+
+SERVER = None
+ALL_USERS = ["admin"] + list(USERS)
+
+
+def setUpModule():
+    global SERVER
+    SERVER = fixture.Server(sys.argv[1], BACKEND)
+
+
+def tearDownModule():
+    if SERVER:
+        SERVER.close()
+
+
+def cycle_path(institution):
+    return "/api/v1/cycles/" + SERVER.cycle[institution]
+
+
+class Authorization(unittest.TestCase):
+    """Each role × each route × own and other area or institution."""
+
+    def test_no_token_and_bad_token_are_401(self):
+        for path in ["/api/v1/cycles", "/api/v1/cases", "/api/v1/institutions", "/api/v1/me",
+                     cycle_path("frydenlund")]:
+            status, headers, body = SERVER.request("GET", path)
+            self.assertEqual(status, 401, path)
+            self.assertIn("Bearer", headers.get("www-authenticate", ""), path)
+            self.assertEqual(json.loads(body)["field"], "Authorization")
+            status, _, body = SERVER.request("GET", path, token="tls_" + "0" * 64)
+            self.assertEqual(status, 401, path)
+            self.assertIn("not valid", json.loads(body)["error"])
+        status, _, _ = SERVER.request("GET", "/api/v1/cycles",
+                                      headers={"Authorization": "Basic YWRtaW46YWRtaW4="})
+        self.assertEqual(status, 401)
+        status, _, _ = SERVER.request("POST", cycle_path("frydenlund") + "/events",
+                                      body={"event": "report_submitted"})
+        self.assertEqual(status, 401)
+
+    def test_me_names_the_caller(self):
+        for user in ALL_USERS:
+            status, body = SERVER.api("GET", "/api/v1/me", user)
+            self.assertEqual(status, 200)
+            if user != "admin":
+                email, role, area, inst = USERS[user]
+                self.assertEqual((body["email"], body["role"]), (email, role))
+                self.assertEqual(body["area"], area or "")
+                self.assertEqual(body["institution"], inst or "")
+
+    def test_lists_hold_exactly_what_each_role_may_see(self):
+        for user in ALL_USERS:
+            expected = {SERVER.cycle[i] for i in INSTITUTIONS if can_see(user, i)}
+            status, body = SERVER.api("GET", "/api/v1/cycles?workflow=quality_report&all=true",
+                                      user)
+            self.assertEqual(status, 200, user)
+            self.assertEqual({c["id"] for c in body["cycles"]}, expected, user)
+            self.assertEqual(body["count"], len(expected))
+            status, body = SERVER.api("GET", "/api/v1/institutions", user)
+            self.assertEqual(status, 200)
+            self.assertEqual({i["id"] for i in body["institutions"]},
+                             {i for i in INSTITUTIONS if can_see(user, i)}, user)
+            status, body = SERVER.api("GET", "/api/v1/cases?status=all", user)
+            self.assertEqual(status, 200)
+            for case in body["cases"]:
+                self.assertTrue(can_see(user, case["institution"]), (user, case))
+
+    def test_a_cycle_outside_reach_is_404_as_if_absent(self):
+        for user in ALL_USERS:
+            for inst in INSTITUTIONS:
+                status, body = SERVER.api("GET", cycle_path(inst), user)
+                if can_see(user, inst):
+                    self.assertEqual(status, 200, (user, inst))
+                    self.assertEqual(body["id"], SERVER.cycle[inst])
+                else:
+                    self.assertEqual(status, 404, (user, inst))
+                    absent_status, absent = SERVER.api("GET", "/api/v1/cycles/qr/nowhere/2020-01-01",
+                                                       user)
+                    self.assertEqual(absent_status, 404)
+                    self.assertEqual(set(body), set(absent))  # same shape: nothing leaks
+
+    def test_events_by_role_and_reach(self):
+        """404 outside reach, 403 for a role the event is not for, else the payload is checked
+        (a bad one here, so nothing changes)."""
+        cases = [("report_submitted", {"url": 5}, {"leader"}),
+                 ("conversation_scheduled", {"date": "2026-02-30"}, {"area_chief"}),
+                 ("board_statement_submitted", {"assessment": 1}, {"leader", "board"}),
+                 ("cycle_cancelled", {"reason": ""}, {"admin"})]
+        for user in ALL_USERS:
+            role = "admin" if user == "admin" else USERS[user][1]
+            for inst in INSTITUTIONS:
+                before = SERVER.api("GET", cycle_path(inst), "admin")[1]
+                for event, data, roles in cases:
+                    status, body = SERVER.event(inst, user, event, data)
+                    if not can_see(user, inst):
+                        expected = 404
+                    elif role not in roles:
+                        expected = 403
+                    else:
+                        expected = 400
+                    self.assertEqual(status, expected, (user, inst, event, body))
+                    self.assertTrue(body["error"])
+                    if expected == 400:
+                        self.assertTrue(body["field"].startswith("data."), body)
+                after = SERVER.api("GET", cycle_path(inst), "admin")[1]
+                self.assertEqual(after["state"], before["state"])
+                self.assertEqual(len(after["history"]), len(before["history"]))
+
+
+class BadInput(unittest.TestCase):
+    def post_raw(self, body, headers=None, inst="nordskole"):
+        return SERVER.request("POST", cycle_path(inst) + "/events", SERVER.tokens["admin"], body,
+                              headers or {"Content-Type": "application/json"})
+
+    def test_malformed_json_says_where(self):
+        status, _, body = self.post_raw('{"event": "report_submitted",\n "data": {"url": }}')
+        self.assertEqual(status, 400)
+        error = json.loads(body)
+        self.assertEqual(error["field"], "body")
+        self.assertIn("line 2", error["error"])
+        for bad in ['', '[]', '"text"', '{"event": 5}', '{"data": {}}',
+                    '{"event": "report_submitted", "data": []}',
+                    '{"event": "report_submitted", "extra": 1}']:
+            status, _, body = self.post_raw(bad)
+            self.assertEqual(status, 400, bad)
+            self.assertTrue(json.loads(body)["error"], bad)
+
+    def test_oversized_body_is_413_and_nothing_changes(self):
+        big = json.dumps({"event": "cycle_cancelled", "data": {"reason": "x" * (1 << 20)}})
+        status, _, body = self.post_raw(big)
+        self.assertEqual(status, 413)
+        self.assertIn("1048576", json.loads(body)["error"])
+        self.assertEqual(SERVER.api("GET", cycle_path("nordskole"), "admin")[1]["state"],
+                         "ReportInPreparation")
+
+    def test_oversized_headers_are_431(self):
+        status, _, _ = SERVER.request("GET", "/api/v1/me", SERVER.tokens["admin"],
+                                      headers={"X-Padding": "p" * 9000})
+        self.assertEqual(status, 431)
+
+    def test_unknown_event_lists_the_allowed_ones(self):
+        status, body = SERVER.event("nordskole", "admin", "report_eaten")
+        self.assertEqual(status, 400)
+        self.assertEqual(body["field"], "event")
+        self.assertIn("report_submitted", body["allowed_events"])
+
+    def test_event_in_the_wrong_state_is_409_with_the_allowed_events(self):
+        status, body = SERVER.event("nordskole", "chief_nord", "conversation_scheduled",
+                                    {"date": "2026-12-01"})
+        self.assertEqual(status, 409)
+        self.assertEqual(body["state"], "ReportInPreparation")
+        self.assertEqual(body["allowed_events"], ["report_submitted", "cycle_cancelled"])
+
+    def test_bad_queries_are_400_naming_the_parameter(self):
+        for query, field in [("areaa=syd", "areaa"), ("area=atlantis", "area"),
+                             ("overdue=yes", "overdue"), ("state=Sleeping", "state"),
+                             ("kind=zoo", "kind"), ("institution=nowhere", "institution")]:
+            status, body = SERVER.api("GET", "/api/v1/cycles?" + query, "admin")
+            self.assertEqual(status, 400, query)
+            self.assertEqual(body["field"], field, query)
+        status, body = SERVER.api("GET", "/api/v1/cases?status=pending", "admin")
+        self.assertEqual((status, body["field"]), (400, "status"))
+
+    def test_unknown_route_and_wrong_method(self):
+        self.assertEqual(SERVER.api("GET", "/api/v1/nothing", "admin")[0], 404)
+        status, headers, _ = SERVER.request("DELETE", "/api/v1/cycles", SERVER.tokens["admin"])
+        self.assertEqual(status, 405)
+        self.assertEqual(headers["allow"], "GET")
+        self.assertEqual(SERVER.request("GET", cycle_path("nordskole") + "/events",
+                                        SERVER.tokens["admin"])[0], 405)
+
+    def test_garbage_on_the_socket_is_400(self):
+        with socket.create_connection(("127.0.0.1", SERVER.port), timeout=10) as s:
+            s.sendall(b"HELLO THERE\r\n\r\n")
+            self.assertIn(b" 400 ", s.recv(4096))
+
+
+class Workflow(unittest.TestCase):
+    def test_a_supervision_point_opens_a_case_and_sharpened_follow_up_comes_first(self):
+        inst = "boernehus"
+        # The daycare's leader is a person of the configuration without a token: `user add`
+        # gives it one, and `user token` replaces it.
+        SERVER.cli("user", "add", "--email", "leder.boernehus@example.dk", "--role", "leader",
+                   "--institution", inst)
+        token = re.search(r"tls_[0-9a-f]{64}",
+                          SERVER.cli("user", "token", "--email", "leder.boernehus@example.dk"))
+        SERVER.tokens["leader_boernehus"] = token.group(0)
+        steps = [("leader_boernehus", "report_submitted", {}),
+                 ("leader_boernehus", "board_statement_submitted", {"assessment": "Fint."}),
+                 ("chief_syd", "conversation_scheduled", {"date": "2026-12-01"}),
+                 ("chief_syd", "conversation_held",
+                  {"development_points": [{"title": "Sprog", "goal": "learning"}],
+                   "supervision_points": [{"title": "Normering", "reason": "law",
+                                           "goal": "wellbeing"}]})]
+        for user, event, data in steps:
+            status, body = SERVER.event(inst, user, event, data)
+            self.assertEqual(status, 200, (event, body))
+        self.assertEqual(body["state"], "PlanInPreparation")
+        self.assertEqual(len(body["opened_cases"]), 1)
+        case_id = body["opened_cases"][0]
+
+        status, cases = SERVER.api("GET", "/api/v1/cases", "chief_syd")
+        self.assertIn(case_id, [c["id"] for c in cases["cases"]])
+        self.assertEqual(SERVER.api("GET", "/api/v1/cases", "chief_nord")[1]["cases"], [])
+        status, listed = SERVER.api("GET", "/api/v1/cycles?area=syd", "chief_syd")
+        first = listed["cycles"][0]
+        self.assertTrue(first["sharpened"])
+        self.assertEqual(first["institution"], inst)
+
+        status, detail = SERVER.api("GET", "/api/v1/cycles/" + SERVER.cycle[inst], "chief_syd")
+        self.assertEqual(detail["points"]["supervision"][0]["title"], "Normering")
+        self.assertEqual([c["id"] for c in detail["cases"]], [case_id])
+        self.assertEqual([h["event"] for h in detail["history"]][-4:],
+                         ["report_submitted", "board_statement_submitted",
+                          "conversation_scheduled", "conversation_held"])
+        statuses = {(d["step"], d["kind"]): d["status"] for d in detail["deadlines"]}
+        # Cycles started 16 weeks ago; the report was due after 10.
+        self.assertEqual(statuses[("quality_report", "due")], "late")
+        self.assertEqual(statuses[("development_plan", "due")], "coming")
+        # The case itself, with its own events route.
+        status, case = SERVER.api("GET", "/api/v1/cycles/" + case_id, "leader_boernehus")
+        self.assertEqual((status, case["workflow"], case["parent"]),
+                         (200, "supervision", SERVER.cycle[inst]))
+        self.assertEqual(SERVER.api("GET", "/api/v1/cycles/" + case_id, "chief_nord")[0], 404)
+        status, body = SERVER.api("POST", "/api/v1/cycles/" + urllib.parse.quote(case_id, safe="")
+                                  + "/events", "leader_boernehus",
+                                  {"event": "action_plan_submitted", "data": {"text": "Plan"}})
+        self.assertEqual(status, 200, body)
+
+    def test_overdue_filter_and_keep_alive(self):
+        conn = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=10)
+        for _ in range(3):
+            status, _, body = SERVER.request("GET", "/api/v1/cycles?overdue=true",
+                                             SERVER.tokens["director"], connection=conn)
+            self.assertEqual(status, 200)
+            for cycle in json.loads(body)["cycles"]:
+                self.assertTrue(cycle["overdue"])
+                self.assertLess(cycle["next_due"], fixture.datetime.date.today().isoformat())
+        conn.close()
+
+
+class Observability(unittest.TestCase):
+    def test_healthz_needs_no_token(self):
+        status, body = SERVER.api("GET", "/healthz")
+        self.assertEqual((status, body["status"]), (200, "ok"))
+
+    def test_metrics_count_events_and_requests(self):
+        SERVER.event("nordskole", "chief_nord", "conversation_scheduled", {"date": "2026-12-01"})
+        status, headers, text = SERVER.request("GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["content-type"].startswith("text/plain; version=0.0.4"))
+        values = dict(re.findall(r"^(tilsyn_[a-z_]+(?:\{[^}]*\})?) (\S+)$", text, re.M))
+        self.assertGreaterEqual(float(values["tilsyn_events_refused_total"]), 1)
+        for name in ["tilsyn_events_applied_total", "tilsyn_reminders_sent_total",
+                     "tilsyn_escalations_sent_total", "tilsyn_outbox_pending",
+                     "tilsyn_outbox_failed"]:
+            self.assertIn(name, values)
+        count = float(values["tilsyn_http_request_duration_seconds_count"])
+        self.assertGreater(count, 0)
+        self.assertEqual(float(values['tilsyn_http_request_duration_seconds_bucket{le="+Inf"}']),
+                         count)
+
+    def test_openapi_describes_the_real_routes(self):
+        status, doc = SERVER.api("GET", "/api/v1/openapi.json")
+        self.assertEqual(status, 200)
+        self.assertTrue(doc["openapi"].startswith("3."))
+        routes = {("/healthz", "get"), ("/metrics", "get"), ("/api/v1/openapi.json", "get"),
+                  ("/api/v1/me", "get"), ("/api/v1/cycles", "get"),
+                  ("/api/v1/cycles/{id}", "get"), ("/api/v1/cycles/{id}/events", "post"),
+                  ("/api/v1/cases", "get"), ("/api/v1/institutions", "get")}
+        documented = {(path, method) for path, item in doc["paths"].items() for method in item}
+        self.assertEqual(documented, routes)
+        for path, method in sorted(documented):
+            real = path.replace("{id}", SERVER.cycle["nordskole"])
+            body = {"event": "report_eaten"} if method == "post" else None
+            status, _, text = SERVER.request(method.upper(), real, SERVER.tokens["admin"], body)
+            responses = doc["paths"][path][method]["responses"]
+            self.assertIn(str(status), responses, (path, method, text[:200]))
+            if status == 200 and "application/json" in responses["200"].get("content", {}):
+                schema = responses["200"]["content"]["application/json"]["schema"]
+                answer = json.loads(text)
+                for key in schema.get("required", []):
+                    self.assertIn(key, answer, (path, key))
+            if "security" not in doc["paths"][path][method]:
+                status, _, _ = SERVER.request(method.upper(), real, None, body)
+                self.assertEqual(status, 401, (path, method))
+
+
+class Dashboard(unittest.TestCase):
+    def login(self, user):
+        status, headers, _ = SERVER.request(
+            "POST", "/login", body="token=" + SERVER.tokens[user],
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 303)
+        cookie = headers["set-cookie"]
+        for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"]:
+            self.assertIn(attribute, cookie)
+        return cookie.split(";")[0]
+
+    def page(self, path, cookie):
+        return SERVER.request("GET", path, headers={"Cookie": cookie})
+
+    def test_login_required_and_bad_token_refused(self):
+        status, headers, _ = SERVER.request("GET", "/")
+        self.assertEqual((status, headers["location"]), (303, "/login"))
+        status, _, body = SERVER.request("POST", "/login", body="token=tls_nope",
+                                         headers={"Content-Type":
+                                                  "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 401)
+        self.assertIn("ikke gyldigt", body)
+        status, headers, _ = self.page("/", "tilsyn_session=" + "f" * 64)  # unknown or expired
+        self.assertEqual((status, headers["location"]), (303, "/login"))
+
+    def test_overview_shows_the_area_and_escapes_names(self):
+        cookie = self.login("chief_syd")
+        status, headers, body = self.page("/", cookie)
+        self.assertEqual(status, 200)
+        self.assertIn("default-src 'none'", headers["content-security-policy"])
+        self.assertIn("Område Syd", body)
+        self.assertNotIn("Nordskolen", body)
+        self.assertNotIn("<script>alert(1)</script>", body)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; Børnehus", body)
+        self.assertNotIn("http://", body.replace(SERVER.url, ""))  # nothing from outside
+        status, _, _ = self.page("/cycles/" + SERVER.cycle["nordskole"], cookie)
+        self.assertEqual(status, 404)
+
+    def test_forms_need_the_csrf_token(self):
+        cookie = self.login("leader_frydenlund")
+        path = "/cycles/" + SERVER.cycle["frydenlund"]
+        status, _, body = self.page(path, cookie)
+        self.assertEqual(status, 200)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', body).group(1)
+        before = SERVER.api("GET", cycle_path("frydenlund"), "admin")[1]
+        form = {"cycle": SERVER.cycle["frydenlund"], "event": "report_submitted", "url": ""}
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        for bad in [None, "0" * 64]:
+            sent = dict(form, **({"csrf": bad} if bad else {}))
+            status, _, body = SERVER.request("POST", "/event", body=urllib.parse.urlencode(sent),
+                                             headers=headers)
+            self.assertEqual(status, 403)
+            self.assertIn("CSRF", body)
+        after = SERVER.api("GET", cycle_path("frydenlund"), "admin")[1]
+        self.assertEqual(len(after["history"]), len(before["history"]))
+        # From another origin, even with the token.
+        status, _, _ = SERVER.request("POST", "/event", body=urllib.parse.urlencode(
+            dict(form, csrf=csrf)), headers=dict(headers, Origin="http://evil.example"))
+        self.assertEqual(status, 403)
+        if before["state"] == "ReportInPreparation":
+            status, headers_back, _ = SERVER.request(
+                "POST", "/event", body=urllib.parse.urlencode(dict(form, csrf=csrf)),
+                headers=headers)
+            self.assertEqual(status, 303)
+            self.assertIn("/cycles/", headers_back["location"])
+            after = SERVER.api("GET", cycle_path("frydenlund"), "admin")[1]
+            self.assertEqual(after["state"], "AwaitingBoardStatement")
+            self.assertEqual(after["history"][-1]["actor"], "leder.frydenlund@example.dk")
+        # A refused form shows the error on the page, and changes nothing.
+        status, _, body = SERVER.request("POST", "/event", body=urllib.parse.urlencode(
+            {"csrf": csrf, "cycle": SERVER.cycle["frydenlund"], "event": "plan_published",
+             "url": "https://example.dk"}), headers=headers)
+        self.assertEqual(status, 409)
+        self.assertIn("not allowed in state", body)
+
+    def test_logout_ends_the_session(self):
+        cookie = self.login("director")
+        _, _, body = self.page("/", cookie)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', body).group(1)
+        status, _, _ = SERVER.request("POST", "/logout", body="csrf=" + csrf, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        self.assertEqual(status, 303)
+        self.assertEqual(self.page("/", cookie)[0], 303)
+
+
+class Restart(unittest.TestCase):
+    def test_zz_sigterm_exits_0_and_no_second_admin(self):
+        self.assertEqual(SERVER.stop(), 0)
+        again = SERVER.launch()
+        self.assertNotIn("tls_", again)
+        self.assertEqual(SERVER.api("GET", "/api/v1/me", "admin")[0], 200)
+
+
+if __name__ == "__main__":
+    BACKEND = sys.argv[2] if len(sys.argv) > 2 else "sqlite"
+    if BACKEND == "postgres":
+        BACKEND = os.environ.get("TILSYN_TEST_PG_URL", "")
+        if not BACKEND:
+            if os.environ.get("TILSYN_REQUIRE_POSTGRES") == "1":
+                print("TILSYN_TEST_PG_URL is not set but TILSYN_REQUIRE_POSTGRES=1")
+                sys.exit(1)
+            print("skipped: no PostgreSQL server (TILSYN_TEST_PG_URL unset)")
+            sys.exit(77)
+    result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result
+    sys.exit(0 if result.wasSuccessful() else 1)
