@@ -151,7 +151,7 @@ class Store {
     /// Writes state, anchors and updated_at of an existing instance.
     virtual void update_cycle(const CycleRecord& cycle) = 0;
     /// Instances (cycles and cases), optionally of one area and/or one institution, with their
-    /// earliest open "due" deadline; ordered by id.
+    /// earliest open "due" deadline; ordered by id. The rows' `cycle.timeline` is left empty.
     virtual std::vector<CycleStatusRow> cycle_status(std::string_view area_id,
                                                      std::string_view institution_id) = 0;
     /// Supervision cases opened from a cycle.

@@ -209,6 +209,10 @@ class Daemon {
             metrics_.cycles_opened += report.cycles_opened;
             metrics_.reminders_sent += report.reminders;
             metrics_.escalations_sent += report.escalations;
+            if (web_ && (report.cycles_opened || report.reminders || report.escalations ||
+                         report.mails)) {
+                web_->data_changed();
+            }
             if (report.cycles_opened || report.reminders || report.escalations) {
                 log_->info("tick {}: {} cycles opened, {} reminders, {} escalations, {} mails",
                            moment(now, zone), report.cycles_opened, report.reminders,

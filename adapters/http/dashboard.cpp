@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
+#include <tuple>
 
 #include "adapters/http/http_types.hpp"
 #include "engine/event_payload.hpp"
@@ -104,6 +105,11 @@ constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
     {"comment", "Kommentar til lederen"},
     {"reason", "Begrundelse"},
     {"note", "Notat"},
+    {"development_points", "Udviklingspunkter"},
+    {"supervision_points", "Tilsynspunkter"},
+    {"start", "Startdato"},
+    {"title", "Titel"},
+    {"goal", "Mål"},
 };
 
 constexpr std::pair<std::string_view, std::string_view> kGoalLabels[] = {
@@ -151,7 +157,7 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
             R"(<input type="hidden" name="csrf" value="{}"><button class="link">Log ud</button>)"
             R"(</form></div>)",
             escape(page->user->email), escape(role_label(page->user->role)),
-            page->user->area_id.empty() ? "" : " · " + escape(page->user->area_id),
+            page->area_name.empty() ? "" : " · " + escape(page->area_name),
             escape(page->csrf));
     }
     const std::string org = page ? page->organisation : std::string{};
@@ -299,6 +305,7 @@ std::string payload_text(const std::string& payload) {
         std::string text;
         if (member.is_string()) {
             text = std::string(member.as_string());
+            if (auto date = parse_date(text); date && text.size() == 10) text = danish_date(*date);
         } else if (member.is_array()) {
             std::vector<std::string> titles;
             for (const auto& item : member.as_array()) {
@@ -405,9 +412,10 @@ std::string overview_page(const Page& page, const Config& config,
                                        [](const CycleSummary& s) { return s.overdue; });
     std::string body = fmt::format(
         R"(<h1>Oversigt</h1><p class="counts"><strong>{}</strong> forløb · )"
-        R"(<strong class="red">{}</strong> overskredne · <strong>{}</strong> under skærpet )"
+        R"(<strong class="red">{}</strong> {} · <strong>{}</strong> under skærpet )"
         R"(tilsyn</p>{})",
-        rows.size(), overdue, sharpened.size(), form);
+        rows.size(), overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size(),
+        form);
     if (!sharpened.empty()) {
         body += R"(<section class="sharpened"><h2>Skærpet tilsyn</h2>)" + table(sharpened) +
                 "</section>";
@@ -460,7 +468,22 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     body += R"(<section><h2>Tidslinje</h2><table class="timeline"><thead><tr><th>Trin</th>)"
             R"(<th>Frist</th><th>Status</th><th>Udført</th></tr></thead><tbody>)";
     std::string notices;
-    for (const auto& view : detail.deadlines) {
+    // Deadlines in the workflow's step order (by round), not by date: a step done early moves
+    // the later ones forward.
+    std::vector<const DeadlineView*> ordered;
+    for (const auto& view : detail.deadlines) ordered.push_back(&view);
+    const WorkflowDefinition* workflow = find_workflow(c.workflow);
+    const WorkflowDefinition* parent = find_workflow("quality_report");
+    auto order = [&](const DeadlineView* v) {
+        int index = -1;
+        if (workflow) index = step_index(workflow->steps, v->deadline.step);
+        if (index < 0 && parent) index = step_index(parent->supervision_steps, v->deadline.step);
+        return std::make_tuple(v->deadline.round, index, v->deadline.fire_at);
+    };
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [&](const DeadlineView* a, const DeadlineView* b) { return order(a) < order(b); });
+    for (const DeadlineView* view_ptr : ordered) {
+        const DeadlineView& view = *view_ptr;
         const auto& d = view.deadline;
         if (d.kind == "due") {
             body += fmt::format(
@@ -608,6 +631,7 @@ form.action textarea, form.action input[type=url], form.action input[type=date],
 fieldset { border: 1px solid var(--line); margin: .5rem 0; }
 .point { display: flex; gap: .4rem; margin: .3rem 0; }
 .point input { flex: 1; padding: .3rem; }
+select { font: inherit; padding: .3rem; max-width: 18rem; }
 button { font: inherit; padding: .4rem .9rem; border: 1px solid var(--line); background: #fff;
          cursor: pointer; border-radius: .3rem; }
 button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }

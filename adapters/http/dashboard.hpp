@@ -24,6 +24,7 @@ struct Page {
     const StoredUser* user = nullptr;
     std::string csrf;  // put in every form
     const TimeZone* zone = nullptr;  // for times shown (UTC when null)
+    std::string area_name;           // of an area chief
 };
 
 /// The overview's filters as the user set them (raw values, shown back in the form).

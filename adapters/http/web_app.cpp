@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <unordered_map>
 #include <boost/json.hpp>
 #include <chrono>
 #include <set>
@@ -176,6 +178,17 @@ struct WebApp::Impl {
     SessionStore sessions;
     const std::vector<std::string> state_names = all_state_names();
 
+    // Listing answers by caller scope and query; valid while the generation is unchanged and
+    // for kListingCacheTtl.
+    struct CachedListing {
+        std::string body;
+        long long generation = 0;
+        std::chrono::steady_clock::time_point made;
+    };
+    static constexpr std::size_t kMaxCachedListings = 1000;
+    std::unordered_map<std::string, CachedListing> listings;
+    std::atomic<long long> generation{0};
+
     Impl(WebAppSettings s, Metrics& m) : settings(std::move(s)), metrics(m) {}
 
     Instant now() const { return settings.clock(); }
@@ -323,6 +336,27 @@ struct WebApp::Impl {
     }
 
     Response list(const Request& request, const Actor& actor, bool supervision_cases) {
+        const auto question = request.target.find('?');
+        const std::string key =
+            fmt::format("{}|{}|{}|{}|{}", supervision_cases ? "cases" : "cycles",
+                        role_name(actor.role), actor.area_id, actor.institution_id,
+                        question == std::string::npos ? "" : request.target.substr(question));
+        const auto now_steady = std::chrono::steady_clock::now();
+        const long long current = generation.load();
+        if (auto it = listings.find(key); it != listings.end()) {
+            if (it->second.generation == current && now_steady - it->second.made < kListingCacheTtl) {
+                return json_response(200, it->second.body);
+            }
+        }
+        Response response = list_uncached(request, actor, supervision_cases);
+        if (response.status == 200) {
+            if (listings.size() >= kMaxCachedListings) listings.clear();
+            listings[key] = CachedListing{response.body, current, now_steady};
+        }
+        return response;
+    }
+
+    Response list_uncached(const Request& request, const Actor& actor, bool supervision_cases) {
         if (auto bad = supervision_cases
                            ? check_query(request, {"area", "institution", "status"})
                            : check_query(request, {"area", "institution", "state", "overdue",
@@ -468,6 +502,7 @@ struct WebApp::Impl {
         switch (result.status) {
             case ApplyStatus::ok: {
                 metrics.events_applied++;
+                generation++;
                 if (settings.on_change) settings.on_change();
                 std::vector<std::string> next;
                 if (auto machine = workflows::make_machine(
@@ -517,8 +552,9 @@ struct WebApp::Impl {
     }
 
     ui::Page page_of(const Session& session) const {
+        const Area* area = loaded.config.find_area(session.user.area_id);
         return ui::Page{loaded.config.organisation.name, &session.user, session.csrf,
-                        &*loaded.zone};
+                        &*loaded.zone, area ? area->name : std::string{}};
     }
 
     /// POST forms must come from our own pages: the CSRF token of the session, and an Origin
@@ -687,8 +723,11 @@ bool WebApp::reload() {
     LoadedConfig loaded = load_config(impl_->settings.config_path);
     if (!loaded.ok()) return false;
     impl_->install(std::move(loaded));
+    data_changed();
     return true;
 }
+
+void WebApp::data_changed() { impl_->generation++; }
 
 Response WebApp::handle(const Request& request) {
     const auto started = std::chrono::steady_clock::now();

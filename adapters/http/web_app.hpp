@@ -3,6 +3,7 @@
 // connection and case service and runs on the HTTP server's thread only.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,6 +13,11 @@
 #include "engine/metrics.hpp"
 
 namespace tilsyn::http {
+
+/// Listings (GET /api/v1/cycles and /cases) are answered from a cache for at most this long.
+/// Events applied here and scheduler passes in this process clear it at once; this bounds how
+/// long a change made by another process (the CLI, another node) may go unseen.
+constexpr std::chrono::milliseconds kListingCacheTtl{1000};
 
 struct WebAppSettings {
     std::string config_path;
@@ -33,6 +39,10 @@ class WebApp {
 
     /// Re-reads the configuration; false (keeping the one in use) when it is not valid.
     bool reload();
+
+    /// Something changed the data outside this app (a scheduler pass): cached listings are
+    /// stale. Thread-safe.
+    void data_changed();
 
   private:
     struct Impl;

@@ -858,10 +858,12 @@ std::vector<CycleStatusRow> SociStore::cycle_status(std::string_view area_id,
         constexpr const char* earliest_due =
             "FROM deadlines d WHERE d.cycle_id = c.id AND d.done = 0 AND d.kind = 'due' "
             "ORDER BY d.due_on, d.id LIMIT 1";
+        // The timeline snapshot is left out (a listing does not need it; it is the largest
+        // column), and due date and step come from one subquery as "YYYY-MM-DD step".
         std::string query = fmt::format(
             "SELECT c.id, c.workflow, c.cycle_config, c.institution_id, c.parent_id, c.state, "
-            "c.timeline, c.anchors, c.started_on, c.updated_at, i.name, i.area_id, "
-            "COALESCE((SELECT d.due_on {0}), ''), COALESCE((SELECT d.step {0}), '') "
+            "'', c.anchors, c.started_on, c.updated_at, i.name, i.area_id, "
+            "COALESCE((SELECT d.due_on || ' ' || d.step {0}), '') "
             "FROM cycles c JOIN institutions i ON i.id = c.institution_id",
             earliest_due);
         std::string area{area_id}, institution{institution_id};
@@ -874,20 +876,21 @@ std::vector<CycleStatusRow> SociStore::cycle_status(std::string_view area_id,
         query += " ORDER BY c.id";
 
         CycleColumns row;
-        std::string institution_name, row_area, next_due, next_step;
+        std::string institution_name, row_area, next_due;
         auto prepared = (session_->prepare << query);
         into_cycle_columns(prepared, row);
-        prepared, soci::into(institution_name), soci::into(row_area), soci::into(next_due),
-            soci::into(next_step);
+        prepared, soci::into(institution_name), soci::into(row_area), soci::into(next_due);
         if (!area.empty()) prepared, soci::use(area);
         if (!institution.empty()) prepared, soci::use(institution);
         soci::statement read = prepared;
         std::vector<CycleStatusRow> result;
         read.execute();
         while (read.fetch()) {
-            CycleStatusRow status{row.record(), institution_name, row_area, std::nullopt,
-                                  next_step};
-            if (!next_due.empty()) status.next_due = date_of(next_due, "deadlines.due_on");
+            CycleStatusRow status{row.record(), institution_name, row_area, std::nullopt, {}};
+            if (next_due.size() > 11) {
+                status.next_due = date_of(next_due.substr(0, 10), "deadlines.due_on");
+                status.next_due_step = next_due.substr(11);
+            }
             result.push_back(std::move(status));
         }
         return result;

@@ -1,0 +1,240 @@
+// The dashboard in a real browser (Debian's Chromium driven by playwright-core): login, the
+// area chief's overview, HTML escaping of institution names, approving a development plan
+// through the form, and the 404 for another area's cycle. Started by dashboard_test.py, which
+// starts the server and passes everything through the environment:
+//   BASE_URL        http://127.0.0.1:PORT of a running `tilsyn serve`
+//   CHIEF_TOKEN     token of the area chief of syd (chief.syd@example.dk)
+//   CHIEF_EMAIL     that chief's e-mail (default chief.syd@example.dk)
+//   CYCLE_ID        a syd cycle in state PlanAwaitingApproval
+//   OTHER_CYCLE_ID  a cycle in area nord, which the chief must not see
+//   NAUGHTY_NAME    an institution name with markup in it, shown in the chief's overview
+//   ARTIFACT_DIR    where the screenshots go
+//   CHROMIUM        the browser (default /usr/bin/chromium)
+// Prints "ok - ..." per check; the first failed check ends the run with exit code 1.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+function env(name, fallback) {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined || value === '') {
+    console.error(`not ok - environment variable ${name} is not set`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const BASE_URL = env('BASE_URL').replace(/\/$/, '');
+const CHIEF_TOKEN = env('CHIEF_TOKEN');
+const CHIEF_EMAIL = env('CHIEF_EMAIL', 'chief.syd@example.dk');
+const CYCLE_ID = env('CYCLE_ID');
+const OTHER_CYCLE_ID = env('OTHER_CYCLE_ID');
+const NAUGHTY_NAME = env('NAUGHTY_NAME');
+const ARTIFACT_DIR = env('ARTIFACT_DIR');
+const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+const ORIGIN = new URL(BASE_URL).origin;
+
+/** The dashboard's link path of a cycle id: each segment percent-encoded, slashes kept. */
+const cyclePath = (id) => '/cycles/' + id.split('/').map(encodeURIComponent).join('/');
+
+class CheckFailed extends Error {}
+
+let passed = 0;
+function ok(condition, message, detail) {
+  if (!condition) {
+    throw new CheckFailed(message + (detail === undefined ? '' : `\n  got: ${detail}`));
+  }
+  passed += 1;
+  console.log(`ok - ${message}`);
+}
+
+// What must never happen on any page; checked after every step and at the end.
+const incidents = [];
+async function guard(context) {
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'about:') {
+      return route.continue();
+    }
+    if (url.hostname !== '127.0.0.1') {
+      incidents.push(`request to a host other than 127.0.0.1: ${route.request().url()}`);
+      return route.abort('blockedbyclient');
+    }
+    return route.continue();
+  });
+  context.on('page', (page) => {
+    page.on('dialog', (dialog) => {
+      incidents.push(`a JavaScript ${dialog.type()} dialog opened: ${JSON.stringify(dialog.message())}`);
+      dialog.dismiss().catch(() => {});
+    });
+    page.on('pageerror', (error) => incidents.push(`a script error on the page: ${error.message}`));
+  });
+}
+function noIncidents(when) {
+  ok(incidents.length === 0, `no dialog, script error or outside request ${when}`,
+     incidents.join('; '));
+}
+
+mkdirSync(ARTIFACT_DIR, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox'],
+});
+let page;
+let exitCode = 0;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'da-DK' });
+  await guard(context);
+  page = await context.newPage();
+  page.setDefaultTimeout(15000);
+
+  // ---- Login ---------------------------------------------------------------------------
+  let response = await page.goto(BASE_URL + '/');
+  ok(new URL(page.url()).pathname === '/login', 'GET / without a session lands on /login', page.url());
+  ok(response.status() === 200, 'the login page answers 200', response.status());
+  ok(await page.locator('input[name=token]').isVisible(), 'the login page has a token field');
+  const loginButton = page.getByRole('button', { name: 'Log ind' });
+  ok(await loginButton.isVisible(), 'the login page has a "Log ind" button');
+
+  await page.fill('input[name=token]', CHIEF_TOKEN);
+  await Promise.all([page.waitForURL((url) => url.pathname === '/'), loginButton.click()]);
+  ok(new URL(page.url()).pathname === '/', 'logging in with the area chief\'s token leads to the overview',
+     page.url());
+  ok((await page.locator('h1').first().textContent()) === 'Oversigt', 'the overview is titled "Oversigt"',
+     await page.locator('h1').first().textContent());
+  ok((await page.locator('header .who').textContent()).includes(CHIEF_EMAIL),
+     'the header names the logged-in chief', await page.locator('header .who').textContent());
+
+  // ---- Overview: only the chief's area --------------------------------------------------
+  const syd = page.locator('section.area[data-area="syd"]');
+  ok(await syd.isVisible(), 'the overview shows a section for area syd');
+  ok((await syd.locator('h2').textContent()) === 'Område Syd', 'the syd section is headed "Område Syd"',
+     await syd.locator('h2').textContent());
+  const sydRows = await syd.locator('tbody tr').count();
+  ok(sydRows === 2, 'the syd section lists the two syd cycles', sydRows);
+  ok((await page.locator('section.area[data-area="nord"]').count()) === 0,
+     'the overview has no section for area nord');
+  const bodyText = await page.locator('body').innerText();
+  ok(!bodyText.includes('Nordskolen'), 'the overview does not mention Nordskolen');
+  ok(!bodyText.includes('Område Nord'), 'the overview does not mention Område Nord');
+  const cycleLink = page.locator(`a[href="${cyclePath(CYCLE_ID)}"]`);
+  ok((await cycleLink.count()) === 1, `the overview links to ${cyclePath(CYCLE_ID)}`);
+  ok((await page.locator(`a[href="${cyclePath(OTHER_CYCLE_ID)}"]`).count()) === 0,
+     'the overview does not link to the nord cycle');
+
+  // ---- Overview: escaping ----------------------------------------------------------------
+  const naughtyLinks = await page.$$eval('a', (links, name) =>
+    links.filter((a) => a.textContent === name).length, NAUGHTY_NAME);
+  ok(naughtyLinks === 1, 'the institution name with markup is a link whose text is the name verbatim',
+     naughtyLinks);
+  ok(await page.locator('a', { hasText: NAUGHTY_NAME }).isVisible(), 'that name is visible on the page');
+  ok(bodyText.includes(NAUGHTY_NAME), 'the name appears in the page\'s visible text');
+  const scripts = await page.$$eval('script', (all) => all.map((s) => s.outerHTML));
+  ok(!scripts.some((s) => s.includes('alert')), 'no <script> element with alert exists in the DOM',
+     scripts.join(' '));
+
+  // ---- Overview: overdue rows are red ----------------------------------------------------
+  const overdue = syd.locator('tr.overdue');
+  ok((await overdue.count()) >= 1, 'at least one syd cycle is marked overdue');
+  const overdueBackground = await overdue.first().locator('td').first()
+    .evaluate((td) => getComputedStyle(td).backgroundColor);
+  ok(overdueBackground === 'rgb(253, 236, 234)', 'overdue rows have the red background (stylesheet loaded)',
+     overdueBackground);
+  ok(await overdue.first().locator('.badge.overdue', { hasText: 'Overskredet' }).isVisible(),
+     'overdue rows carry the "Overskredet" badge');
+  noIncidents('on the overview');
+  await page.screenshot({ path: join(ARTIFACT_DIR, 'dashboard-overview.png'), fullPage: true });
+  console.log(`# screenshot ${join(ARTIFACT_DIR, 'dashboard-overview.png')}`);
+
+  // ---- A wrong token ---------------------------------------------------------------------
+  {
+    const other = await browser.newContext();
+    await guard(other);
+    const loginPage = await other.newPage();
+    loginPage.setDefaultTimeout(15000);
+    await loginPage.goto(BASE_URL + '/login');
+    await loginPage.fill('input[name=token]', 'tls_' + '0'.repeat(64));
+    const [answer] = await Promise.all([
+      loginPage.waitForResponse((r) => r.url() === ORIGIN + '/login' && r.request().method() === 'POST'),
+      loginPage.getByRole('button', { name: 'Log ind' }).click(),
+    ]);
+    await loginPage.waitForLoadState();
+    ok(answer.status() === 401, 'a wrong token at /login answers 401', answer.status());
+    ok(new URL(loginPage.url()).pathname === '/login', 'a wrong token stays on /login', loginPage.url());
+    const error = loginPage.locator('.error[role=alert]');
+    ok(await error.isVisible(), 'a wrong token shows an error');
+    ok((await error.textContent()) === 'Tokenet er ikke gyldigt.', 'the error says the token is not valid',
+       await error.textContent());
+    const cookies = await other.cookies();
+    ok(cookies.length === 0, 'a wrong token sets no session cookie', JSON.stringify(cookies));
+    await other.close();
+  }
+
+  // ---- The cycle page: approving the development plan ------------------------------------
+  await Promise.all([page.waitForURL((url) => url.pathname === cyclePath(CYCLE_ID)), cycleLink.click()]);
+  ok(new URL(page.url()).pathname === cyclePath(CYCLE_ID), 'the overview link opens the cycle page',
+     page.url());
+  ok((await page.locator('h1').textContent()) === 'Frydenlund Skole', 'the cycle page is titled with the institution',
+     await page.locator('h1').textContent());
+  let state = await page.locator('#state').getAttribute('data-state');
+  ok(state === 'PlanAwaitingApproval', 'the cycle is in state PlanAwaitingApproval', state);
+  ok((await page.locator('#state').textContent()) === 'Udviklingsplan afventer godkendelse',
+     'the state is shown in Danish', await page.locator('#state').textContent());
+  const approveForm = page.locator('form.action[data-event="plan_approved"]');
+  ok((await approveForm.count()) === 1, 'the chief is offered the plan_approved form');
+  const approve = approveForm.getByRole('button', { name: 'Godkend udviklingsplan' });
+  ok(await approve.isVisible(), 'the form has a "Godkend udviklingsplan" button');
+
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === cyclePath(CYCLE_ID) &&
+                             url.searchParams.get('ok') === 'plan_approved'),
+    approve.click(),
+  ]);
+  ok(true, 'approving redirects back to the cycle page with ?ok=plan_approved');
+  state = await page.locator('#state').getAttribute('data-state');
+  ok(state === 'AwaitingPublication', 'after approval the cycle is in state AwaitingPublication', state);
+  ok((await page.locator('#state').textContent()) === 'Afventer offentliggørelse',
+     'the new state is shown in Danish', await page.locator('#state').textContent());
+  const notice = page.locator('p.ok[role=alert]');
+  ok((await notice.textContent()) === 'Registreret: Udviklingsplan godkendt.',
+     'the page confirms the registration', await notice.textContent());
+  const approvedRow = page.locator('#history tr[data-event="plan_approved"]');
+  ok((await approvedRow.count()) === 1, 'the history has one plan_approved row', await approvedRow.count());
+  const approvedText = await approvedRow.innerText();
+  ok(approvedText.includes(CHIEF_EMAIL), `the plan_approved row names ${CHIEF_EMAIL}`, approvedText);
+  ok(approvedText.includes('Udviklingsplan godkendt'), 'the plan_approved row is labelled "Udviklingsplan godkendt"',
+     approvedText);
+  ok((await page.locator('form.action[data-event="plan_approved"]').count()) === 0,
+     'the plan_approved form is gone after approval');
+  noIncidents('on the cycle page');
+  await page.screenshot({ path: join(ARTIFACT_DIR, 'dashboard-cycle.png'), fullPage: true });
+  console.log(`# screenshot ${join(ARTIFACT_DIR, 'dashboard-cycle.png')}`);
+
+  // ---- Another area's cycle --------------------------------------------------------------
+  response = await page.goto(BASE_URL + cyclePath(OTHER_CYCLE_ID));
+  ok(response.status() === 404, 'the chief opening the nord cycle directly gets 404', response.status());
+  ok((await page.locator('h1').textContent()) === 'Fejl 404', 'the 404 page says "Fejl 404"',
+     await page.locator('h1').textContent());
+  ok(!(await page.locator('body').innerText()).includes('Nordskolen'), 'the 404 page does not reveal Nordskolen');
+
+  noIncidents('during the whole run');
+  console.log(`# ${passed} checks passed`);
+} catch (error) {
+  exitCode = 1;
+  if (error instanceof CheckFailed) {
+    console.log(`not ok - ${error.message}`);
+  } else {
+    console.log(`not ok - the browser test broke: ${error.stack || error}`);
+  }
+  if (incidents.length) console.log(`# incidents: ${incidents.join('; ')}`);
+  if (page) {
+    const shot = join(ARTIFACT_DIR, 'dashboard-failure.png');
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    console.log(`# page at failure: ${page.url()} (screenshot ${shot})`);
+  }
+  console.log(`# ${passed} checks passed before the failure`);
+} finally {
+  await browser.close();
+}
+process.exit(exitCode);
