@@ -740,7 +740,7 @@ STORE_TEST_CASE("the status lists every instance with its institution and earlie
 
     CHECK(all[1].cycle.id == "qr-b-frydenlund");
     CHECK(all[1].cycle.state == "ReportInPreparation");
-    CHECK(all[1].cycle.timeline == cycle("x").timeline);
+    CHECK(all[1].cycle.timeline.empty());  // listings leave the snapshot out
     CHECK(all[1].cycle.started_on == date("2026-08-03"));
     CHECK(all[1].institution_name == "Frydenlund Skole");
     CHECK(all[1].area_id == "syd");

@@ -1,0 +1,187 @@
+// The pieces of the web layer that need no server: URL and form decoding, the listen address,
+// sessions on a moved clock, the dashboard's escaping and forms, metrics, and the case view
+// the API and the dashboard list from.
+#include <catch2/catch.hpp>
+
+#include "adapters/http/dashboard.hpp"
+#include "adapters/http/http_server.hpp"
+#include "adapters/http/http_types.hpp"
+#include "adapters/http/sessions.hpp"
+#include "engine/case_view.hpp"
+#include "engine/metrics.hpp"
+#include "engine/workflow_fixture.hpp"
+
+using namespace tilsyn;
+using namespace tilsyn::http;
+using tilsyn::testing::at;
+
+TEST_CASE("percent-decoding and forms", "[http]") {
+    CHECK(percent_decode("a%2Fb%20c").value() == "a/b c");
+    CHECK(percent_decode("a+b", true).value() == "a b");
+    CHECK(percent_decode("a+b").value() == "a+b");
+    CHECK_FALSE(percent_decode("%2"));
+    CHECK_FALSE(percent_decode("%zz"));
+    const auto form = parse_form("token=tls_1&x=%C3%B8+%3Cb%3E&&empty=&flag");
+    REQUIRE(form.size() == 4);
+    CHECK(form[0] == std::pair<std::string, std::string>{"token", "tls_1"});
+    CHECK(form[1].second == "ø <b>");
+    CHECK(form[2] == std::pair<std::string, std::string>{"empty", ""});
+    CHECK(form[3] == std::pair<std::string, std::string>{"flag", ""});
+    CHECK(percent_encode("Børn og/unge") == "B%C3%B8rn%20og%2Funge");
+    CHECK(ui::cycle_path("qr/frydenlund skole/2026-08-03") == "qr/frydenlund%20skole/2026-08-03");
+}
+
+TEST_CASE("the listen address is HOST:PORT", "[http]") {
+    CHECK(parse_listen("127.0.0.1:8080") == std::pair<std::string, unsigned short>{"127.0.0.1", 8080});
+    CHECK(parse_listen("[::1]:0") == std::pair<std::string, unsigned short>{"::1", 0});
+    CHECK(parse_listen("localhost:65535").second == 65535);
+    for (const char* bad : {"8080", ":8080", "127.0.0.1:", "127.0.0.1:80x", "127.0.0.1:65536",
+                            "127.0.0.1:999999"}) {
+        CHECK_THROWS_AS(parse_listen(bad), std::invalid_argument);
+    }
+}
+
+TEST_CASE("sessions expire after their lifetime and are forgotten", "[http]") {
+    SessionStore sessions;
+    StoredUser user;
+    user.email = "chief.syd@example.dk";
+    user.role = "area_chief";
+    const Instant login = at("2026-11-24", 9);
+    const Session& session = sessions.create(user, login);
+    const std::string id = session.id;
+    CHECK(id.size() == 64);
+    CHECK(session.csrf.size() == 64);
+    CHECK(session.csrf != id);
+    REQUIRE(sessions.find(id, login + kSessionLifetime - std::chrono::seconds{1}));
+    CHECK(sessions.find(id, login)->user.email == "chief.syd@example.dk");
+    CHECK_FALSE(sessions.find("f" + id.substr(1), login));
+    CHECK_FALSE(sessions.find(id, login + kSessionLifetime));
+    CHECK(sessions.size() == 0);  // the expired one is gone
+    const std::string again = sessions.create(user, login).id;
+    sessions.remove(again);
+    CHECK_FALSE(sessions.find(again, login));
+}
+
+TEST_CASE("dashboard text is HTML-escaped", "[http][dashboard]") {
+    CHECK(ui::escape(R"(<script>alert("x")</script> & 'y')") ==
+          "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;");
+    StoredUser user;
+    user.email = "a@b.dk\"><script>";
+    user.role = "admin";
+    ui::Page page{"Kommune <b>", &user, "c0ffee", nullptr, {}};
+    CycleSummary row;
+    row.row.cycle.id = "qr/x/2026-08-03";
+    row.row.cycle.workflow = "quality_report";
+    row.row.cycle.state = "ReportInPreparation";
+    row.row.institution_name = "<script>alert(1)</script> Børnehus";
+    row.row.area_id = "syd";
+    row.overdue = true;
+    Config config;
+    config.areas.push_back({"syd", "Område <Syd>", {}, {}});
+    const std::string html = ui::overview_page(page, config, {row}, {}, {"ReportInPreparation"});
+    CHECK(html.find("<script>") == std::string::npos);
+    CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt; Børnehus") != std::string::npos);
+    CHECK(html.find("Område &lt;Syd&gt;") != std::string::npos);
+    CHECK(html.find("Kommune &lt;b&gt;") != std::string::npos);
+    CHECK(html.find(R"(class="overdue")") != std::string::npos);
+    CHECK(html.find(R"(value="c0ffee")") != std::string::npos);  // the logout form's CSRF token
+}
+
+TEST_CASE("dashboard forms become event payloads", "[http][dashboard]") {
+    CHECK(ui::form_payload("conversation_held",
+                           {{"dp_title_0", "Læsning"},
+                            {"dp_goal_0", "learning"},
+                            {"dp_title_1", "  "},
+                            {"dp_goal_1", "wellbeing"},
+                            {"sp_title_2", "Normering"},
+                            {"sp_reason_2", "law"},
+                            {"sp_goal_2", "wellbeing"},
+                            {"csrf", "x"}}) ==
+          R"({"development_points":[{"title":"Læsning","goal":"learning"}],)"
+          R"("supervision_points":[{"title":"Normering","goal":"wellbeing","reason":"law"}]})");
+    // No development point: the (required) list is sent empty, so validation names it.
+    CHECK(ui::form_payload("conversation_held", {}) == R"({"development_points":[]})");
+    CHECK(ui::form_payload("board_statement_submitted",
+                           {{"assessment", "Godt"}, {"interpretation", ""}}) ==
+          R"({"assessment":"Godt"})");
+    CHECK(ui::form_payload("plan_approved", {{"comment", "ignored"}}) == "{}");
+    CHECK(ui::form_payload("unknown_event", {{"a", "b"}}) == "{}");
+}
+
+TEST_CASE("metrics are Prometheus text with a cumulative histogram", "[http][metrics]") {
+    Metrics metrics;
+    metrics.events_applied += 3;
+    metrics.reminders_sent += 2;
+    metrics.observe_request(std::chrono::microseconds{300});  // <= 0.0005
+    metrics.observe_request(std::chrono::milliseconds{3});    // <= 0.005
+    metrics.observe_request(std::chrono::seconds{10});        // only +Inf
+    const std::string text = metrics.render(7, 1);
+    CHECK(text.find("# TYPE tilsyn_events_applied_total counter\ntilsyn_events_applied_total 3\n") !=
+          std::string::npos);
+    CHECK(text.find("tilsyn_reminders_sent_total 2\n") != std::string::npos);
+    CHECK(text.find("tilsyn_outbox_pending 7\n") != std::string::npos);
+    CHECK(text.find("tilsyn_outbox_failed 1\n") != std::string::npos);
+    CHECK(text.find("tilsyn_http_request_duration_seconds_bucket{le=\"0.0005\"} 1\n") !=
+          std::string::npos);
+    CHECK(text.find("tilsyn_http_request_duration_seconds_bucket{le=\"0.005\"} 2\n") !=
+          std::string::npos);
+    CHECK(text.find("tilsyn_http_request_duration_seconds_bucket{le=\"2.5\"} 2\n") !=
+          std::string::npos);
+    CHECK(text.find("tilsyn_http_request_duration_seconds_bucket{le=\"+Inf\"} 3\n") !=
+          std::string::npos);
+    CHECK(text.find("tilsyn_http_request_duration_seconds_count 3\n") != std::string::npos);
+}
+
+TEST_CASE("the case view lists what an actor may see, sharpened and overdue first",
+          "[case][view]") {
+    testing::WorkflowWorld w;
+    REQUIRE(w.scheduler->tick(at("2026-08-03")).cycles_opened == 1);
+    const Date before_due = *parse_date("2026-10-01");
+    const Date after_due = *parse_date("2026-10-13");  // the report was due 2026-10-12
+
+    auto listed = list_cycles(*w.store, *w.cases, {}, &w.chief, before_due);
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].row.cycle.id == w.cycle);
+    CHECK(listed[0].current_step == "quality_report");
+    CHECK(listed[0].kind == "school");
+    CHECK_FALSE(listed[0].overdue);
+    CHECK(list_cycles(*w.store, *w.cases, {}, &w.chief, after_due)[0].overdue);
+    CHECK(list_cycles(*w.store, *w.cases, {}, &w.other_chief, after_due).empty());
+    CHECK(list_cycles(*w.store, *w.cases, {}, &w.leader, after_due).size() == 1);
+    CycleFilter overdue_only;
+    overdue_only.overdue_only = true;
+    CHECK(list_cycles(*w.store, *w.cases, overdue_only, nullptr, before_due).empty());
+    CHECK(cycle_detail(*w.store, *w.cases, w.cycle, &w.other_chief, before_due) == std::nullopt);
+
+    // Through the conversation, with a supervision point: a case opens and comes first.
+    REQUIRE(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01").status ==
+            ApplyStatus::ok);
+    REQUIRE(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
+                   "2026-10-02")
+                .status == ApplyStatus::ok);
+    REQUIRE(w.send(w.cycle, "conversation_held", w.chief,
+                   R"({"development_points":[{"title":"Læsning","goal":"learning"}],)"
+                   R"("supervision_points":[{"title":"Trivsel","reason":"concern","goal":"wellbeing"}]})",
+                   "2026-10-05")
+                .status == ApplyStatus::ok);
+    listed = list_cycles(*w.store, *w.cases, {}, &w.chief, before_due);
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0].row.cycle.workflow == "supervision");
+    CHECK(listed[0].sharpened);
+    CHECK(listed[1].sharpened);  // the same institution's cycle
+
+    auto detail = cycle_detail(*w.store, *w.cases, w.cycle, &w.chief, *parse_date("2026-10-05"));
+    REQUIRE(detail);
+    CHECK(detail->cases.size() == 1);
+    CHECK(detail->supervision_points.find("Trivsel") != std::string::npos);
+    CHECK(detail->development_points.find("Læsning") != std::string::npos);
+    CHECK(events_for_role(detail->allowed_events, Role::leader) ==
+          std::vector<std::string>{"plan_submitted"});
+    std::map<std::string, std::string> status;
+    for (const auto& view : detail->deadlines) {
+        if (view.deadline.kind == "due") status[view.deadline.step] = view.status;
+    }
+    CHECK(status["quality_report"] == "met");
+    CHECK(status["board_statement"] == "met");
+    CHECK(status["development_plan"] == "coming");
+}
