@@ -109,6 +109,7 @@ std::vector<DeadlineRecord> CaseService::deadlines_for(const CycleRecord& instan
     base.cycle_id = instance.id;
     base.step = std::string(step);
     base.due_on = *due;
+    base.round = current_round(timeline, anchors, calendar_);
 
     DeadlineRecord marker = base;  // overdue from the start of the day after the due date
     marker.kind = "due";
@@ -171,6 +172,7 @@ bool CaseService::open_cycle(const CycleConfig& cycle, const Institution& instit
     const Timeline timeline = timeline_of(cycle);
     record.timeline = timeline_to_json(timeline);
     Anchors anchors{{"start", start}};
+    if (timeline.rounds) anchors.emplace_back("round", start);
     record.anchors = anchors_to_json(anchors);
     record.started_on = start;
     record.updated_at = now;
@@ -240,6 +242,24 @@ int CaseService::open_cases(const CycleRecord& cycle, const Timeline& timeline,
     return mails;
 }
 
+std::string CaseService::observer_of(const CycleRecord& cycle) {
+    std::string observer;
+    for (const auto& c : config_.cycles) {
+        if (c.id != cycle.cycle_config) continue;
+        for (const auto& [observed, by] : c.observers) {
+            if (observed == cycle.institution_id) observer = by;
+        }
+    }
+    for (const auto& event : store_.events(cycle.id)) {
+        if (event.event != "observer_assigned") continue;
+        auto validated = validate_payload(event.event, event.payload);
+        if (auto* payload = std::get_if<EventPayload>(&validated)) {
+            observer = payload->observer_institution;
+        }
+    }
+    return observer;
+}
+
 ApplyResult CaseService::apply(std::string_view instance_id, std::string_view event,
                                const Actor& actor, std::string_view payload_json, Instant now) {
     ApplyResult result;
@@ -251,7 +271,12 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
     store_.in_transaction([&] {
         auto cycle = store_.find_cycle(instance_id);
         const auto inst = cycle ? store_.find_institution(cycle->institution_id) : std::nullopt;
-        if (!cycle || !inst || !can_see(actor, inst->area_id, inst->id)) {
+        // The observer's leader reaches the observed institution's dialogue for its feedback.
+        const bool observer_reach = cycle && inst && event == "observation_feedback_submitted" &&
+                                    actor.role == Role::leader && !actor.institution_id.empty() &&
+                                    actor.institution_id != inst->id &&
+                                    observer_of(*cycle) == actor.institution_id;
+        if (!cycle || !inst || (!can_see(actor, inst->area_id, inst->id) && !observer_reach)) {
             return refuse(ApplyStatus::not_found,
                           fmt::format("no cycle or case '{}'", instance_id));
         }
@@ -283,17 +308,50 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                               : fmt::format("{}: {}", error->field, error->message));
         }
         const EventPayload& payload = std::get<EventPayload>(validated);
+        if (event == "observer_assigned") {
+            const std::string& observer = payload.observer_institution;
+            if (!institution(observer)) {
+                result.field = "observer_institution";
+                return refuse(ApplyStatus::bad_payload,
+                              fmt::format("observer_institution: unknown institution '{}'",
+                                          observer));
+            }
+            if (observer == inst->id) {
+                result.field = "observer_institution";
+                return refuse(ApplyStatus::bad_payload,
+                              fmt::format("observer_institution: {} cannot observe itself; the "
+                                          "observer comes from another institution",
+                                          observer));
+            }
+        }
+        if (event == "observation_feedback_submitted") {
+            if (actor.institution_id == inst->id) {
+                return refuse(ApplyStatus::forbidden,
+                              fmt::format("nobody observes their own institution: the feedback "
+                                          "on {} comes from the leader of its observer",
+                                          inst->id));
+            }
+            if (payload.observer_institution != actor.institution_id) {
+                result.field = "observer_institution";
+                return refuse(ApplyStatus::bad_payload,
+                              fmt::format("observer_institution: '{}' is not your institution "
+                                          "'{}'",
+                                          payload.observer_institution, actor.institution_id));
+            }
+        }
+        const auto timeline_ptr = timeline_for(cycle->timeline);
+        const Timeline& timeline = *timeline_ptr;
+        Anchors anchors = anchors_from_json(cycle->anchors);
         workflows::EventFacts facts;
         facts.development_points = static_cast<int>(payload.development_points.size());
         facts.supervision_points = static_cast<int>(payload.supervision_points.size());
+        const int round = current_round(timeline, anchors, calendar_);
+        facts.last_round = timeline.rounds && round >= timeline.rounds->count;
         const auto transition = machine->fire(event, facts);
         if (!transition.accepted) {
             return refuse(ApplyStatus::conflict,
                           fmt::format("{} is not allowed in state {}", event, cycle->state));
         }
-        const auto timeline_ptr = timeline_for(cycle->timeline);
-        const Timeline& timeline = *timeline_ptr;
-        Anchors anchors = anchors_from_json(cycle->anchors);
         using Kind = workflows::Effect::Kind;
         for (const auto& effect : transition.effects) {
             switch (effect.kind) {
@@ -323,6 +381,11 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                 case Kind::close_all:
                     store_.close_all_deadlines(cycle->id);
                     break;
+                case Kind::next_round: {
+                    const Date start = find_anchor(anchors, "start").value_or(cycle->started_on);
+                    set_anchor(anchors, "round", round_start(timeline, start, round + 1, calendar_));
+                    break;
+                }
             }
         }
         cycle->state = transition.to;

@@ -93,6 +93,10 @@ class CaseService {
     /// Queues one mail; returns false when its Message-ID was already queued.
     bool queue_mail(const Person& to, const MailText& text, const std::string& id, Instant now);
 
+    /// The institution observing a learning dialogue's institution: the last
+    /// `observer_assigned` event, else the cycle config's `observers`; empty when none.
+    std::string observer_of(const CycleRecord& cycle);
+
   private:
     int open_cases(const CycleRecord& cycle, const Timeline& timeline, const EventPayload& payload,
                    const Actor& actor, Date today, Instant now, std::vector<std::string>& opened);

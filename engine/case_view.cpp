@@ -138,8 +138,11 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases,
         auto value = boost::json::parse(event.payload, ec);
         if (ec || !value.is_object()) continue;
         const auto& object = value.as_object();
-        if (auto* points = object.if_contains("development_points")) {
-            detail.development_points = boost::json::serialize(*points);
+        // A learning conversation's focus areas are its development points.
+        for (const char* key : {"development_points", "focus_areas"}) {
+            if (auto* points = object.if_contains(key)) {
+                detail.development_points = boost::json::serialize(*points);
+            }
         }
         if (auto* points = object.if_contains("supervision_points")) {
             detail.supervision_points = boost::json::serialize(*points);

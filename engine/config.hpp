@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/calendar.hpp"
@@ -138,6 +139,10 @@ struct CycleConfig {
     InstitutionSelector institutions;
     Recurrence starts;
     std::optional<Rounds> rounds;
+    /// learning_dialogue: who observes whom (institution id -> the observing institution's
+    /// id), the default until an `observer_assigned` event says otherwise.
+    std::vector<std::pair<std::string, std::string>> observers;
+    SourceLocation observers_where;
     std::vector<StepTimeline> steps;
     std::vector<Offset> reminders;
     std::vector<EscalationLevel> escalation;

@@ -107,6 +107,22 @@ class Checker {
             add(cycle.where,
                 fmt::format("workflow {} has no rounds; remove 'rounds'", workflow->name));
         }
+        if (!cycle.observers.empty() && workflow->name != "learning_dialogue") {
+            add(cycle.observers_where, "only a learning_dialogue cycle has observers");
+        }
+        for (const auto& [observed, observer] : cycle.observers) {
+            for (const auto& id : {observed, observer}) {
+                if (!institution_ids_.count(id)) {
+                    add(cycle.observers_where, fmt::format("observers: unknown institution '{}'", id));
+                }
+            }
+            if (observed == observer) {
+                add(cycle.observers_where,
+                    fmt::format("observers: {} cannot observe itself; the observer comes from "
+                                "another institution",
+                                observed));
+            }
+        }
         if (cycle.starts.every.amount <= 0) {
             add(cycle.where, "starts.every must be a positive period, e.g. '2 years'");
         }

@@ -11,7 +11,7 @@ namespace json = boost::json;
 
 namespace {
 
-enum class FieldType { text, date, url, development_points, supervision_points };
+enum class FieldType { text, date, url, development_points, supervision_points, focus_areas };
 
 struct Field {
     std::string_view name;
@@ -52,6 +52,19 @@ const std::vector<EventRule> kRules = {
      {{"url", FieldType::url, false}, {"text", FieldType::text, false}}},
     {"follow_up_held", {Role::area_chief}, {{"note", FieldType::text, true}}},
     {"supervision_resolved", {Role::area_chief}, {{"note", FieldType::text, true}}},
+    // learning_dialogue (domain.md workflow 2)
+    {"data_package_published", {Role::admin}, {{"url", FieldType::url, false}}},
+    {"observer_assigned",
+     {Role::admin, Role::area_chief},
+     {{"observer_institution", FieldType::text, true}}},
+    {"observation_feedback_submitted",
+     {Role::leader},
+     {{"observer_institution", FieldType::text, true}, {"feedback", FieldType::text, true}}},
+    {"learning_conversation_held",
+     {Role::area_chief},
+     {{"focus_areas", FieldType::focus_areas, true},
+      {"supervision_points", FieldType::supervision_points, false}}},
+    {"one_to_one_held", {Role::director}, {{"note", FieldType::text, true}}},
 };
 
 constexpr std::string_view kGoals[] = {"learning", "communities", "wellbeing"};
@@ -149,6 +162,7 @@ std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
             case FieldType::url: type = "url"; break;
             case FieldType::development_points: type = "development_points"; break;
             case FieldType::supervision_points: type = "supervision_points"; break;
+            case FieldType::focus_areas: type = "focus_areas"; break;
         }
         out.push_back({field.name, type, field.required});
     }
@@ -195,9 +209,12 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
                 continue;
             }
             switch (field.type) {
-                case FieldType::text:
-                    if (!text_value(*v, name, field.required).empty()) any_text = true;
+                case FieldType::text: {
+                    std::string text = text_value(*v, name, field.required);
+                    if (!text.empty()) any_text = true;
+                    if (name == "observer_institution") out.observer_institution = text;
                     break;
+                }
                 case FieldType::date:
                     if (!parse_date(text_value(*v, name, true))) {
                         fail(name, "must be a date YYYY-MM-DD");
@@ -219,6 +236,14 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
                     break;
                 case FieldType::supervision_points:
                     read_points(*v, name, true, out);
+                    break;
+                case FieldType::focus_areas:
+                    // Focus areas are tied to the political themes (effect goals), like
+                    // development points, and are counted as such.
+                    read_points(*v, name, false, out);
+                    if (out.development_points.empty()) {
+                        fail(name, "needs at least one focus area");
+                    }
                     break;
             }
         }

@@ -28,8 +28,9 @@ struct SupervisionPoint {
 
 struct EventPayload {
     std::string json;  // the payload, re-serialized compactly (what the audit trail stores)
-    std::vector<DevelopmentPoint> development_points;
+    std::vector<DevelopmentPoint> development_points;  // also a learning conversation's focus areas
     std::vector<SupervisionPoint> supervision_points;
+    std::string observer_institution;  // observer_assigned, observation_feedback_submitted
 };
 
 struct PayloadError {
@@ -46,7 +47,7 @@ std::vector<Role> event_roles(std::string_view event);
 /// A payload field as a form or a description of the API shows it.
 struct PayloadFieldInfo {
     std::string_view name;
-    std::string_view type;  // text, date, url, development_points, supervision_points
+    std::string_view type;  // text, date, url, development_points, supervision_points, focus_areas
     bool required = false;
 };
 

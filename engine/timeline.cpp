@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
+#include <span>
+
+#include "engine/due_expression.hpp"
 
 namespace tilsyn {
 
@@ -35,6 +38,10 @@ json::object to_object(const Timeline& t) {
                      {"escalation", escalation_json(t.escalation)}};
     if (t.follow_up_every) out["follow_up_every"] = format_offset(*t.follow_up_every, false);
     if (t.supervision) out["supervision"] = to_object(*t.supervision);
+    if (t.rounds) {
+        out["rounds"] = json::object{{"count", t.rounds->count},
+                                     {"every", format_offset(t.rounds->every, false)}};
+    }
     return out;
 }
 
@@ -87,6 +94,13 @@ Timeline from_object(const json::object& o) {
     if (const auto* s = o.if_contains("supervision"); s && s->is_object()) {
         t.supervision = std::make_shared<Timeline>(from_object(s->as_object()));
     }
+    if (const auto* r = o.if_contains("rounds"); r && r->is_object()) {
+        const auto& rounds = r->as_object();
+        const auto* count = rounds.if_contains("count");
+        if (!count || !count->is_int64()) throw TimelineError("stored timeline: rounds.count");
+        t.rounds = Rounds{static_cast<int>(count->as_int64()),
+                          parsed_or_throw(parse_duration(string_at(rounds, "every")), "rounds")};
+    }
     return t;
 }
 
@@ -105,6 +119,7 @@ Timeline timeline_of(const CycleConfig& cycle) {
     t.steps = cycle.steps;
     t.reminders = cycle.reminders;
     t.escalation = cycle.escalation;
+    if (cycle.workflow == "learning_dialogue") t.rounds = cycle.rounds.value_or(Rounds{});
     if (cycle.supervision) {
         auto sup = std::make_shared<Timeline>();
         sup->workflow = "supervision";
@@ -166,6 +181,23 @@ void set_anchor(Anchors& anchors, std::string_view name, Date date) {
         }
     }
     anchors.emplace_back(std::string(name), date);
+}
+
+Date round_start(const Timeline& timeline, Date start, int round, const Calendar& calendar) {
+    if (!timeline.rounds || round <= 1) return start;
+    const Offset shift{timeline.rounds->every.amount * (round - 1), timeline.rounds->every.unit};
+    return apply_offsets(start, std::span(&shift, 1), calendar);
+}
+
+int current_round(const Timeline& timeline, const Anchors& anchors, const Calendar& calendar) {
+    if (!timeline.rounds) return 0;
+    const auto start = find_anchor(anchors, "start");
+    const auto round = find_anchor(anchors, "round");
+    if (!start || !round) return 1;
+    for (int k = 1; k <= timeline.rounds->count; ++k) {
+        if (round_start(timeline, *start, k, calendar) == *round) return k;
+    }
+    return 1;
 }
 
 }  // namespace tilsyn

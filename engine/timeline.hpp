@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/calendar.hpp"
 #include "engine/config.hpp"
 
 namespace tilsyn {
@@ -19,6 +20,7 @@ struct Timeline {
     std::vector<Offset> reminders;
     std::vector<EscalationLevel> escalation;
     std::optional<Offset> follow_up_every;  // supervision only
+    std::optional<Rounds> rounds;           // learning_dialogue: its steps repeat per round
     std::shared_ptr<Timeline> supervision;  // for cycles whose points open supervision cases
 
     const StepTimeline* find_step(std::string_view name) const;
@@ -36,11 +38,17 @@ Timeline timeline_of(const CycleConfig& cycle);
 std::string timeline_to_json(const Timeline& timeline);
 Timeline timeline_from_json(std::string_view json);
 
-/// Anchor dates of an instance: "start", "given" and completed steps.
+/// Anchor dates of an instance: "start", "given", "round" (the current round's start) and
+/// completed steps.
 using Anchors = std::vector<std::pair<std::string, Date>>;
 std::string anchors_to_json(const Anchors& anchors);
 Anchors anchors_from_json(std::string_view json);
 std::optional<Date> find_anchor(const Anchors& anchors, std::string_view name);
 void set_anchor(Anchors& anchors, std::string_view name, Date date);
+
+/// The start of round `round` (1-based) of an instance that started on `start`.
+Date round_start(const Timeline& timeline, Date start, int round, const Calendar& calendar);
+/// The instance's current round (1-based) from its "round" anchor; 0 without rounds.
+int current_round(const Timeline& timeline, const Anchors& anchors, const Calendar& calendar);
 
 }  // namespace tilsyn

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "workflows/learning_dialogue.hpp"
 #include "workflows/quality_report.hpp"
 #include "workflows/supervision.hpp"
 #include "workflows/workflow.hpp"
@@ -181,6 +182,7 @@ template <class Result, class Visit>
 Result visit_workflow(std::string_view name, Result fallback, Visit visit) {
     if (name == qr::QualityReport::workflow) return visit(tag<qr::QualityReport>{});
     if (name == sup::Supervision::workflow) return visit(tag<sup::Supervision>{});
+    if (name == ld::LearningDialogue::workflow) return visit(tag<ld::LearningDialogue>{});
     return fallback;
 }
 

@@ -21,6 +21,7 @@ struct Effect {
         revise,      // arm the step again for a revision (development_plan after plan_returned)
         open_cases,  // open one supervision case per supervision point in the payload
         close_all,   // close every open deadline of the instance (cancelled, resolved)
+        next_round,  // move the instance's "round" anchor to the next round's start
     };
     Kind kind;
     std::string step;  // empty for open_cases and close_all
@@ -29,8 +30,9 @@ struct Effect {
 
 /// Facts of an event's payload that guards look at (the case service validated the payload).
 struct EventFacts {
-    int development_points = 0;
+    int development_points = 0;  // for a learning conversation: its focus areas
     int supervision_points = 0;
+    bool last_round = false;  // learning_dialogue: the instance is in its last round
 };
 
 struct Transition {
@@ -63,7 +65,7 @@ class Machine {
     virtual void set_observer(TransitionObserver observer) = 0;
 };
 
-/// A machine of `workflow` ("quality_report" or "supervision") in its initial state, or, when
+/// A machine of `workflow` ("quality_report", "learning_dialogue" or "supervision") in its initial state, or, when
 /// `state` is given, restored to that state by name without running any entry action. nullptr
 /// for an unknown workflow or state name.
 std::unique_ptr<Machine> make_machine(std::string_view workflow, std::string_view state = {});

@@ -642,8 +642,8 @@ class Loader {
         }
         for (const auto& c : node) {
             if (!check_map(c, "a cycle",
-                           {"id", "workflow", "institutions", "starts", "rounds", "steps",
-                            "reminders", "escalation", "supervision"},
+                           {"id", "workflow", "institutions", "starts", "rounds", "observers",
+                            "steps", "reminders", "escalation", "supervision"},
                            {"id", "workflow", "starts", "steps"}))
                 continue;
             CycleConfig cycle;
@@ -689,6 +689,20 @@ class Loader {
                     }
                     if (auto o = duration(r["every"], "rounds.every", true)) rounds.every = *o;
                     cycle.rounds = rounds;
+                }
+            }
+            if (auto o = c["observers"]) {
+                cycle.observers_where = where(o);
+                if (!o.IsMap()) {
+                    problem(where(o), "observers must be a mapping: { institution: observer }");
+                } else {
+                    for (auto it = o.begin(); it != o.end(); ++it) {
+                        std::string observed, observer;
+                        if (scalar(it->first, "an observed institution", observed) &&
+                            scalar(it->second, "an observer institution", observer)) {
+                            cycle.observers.emplace_back(observed, observer);
+                        }
+                    }
                 }
             }
             if (auto steps = c["steps"]) {

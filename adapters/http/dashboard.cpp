@@ -45,6 +45,7 @@ constexpr std::pair<std::string_view, std::string_view> kEventLabels[] = {
     {"observation_feedback_submitted", "Observation afgivet"},
     {"learning_conversation_held", "Læringssamtale afholdt"},
     {"one_to_one_held", "1:1-opfølgning afholdt"},
+    {"observer_assigned", "Observatør udpeget"},
 };
 
 constexpr std::pair<std::string_view, std::string_view> kEventActions[] = {
@@ -60,6 +61,11 @@ constexpr std::pair<std::string_view, std::string_view> kEventActions[] = {
     {"action_plan_submitted", "Indsend handleplan"},
     {"follow_up_held", "Registrér opfølgning"},
     {"supervision_resolved", "Afslut tilsynssagen"},
+    {"data_package_published", "Registrér offentliggjort datapakke"},
+    {"observer_assigned", "Udpeg observatør"},
+    {"observation_feedback_submitted", "Indsend skriftlig feedback"},
+    {"learning_conversation_held", "Registrér afholdt læringssamtale"},
+    {"one_to_one_held", "Registrér 1:1-opfølgning"},
 };
 
 constexpr std::pair<std::string_view, std::string_view> kStateLabels[] = {
@@ -75,6 +81,12 @@ constexpr std::pair<std::string_view, std::string_view> kStateLabels[] = {
     {"ActionPlanDue", "Afventer handleplan"},
     {"FollowUp", "Skærpet opfølgning"},
     {"Resolved", "Tilsynssag afsluttet"},
+    {"AwaitingDataPackage", "Afventer datapakke"},
+    {"AwaitingObservation", "Afventer læringsmiljøobservation"},
+    {"AwaitingLearningConversation", "Afventer læringssamtale"},
+    {"AwaitingOneToOne", "Afventer 1:1-opfølgning"},
+    {"DialogueCompleted", "Læringsdialog afsluttet"},
+    {"DialogueCancelled", "Læringsdialog annulleret"},
 };
 
 constexpr std::pair<std::string_view, std::string_view> kWorkflowLabels[] = {
@@ -110,6 +122,9 @@ constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
     {"start", "Startdato"},
     {"title", "Titel"},
     {"goal", "Mål"},
+    {"focus_areas", "Fokusområder"},
+    {"observer_institution", "Observerende institution (id)"},
+    {"feedback", "Skriftlig feedback"},
 };
 
 constexpr std::pair<std::string_view, std::string_view> kGoalLabels[] = {
@@ -237,12 +252,15 @@ std::string select(std::string_view name,
     return out;
 }
 
-std::string points_inputs(bool supervision) {
+/// Rows for points: "dp" development points, "fa" focus areas, "sp" supervision points.
+std::string points_inputs(std::string_view prefix) {
+    const bool supervision = prefix == "sp";
     std::string out = fmt::format(
         R"(<fieldset><legend>{}</legend>)",
-        supervision ? "Tilsynspunkter (åbner en tilsynssag hver)" : "Udviklingspunkter");
+        supervision        ? "Tilsynspunkter (åbner en tilsynssag hver)"
+        : prefix == "fa" ? "Fokusområder"
+                           : "Udviklingspunkter");
     for (int i = 0; i < kPointRows; ++i) {
-        const std::string prefix = supervision ? "sp" : "dp";
         out += fmt::format(R"(<div class="point"><input name="{}_title_{}" placeholder="Titel">)",
                            prefix, i);
         if (supervision) out += select(fmt::format("sp_reason_{}", i), kReasonLabels);
@@ -257,9 +275,11 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
     std::string fields;
     for (const auto& field : event_fields(event)) {
         if (field.type == "development_points") {
-            fields += points_inputs(false);
+            fields += points_inputs("dp");
+        } else if (field.type == "focus_areas") {
+            fields += points_inputs("fa");
         } else if (field.type == "supervision_points") {
-            fields += points_inputs(true);
+            fields += points_inputs("sp");
         } else {
             fields += input_for(field.name, field.type, field.required);
         }
@@ -511,8 +531,11 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     body += "</section>";
 
     if (c.workflow != "supervision") {
-        body += R"(<section class="points"><h2>Punkter fra kvalitetssamtalen</h2><h3>)"
-                R"(Udviklingspunkter</h3>)" +
+        const bool dialogue = c.workflow == "learning_dialogue";
+        body += fmt::format(R"(<section class="points"><h2>{}</h2><h3>{}</h3>)",
+                            dialogue ? "Fra den seneste læringssamtale"
+                                     : "Punkter fra kvalitetssamtalen",
+                            dialogue ? "Fokusområder" : "Udviklingspunkter") +
                 points_list(detail.development_points, false) + "<h3>Tilsynspunkter</h3>" +
                 points_list(detail.supervision_points, true) + "</section>";
     }
@@ -563,9 +586,11 @@ std::string form_payload(std::string_view event,
     json::object payload;
     for (const auto& field : event_fields(event)) {
         const bool supervision = field.type == "supervision_points";
-        if (field.type == "development_points" || supervision) {
+        if (field.type == "development_points" || field.type == "focus_areas" || supervision) {
             json::array points;
-            const std::string prefix = supervision ? "sp" : "dp";
+            const std::string prefix = supervision                      ? "sp"
+                                       : field.type == "focus_areas" ? "fa"
+                                                                     : "dp";
             for (int i = 0; i < kPointRows; ++i) {
                 const std::string title = value(fmt::format("{}_title_{}", prefix, i));
                 if (blank(title)) continue;

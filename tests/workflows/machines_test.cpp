@@ -16,8 +16,8 @@ namespace Catch {
 template <>
 struct StringMaker<tilsyn::workflows::Effect> {
     static std::string convert(const tilsyn::workflows::Effect& effect) {
-        static const char* const kinds[] = {"complete", "close",      "arm",
-                                            "revise",   "open_cases", "close_all"};
+        static const char* const kinds[] = {"complete",   "close",     "arm",       "revise",
+                                            "open_cases", "close_all", "next_round"};
         std::string text = kinds[static_cast<int>(effect.kind)];
         if (!effect.step.empty()) text += "(" + effect.step + ")";
         return text;
@@ -165,7 +165,8 @@ TEST_CASE("the workflows list their states and events from the tables", "[workfl
 }
 
 TEST_CASE("an unknown workflow or state name gives no machine", "[workflow]") {
-    CHECK(make_machine("learning_dialogue") == nullptr);
+    CHECK(make_machine("political_report") == nullptr);
+    CHECK(make_machine("learning_dialogue", "ReportInPreparation") == nullptr);
     CHECK(make_machine("") == nullptr);
     CHECK(make_machine("quality_report", "NoSuchState") == nullptr);
     CHECK(make_machine("quality_report", "FollowUp") == nullptr);  // a supervision state
@@ -505,4 +506,41 @@ TEST_CASE("event and state names are unique and stable", "[workflow]") {
         Names events = sorted(tilsyn::workflows::event_names(workflow));
         CHECK(std::adjacent_find(events.begin(), events.end()) == events.end());
     }
+}
+
+TEST_CASE("the learning dialogue runs its rounds and ends after the last one", "[workflow][ld]") {
+    auto m = make_machine("learning_dialogue");
+    REQUIRE(m);
+    CHECK(m->state() == "AwaitingDataPackage");
+    CHECK(m->current_step() == "data_package");
+    const Effect next_round{Kind::next_round, ""};
+    EventFacts middle = kAnyFacts;
+    EventFacts last = kAnyFacts;
+    last.last_round = true;
+    step(*m, "observer_assigned", middle, "AwaitingDataPackage", {});
+    refused(*m, "observation_feedback_submitted", middle);
+    step(*m, "data_package_published", middle, "AwaitingObservation",
+         {complete("data_package"), arm("observation")});
+    step(*m, "observation_feedback_submitted", middle, "AwaitingLearningConversation",
+         {complete("observation"), arm("learning_conversation")});
+    refused(*m, "learning_conversation_held", facts(0, 0));  // no focus area
+    step(*m, "learning_conversation_held", facts(1, 1), "AwaitingOneToOne",
+         {complete("learning_conversation"), kOpenCases, arm("one_to_one")});
+    step(*m, "one_to_one_held", middle, "AwaitingDataPackage",
+         {complete("one_to_one"), next_round, arm("data_package")});
+    step(*m, "data_package_published", middle, "AwaitingObservation",
+         {complete("data_package"), arm("observation")});
+    step(*m, "observation_feedback_submitted", middle, "AwaitingLearningConversation",
+         {complete("observation"), arm("learning_conversation")});
+    step(*m, "learning_conversation_held", facts(1, 0), "AwaitingOneToOne",
+         {complete("learning_conversation"), arm("one_to_one")});
+    step(*m, "one_to_one_held", last, "DialogueCompleted",
+         {complete("one_to_one"), kCloseAll});
+    CHECK(m->is_final());
+    for (const auto& event : tilsyn::workflows::event_names("learning_dialogue")) {
+        refused(*m, event, last);
+    }
+    auto cancelled = make_machine("learning_dialogue", "AwaitingOneToOne");
+    REQUIRE(cancelled);
+    step(*cancelled, "cycle_cancelled", middle, "DialogueCancelled", {kCloseAll});
 }

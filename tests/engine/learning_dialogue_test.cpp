@@ -1,0 +1,161 @@
+// The learning dialogue (domain.md workflow 2) through the case service on a real SQLite
+// store: one daycare through its full two years (four rounds), and the observer rules.
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "engine/case_view.hpp"
+#include "workflow_fixture.hpp"
+
+using namespace tilsyn;
+using tilsyn::testing::at;
+using tilsyn::testing::step;
+
+namespace {
+
+const std::string kDialogue = "learning-dialogue/solsikken/2026-09-07";
+
+// The small configuration plus a learning dialogue for daycare, Frydenlund observing
+// Solsikken.
+struct DialogueWorld : testing::WorkflowWorld {
+    Actor solsikken_leader{"leder@solsikken.example.dk", Role::leader, "", "solsikken"};
+
+    DialogueWorld() {
+        CycleConfig cycle;
+        cycle.id = "learning-dialogue";
+        cycle.workflow = "learning_dialogue";
+        cycle.institutions.kinds = {InstitutionKind::daycare};
+        cycle.starts.first = *parse_date("2026-09-07");
+        cycle.starts.every = {2, Unit::year};
+        cycle.rounds = Rounds{4, {6, Unit::month}};
+        cycle.observers = {{"solsikken", "frydenlund"}};
+        cycle.steps = {step("data_package", "round + 2 weeks", 40),
+                       step("observation", "data_package + 6 weeks", 41),
+                       step("learning_conversation", "observation + 2 weeks", 42),
+                       step("one_to_one", "learning_conversation + 4 weeks", 43)};
+        cycle.reminders = {{-5, Unit::workday}};
+        cycle.escalation = {{{2, Unit::workday}, {Role::area_chief}, {"test.yaml", 45, 9}}};
+        cycle.supervision = config.cycles[0].supervision;
+        config.cycles.push_back(cycle);
+        rebuild();
+    }
+
+    ApplyResult send_on(const char* event, const Actor& actor, const std::string& payload,
+                        Date day) {
+        return cases->apply(kDialogue, event, actor, payload,
+                            zone.to_instant(day, std::chrono::hours{10}));
+    }
+};
+
+std::string feedback(const char* observer) {
+    return fmt::format(R"({{"observer_institution":"{}","feedback":"Rolig stemning, tydelig struktur."}})",
+                       observer);
+}
+
+}  // namespace
+
+TEST_CASE("a daycare goes through a two-year learning dialogue, four rounds", "[ld][workflow]") {
+    DialogueWorld w;
+    // The dialogue, and Frydenlund's quality report of the running period.
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 2);
+    REQUIRE(w.state(kDialogue) == "AwaitingDataPackage");
+    const Date start = *parse_date("2026-09-07");
+    for (int round = 1; round <= 4; ++round) {
+        INFO("round " << round);
+        const Date round_start = add_months(start, 6 * (round - 1));
+        auto due = w.open_deadlines(kDialogue, "due");
+        REQUIRE(due.size() == 1);
+        CHECK(due[0].step == "data_package");
+        CHECK(due[0].round == round);
+        CHECK(due[0].due_on == w.calendar.next_working_day(round_start + std::chrono::days{14}));
+
+        REQUIRE(w.send_on("data_package_published", w.admin, "{}", round_start + std::chrono::days{7})
+                    .status == ApplyStatus::ok);
+        // The observed institution's own leader may not give the feedback.
+        auto own = w.send_on("observation_feedback_submitted", w.solsikken_leader,
+                             feedback("solsikken"), round_start + std::chrono::days{20});
+        CHECK(own.status == ApplyStatus::forbidden);
+        REQUIRE(w.send_on("observation_feedback_submitted", w.leader, feedback("frydenlund"),
+                          round_start + std::chrono::days{30})
+                    .status == ApplyStatus::ok);
+        const std::string points =
+            round == 2 ? R"(,"supervision_points":[{"title":"Sprogvurderinger mangler","reason":"law","goal":"learning"}])"
+                       : "";
+        auto held = w.send_on(
+            "learning_conversation_held", w.chief,
+            R"({"focus_areas":[{"title":"Sprog og leg","goal":"learning"}])" + points + "}",
+            round_start + std::chrono::days{40});
+        REQUIRE(held.status == ApplyStatus::ok);
+        CHECK(held.opened_cases.size() == (round == 2 ? 1u : 0u));
+        due = w.open_deadlines(kDialogue, "due");
+        REQUIRE(due.size() == 1);
+        CHECK(due[0].step == "one_to_one");
+        CHECK(due[0].round == round);
+        // Only the director holds the 1:1.
+        CHECK(w.send_on("one_to_one_held", w.chief, R"({"note":"x"})",
+                        round_start + std::chrono::days{50})
+                  .status == ApplyStatus::forbidden);
+        auto one = w.send_on("one_to_one_held", w.director, R"({"note":"Opfølgning på sprog."})",
+                             round_start + std::chrono::days{60});
+        REQUIRE(one.status == ApplyStatus::ok);
+        CHECK(one.state_after == (round < 4 ? "AwaitingDataPackage" : "DialogueCompleted"));
+    }
+    CHECK(w.open_deadlines(kDialogue, "due").empty());
+    CHECK(w.open_deadlines(kDialogue, "reminder").empty());
+    // Deadlines of all four rounds were armed, each with its round number.
+    std::set<int> rounds;
+    for (const auto& d : w.store->deadlines(kDialogue)) rounds.insert(d.round);
+    CHECK(rounds == std::set<int>{1, 2, 3, 4});
+    CHECK(w.store->child_cases(kDialogue).size() == 1);
+    CHECK(w.send_on("data_package_published", w.admin, "{}", *parse_date("2028-09-01")).status ==
+          ApplyStatus::conflict);
+    // The history has every event: opened + 4 rounds x 4 steps.
+    CHECK(w.store->events(kDialogue).size() == 1 + 16);
+}
+
+TEST_CASE("learning dialogue observers: assigned, never themselves, only they give feedback",
+          "[ld][workflow]") {
+    DialogueWorld w;
+    // The dialogue, and Frydenlund's quality report of the running period.
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 2);
+    const Date day = *parse_date("2026-09-20");
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", day).status == ApplyStatus::ok);
+
+    const std::string before = w.snapshot(kDialogue);
+    auto self = w.send_on("observer_assigned", w.chief,
+                          R"({"observer_institution":"solsikken"})", day);
+    CHECK(self.status == ApplyStatus::bad_payload);
+    CHECK(self.field == "observer_institution");
+    CHECK(w.send_on("observer_assigned", w.chief, R"({"observer_institution":"atlantis"})", day)
+              .status == ApplyStatus::bad_payload);
+    CHECK(w.send_on("observer_assigned", w.other_chief, R"({"observer_institution":"frydenlund"})",
+                    day)
+              .status == ApplyStatus::not_found);
+    CHECK(w.send_on("observer_assigned", w.leader, R"({"observer_institution":"frydenlund"})", day)
+              .status == ApplyStatus::not_found);  // frydenlund's leader cannot see solsikken
+    // Feedback naming another institution than the sender's.
+    auto wrong = w.send_on("observation_feedback_submitted", w.leader, feedback("solsikken"), day);
+    CHECK(wrong.status == ApplyStatus::bad_payload);
+    CHECK(wrong.field == "observer_institution");
+    CHECK(w.snapshot(kDialogue) == before);
+
+    // The area chief assigns another observer: the configured one no longer reaches it.
+    Institution other = w.config.institutions[0];
+    other.id = "engen";
+    other.name = "Engen";
+    other.leader.email = "leder@engen.example.dk";
+    w.config.institutions.push_back(other);
+    w.store->sync_directory(w.config);
+    w.rebuild();
+    REQUIRE(w.send_on("observer_assigned", w.chief, R"({"observer_institution":"engen"})", day)
+                .status == ApplyStatus::ok);
+    CHECK(w.cases->observer_of(*w.store->find_cycle(kDialogue)) == "engen");
+    CHECK(w.send_on("observation_feedback_submitted", w.leader, feedback("frydenlund"), day)
+              .status == ApplyStatus::not_found);
+    Actor engen{"leder@engen.example.dk", Role::leader, "", "engen"};
+    CHECK(w.send_on("observation_feedback_submitted", engen, feedback("engen"), day).status ==
+          ApplyStatus::ok);
+    CHECK(w.state(kDialogue) == "AwaitingLearningConversation");
+    // A conversation without focus areas is refused.
+    CHECK(w.send_on("learning_conversation_held", w.chief, R"({"focus_areas":[]})", day).status ==
+          ApplyStatus::bad_payload);
+}

@@ -1,0 +1,177 @@
+// The learning dialogue (domain.md workflow 2, seeds 001/003) as a Boost.MSM front-end: four
+// rounds over two years (the count and spacing come from the configuration); each round has
+// a data package, a learning-environment observation by the leader of another institution
+// with written feedback, the learning conversation (focus areas, and supervision points that
+// open the same supervision case as the quality report), and the director's 1:1 follow-up.
+// Only workflows/machines.cpp instantiates the back-end.
+//
+// Actions do not touch the world: they append the effects the case service must carry out to
+// the machine's `effects_`. The case service tells the machine whether the instance is in its
+// last round (EventFacts::last_round); the round itself lives in the instance's anchors.
+#pragma once
+
+#include <boost/mpl/vector.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
+#include <boost/msm/front/states.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "workflows/workflow.hpp"
+
+namespace tilsyn::workflows::ld_events {
+
+// clang-format off
+struct data_package_published         { static constexpr const char* name = "data_package_published";         EventFacts facts; };
+struct observer_assigned              { static constexpr const char* name = "observer_assigned";              EventFacts facts; };
+struct observation_feedback_submitted { static constexpr const char* name = "observation_feedback_submitted"; EventFacts facts; };
+struct learning_conversation_held     { static constexpr const char* name = "learning_conversation_held";     EventFacts facts; };
+struct one_to_one_held                { static constexpr const char* name = "one_to_one_held";                EventFacts facts; };
+struct cycle_cancelled                { static constexpr const char* name = "cycle_cancelled";                EventFacts facts; };
+// clang-format on
+
+}  // namespace tilsyn::workflows::ld_events
+
+namespace tilsyn::workflows::ld {
+
+// States: `name` is what the database stores (never rename one); `step` is the timeline step
+// the state waits for, empty in a final state. No entry or exit actions.
+// clang-format off
+struct AwaitingDataPackage          : boost::msm::front::state<> { static constexpr const char* name = "AwaitingDataPackage";          static constexpr const char* step = "data_package"; };
+struct AwaitingObservation          : boost::msm::front::state<> { static constexpr const char* name = "AwaitingObservation";          static constexpr const char* step = "observation"; };
+struct AwaitingLearningConversation : boost::msm::front::state<> { static constexpr const char* name = "AwaitingLearningConversation"; static constexpr const char* step = "learning_conversation"; };
+struct AwaitingOneToOne             : boost::msm::front::state<> { static constexpr const char* name = "AwaitingOneToOne";             static constexpr const char* step = "one_to_one"; };
+struct DialogueCompleted            : boost::msm::front::state<> { static constexpr const char* name = "DialogueCompleted";            static constexpr const char* step = ""; };
+struct DialogueCancelled            : boost::msm::front::state<> { static constexpr const char* name = "DialogueCancelled";            static constexpr const char* step = ""; };
+// clang-format on
+
+// Guards.
+
+/// The conversation chose at least one focus area.
+struct has_focus_area {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event& event, Fsm&, Source&, Target&) const {
+        return event.facts.development_points > 0;
+    }
+};
+
+struct is_last_round {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event& event, Fsm&, Source&, Target&) const {
+        return event.facts.last_round;
+    }
+};
+
+struct is_not_last_round {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event& event, Fsm&, Source&, Target&) const {
+        return !event.facts.last_round;
+    }
+};
+
+// Actions: each appends, in order, the effects written in its comment.
+
+namespace detail {
+template <class Fsm>
+void emit(Fsm& fsm, Effect::Kind kind, std::string step = {}) {
+    fsm.effects_.push_back(Effect{kind, std::move(step)});
+}
+}  // namespace detail
+
+/// complete(data_package), arm(observation)
+struct publish_data_package {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "data_package");
+        detail::emit(fsm, Effect::Kind::arm, "observation");
+    }
+};
+
+/// complete(observation), arm(learning_conversation)
+struct submit_feedback {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "observation");
+        detail::emit(fsm, Effect::Kind::arm, "learning_conversation");
+    }
+};
+
+/// complete(learning_conversation), open_cases (when it gave supervision points), arm(one_to_one)
+struct hold_learning_conversation {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event& event, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "learning_conversation");
+        if (event.facts.supervision_points > 0) detail::emit(fsm, Effect::Kind::open_cases);
+        detail::emit(fsm, Effect::Kind::arm, "one_to_one");
+    }
+};
+
+/// complete(one_to_one), next_round, arm(data_package)
+struct start_next_round {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "one_to_one");
+        detail::emit(fsm, Effect::Kind::next_round);
+        detail::emit(fsm, Effect::Kind::arm, "data_package");
+    }
+};
+
+/// complete(one_to_one), close_all
+struct finish_dialogue {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "one_to_one");
+        detail::emit(fsm, Effect::Kind::close_all);
+    }
+};
+
+/// close_all
+struct cancel_dialogue {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::close_all);
+    }
+};
+
+using boost::msm::front::none;
+using boost::msm::front::Row;
+
+struct LearningDialogue : boost::msm::front::state_machine_def<LearningDialogue> {
+    static constexpr const char* workflow = "learning_dialogue";
+
+    using initial_state = AwaitingDataPackage;
+    using no_exception_thrown = int;
+    using no_message_queue = int;
+
+    // clang-format off
+    struct transition_table : boost::mpl::vector<
+        //    Start                         Event                                     Next                          Action                      Guard
+        Row < AwaitingDataPackage         , ld_events::data_package_published        , AwaitingObservation         , publish_data_package      , none              >,
+        Row < AwaitingDataPackage         , ld_events::observer_assigned             , AwaitingDataPackage         , none                      , none              >,
+        Row < AwaitingDataPackage         , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >,
+
+        Row < AwaitingObservation         , ld_events::observer_assigned             , AwaitingObservation         , none                      , none              >,
+        Row < AwaitingObservation         , ld_events::observation_feedback_submitted, AwaitingLearningConversation, submit_feedback           , none              >,
+        Row < AwaitingObservation         , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >,
+
+        Row < AwaitingLearningConversation, ld_events::learning_conversation_held    , AwaitingOneToOne            , hold_learning_conversation, has_focus_area    >,
+        Row < AwaitingLearningConversation, ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >,
+
+        Row < AwaitingOneToOne            , ld_events::one_to_one_held               , AwaitingDataPackage         , start_next_round          , is_not_last_round >,
+        Row < AwaitingOneToOne            , ld_events::one_to_one_held               , DialogueCompleted           , finish_dialogue           , is_last_round     >,
+        Row < AwaitingOneToOne            , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >
+        // DialogueCompleted and DialogueCancelled are final: no rows leave them.
+    > {};
+    // clang-format on
+
+    template <class Fsm, class Event>
+    void no_transition(const Event&, Fsm&, int) {
+        not_accepted_ = true;
+    }
+
+    std::vector<Effect> effects_;
+    bool not_accepted_ = false;
+};
+
+}  // namespace tilsyn::workflows::ld
