@@ -50,5 +50,6 @@ int run_tick(const Options& options, std::ostream& out, std::ostream& err);
 int run_audit(const Options& options, std::ostream& out, std::ostream& err);
 int run_serve(const Options& options, std::ostream& out, std::ostream& err);
 int run_outbox(const Options& options, std::ostream& out, std::ostream& err);
+int run_report(const Options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tilsyn::cli

@@ -48,6 +48,9 @@ verbs:
                              issue a new API token for an existing user (the old one
                              stops working)
   audit verify               check the audit trail's hash chain
+  report political --year YYYY [--format md|html|csv] [--area ID]
+                             the political level's summary for the age band reported
+                             that year (6-18 in even years, 0-6 in odd years)
 
 TIME is ISO 8601: 2026-10-13T08:00:00+02:00, or 2026-10-13T08:00 in the configured zone.
 
@@ -76,6 +79,7 @@ const std::map<std::string, VerbSyntax> kVerbs = {
     {"status", {{"--area", "--institution", "--format", "--at"}, {"--overdue", "--all"}, 0, 0}},
     {"user", {{"--email", "--role", "--area", "--institution"}, {}, 1, 1}},
     {"audit", {{}, {}, 1, 1}},
+    {"report", {{"--year", "--format", "--area"}, {}, 1, 1}},
 };
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -246,6 +250,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (options.verb == "status") return run_status(options, out, err);
         if (options.verb == "user") return run_user(options, out, err);
         if (options.verb == "audit") return run_audit(options, out, err);
+        if (options.verb == "report") return run_report(options, out, err);
         return kExitBadInput;
     } catch (const UsageError& e) {
         err << "tilsyn: " << e.what() << '\n' << "run 'tilsyn --help' for usage\n";

@@ -9,6 +9,7 @@
 
 #include "adapters/http/http_types.hpp"
 #include "engine/event_payload.hpp"
+#include "engine/html.hpp"
 #include "engine/workflow_catalog.hpp"
 
 namespace tilsyn::http::ui {
@@ -347,21 +348,7 @@ std::string payload_text(const std::string& payload) {
 
 }  // namespace
 
-std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string escape(std::string_view text) { return html_escape(text); }
 
 std::string_view event_label(std::string_view event) { return lookup(kEventLabels, event); }
 std::string_view state_label(std::string_view state) { return lookup(kStateLabels, state); }

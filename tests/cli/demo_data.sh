@@ -24,6 +24,24 @@ expect quality-report-6-18/beder-skole/2026-08-03/tilsyn-1 "ActionPlanDue sharpe
 expect quality-report-6-18/beder-skole/2026-08-03 "PlanInPreparation sharpened"
 expect quality-report-6-18/frederiksbjerg-skole/2026-08-03 "PlanAwaitingApproval -"
 expect quality-report-6-18/bakkegaardsskolen/2026-08-03 "AwaitingConversation -"
+expect learning-dialogue/boernehuset-solsikken/2026-09-07 "AwaitingDataPackage -"
+expect learning-dialogue/vuggestuen-maelkeboetten/2026-09-07 "AwaitingOneToOne sharpened"
+expect learning-dialogue/vuggestuen-maelkeboetten/2026-09-07/tilsyn-1 "ActionPlanDue sharpened"
 n=$(grep -c -- '->' "$tmp/out")
-if [[ $n == 12 ]]; then echo "ok - 12 demo events applied"; else echo "not ok - $n demo events applied, expected 12"; failed=1; fi
+if [[ $n == 23 ]]; then echo "ok - 23 demo events applied"; else echo "not ok - $n demo events applied, expected 23"; failed=1; fi
+if tail -n 1 "$tmp/out" | grep -Eq '^admin@tilsyn.local: tls_[0-9a-f]{64}$'; then
+    echo "ok - the administrator's token is printed last"
+else
+    echo "not ok - no administrator token on the last line"; failed=1
+fi
+# The political reports of both age bands have data.
+for year_goal in "2026 wellbeing 1 1 1" "2027 wellbeing 1 1 1" "2027 learning 1 0 0"; do
+    read -r year goal dev sup cases <<<"$year_goal"
+    row=$(build/tilsyn report political --db "$db" --year "$year" --format csv | grep "^$year,[^,]*,all,$goal,")
+    if [[ $row == "$year,"*",all,$goal,$dev,$sup,$cases,"* ]]; then
+        echo "ok - report $year, $goal: $dev development, $sup supervision points, $cases cases"
+    else
+        echo "not ok - report $year, $goal: '$row'"; failed=1
+    fi
+done
 exit $failed

@@ -1,0 +1,26 @@
+// HTML escaping for text and attribute values, shared by the dashboard and the reports.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tilsyn {
+
+/// Escapes & < > " ' (safe in element text and in quoted attribute values).
+inline std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace tilsyn
