@@ -168,7 +168,11 @@ std::string step_label(std::string_view step) {
 std::string layout(const Page* page, std::string_view title, std::string_view body) {
     std::string header;
     if (page && page->user) {
-        header = fmt::format(
+        const std::string& role = page->user->role;
+        if (role == "admin" || role == "director" || role == "area_chief") {
+            header += R"(<nav><a href="/">Oversigt</a><a href="/report">Politisk rapport</a></nav>)";
+        }
+        header += fmt::format(
             R"(<div class="who">{} · {}{}<form method="post" action="/logout" class="inline">)"
             R"(<input type="hidden" name="csrf" value="{}"><button class="link">Log ud</button>)"
             R"(</form></div>)",
@@ -559,6 +563,14 @@ std::string error_page(const Page* page, int status, std::string_view message) {
                               status, escape(message)));
 }
 
+std::string report_page(const Page& page, int year, const std::string& report_html) {
+    return layout(&page, fmt::format("Politisk rapport {}", year),
+                  fmt::format(R"(<p><a href="/">← Oversigt</a> · <a href="/report?year={0}">{0}</a> · )"
+                              R"(<a href="/report?year={1}">{1}</a> · )"
+                              R"(<a href="/report.csv?year={2}">Hent som CSV</a></p>{3})",
+                              year - 1, year + 1, year, report_html));
+}
+
 std::string form_payload(std::string_view event,
                          const std::vector<std::pair<std::string, std::string>>& form) {
     auto value = [&](const std::string& name) -> std::string {
@@ -607,6 +619,9 @@ header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.5rem;
 header a.brand { color: #fff; font-weight: 700; text-decoration: none; font-size: 1.2rem; }
 header .org { opacity: .8; }
 header .who { margin-left: auto; font-size: .9rem; }
+header nav a { color: #fff; margin-right: 1rem; text-decoration: none; opacity: .9; }
+header nav a:hover { text-decoration: underline; }
+table.report td:not(:first-child), table.report th:not(:first-child) { text-align: right; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 h1 { margin: .5rem 0; } h2 { margin-top: 2rem; font-size: 1.2rem; }
 a { color: var(--accent); }

@@ -50,6 +50,9 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
 
 std::string error_page(const Page* page, int status, std::string_view message);
 
+/// The political report page around `report_html` (already escaped), with year navigation.
+std::string report_page(const Page& page, int year, const std::string& report_html);
+
 /// The JSON payload of an event from its form's fields (see cycle_page).
 std::string form_payload(std::string_view event,
                          const std::vector<std::pair<std::string, std::string>>& form);

@@ -19,6 +19,7 @@
 #include "engine/case_service.hpp"
 #include "engine/case_view.hpp"
 #include "engine/plan_format.hpp"
+#include "engine/political_report.hpp"
 #include "engine/sha256.hpp"
 #include "engine/workflow_catalog.hpp"
 #include "workflows/workflow.hpp"
@@ -606,6 +607,9 @@ struct WebApp::Impl {
         }
         if (!get) return html(405, ui::error_page(&page, 405, "Metoden er ikke tilladt."));
         if (path == "/") return overview(request, page);
+        if (path == "/report" || path == "/report.csv") {
+            return political(request, page, path == "/report.csv");
+        }
         constexpr std::string_view prefix = "/cycles/";
         if (path.compare(0, prefix.size(), prefix) == 0 && path.size() > prefix.size()) {
             const std::string done = request.param("ok");
@@ -650,6 +654,36 @@ struct WebApp::Impl {
         filter.include_final = shown.all;
         const auto rows = list_cycles(*store, *cases, filter, &actor, today());
         return html(200, ui::overview_page(page, loaded.config, rows, shown, state_names));
+    }
+
+    /// The political report for admin and director (every area) and an area chief (its own).
+    Response political(const Request& request, const ui::Page& page, bool csv) {
+        const Actor actor = actor_of(*page.user);
+        if (actor.role == Role::leader || actor.role == Role::board) {
+            return html(403, ui::error_page(&page, 403,
+                                            "Den politiske rapport er for administration, "
+                                            "direktion og områdechefer."));
+        }
+        int year = static_cast<int>(std::chrono::year_month_day{today()}.year());
+        if (request.has_param("year")) {
+            const std::string text = request.param("year");
+            if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string::npos ||
+                text < "2000" || text > "2100") {
+                return html(400, ui::error_page(&page, 400, "Året skal være fra 2000 til 2100."));
+            }
+            year = std::stoi(text);
+        }
+        std::vector<std::string> areas;
+        if (actor.role == Role::area_chief) areas.push_back(actor.area_id);
+        const PoliticalReport report = build_political_report(*store, loaded.config, year, areas);
+        if (csv) {
+            Response response{200, "text/csv; charset=utf-8", {}, political_report_csv(report)};
+            response.headers.emplace_back(
+                "Content-Disposition",
+                fmt::format("attachment; filename=\"politisk-rapport-{}.csv\"", year));
+            return response;
+        }
+        return html(200, ui::report_page(page, year, political_report_html(report, loaded.config)));
     }
 
     Response cycle_page(const ui::Page& page, const std::string& id, std::string message,

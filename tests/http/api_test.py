@@ -379,6 +379,24 @@ class Dashboard(unittest.TestCase):
         self.assertEqual(status, 409)
         self.assertIn("not allowed in state", body)
 
+    def test_political_report_page(self):
+        year = SERVER.start.year
+        cookie = self.login("chief_syd")
+        status, _, body = self.page(f"/report?year={year}", cookie)
+        self.assertEqual(status, 200)
+        self.assertIn(f"Politisk rapport {year}", body)
+        self.assertIn('data-area="syd"', body)
+        self.assertNotIn('data-area="nord"', body)  # an area chief sees its own area only
+        status, headers, csv = self.page(f"/report.csv?year={year}", cookie)
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["content-type"].startswith("text/csv"))
+        self.assertTrue(csv.startswith("year,age_band,area,goal,"))
+        self.assertEqual({line.split(",")[2] for line in csv.splitlines()[1:]}, {"syd", "all"})
+        self.assertEqual(self.page("/report?year=20x6", cookie)[0], 400)
+        self.assertEqual(self.page("/report", self.login("leader_frydenlund"))[0], 403)
+        status, _, body = self.page(f"/report?year={year}", self.login("director"))
+        self.assertIn('data-area="nord"', body)
+
     def test_logout_ends_the_session(self):
         cookie = self.login("director")
         _, _, body = self.page("/", cookie)
