@@ -174,6 +174,13 @@ class Store {
     /// Replaces a user's token hash (a new token; the old one stops working).
     virtual void set_token_hash(long long user_id, std::string_view token_hash) = 0;
 
+    /// Records a calendar feed of a user under the hash of its secret.
+    virtual void add_feed(long long user_id, std::string_view token_hash, Instant at) = 0;
+    /// The user of a feed that is not revoked.
+    virtual std::optional<StoredUser> find_feed_user(std::string_view token_hash) = 0;
+    /// Revokes every live feed of a user; returns how many.
+    virtual int revoke_feeds(long long user_id, Instant at) = 0;
+
     virtual void add_deadlines(const std::vector<DeadlineRecord>& deadlines) = 0;
     /// Open reminders and escalations (never "due" rows) with fire_at <= until, LATEST first,
     /// at most `limit`. An index range scan: its cost grows with the due items only.

@@ -51,5 +51,6 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err);
 int run_serve(const Options& options, std::ostream& out, std::ostream& err);
 int run_outbox(const Options& options, std::ostream& out, std::ostream& err);
 int run_report(const Options& options, std::ostream& out, std::ostream& err);
+int run_feed(const Options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tilsyn::cli

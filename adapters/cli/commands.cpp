@@ -48,6 +48,9 @@ verbs:
                              issue a new API token for an existing user (the old one
                              stops working)
   audit verify               check the audit trail's hash chain
+  feed create|revoke --email E [--role ROLE]
+                             a secret-URL calendar (ICS) of the deadlines that concern a
+                             person, for Outlook or Google Calendar; revoke ends them all
   report political --year YYYY [--format md|html|csv] [--area ID]
                              the political level's summary for the age band reported
                              that year (6-18 in even years, 0-6 in odd years)
@@ -80,6 +83,7 @@ const std::map<std::string, VerbSyntax> kVerbs = {
     {"user", {{"--email", "--role", "--area", "--institution"}, {}, 1, 1}},
     {"audit", {{}, {}, 1, 1}},
     {"report", {{"--year", "--format", "--area"}, {}, 1, 1}},
+    {"feed", {{"--email", "--role"}, {}, 1, 1}},
 };
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -251,6 +255,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (options.verb == "user") return run_user(options, out, err);
         if (options.verb == "audit") return run_audit(options, out, err);
         if (options.verb == "report") return run_report(options, out, err);
+        if (options.verb == "feed") return run_feed(options, out, err);
         return kExitBadInput;
     } catch (const UsageError& e) {
         err << "tilsyn: " << e.what() << '\n' << "run 'tilsyn --help' for usage\n";

@@ -16,6 +16,7 @@
 #include "adapters/storage/soci_store.hpp"
 #include "engine/audit.hpp"
 #include "engine/case_service.hpp"
+#include "engine/calendar_feed.hpp"
 #include "engine/case_view.hpp"
 #include "engine/outbox_delivery.hpp"
 #include "engine/plan_format.hpp"
@@ -28,7 +29,7 @@ namespace tilsyn::cli {
 
 namespace {
 
-constexpr int kExpectedSchema = 3;
+constexpr int kExpectedSchema = 4;
 constexpr int kListLimit = 1000;
 
 // Everything a workflow verb needs, built once from the options. The services hold references
@@ -347,32 +348,41 @@ void print_token(std::ostream& out, const StoredUser& user, const std::string& t
                        what, token);
 }
 
-int run_user_token(const Options& options, std::ostream& out, std::ostream& err) {
+/// The one user --email (and --role, when given) names; reports on `err` and returns nullopt
+/// when there is none or more than one.
+std::optional<StoredUser> one_user(Store& store, const Options& options, std::ostream& err,
+                                   std::string_view verb) {
     const std::string email = options.value("--email");
-    if (email.empty()) throw UsageError("user token needs --email");
+    if (email.empty()) throw UsageError(fmt::format("{} needs --email", verb));
     if (options.has("--area") || options.has("--institution")) {
-        throw UsageError("user token takes --email and --role only");
+        throw UsageError(fmt::format("{} takes --email and --role only", verb));
     }
-    auto store = open_store(options.db);
-    auto users = store->find_users_by_email(email);
+    auto users = store.find_users_by_email(email);
     if (options.has("--role")) {
         std::erase_if(users, [&](const StoredUser& u) { return u.role != options.value("--role"); });
     }
     if (users.empty()) {
         err << fmt::format("tilsyn: no user {}{} (see 'tilsyn user add')\n", email,
                            options.has("--role") ? " with role " + options.value("--role") : "");
-        return kExitBadInput;
+        return std::nullopt;
     }
     if (users.size() > 1) {
         std::vector<std::string> roles;
         for (const auto& u : users) roles.push_back(u.role);
         err << fmt::format("tilsyn: {} has several roles ({}); choose one with --role\n", email,
                            join(roles));
-        return kExitBadInput;
+        return std::nullopt;
     }
+    return users[0];
+}
+
+int run_user_token(const Options& options, std::ostream& out, std::ostream& err) {
+    auto store = open_store(options.db);
+    auto user = one_user(*store, options, err, "user token");
+    if (!user) return kExitBadInput;
     const std::string token = new_api_token();
-    store->set_token_hash(users[0].id, sha256_hex(token));
-    print_token(out, users[0], token, "has a new token");
+    store->set_token_hash(user->id, sha256_hex(token));
+    print_token(out, *user, token, "has a new token");
     return kExitOk;
 }
 
@@ -501,6 +511,31 @@ int run_report(const Options& options, std::ostream& out, std::ostream& err) {
     } else {
         out << political_report_markdown(report, config);
     }
+    return kExitOk;
+}
+
+int run_feed(const Options& options, std::ostream& out, std::ostream& err) {
+    const std::string& command = options.positional[0];
+    if (command != "create" && command != "revoke") {
+        throw UsageError(fmt::format("unknown 'feed' command '{}'; use create or revoke", command));
+    }
+    auto engine = open_engine(options, err);
+    if (!engine) return kExitBadInput;
+    auto user = one_user(*engine->store, options, err, "feed " + command);
+    if (!user) return kExitBadInput;
+    const Instant now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (command == "revoke") {
+        const int revoked = engine->store->revoke_feeds(user->id, now);
+        out << fmt::format("{} calendar feed{} of {} revoked\n", revoked, revoked == 1 ? "" : "s",
+                           user->email);
+        return kExitOk;
+    }
+    const std::string secret = random_hex_256();
+    engine->store->add_feed(user->id, sha256_hex(secret), now);
+    out << fmt::format(
+        "calendar feed of {} ({}); subscribe to this secret URL (shown once; 'tilsyn feed "
+        "revoke' ends it):\n{}\n",
+        user->email, user->role, feed_url(engine->loaded.config, secret));
     return kExitOk;
 }
 

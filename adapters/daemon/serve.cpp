@@ -329,7 +329,7 @@ int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log) {
         return 2;
     }
     auto store = open_store(settings.db_url);
-    if (store->schema_version() < 3) {
+    if (store->schema_version() < 4) {
         log->error("the database is not migrated; run 'tilsyn migrate' first");
         return 1;
     }

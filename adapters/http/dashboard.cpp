@@ -169,9 +169,11 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
     std::string header;
     if (page && page->user) {
         const std::string& role = page->user->role;
+        header += R"(<nav><a href="/">Oversigt</a>)";
         if (role == "admin" || role == "director" || role == "area_chief") {
-            header += R"(<nav><a href="/">Oversigt</a><a href="/report">Politisk rapport</a></nav>)";
+            header += R"(<a href="/report">Politisk rapport</a>)";
         }
+        header += R"(<a href="/calendar">Kalender</a></nav>)";
         header += fmt::format(
             R"(<div class="who">{} · {}{}<form method="post" action="/logout" class="inline">)"
             R"(<input type="hidden" name="csrf" value="{}"><button class="link">Log ud</button>)"
@@ -561,6 +563,33 @@ std::string error_page(const Page* page, int status, std::string_view message) {
                   fmt::format(R"(<h1>Fejl {}</h1><p class="error" role="alert">{}</p>)"
                               R"(<p><a href="/">Til oversigten</a></p>)",
                               status, escape(message)));
+}
+
+std::string calendar_page(const Page& page, std::string_view url, std::string_view message) {
+    std::string body =
+        R"(<p><a href="/">← Oversigt</a></p><h1>Dine frister i din kalender</h1>)"
+        R"(<p>Et hemmeligt link til en kalender (ICS) med de frister, der vedrører dig. )"
+        R"(Outlook og Google Kalender kan abonnere på det; det opdateres af sig selv. )"
+        R"(Del det ikke: enhver med linket kan se fristerne.</p>)";
+    if (!url.empty()) {
+        body += fmt::format(
+            R"(<p class="ok" role="status">Dit nye kalender-link (vises kun nu):<br>)"
+            R"(<code id="feed-url">{}</code></p>)",
+            escape(url));
+    }
+    if (!message.empty()) {
+        body += fmt::format(R"(<p class="ok" role="status">{}</p>)", escape(message));
+    }
+    body += fmt::format(
+        R"(<form method="post" action="/calendar" class="action"><input type="hidden" )"
+        R"(name="csrf" value="{0}"><input type="hidden" name="action" value="create">)"
+        R"(<button type="submit" class="primary">Opret nyt kalender-link</button></form>)"
+        R"(<form method="post" action="/calendar" class="action"><input type="hidden" )"
+        R"(name="csrf" value="{0}"><input type="hidden" name="action" value="revoke">)"
+        R"(<button type="submit" class="danger">Tilbagekald alle mine kalender-links</button>)"
+        R"(</form>)",
+        escape(page.csrf));
+    return layout(&page, "Kalender", body);
 }
 
 std::string report_page(const Page& page, int year, const std::string& report_html) {

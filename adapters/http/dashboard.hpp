@@ -50,6 +50,9 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
 
 std::string error_page(const Page* page, int status, std::string_view message);
 
+/// The user's calendar feeds: `url` a feed just made (shown once), `message` after a revoke.
+std::string calendar_page(const Page& page, std::string_view url, std::string_view message);
+
 /// The political report page around `report_html` (already escaped), with year navigation.
 std::string report_page(const Page& page, int year, const std::string& report_html);
 

@@ -17,6 +17,7 @@
 #include "adapters/storage/soci_store.hpp"
 #include "engine/calendar.hpp"
 #include "engine/case_service.hpp"
+#include "engine/calendar_feed.hpp"
 #include "engine/case_view.hpp"
 #include "engine/plan_format.hpp"
 #include "engine/political_report.hpp"
@@ -603,10 +604,12 @@ struct WebApp::Impl {
                 return response;
             }
             if (path == "/event") return form_event(page, form);
+            if (path == "/calendar") return calendar_page(page, form_value(form, "action"));
             return html(404, ui::error_page(&page, 404, "Siden findes ikke."));
         }
         if (!get) return html(405, ui::error_page(&page, 405, "Metoden er ikke tilladt."));
         if (path == "/") return overview(request, page);
+        if (path == "/calendar") return calendar_page(page, {});
         if (path == "/report" || path == "/report.csv") {
             return political(request, page, path == "/report.csv");
         }
@@ -654,6 +657,36 @@ struct WebApp::Impl {
         filter.include_final = shown.all;
         const auto rows = list_cycles(*store, *cases, filter, &actor, today());
         return html(200, ui::overview_page(page, loaded.config, rows, shown, state_names));
+    }
+
+    /// A calendar feed by its secret (the URL is the credential; no session or token).
+    Response feed(std::string_view file) {
+        constexpr std::string_view suffix = ".ics";
+        std::optional<StoredUser> user;
+        if (file.size() == 64 + suffix.size() && file.substr(64) == suffix &&
+            file.substr(0, 64).find_first_not_of("0123456789abcdef") == std::string_view::npos) {
+            user = store->find_feed_user(sha256_hex(file.substr(0, 64)));
+        }
+        if (!user) return json_error(404, "no such calendar feed (revoked, or never made)");
+        Response response{200, "text/calendar; charset=utf-8", {},
+                          calendar_feed(*store, *cases, *user, now())};
+        return response;
+    }
+
+    /// The user's own calendar feeds: make a new secret URL (shown once) or revoke them all.
+    Response calendar_page(const ui::Page& page, const std::string& action) {
+        std::string url;
+        std::string message;
+        if (action == "create") {
+            const std::string secret = random_hex_256();
+            store->add_feed(page.user->id, sha256_hex(secret), now());
+            url = feed_url(loaded.config, secret);
+        } else if (action == "revoke") {
+            const int revoked = store->revoke_feeds(page.user->id, now());
+            message = fmt::format("{} kalender-link{} tilbagekaldt.", revoked,
+                                  revoked == 1 ? "" : "s");
+        }
+        return html(200, ui::calendar_page(page, url, message));
     }
 
     /// The political report for admin and director (every area) and an area chief (its own).
@@ -737,6 +770,11 @@ Response WebApp::Impl::route(const Request& request) {
         return response;
     }
     if (path.compare(0, kApiPrefix.size(), kApiPrefix) == 0) return api(request);
+    constexpr std::string_view feeds = "/feeds/";
+    if (path.compare(0, feeds.size(), feeds) == 0) {
+        if (!get) return not_allowed("GET");
+        return feed(path.substr(feeds.size()));
+    }
     return dashboard(request);
 }
 

@@ -127,11 +127,24 @@ ALTER TABLE outbox ADD COLUMN claim_until BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN sent_at BIGINT NOT NULL DEFAULT 0
 )sql";
 
-constexpr std::array<Migration, 3> all_migrations{{
+// Calendar feeds: a secret URL per person (only its hash is stored), revocable.
+constexpr std::string_view calendar_feeds = R"sql(
+CREATE TABLE calendar_feeds (
+    id          {{AUTO_ID}},
+    user_id     BIGINT NOT NULL REFERENCES users (id),
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  BIGINT NOT NULL,
+    revoked_at  BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX calendar_feeds_by_user ON calendar_feeds (user_id)
+)sql";
+
+constexpr std::array<Migration, 4> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
     {2, "cycle anchors, supervision cases by cycle, firing index, opened periods", workflow_engine},
     {3, "outbox claims for delivery by several nodes", mail_delivery},
+    {4, "calendar feeds", calendar_feeds},
 }};
 
 constexpr std::string_view auto_id_placeholder = "{{AUTO_ID}}";

@@ -1017,6 +1017,47 @@ void SociStore::set_token_hash(long long user_id, std::string_view token_hash) {
     });
 }
 
+void SociStore::add_feed(long long user_id, std::string_view token_hash, Instant at) {
+    guarded("add_feed", [&] {
+        std::string hash{token_hash};
+        long long created = seconds_of(at);
+        *session_ << "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES "
+                     "(:user_id, :token_hash, :created_at)",
+            soci::use(user_id), soci::use(hash), soci::use(created);
+    });
+}
+
+std::optional<StoredUser> SociStore::find_feed_user(std::string_view token_hash) {
+    return guarded("find_feed_user", [&]() -> std::optional<StoredUser> {
+        std::string key{token_hash};
+        StoredUser row;
+        auto prepared =
+            (session_->prepare << "SELECT u.id, u.email, u.name, u.role, u.area_id, "
+                                  "u.institution_id, u.token_hash, u.source FROM calendar_feeds f "
+                                  "JOIN users u ON u.id = f.user_id "
+                                  "WHERE f.token_hash = :token_hash AND f.revoked_at = 0",
+             soci::use(key));
+        into_user(prepared, row);
+        soci::statement read = prepared;
+        if (!execute_single(read)) return std::nullopt;
+        return row;
+    });
+}
+
+int SociStore::revoke_feeds(long long user_id, Instant at) {
+    return guarded("revoke_feeds", [&] {
+        long long revoked = seconds_of(at);
+        long long live = 0;
+        *session_ << "SELECT COUNT(*) FROM calendar_feeds WHERE user_id = :user_id AND "
+                     "revoked_at = 0",
+            soci::use(user_id), soci::into(live);
+        *session_ << "UPDATE calendar_feeds SET revoked_at = :at WHERE user_id = :user_id AND "
+                     "revoked_at = 0",
+            soci::use(revoked), soci::use(user_id);
+        return static_cast<int>(live);
+    });
+}
+
 void SociStore::add_deadlines(const std::vector<DeadlineRecord>& deadlines) {
     if (deadlines.empty()) return;
     guarded("add_deadlines", [&] {

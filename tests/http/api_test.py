@@ -285,7 +285,8 @@ class Observability(unittest.TestCase):
         routes = {("/healthz", "get"), ("/metrics", "get"), ("/api/v1/openapi.json", "get"),
                   ("/api/v1/me", "get"), ("/api/v1/cycles", "get"),
                   ("/api/v1/cycles/{id}", "get"), ("/api/v1/cycles/{id}/events", "post"),
-                  ("/api/v1/cases", "get"), ("/api/v1/institutions", "get")}
+                  ("/api/v1/cases", "get"), ("/api/v1/institutions", "get"),
+                  ("/feeds/{secret}.ics", "get")}
         documented = {(path, method) for path, item in doc["paths"].items() for method in item}
         self.assertEqual(documented, routes)
         for path, method in sorted(documented):
@@ -405,6 +406,79 @@ class Dashboard(unittest.TestCase):
             "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
         self.assertEqual(status, 303)
         self.assertEqual(self.page("/", cookie)[0], 303)
+
+
+class Feeds(unittest.TestCase):
+    """Calendar feeds parse with python3-icalendar and hold what concerns the person."""
+
+    def fetch(self, url):
+        path = urllib.parse.urlsplit(url).path
+        status, headers, body = SERVER.request("GET", path)
+        return status, headers, body
+
+    def create(self, email):
+        out = SERVER.cli("feed", "create", "--email", email)
+        return re.search(r"http://\S+/feeds/[0-9a-f]{64}\.ics", out).group(0)
+
+    def events(self, body):
+        import icalendar
+        calendar = icalendar.Calendar.from_ical(body)
+        return [c for c in calendar.walk() if c.name == "VEVENT"]
+
+    def test_feeds_hold_the_deadlines_that_concern_the_person(self):
+        chief = self.create("chief.syd@example.dk")
+        status, headers, body = self.fetch(chief)
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["content-type"].startswith("text/calendar"))
+        events = self.events(body)
+        self.assertTrue(events)
+        uids = [str(e["UID"]) for e in events]
+        self.assertEqual(len(uids), len(set(uids)))
+        for event in events:
+            self.assertTrue(str(event["UID"]).startswith("qr/"), event["UID"])
+            inst = str(event["UID"]).split("/")[1]
+            self.assertEqual(INSTITUTIONS[inst], "syd")
+            self.assertTrue(str(event["SUMMARY"]).startswith("Frist: "))
+        self.assertIn(NAUGHTY_NAME, " ".join(str(e["SUMMARY"]) for e in events))
+        # A leader: its own institution, the steps it acts on only.
+        leader = self.create("leder.nordskole@example.dk")
+        events = self.events(self.fetch(leader)[2])
+        self.assertTrue(events)
+        for event in events:
+            self.assertTrue(str(event["UID"]).startswith(SERVER.cycle["nordskole"] + "/"))
+            self.assertNotIn("Godkendelse", str(event["SUMMARY"]))  # the area chief's step
+        # Revoked: gone.
+        self.assertIn("1 calendar feed of leder.nordskole@example.dk revoked",
+                      SERVER.cli("feed", "revoke", "--email", "leder.nordskole@example.dk"))
+        self.assertEqual(self.fetch(leader)[0], 404)
+        self.assertEqual(self.fetch(chief)[0], 200)
+        for bad in ["/feeds/nothing.ics", "/feeds/" + "a" * 64 + ".ics", "/feeds/" + "A" * 64 + ".ics"]:
+            self.assertEqual(SERVER.request("GET", bad)[0], 404, bad)
+        result = __import__("subprocess").run(
+            [SERVER.tilsyn, "feed", "create", "--config", SERVER.config, "--db", SERVER.db,
+             "--email", "nobody@example.dk"], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("no user nobody@example.dk", result.stderr)
+
+    def test_dashboard_makes_and_revokes_a_feed(self):
+        status, headers, _ = SERVER.request(
+            "POST", "/login", body="token=" + SERVER.tokens["director"],
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        cookie = headers["set-cookie"].split(";")[0]
+        _, _, page = SERVER.request("GET", "/calendar", headers={"Cookie": cookie})
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', page).group(1)
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        status, _, page = SERVER.request("POST", "/calendar", body=f"csrf={csrf}&action=create",
+                                         headers=form)
+        self.assertEqual(status, 200)
+        url = re.search(r'<code id="feed-url">([^<]+)</code>', page).group(1)
+        self.assertEqual(self.fetch(url)[0], 200)
+        self.assertEqual(SERVER.request("POST", "/calendar", body="action=revoke",
+                                        headers=form)[0], 403)  # no CSRF token
+        status, _, page = SERVER.request("POST", "/calendar", body=f"csrf={csrf}&action=revoke",
+                                         headers=form)
+        self.assertIn("1 kalender-link tilbagekaldt", page)
+        self.assertEqual(self.fetch(url)[0], 404)
 
 
 class Restart(unittest.TestCase):
