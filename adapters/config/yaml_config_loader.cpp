@@ -62,16 +62,22 @@ class Loader {
     Loader(std::string path) : path_(std::move(path)) {}
 
     LoadedConfig run() {
-        LoadedConfig result;
-        result.config.path = path_;
-        auto parent = std::filesystem::path(path_).parent_path();
-        result.config.base_dir = parent.empty() ? "." : parent.string();
         std::string text, error;
         if (!read_file(path_, text, error)) {
+            LoadedConfig result;
+            result.config.path = path_;
             problem({path_, 1, 1}, error);
             result.problems = std::move(problems_);
             return result;
         }
+        return run_text(text);
+    }
+
+    LoadedConfig run_text(const std::string& text) {
+        LoadedConfig result;
+        result.config.path = path_;
+        auto parent = std::filesystem::path(path_).parent_path();
+        result.config.base_dir = parent.empty() ? "." : parent.string();
         YAML::Node root;
         try {
             root = YAML::Load(text);
@@ -815,5 +821,9 @@ std::optional<TimeZone> load_time_zone(const std::string& name, std::string* err
 }
 
 LoadedConfig load_config(const std::string& path) { return Loader(path).run(); }
+
+LoadedConfig load_config_text(const std::string& yaml, const std::string& path) {
+    return Loader(path).run_text(yaml);
+}
 
 }  // namespace tilsyn

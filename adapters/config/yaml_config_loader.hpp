@@ -21,6 +21,10 @@ struct LoadedConfig {
 /// Reads, parses and checks a configuration file (the YAML and any institutions_csv).
 LoadedConfig load_config(const std::string& path);
 
+/// The same for YAML text already read; `path` names it in problems and is where relative
+/// paths (institutions_csv, templates) are resolved from.
+LoadedConfig load_config_text(const std::string& yaml, const std::string& path);
+
 /// Loads an IANA zone from the system's zoneinfo database; nullopt and `error` when unknown.
 std::optional<TimeZone> load_time_zone(const std::string& name, std::string* error);
 

@@ -259,6 +259,27 @@ void Server::stop() {
     impl_->thread.join();
 }
 
+std::optional<Request> parse_request(std::string_view raw) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(kMaxBodyBytes);
+    parser.header_limit(kMaxHeaderBytes);
+    parser.eager(true);
+    beast::error_code ec;
+    std::size_t used = 0;
+    while (used < raw.size() && !parser.is_done()) {
+        const std::size_t n = parser.put(asio::buffer(raw.data() + used, raw.size() - used), ec);
+        if (ec == bhttp::error::need_more) break;
+        if (ec) return std::nullopt;
+        if (n == 0) break;
+        used += n;
+    }
+    if (!parser.is_done()) {
+        parser.put_eof(ec);
+        if (ec || !parser.is_done()) return std::nullopt;
+    }
+    return to_request(parser.get());
+}
+
 std::pair<std::string, unsigned short> parse_listen(const std::string& text) {
     const auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {

@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "adapters/http/http_types.hpp"
 
@@ -44,6 +46,11 @@ class Server {
   private:
     std::unique_ptr<Impl> impl_;
 };
+
+/// Parses one raw HTTP/1.1 request with the server's parser and limits; nullopt when the
+/// server would refuse it (malformed, headers or body over the limits, incomplete). For the
+/// fuzz target of the request path.
+std::optional<Request> parse_request(std::string_view raw);
 
 /// Splits "HOST:PORT" (IPv4, [IPv6] or a name); throws std::invalid_argument when malformed.
 std::pair<std::string, unsigned short> parse_listen(const std::string& text);

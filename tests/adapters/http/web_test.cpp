@@ -54,7 +54,8 @@ TEST_CASE("sessions expire after their lifetime and are forgotten", "[http]") {
     CHECK(session.csrf != id);
     REQUIRE(sessions.find(id, login + kSessionLifetime - std::chrono::seconds{1}));
     CHECK(sessions.find(id, login)->user.email == "chief.syd@example.dk");
-    CHECK_FALSE(sessions.find("f" + id.substr(1), login));
+    const std::string other = (id[0] == 'a' ? "b" : "a") + id.substr(1);
+    CHECK_FALSE(sessions.find(other, login));
     CHECK_FALSE(sessions.find(id, login + kSessionLifetime));
     CHECK(sessions.size() == 0);  // the expired one is gone
     const std::string again = sessions.create(user, login).id;
