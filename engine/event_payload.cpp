@@ -195,7 +195,8 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
     const auto& object = value.as_object();
     EventPayload out;
     try {
-        for (const auto& [key, v] : object) {
+        for (const auto& member : object) {
+            const std::string_view key = member.key();
             auto known = std::find_if(rule->fields.begin(), rule->fields.end(),
                                       [&](const Field& f) { return f.name == key; });
             if (known == rule->fields.end()) fail(std::string(key), "is not a known field");

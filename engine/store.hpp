@@ -213,7 +213,8 @@ class Store {
     /// Claims up to `limit` pending messages due by `now` for `node` until `lease_until`.
     /// Messages another node holds an unexpired claim on are skipped (on PostgreSQL the
     /// claim is taken with FOR UPDATE SKIP LOCKED, so concurrent nodes never claim the same
-    /// row); a crashed node's claims are taken over once their lease has run out. Commits.
+    /// row); a crashed node's claims are taken over once their lease has run out, or at once by
+    /// the node itself when it restarts under the same name. Commits.
     virtual std::vector<OutboxMessage> claim_mail(Instant now, int limit, std::string_view node,
                                                   Instant lease_until) = 0;
     /// Releases the claims `node` holds on messages it did not get to (shutting down).
@@ -234,6 +235,11 @@ class Store {
     /// Serializes audit appends across connections until the transaction ends (PostgreSQL:
     /// an advisory transaction lock; SQLite's write lock already does it).
     virtual void lock_audit_chain() = 0;
+
+    /// After a failure: when the connection to the database server is lost (a PostgreSQL
+    /// restart), connects again and returns true; the operation that failed is not retried.
+    /// Never inside a transaction. SQLite has no connection to lose: false.
+    virtual bool reconnect_if_lost() { return false; }
 
     /// How many outbox messages have a status (pending, sent, failed).
     virtual long long outbox_count(std::string_view status) = 0;

@@ -39,6 +39,16 @@ std::string moment(Instant at, const TimeZone& zone) {
     return format_local_iso(at, zone.offset_at(at));
 }
 
+// After a failed database operation: connect again when the connection was lost (a restarted
+// PostgreSQL server), so the next pass works.
+void reconnect(Store& store, spdlog::logger& log) {
+    try {
+        if (store.reconnect_if_lost()) log.warn("the database connection was lost; reconnected");
+    } catch (const std::exception& e) {
+        log.error("{}", e.what());
+    }
+}
+
 // The configuration and the services built on it; replaced whole on SIGHUP.
 struct Runtime {
     LoadedConfig loaded;
@@ -103,12 +113,19 @@ class DeliveryThread {
                 }
             } catch (const std::exception& e) {
                 log_->error("mail delivery: {}", e.what());
+                reconnect(*store_, *log_);
             }
             std::unique_lock lock(mutex_);
-            auto next = store_->next_mail_attempt();
             // Mail queued by other processes (CLI events) is noticed within this time.
             auto wait = std::chrono::seconds{15};
-            if (next) wait = std::clamp(*next - now_utc(), std::chrono::seconds{1}, wait);
+            try {
+                if (auto next = store_->next_mail_attempt()) {
+                    wait = std::clamp(*next - now_utc(), std::chrono::seconds{1}, wait);
+                }
+            } catch (const std::exception& e) {
+                log_->error("mail delivery: {}", e.what());
+                wait = std::chrono::seconds{1};
+            }
             cv_.wait_for(lock, wait, [this] { return woken_ || stopping_.load(); });
             woken_ = false;
         }
@@ -222,6 +239,7 @@ class Daemon {
             if (report.mails > kTrimAfterMails) malloc_trim(0);
         } catch (const std::exception& e) {
             log_->error("tick {}: {}", moment(now, zone), e.what());
+            reconnect(*store_, *log_);
         }
         Instant next = now + settings_.max_sleep;
         try {

@@ -808,6 +808,10 @@ Response WebApp::handle(const Request& request) {
         response = impl_->route(request);
     } catch (const StoreError& e) {
         response = json_error(503, fmt::format("the database failed: {}", e.what()));
+        try {
+            impl_->store->reconnect_if_lost();  // a restarted PostgreSQL: the next request works
+        } catch (const std::exception&) {
+        }
     } catch (const std::exception& e) {
         response = json_error(500, fmt::format("internal error: {}", e.what()));
     }

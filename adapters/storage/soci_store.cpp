@@ -513,6 +513,20 @@ SociStore::SociStore(const StoreUrl& url) : backend_(url.backend), display_url_(
 
 SociStore::~SociStore() = default;
 
+bool SociStore::reconnect_if_lost() {
+    if (backend_ != StoreUrl::Backend::postgresql || in_transaction_) return false;
+    bool connected = false;
+    try {
+        connected = session_->is_connected();
+    } catch (const std::exception&) {
+        connected = false;
+    }
+    if (connected) return false;
+    prepared_.reset();  // statements of the lost connection
+    guarded(fmt::format("reconnecting to {}", display_url_), [&] { session_->reconnect(); });
+    return true;
+}
+
 void SociStore::within_transaction(const std::function<void()>& work) {
     if (in_transaction_) {
         work();
@@ -1387,18 +1401,21 @@ std::vector<OutboxMessage> SociStore::claim_mail(Instant now, int limit, std::st
         guarded("claim_mail", [&] {
             long long now_seconds = seconds_of(now), max_rows = limit;
             const bool postgres = backend_ == StoreUrl::Backend::postgresql;
+            std::string self{node};
             OutboxColumns c;
+            // A node takes back its own unexpired claims: those of an earlier run of it that
+            // was killed (a restarted node with the same --node resumes at once).
             soci::statement read =
                 (session_->prepare << std::string{outbox_columns} +
                                           " WHERE status = 'pending' AND next_attempt_at <= :now "
-                                          "AND claim_until <= :now2 ORDER BY next_attempt_at, id "
-                                          "LIMIT :limit" +
+                                          "AND (claim_until <= :now2 OR claimed_by = :self) "
+                                          "ORDER BY next_attempt_at, id LIMIT :limit" +
                                           (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
                  soci::into(c.row.id), soci::into(c.row.message_id), soci::into(c.row.recipient),
                  soci::into(c.row.subject), soci::into(c.row.body), soci::into(c.queued_at),
                  soci::into(c.row.status), soci::into(c.attempts), soci::into(c.next_attempt_at),
                  soci::into(c.row.last_error), soci::use(now_seconds), soci::use(now_seconds),
-                 soci::use(max_rows));
+                 soci::use(self), soci::use(max_rows));
             read.execute();
             while (read.fetch()) result.push_back(c.record());
             std::string owner{node};

@@ -106,6 +106,7 @@ class SociStore : public Store {
     std::vector<StoredUser> find_users_by_email(std::string_view email) override;
     std::optional<StoredUser> find_user_by_token_hash(std::string_view token_hash) override;
     void set_token_hash(long long user_id, std::string_view token_hash) override;
+    bool reconnect_if_lost() override;
     void add_feed(long long user_id, std::string_view token_hash, Instant at) override;
     std::optional<StoredUser> find_feed_user(std::string_view token_hash) override;
     int revoke_feeds(long long user_id, Instant at) override;
