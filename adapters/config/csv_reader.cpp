@@ -69,8 +69,15 @@ CsvTable parse_csv(std::string_view text) {
             row_has_content = true;
             continue;
         }
-        // End of record.
-        if (i < text.size() && text[i] == '\r') advance('\r');
+        // End of record: CRLF, LF, or a bare CR (which counts as a line break too, so later
+        // rows keep their true line numbers).
+        if (i < text.size() && text[i] == '\r') {
+            advance('\r');
+            if (i >= text.size() || text[i] != '\n') {
+                ++line;
+                column = 1;
+            }
+        }
         if (i < text.size() && text[i] == '\n') advance('\n');
         if (row_has_content) records.push_back(std::move(row));
         row = CsvRow{};

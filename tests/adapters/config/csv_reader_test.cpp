@@ -133,3 +133,16 @@ TEST_CASE("text after a closing quote is an error at that text", "[csv]") {
     const auto table = tilsyn::parse_csv("id,name\nalpha,\"Alpha\"x,y\n");
     CHECK(table.error == "2:14: unexpected text after a quoted field");
 }
+
+// Found by fuzz_csv (fuzz/regressions/csv/bare-cr-line-numbers.csv): a bare CR ended a row
+// without counting a line, so the next row had the same line number as the one before.
+TEST_CASE("a bare CR ends a row and counts as a line break", "[csv]") {
+    auto table = tilsyn::parse_csv("id,name\r\na,x\rb,y\r\nc,z\n");
+    REQUIRE(table.error.empty());
+    REQUIRE(table.rows.size() == 3);
+    CHECK(table.rows[0].line == 2);
+    CHECK(table.rows[1].line == 3);
+    CHECK(table.rows[1].fields[0].value == "b");
+    CHECK(table.rows[1].fields[1].line == 3);
+    CHECK(table.rows[2].line == 4);
+}

@@ -547,31 +547,18 @@ STORE_TEST_CASE("an area removed from the configuration no longer lists", sync_d
     CHECK(store.find_cycle("qr-aaby"));
 }
 
-STORE_TEST_CASE("syncing ten thousand institutions is fast and a second sync writes nothing",
+// How fast it is, is a benchmark's business (bench/), not a timed test's: this one checks what
+// a large sync writes.
+STORE_TEST_CASE("syncing ten thousand institutions adds them all and a second sync writes nothing",
                 sync_large_directory) {
     Store& store = *db.store;
     store.migrate();
     const Config config = large_config(10'000);
-
-    // Processor time of this process (SOCI and SQLite run in it), so that a busy machine does
-    // not fail the test; PostgreSQL's work happens in the server and is not counted.
-    auto cpu_seconds = [] { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; };
-    double started = cpu_seconds();
     auto first = store.sync_directory(config);
-    double first_took = cpu_seconds() - started;
     CHECK(first.institutions_added == 10'000);
     CHECK(first.people_added == 1 + 2 + 20'000);
-
-    started = cpu_seconds();
     auto second = store.sync_directory(config);
-    double second_took = cpu_seconds() - started;
     CHECK_FALSE(second.changed());
-
-    INFO("processor time: first sync " << first_took << " s, second " << second_took << " s");
-    if (db.is_sqlite()) {
-        CHECK(first_took < 1.0);
-        CHECK(second_took < 0.5);
-    }
     CHECK(store.institutions().size() == 10'000);
     CHECK(store.users().size() == 1 + 2 + 20'000);
 }
