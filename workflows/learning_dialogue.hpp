@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "workflows/front_support.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn::workflows::ld_events {
@@ -71,13 +72,6 @@ struct is_not_last_round {
 };
 
 // Actions: each appends, in order, the effects written in its comment.
-
-namespace detail {
-template <class Fsm>
-void emit(Fsm& fsm, Effect::Kind kind, std::string step = {}) {
-    fsm.effects_.push_back(Effect{kind, std::move(step)});
-}
-}  // namespace detail
 
 /// complete(data_package), arm(observation)
 struct publish_data_package {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "workflows/front_support.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn::workflows::qr_events {
@@ -60,13 +61,6 @@ struct has_development_point {
 };
 
 // Actions: each appends, in order, the effects written in its comment.
-
-namespace detail {
-template <class Fsm>
-void emit(Fsm& fsm, Effect::Kind kind, std::string step = {}) {
-    fsm.effects_.push_back(Effect{kind, std::move(step)});
-}
-}  // namespace detail
 
 /// complete(quality_report), arm(board_statement)
 struct submit_report {

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "workflows/front_support.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn::workflows::sup_events {
@@ -39,13 +40,6 @@ struct Resolved      : boost::msm::front::state<> { static constexpr const char*
 // clang-format on
 
 // Actions: each appends, in order, the effects written in its comment.
-
-namespace detail {
-template <class Fsm>
-void emit(Fsm& fsm, Effect::Kind kind, std::string step = {}) {
-    fsm.effects_.push_back(Effect{kind, std::move(step)});
-}
-}  // namespace detail
 
 /// complete(action_plan), arm(follow_up)
 struct submit_action_plan {
