@@ -5,26 +5,11 @@
 #include <algorithm>
 
 #include "engine/case_view.hpp"
+#include "engine/messages.hpp"
 #include "engine/plan_format.hpp"
 #include "engine/workflow_catalog.hpp"
 
 namespace tilsyn {
-
-namespace {
-
-std::string compact(Date date) {
-    std::string text = format_date(date);
-    text.erase(std::remove(text.begin(), text.end(), '-'), text.end());
-    return text;
-}
-
-std::string dashboard_base(const Config& config) {
-    std::string base = config.organisation.dashboard_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base;
-}
-
-}  // namespace
 
 bool step_concerns(Role role, std::string_view step) {
     if (role == Role::admin || role == Role::area_chief) return true;
@@ -43,18 +28,14 @@ std::string calendar_feed(Store& store, CaseService& cases, const StoredUser& us
     const Actor actor{user.email, role, user.area_id, user.institution_id};
     const Date today = local_date(now, cases.zone());
     std::string out;
-    auto line = [&](std::string_view content) { out += fold_ics_line(content); };
-    line("BEGIN:VCALENDAR");
-    line("VERSION:2.0");
-    line("PRODID:-//Tilsyn//Tilsyn frister//DA");
-    line("CALSCALE:GREGORIAN");
-    line("METHOD:PUBLISH");
-    line("X-WR-CALNAME:" + escape_ics_text(fmt::format("Tilsyn – frister for {}", user.email)));
-    line("REFRESH-INTERVAL;VALUE=DURATION:PT1H");
-    line("X-PUBLISHED-TTL:PT1H");
+    append_ics_calendar_begin(out, "Tilsyn frister",
+                              fmt::format("Tilsyn – frister for {}", user.email));
+    out += fold_ics_line("REFRESH-INTERVAL;VALUE=DURATION:PT1H");
+    out += fold_ics_line("X-PUBLISHED-TTL:PT1H");
     const std::string stamp = format_utc_basic(now);
     for (const auto& summary : list_cycles(store, cases, {}, &actor, today)) {
         const auto& cycle = summary.row.cycle;
+        const std::string link = cycle_link(cases.config(), cycle.id);
         for (const auto& d : store.deadlines(cycle.id)) {
             if (d.kind != "due" || d.done || !step_concerns(role, d.step)) continue;
             const StepDefinition* step = find_step_definition(d.step);
@@ -62,21 +43,13 @@ std::string calendar_feed(Store& store, CaseService& cases, const StoredUser& us
                                            : d.step == "follow_up" ? "Opfølgning på tilsynssag"
                                                                    : d.step;
             const std::string round = d.round ? fmt::format(" (runde {})", d.round) : "";
-            line("BEGIN:VEVENT");
-            line(fmt::format("UID:{}/{}/r{}@tilsyn", cycle.id, d.step, d.round));
-            line("DTSTAMP:" + stamp);
-            line("DTSTART;VALUE=DATE:" + compact(d.due_on));
-            line("DTEND;VALUE=DATE:" + compact(d.due_on + std::chrono::days{1}));
-            line("SUMMARY:" + escape_ics_text(fmt::format("Frist: {}{} – {}", title, round,
-                                                          summary.row.institution_name)));
-            line("DESCRIPTION:" +
-                 escape_ics_text(fmt::format("{}/cycles/{}", dashboard_base(cases.config()),
-                                             cycle.id)));
-            line("TRANSP:TRANSPARENT");
-            line("END:VEVENT");
+            const std::string uid = fmt::format("{}/{}/r{}@tilsyn", cycle.id, d.step, d.round);
+            const std::string text = fmt::format("Frist: {}{} – {}", title, round,
+                                                 summary.row.institution_name);
+            append_ics_day_event(out, {uid, d.due_on, text, link}, stamp);
         }
     }
-    line("END:VCALENDAR");
+    out += fold_ics_line("END:VCALENDAR");
     return out;
 }
 

@@ -130,12 +130,6 @@ Tilsyn
 {organisation}
 )TXT";
 
-std::string dashboard_base(const Config& config) {
-    std::string base = config.organisation.dashboard_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base;
-}
-
 // The placeholders every kind has.
 TemplateValues common_values(const Config& config, const Person& to) {
     return {
@@ -143,6 +137,12 @@ TemplateValues common_values(const Config& config, const Person& to) {
 }
 
 }  // namespace
+
+std::string dashboard_base(const Config& config) {
+    std::string base = config.organisation.dashboard_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+}
 
 std::string danish_long_date(Date date) {
     std::chrono::year_month_day ymd{date};

@@ -33,6 +33,10 @@ std::vector<Person> people_for(const Config& config, const Institution& institut
 std::string message_id(std::string_view cycle_id, std::string_view step, int round,
                        std::string_view kind, int level, std::string_view recipient);
 
+/// The configured dashboard_url without trailing slashes.
+std::string dashboard_base(const Config& config);
+
+/// The dashboard page of a cycle or case.
 std::string cycle_link(const Config& config, std::string_view cycle_id);
 
 MailText reminder_mail(const Config& config, const Institution& institution,

@@ -132,13 +132,8 @@ PlanWriter::PlanWriter(std::ostream& out, const Config& config, const TimeZone& 
                        "KIND", "INSTITUTION", "CYCLE", "STEP", "TO");
     }
     if (format_ == PlanFormat::ics) {
-        buffer_ += fold_ics_line("BEGIN:VCALENDAR");
-        buffer_ += fold_ics_line("VERSION:2.0");
-        buffer_ += fold_ics_line("PRODID:-//Tilsyn//Tilsyn plan//DA");
-        buffer_ += fold_ics_line("CALSCALE:GREGORIAN");
-        buffer_ += fold_ics_line("METHOD:PUBLISH");
-        buffer_ += fold_ics_line("X-WR-CALNAME:" +
-                                 escape_ics_text("Tilsyn – frister: " + config.organisation.name));
+        append_ics_calendar_begin(buffer_, "Tilsyn plan",
+                                  "Tilsyn – frister: " + config.organisation.name);
     }
 }
 
@@ -246,28 +241,18 @@ void PlanWriter::add_ics(const PlanItem& item) {
     const Institution& institution = config_.institutions[item.institution];
     const CycleConfig& cycle = config_.cycles[item.cycle];
     const StepDefinition& step = find_workflow(cycle.workflow)->steps[item.step];
-    auto compact = [](Date date) {
-        std::string text = format_date(date);
-        text.erase(std::remove(text.begin(), text.end(), '-'), text.end());
-        return text;
-    };
     std::string to;
     for (const auto& email : plan_recipients(config_, item)) to += (to.empty() ? "" : ", ") + email;
     const std::string round = item.round ? fmt::format(" (runde {})", item.round) : "";
-    auto line = [&](std::string_view content) { buffer_ += fold_ics_line(content); };
-    line("BEGIN:VEVENT");
-    line(fmt::format("UID:{}-{}-{}-{}{}@tilsyn", cycle.id, institution.id, step.name,
-                     compact(item.date), item.round ? fmt::format("-r{}", item.round) : ""));
-    line("DTSTAMP:" + dtstamp_);
-    line("DTSTART;VALUE=DATE:" + compact(item.date));
-    line("DTEND;VALUE=DATE:" + compact(item.date + std::chrono::days{1}));
-    line("SUMMARY:" + escape_ics_text(fmt::format("Frist: {}{} – {}", step.danish_title, round,
-                                                  institution.name)));
-    line("DESCRIPTION:" +
-         escape_ics_text(fmt::format("Cyklus: {}\nTrin: {}\nAnsvarlige: {}\n{}", cycle.id,
-                                     step.name, to, config_.organisation.dashboard_url)));
-    line("TRANSP:TRANSPARENT");
-    line("END:VEVENT");
+    const std::string uid =
+        fmt::format("{}-{}-{}-{}{}@tilsyn", cycle.id, institution.id, step.name,
+                    ics_date(item.date), item.round ? fmt::format("-r{}", item.round) : "");
+    const std::string summary =
+        fmt::format("Frist: {}{} – {}", step.danish_title, round, institution.name);
+    const std::string description =
+        fmt::format("Cyklus: {}\nTrin: {}\nAnsvarlige: {}\n{}", cycle.id, step.name, to,
+                    config_.organisation.dashboard_url);
+    append_ics_day_event(buffer_, {uid, item.date, summary, description}, dtstamp_);
 }
 
 namespace {
@@ -318,6 +303,34 @@ std::string escape_ics_text(std::string_view text) {
         }
     }
     return out;
+}
+
+void append_ics_calendar_begin(std::string& out, std::string_view product, std::string_view name) {
+    out += fold_ics_line("BEGIN:VCALENDAR");
+    out += fold_ics_line("VERSION:2.0");
+    out += fold_ics_line(fmt::format("PRODID:-//Tilsyn//{}//DA", product));
+    out += fold_ics_line("CALSCALE:GREGORIAN");
+    out += fold_ics_line("METHOD:PUBLISH");
+    out += fold_ics_line("X-WR-CALNAME:" + escape_ics_text(name));
+}
+
+void append_ics_day_event(std::string& out, const IcsDayEvent& event, std::string_view dtstamp) {
+    auto line = [&](std::string_view content) { out += fold_ics_line(content); };
+    line("BEGIN:VEVENT");
+    line(fmt::format("UID:{}", event.uid));
+    line(fmt::format("DTSTAMP:{}", dtstamp));
+    line("DTSTART;VALUE=DATE:" + ics_date(event.date));
+    line("DTEND;VALUE=DATE:" + ics_date(event.date + std::chrono::days{1}));
+    line("SUMMARY:" + escape_ics_text(event.summary));
+    line("DESCRIPTION:" + escape_ics_text(event.description));
+    line("TRANSP:TRANSPARENT");
+    line("END:VEVENT");
+}
+
+std::string ics_date(Date date) {
+    std::string text = format_date(date);
+    text.erase(std::remove(text.begin(), text.end(), '-'), text.end());
+    return text;
 }
 
 std::string fold_ics_line(std::string_view line) {

@@ -84,4 +84,22 @@ std::string fold_ics_line(std::string_view line);
 /// Escapes TEXT values (backslash, semicolon, comma, newline).
 std::string escape_ics_text(std::string_view text);
 
+/// Appends BEGIN:VCALENDAR and the calendar's properties (PRODID "-//Tilsyn//PRODUCT//DA",
+/// X-WR-CALNAME `name`); the caller appends the events and "END:VCALENDAR".
+void append_ics_calendar_begin(std::string& out, std::string_view product, std::string_view name);
+
+/// An all-day event (a deadline) of an RFC 5545 calendar.
+struct IcsDayEvent {
+    std::string_view uid;
+    Date date{};
+    std::string_view summary;      // plain text; escaped here
+    std::string_view description;  // plain text; escaped here
+};
+
+/// Appends one VEVENT, folded, CRLF-terminated; `dtstamp` is YYYYMMDDTHHMMSSZ.
+void append_ics_day_event(std::string& out, const IcsDayEvent& event, std::string_view dtstamp);
+
+/// A date in RFC 5545 DATE form: YYYYMMDD.
+std::string ics_date(Date date);
+
 }  // namespace tilsyn
