@@ -600,14 +600,8 @@ std::string report_page(const Page& page, int year, const std::string& report_ht
                               year - 1, year + 1, year, report_html));
 }
 
-std::string form_payload(std::string_view event,
-                         const std::vector<std::pair<std::string, std::string>>& form) {
-    auto value = [&](const std::string& name) -> std::string {
-        for (const auto& [key, v] : form) {
-            if (key == name) return v;
-        }
-        return {};
-    };
+std::string form_payload(std::string_view event, const Fields& form) {
+    auto value = [&](const std::string& name) { return first_value(form, name); };
     auto blank = [](const std::string& text) {
         return text.find_first_not_of(" \t\r\n") == std::string::npos;
     };

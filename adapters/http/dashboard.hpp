@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/http/http_types.hpp"
 #include "engine/case_view.hpp"
 #include "engine/config.hpp"
 #include "engine/store.hpp"
@@ -57,8 +58,7 @@ std::string calendar_page(const Page& page, std::string_view url, std::string_vi
 std::string report_page(const Page& page, int year, const std::string& report_html);
 
 /// The JSON payload of an event from its form's fields (see cycle_page).
-std::string form_payload(std::string_view event,
-                         const std::vector<std::pair<std::string, std::string>>& form);
+std::string form_payload(std::string_view event, const Fields& form);
 
 /// A cycle id as a URL path (each segment percent-encoded, slashes kept).
 std::string cycle_path(std::string_view id);

@@ -13,18 +13,17 @@ int hex_value(char c) {
     return -1;
 }
 
-template <typename Pairs>
-std::string first_of(const Pairs& pairs, std::string_view name) {
-    for (const auto& [key, value] : pairs) {
+}  // namespace
+
+std::string first_value(const Fields& fields, std::string_view name) {
+    for (const auto& [key, value] : fields) {
         if (key == name) return value;
     }
     return {};
 }
 
-}  // namespace
-
-std::string Request::header(std::string_view name) const { return first_of(headers, name); }
-std::string Request::param(std::string_view name) const { return first_of(query, name); }
+std::string Request::header(std::string_view name) const { return first_value(headers, name); }
+std::string Request::param(std::string_view name) const { return first_value(query, name); }
 bool Request::has_param(std::string_view name) const {
     for (const auto& entry : query) {
         if (entry.first == name) return true;
@@ -53,8 +52,8 @@ std::optional<std::string> percent_decode(std::string_view text, bool form) {
     return out;
 }
 
-std::vector<std::pair<std::string, std::string>> parse_form(std::string_view text) {
-    std::vector<std::pair<std::string, std::string>> out;
+Fields parse_form(std::string_view text) {
+    Fields out;
     while (!text.empty()) {
         const auto amp = text.find('&');
         const std::string_view part = text.substr(0, amp);

@@ -10,12 +10,18 @@
 
 namespace tilsyn::http {
 
+/// Name-value pairs as they came (query parameters, form fields, headers).
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+/// The first value named `name`, or "".
+std::string first_value(const Fields& fields, std::string_view name);
+
 struct Request {
     std::string method;  // GET, POST, ...
     std::string target;  // as sent: path and query
     std::string path;    // percent-decoded path without the query
-    std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
-    std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+    Fields query;    // decoded, in order
+    Fields headers;  // names in lower case
     std::string body;
 
     /// The first value of a header (name in lower case), or "".
@@ -37,7 +43,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool form = fal
 
 /// Splits "a=1&b=2" (query string or form body) into decoded pairs; bad escapes are kept
 /// as sent.
-std::vector<std::pair<std::string, std::string>> parse_form(std::string_view text);
+Fields parse_form(std::string_view text);
 
 /// Percent-encodes a path segment or form value.
 std::string percent_encode(std::string_view text);

@@ -139,14 +139,6 @@ std::optional<std::string> cookie(const Request& request, std::string_view name)
     return std::nullopt;
 }
 
-std::string form_value(const std::vector<std::pair<std::string, std::string>>& form,
-                       std::string_view name) {
-    for (const auto& [key, value] : form) {
-        if (key == name) return value;
-    }
-    return {};
-}
-
 Response redirect(std::string location) {
     Response response{303, "text/plain; charset=utf-8", {{"Location", location}}, "See " + location};
     return response;
@@ -506,19 +498,13 @@ struct WebApp::Impl {
                 metrics.events_applied++;
                 generation++;
                 if (settings.on_change) settings.on_change();
-                std::vector<std::string> next;
-                if (auto machine = workflows::make_machine(
-                        store->find_cycle(id).value_or(CycleRecord{}).workflow,
-                        result.state_after)) {
-                    next = machine->allowed_events();
-                }
                 return json_response(
                     200, json::serialize(json::object{
                              {"id", id},
                              {"event", event},
                              {"state_before", result.state_before},
                              {"state", result.state_after},
-                             {"allowed_events", string_array(next)},
+                             {"allowed_events", string_array(result.allowed_events)},
                              {"opened_cases", string_array(result.opened_cases)},
                              {"mails_queued", result.mails_queued}}));
             }
@@ -590,7 +576,7 @@ struct WebApp::Impl {
         if (request.method == "POST") {
             auto form = parse_form(request.body);
             if (!same_origin(request) ||
-                !constant_time_equal(form_value(form, "csrf"), session->csrf)) {
+                !constant_time_equal(first_value(form, "csrf"), session->csrf)) {
                 return html(403, ui::error_page(&page, 403,
                                                 "Formularen mangler et gyldigt sikkerhedstegn "
                                                 "(CSRF). Genindlæs siden og prøv igen."));
@@ -604,7 +590,7 @@ struct WebApp::Impl {
                 return response;
             }
             if (path == "/event") return form_event(page, form);
-            if (path == "/calendar") return calendar_page(page, form_value(form, "action"));
+            if (path == "/calendar") return calendar_page(page, first_value(form, "action"));
             return html(404, ui::error_page(&page, 404, "Siden findes ikke."));
         }
         if (!get) return html(405, ui::error_page(&page, 405, "Metoden er ikke tilladt."));
@@ -626,7 +612,7 @@ struct WebApp::Impl {
 
     Response login(const Request& request) {
         auto form = parse_form(request.body);
-        auto user = user_for_token(form_value(form, "token"));
+        auto user = user_for_token(first_value(form, "token"));
         if (!user) {
             return html(401, ui::login_page(loaded.config.organisation.name,
                                             "Tokenet er ikke gyldigt."));
@@ -728,10 +714,9 @@ struct WebApp::Impl {
         return html(status, ui::cycle_page(page, loaded.config, *found, mine, message, error));
     }
 
-    Response form_event(const ui::Page& page,
-                        const std::vector<std::pair<std::string, std::string>>& form) {
-        const std::string id = form_value(form, "cycle");
-        const std::string event = form_value(form, "event");
+    Response form_event(const ui::Page& page, const Fields& form) {
+        const std::string id = first_value(form, "cycle");
+        const std::string event = first_value(form, "event");
         const std::string data = ui::form_payload(event, form);
         Response api_answer = apply(id, event, actor_of(*page.user), data);
         if (api_answer.status == 200) {

@@ -214,6 +214,7 @@ class Workflow(unittest.TestCase):
             status, body = SERVER.event(inst, user, event, data)
             self.assertEqual(status, 200, (event, body))
         self.assertEqual(body["state"], "PlanInPreparation")
+        self.assertEqual(body["allowed_events"], ["plan_submitted", "cycle_cancelled"])
         self.assertEqual(len(body["opened_cases"]), 1)
         case_id = body["opened_cases"][0]
 
