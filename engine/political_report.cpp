@@ -64,6 +64,14 @@ std::string csv_field(std::string_view text) {
 
 }  // namespace
 
+std::optional<int> parse_report_year(std::string_view text) {
+    if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string_view::npos ||
+        text < "2000" || text > "2100") {
+        return std::nullopt;
+    }
+    return std::stoi(std::string(text));
+}
+
 std::string age_band_of_year(int year) { return year % 2 == 0 ? "6-18" : "0-6"; }
 
 PoliticalReport build_political_report(Store& store, const Config& config, int year,

@@ -11,7 +11,9 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/config.hpp"
@@ -53,6 +55,9 @@ struct PoliticalReport {
     std::vector<AreaFigures> areas;  // in configuration order; areas without cycles included
     AreaFigures total;               // area_id "" : the sums
 };
+
+/// A report year: four digits, 2000 to 2100; nullopt otherwise.
+std::optional<int> parse_report_year(std::string_view text);
 
 /// "6-18" for even years, "0-6" for odd ones.
 std::string age_band_of_year(int year);

@@ -471,21 +471,17 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
     return kExitOk;
 }
 
-int parse_report_year(const std::string& text) {
-    if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string::npos ||
-        text < "2000" || text > "2100") {
-        throw UsageError(fmt::format("--year '{}' is not a year from 2000 to 2100", text));
-    }
-    return std::stoi(text);
-}
-
 int run_report(const Options& options, std::ostream& out, std::ostream& err) {
     if (options.positional[0] != "political") {
         throw UsageError(fmt::format("unknown report '{}'; use 'report political'",
                                      options.positional[0]));
     }
     if (!options.has("--year")) throw UsageError("report political needs --year YYYY");
-    const int year = parse_report_year(options.value("--year"));
+    const auto year = parse_report_year(options.value("--year"));
+    if (!year) {
+        throw UsageError(fmt::format("--year '{}' is not a year from 2000 to 2100",
+                                     options.value("--year")));
+    }
     const std::string format = options.value("--format", "md");
     if (format != "md" && format != "html" && format != "csv") {
         throw UsageError(fmt::format("--format '{}' is not one of md, html, csv", format));
@@ -500,14 +496,14 @@ int run_report(const Options& options, std::ostream& out, std::ostream& err) {
         }
         areas.push_back(options.value("--area"));
     }
-    const PoliticalReport report = build_political_report(*engine->store, config, year, areas);
+    const PoliticalReport report = build_political_report(*engine->store, config, *year, areas);
     if (format == "csv") {
         out << political_report_csv(report);
     } else if (format == "html") {
         out << fmt::format(
             "<!DOCTYPE html>\n<html lang=\"da\"><head><meta charset=\"utf-8\"><title>Politisk "
             "rapport {}</title></head><body>\n{}\n</body></html>\n",
-            year, political_report_html(report, config));
+            *year, political_report_html(report, config));
     } else {
         out << political_report_markdown(report, config);
     }

@@ -685,12 +685,11 @@ struct WebApp::Impl {
         }
         int year = static_cast<int>(std::chrono::year_month_day{today()}.year());
         if (request.has_param("year")) {
-            const std::string text = request.param("year");
-            if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string::npos ||
-                text < "2000" || text > "2100") {
+            const auto asked = parse_report_year(request.param("year"));
+            if (!asked) {
                 return html(400, ui::error_page(&page, 400, "Året skal være fra 2000 til 2100."));
             }
-            year = std::stoi(text);
+            year = *asked;
         }
         std::vector<std::string> areas;
         if (actor.role == Role::area_chief) areas.push_back(actor.area_id);

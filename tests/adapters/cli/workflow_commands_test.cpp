@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <random>
@@ -5,6 +7,7 @@
 
 #include "adapters/cli/cli_support.hpp"
 #include "adapters/cli/commands.hpp"
+#include "adapters/storage/soci_store.hpp"
 
 namespace {
 
@@ -145,4 +148,44 @@ TEST_CASE("tick, event and status work together on the default configuration", "
     CHECK(refused.err.find("allowed now: board_statement_submitted, cycle_cancelled") !=
           std::string::npos);
     CHECK(db({"audit", "verify"}).out == "audit trail intact: 65 events\n");
+}
+
+TEST_CASE("report, feed and user token refuse bad arguments with exit code 2 and write nothing",
+          "[cli]") {
+    TempDb db;
+    REQUIRE(db({"migrate"}).code == 0);
+    REQUIRE(db({"tick", "--at", "2026-08-03T09:00"}).code == 0);
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"report", "political"},                                   // no --year
+             {"report", "political", "--year", "26"},                   // not four digits
+             {"report", "political", "--year", "20x6"},
+             {"report", "political", "--year", "1999"},                 // out of range
+             {"report", "political", "--year", "2026", "--format", "pdf"},
+             {"report", "political", "--year", "2026", "--area", "atlantis"},
+             {"report", "economic", "--year", "2026"},
+             {"feed", "subscribe", "--email", "chief.syd@example.dk"},
+             {"feed", "create"},                                        // no --email
+             {"feed", "create", "--email", "nobody@example.dk"},
+             {"feed", "create", "--email", "chief.syd@example.dk", "--role", "leader"},
+             {"user", "token"},
+             {"user", "token", "--email", "nobody@example.dk"},
+             {"user", "token", "--email", "chief.syd@example.dk", "--area", "syd"}}) {
+        INFO(fmt::format("{}", fmt::join(args, " ")));
+        const auto run = db(args);
+        CHECK(run.code == 2);
+        CHECK_FALSE(run.err.empty());
+    }
+    CHECK(db({"report", "political", "--year", "1999"}).err.find("2000 to 2100") !=
+          std::string::npos);
+    CHECK(db({"feed", "create", "--email", "nobody@example.dk"}).err.find("no user") !=
+          std::string::npos);
+    // Nothing was written: no feed works, no token was set.
+    auto store = tilsyn::open_store(db.url);
+    for (const auto& user : store->users()) CHECK(user.token_hash.empty());
+    const auto created = db({"feed", "create", "--email", "chief.syd@example.dk"});
+    REQUIRE(created.code == 0);
+    CHECK(created.out.find("/feeds/") != std::string::npos);
+    const auto revoked = db({"feed", "revoke", "--email", "chief.syd@example.dk"});
+    CHECK(revoked.out.find("1 calendar feed of chief.syd@example.dk revoked") !=
+          std::string::npos);
 }

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -885,4 +887,58 @@ TEST_CASE("digest roles load, and a role that cannot get a digest is reported wi
     expect_single_problem(bad, locate(bad, "area_chef"),
                           "digest role 'area_chef' is not one of area_chief, director (did you "
                           "mean 'area_chief'?)");
+}
+
+namespace {
+
+// A learning dialogue to append to kValid, with `observers` as given.
+std::string with_dialogue(std::string_view observers) {
+    return kValid + fmt::format(R"(  - id: ld
+    workflow: learning_dialogue
+    starts: {{ first: 2026-09-07, every: 2 years }}
+    rounds: {{ count: 4, every: "6 months" }}
+    steps:
+      data_package:          {{ due: "round + 2 weeks" }}
+      observation:           {{ due: "data_package + 6 weeks" }}
+      learning_conversation: {{ due: "observation + 2 weeks" }}
+      one_to_one:            {{ due: "learning_conversation + 4 weeks" }}
+    observers: {}
+)",
+                                observers);
+}
+
+}  // namespace
+
+TEST_CASE("observers of a learning dialogue load as institution to observer", "[config][ld]") {
+    TempDir dir;
+    const auto loaded = load(dir, with_dialogue("{ beta: alpha, alpha: beta }"));
+    INFO(dump(loaded));
+    REQUIRE(loaded.ok());
+    const auto& cycle = loaded.config.cycles.back();
+    REQUIRE(cycle.observers.size() == 2);
+    CHECK(cycle.observers[0] == std::pair<std::string, std::string>{"beta", "alpha"});
+    CHECK(cycle.observers[1] == std::pair<std::string, std::string>{"alpha", "beta"});
+}
+
+TEST_CASE("bad observers are reported where they are written", "[config][ld]") {
+    SECTION("an institution observing itself") {
+        const auto text = with_dialogue("{ beta: beta }");
+        expect_single_problem(text, locate(text, "{ beta: beta }"), "cannot observe itself");
+    }
+    SECTION("an unknown institution") {
+        const auto text = with_dialogue("{ beta: gamma }");
+        expect_single_problem(text, locate(text, "{ beta: gamma }"),
+                              "unknown institution 'gamma'");
+    }
+    SECTION("a list instead of a mapping") {
+        const auto text = with_dialogue("[alpha, beta]");
+        expect_single_problem(text, locate(text, "[alpha, beta]"), "must be a mapping");
+    }
+    SECTION("observers on a quality report cycle") {
+        const auto text = replace_once(kValid, "    reminders: [\"-14 days\", \"-3 workdays\"]\n",
+                                       "    observers: { beta: alpha }\n"
+                                       "    reminders: [\"-14 days\", \"-3 workdays\"]\n");
+        expect_single_problem(text, locate(text, "{ beta: alpha }"),
+                              "only a learning_dialogue cycle has observers");
+    }
 }
