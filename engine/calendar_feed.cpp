@@ -7,16 +7,16 @@
 #include "engine/case_view.hpp"
 #include "engine/messages.hpp"
 #include "engine/plan_format.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn {
 
 bool step_concerns(Role role, std::string_view step) {
     if (role == Role::admin || role == Role::area_chief) return true;
-    const StepDefinition* definition = find_step_definition(step);
-    if (!definition) return false;  // follow_up: the area chief's
-    return std::find(definition->responsible.begin(), definition->responsible.end(), role) !=
-           definition->responsible.end();
+    const workflows::StepDescription* description = workflows::find_step(step);
+    if (!description) return false;
+    return std::find(description->responsible.begin(), description->responsible.end(), role) !=
+           description->responsible.end();
 }
 
 std::string feed_url(const Config& config, std::string_view secret) {
@@ -38,10 +38,7 @@ std::string calendar_feed(Store& store, CaseService& cases, const StoredUser& us
         const std::string link = cycle_link(cases.config(), cycle.id);
         for (const auto& d : store.deadlines(cycle.id)) {
             if (d.kind != "due" || d.done || !step_concerns(role, d.step)) continue;
-            const StepDefinition* step = find_step_definition(d.step);
-            const std::string title = step ? std::string(step->danish_title)
-                                           : d.step == "follow_up" ? "Opfølgning på tilsynssag"
-                                                                   : d.step;
+            const std::string_view title = workflows::step_title(d.step);
             const std::string round = d.round ? fmt::format(" (runde {})", d.round) : "";
             const std::string uid = fmt::format("{}/{}/r{}@tilsyn", cycle.id, d.step, d.round);
             const std::string text = fmt::format("Frist: {}{} – {}", title, round,

@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
+#include <stdexcept>
 
 #include "engine/audit.hpp"
 #include "engine/messages.hpp"
-#include "engine/planner.hpp"
+#include "engine/deadlines.hpp"
+#include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn {
@@ -63,46 +66,13 @@ std::string CaseService::cycle_id(std::string_view cycle_config, std::string_vie
     return fmt::format("{}/{}/{}", cycle_config, institution, format_date(start));
 }
 
-std::optional<Date> CaseService::step_due(const Timeline& timeline, std::string_view step,
-                                          const Anchors& anchors, Date today) const {
-    if (step == "follow_up") {
-        if (!timeline.follow_up_every) return std::nullopt;
-        Date base = find_anchor(anchors, "follow_up")
-                        .value_or(find_anchor(anchors, "action_plan").value_or(today));
-        return calendar_.next_working_day(
-            apply_offsets(base, std::span(&*timeline.follow_up_every, 1), calendar_));
-    }
-    const StepTimeline* definition = timeline.find_step(step);
-    if (!definition) return std::nullopt;
-    const Anchor& anchor = definition->due.anchor;
-    Date base = today;
-    switch (anchor.kind) {
-        case Anchor::Kind::start:
-            base = find_anchor(anchors, "start").value_or(today);
-            break;
-        case Anchor::Kind::given:
-            base = find_anchor(anchors, "given").value_or(today);
-            break;
-        case Anchor::Kind::round:
-            base = find_anchor(anchors, "round").value_or(today);
-            break;
-        case Anchor::Kind::step:
-            base = find_anchor(anchors, anchor.step).value_or(today);
-            break;
-        case Anchor::Kind::date:
-            base = anchor.date;
-            break;
-    }
-    return evaluate_due(base, definition->due, calendar_);
-}
-
 std::vector<DeadlineRecord> CaseService::deadlines_for(const CycleRecord& instance,
                                                        const Timeline& timeline,
                                                        std::string_view step,
                                                        const Anchors& anchors, Date today,
                                                        std::optional<Date> due_override) const {
     std::vector<DeadlineRecord> rows;
-    auto due = due_override ? due_override : step_due(timeline, step, anchors, today);
+    auto due = due_override ? due_override : step_due(timeline, step, anchors, today, calendar_);
     if (!due) return rows;
     const auto send_at = std::chrono::minutes{config_.calendar.send_at_minutes};
     DeadlineRecord base;
@@ -115,21 +85,18 @@ std::vector<DeadlineRecord> CaseService::deadlines_for(const CycleRecord& instan
     marker.kind = "due";
     marker.fire_at = zone_.to_instant(*due + std::chrono::days{1}, std::chrono::seconds{0});
     rows.push_back(marker);
-    for (std::size_t i = 0; i < timeline.reminders.size(); ++i) {
-        Date date = reminder_date(*due, timeline.reminders[i], calendar_);
-        if (date >= *due) continue;
+    for (const Notice& notice : reminder_notices(timeline, *due, today, calendar_)) {
         DeadlineRecord reminder = base;
         reminder.kind = "reminder";
-        reminder.level = static_cast<int>(i + 1);
-        reminder.fire_at = zone_.to_instant(date, send_at);
+        reminder.level = notice.level;
+        reminder.fire_at = zone_.to_instant(notice.date, send_at);
         rows.push_back(reminder);
     }
-    for (std::size_t i = 0; i < timeline.escalation.size(); ++i) {
+    for (const Notice& notice : escalation_notices(timeline, *due, calendar_)) {
         DeadlineRecord escalation = base;
         escalation.kind = "escalation";
-        escalation.level = static_cast<int>(i + 1);
-        escalation.fire_at = zone_.to_instant(
-            escalation_date(*due, timeline.escalation[i].after, calendar_), send_at);
+        escalation.level = notice.level;
+        escalation.fire_at = zone_.to_instant(notice.date, send_at);
         rows.push_back(escalation);
     }
     return rows;
@@ -182,7 +149,7 @@ bool CaseService::open_cycle(const CycleConfig& cycle, const Institution& instit
         deadlines_for(record, timeline, machine->current_step(), anchors, local_date(now, zone_)));
     EventRecord event;
     event.cycle_id = record.id;
-    event.event = "cycle_opened";
+    event.event = std::string(workflows::kCycleOpenedEvent);
     event.actor = "system";
     event.payload = fmt::format(R"({{"start":"{}"}})", format_date(start));
     event.state_after = initial;
@@ -197,46 +164,87 @@ int CaseService::open_cases(const CycleRecord& cycle, const Timeline& timeline,
     const Institution* inst = institution(cycle.institution_id);
     const std::size_t existing = store_.child_cases(cycle.id).size();
     int mails = 0;
+    const auto* parent = workflows::find_workflow(cycle.workflow);
+    const auto* cases = parent ? workflows::find_workflow(parent->opens_cases) : nullptr;
+    if (!cases) {
+        throw StoreError(fmt::format("{}: workflow '{}' opens no supervision cases", cycle.id,
+                                     cycle.workflow));
+    }
     Timeline case_timeline;
-    case_timeline.workflow = "supervision";
+    case_timeline.workflow = std::string(cases->id);
     if (timeline.supervision) case_timeline = *timeline.supervision;
     for (std::size_t i = 0; i < payload.supervision_points.size(); ++i) {
         const auto& point = payload.supervision_points[i];
         CycleRecord record;
         record.id = fmt::format("{}/tilsyn-{}", cycle.id, existing + i + 1);
-        record.workflow = "supervision";
+        record.workflow = case_timeline.workflow;
         record.cycle_config = cycle.cycle_config;
         record.institution_id = cycle.institution_id;
         record.parent_id = cycle.id;
-        record.state = workflows::initial_state("supervision");
+        record.state = workflows::initial_state(record.workflow);
         record.timeline = timeline_to_json(case_timeline);
         Anchors anchors{{"given", today}};
         record.anchors = anchors_to_json(anchors);
         record.started_on = today;
         record.updated_at = now;
         store_.insert_cycle(record);
-        for (const char* step : {"action_plan", "resolution"}) {
-            store_.add_deadlines(deadlines_for(record, case_timeline, step, anchors, today));
+        // A case runs its dated steps side by side from the day the point was given; its
+        // recurring step is armed when the step before it is done.
+        for (const auto& step : cases->steps) {
+            if (step.recurring) continue;
+            store_.add_deadlines(deadlines_for(record, case_timeline, step.id, anchors, today));
         }
         EventRecord event;
         event.cycle_id = record.id;
-        event.event = "case_opened";
+        event.event = std::string(workflows::kCaseOpenedEvent);
         event.actor = actor.email;
         event.payload = to_json(point);
         event.state_after = record.state;
         event.at = now;
         append_audit(store_, event);
         opened.push_back(record.id);
-        if (inst) {
-            Date action_plan_due =
-                step_due(case_timeline, "action_plan", anchors, today).value_or(today);
-            for (const auto& person :
-                 people_for(config_, *inst, {Role::leader, Role::area_chief})) {
-                mails += queue_mail(person,
-                                    case_opened_mail(config_, *inst, record.id, point.title,
-                                                     action_plan_due, person),
-                                    message_id(record.id, "", 0, "opened", 0, person.email), now);
+        if (!inst) continue;
+        // The case_opened mail names the case's first step (its action plan) and due date.
+        const Date first_due =
+            step_due(case_timeline, cases->steps.front().id, anchors, today, calendar_)
+                .value_or(today);
+        for (const auto* notice : workflows::notifications_of(cases->id, workflows::kCaseOpenedEvent)) {
+            for (const auto& person : people_for(config_, *inst, notice->to)) {
+                mails += queue_mail(
+                    person,
+                    case_opened_mail(config_, *inst, record.id, point.title, first_due, person),
+                    message_id(record.id, "", 0, "opened", 0, person.email), now);
             }
+        }
+    }
+    return mails;
+}
+
+int CaseService::notify(const CycleRecord& cycle, std::string_view event,
+                        const EventPayload& payload, long long seq, Instant now) {
+    const auto notices = workflows::notifications_of(cycle.workflow, event);
+    const Institution* inst = institution(cycle.institution_id);
+    if (notices.empty() || !inst) return 0;
+    TemplateValues texts;  // the payload's text fields: {comment} of a returned plan
+    boost::system::error_code ec;
+    const auto value = boost::json::parse(payload.json.empty() ? "{}" : payload.json, ec);
+    if (!ec && value.is_object()) {
+        for (const auto& [key, field] : value.as_object()) {
+            if (field.is_string()) texts[std::string(key)] = std::string(field.as_string());
+        }
+    }
+    int mails = 0;
+    for (const auto* notice : notices) {
+        const auto kind = parse_mail_kind(notice->mail);
+        if (!kind) {
+            throw std::logic_error(fmt::format("{}: notice of {} names no mail template '{}'",
+                                               cycle.workflow, event, notice->mail));
+        }
+        for (const auto& person : people_for(config_, *inst, notice->to)) {
+            mails += queue_mail(
+                person, decision_mail(config_, *kind, *inst, cycle.id, texts, person),
+                message_id(cycle.id, "", 0, notice->mail, static_cast<int>(seq), person.email),
+                now);
         }
     }
     return mails;
@@ -251,7 +259,8 @@ std::string CaseService::observer_of(const CycleRecord& cycle) {
         }
     }
     for (const auto& event : store_.events(cycle.id)) {
-        if (event.event != "observer_assigned") continue;
+        const auto* described = workflows::find_event(event.event);
+        if (!described || !described->assigns_observer) continue;
         auto validated = validate_payload(event.event, event.payload);
         if (auto* payload = std::get_if<EventPayload>(&validated)) {
             observer = payload->observer_institution;
@@ -271,8 +280,9 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
     store_.in_transaction([&] {
         auto cycle = store_.find_cycle(instance_id);
         const auto inst = cycle ? store_.find_institution(cycle->institution_id) : std::nullopt;
+        const auto* described = workflows::find_event(event);
         // The observer's leader reaches the observed institution's dialogue for its feedback.
-        const bool observer_reach = cycle && inst && event == "observation_feedback_submitted" &&
+        const bool observer_reach = cycle && inst && described && described->from_observer &&
                                     actor.role == Role::leader && !actor.institution_id.empty() &&
                                     actor.institution_id != inst->id &&
                                     observer_of(*cycle) == actor.institution_id;
@@ -308,7 +318,7 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                               : fmt::format("{}: {}", error->field, error->message));
         }
         const EventPayload& payload = std::get<EventPayload>(validated);
-        if (event == "observer_assigned") {
+        if (described->assigns_observer) {
             const std::string& observer = payload.observer_institution;
             if (!institution(observer)) {
                 result.field = "observer_institution";
@@ -324,7 +334,7 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                                           observer));
             }
         }
-        if (event == "observation_feedback_submitted") {
+        if (described->from_observer) {
             if (actor.institution_id == inst->id) {
                 return refuse(ApplyStatus::forbidden,
                               fmt::format("nobody observes their own institution: the feedback "
@@ -368,7 +378,7 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                     break;
                 case Kind::revise: {
                     Date revised = calendar_.add_workdays(today, kRevisionWorkdays);
-                    auto original = step_due(timeline, effect.step, anchors, today);
+                    auto original = step_due(timeline, effect.step, anchors, today, calendar_);
                     if (original && *original > revised) revised = *original;
                     store_.add_deadlines(
                         deadlines_for(*cycle, timeline, effect.step, anchors, today, revised));
@@ -401,6 +411,7 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         audit.state_after = transition.to;
         audit.at = now;
         append_audit(store_, audit);
+        result.mails_queued += notify(*cycle, event, payload, audit.seq, now);
         result.state_after = transition.to;
         result.allowed_events = machine->allowed_events();
     });

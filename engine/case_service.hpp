@@ -82,10 +82,6 @@ class CaseService {
                                               Date today,
                                               std::optional<Date> due_override = {}) const;
 
-    /// The due date a step would get (nullopt when the timeline has no such step).
-    std::optional<Date> step_due(const Timeline& timeline, std::string_view step,
-                                 const Anchors& anchors, Date today) const;
-
     /// The parsed form of a stored timeline snapshot. Many instances share one snapshot text,
     /// so parses are cached (a bounded number of distinct snapshots). Throws TimelineError.
     std::shared_ptr<const Timeline> timeline_for(const std::string& snapshot);
@@ -98,6 +94,12 @@ class CaseService {
     std::string observer_of(const CycleRecord& cycle);
 
   private:
+    /// Queues the notices the workflow's description attaches to `event` (the decision's mail
+    /// to the people it concerns); `seq` is the event's place in the audit trail, so a second
+    /// decision of the same kind gets its own Message-ID. Returns the mails queued.
+    int notify(const CycleRecord& cycle, std::string_view event, const EventPayload& payload,
+               long long seq, Instant now);
+
     int open_cases(const CycleRecord& cycle, const Timeline& timeline, const EventPayload& payload,
                    const Actor& actor, Date today, Instant now, std::vector<std::string>& opened);
 

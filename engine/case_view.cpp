@@ -5,11 +5,18 @@
 #include <set>
 #include <tuple>
 
+#include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn {
 
 namespace {
+
+/// A supervision case: its institution is under sharpened management attention while open.
+bool is_case(std::string_view workflow) {
+    const auto* description = workflows::find_workflow(workflow);
+    return description && description->is_case;
+}
 
 CycleSummary summarize(CycleStatusRow row, const CaseService& cases, Date today) {
     CycleSummary summary;
@@ -52,7 +59,7 @@ std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
     for (auto& row : store.cycle_status(area, institution)) {
         if (actor && !can_see(*actor, row.area_id, row.cycle.institution_id)) continue;
         CycleSummary summary = summarize(std::move(row), cases, today);
-        if (summary.row.cycle.workflow == "supervision" && !summary.final) {
+        if (is_case(summary.row.cycle.workflow) && !summary.final) {
             sharpened.insert(summary.row.cycle.institution_id);
         }
         all.push_back(std::move(summary));
@@ -105,7 +112,7 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases,
         if (machine && !machine->is_final()) detail.summary.sharpened = true;
         detail.cases.push_back(child);
     }
-    if (!detail.summary.sharpened && cycle->workflow == "supervision" && !detail.summary.final) {
+    if (!detail.summary.sharpened && is_case(cycle->workflow) && !detail.summary.final) {
         detail.summary.sharpened = true;
     }
     if (auto machine = workflows::make_machine(cycle->workflow, cycle->state)) {
@@ -131,9 +138,8 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases,
     }
     detail.history = store.events(id);
     for (const auto& event : detail.history) {
-        if (event.event != "conversation_held" && event.event != "learning_conversation_held") {
-            continue;
-        }
+        const auto* described = workflows::find_event(event.event);
+        if (!described || !described->records_points) continue;
         boost::system::error_code ec;
         auto value = boost::json::parse(event.payload, ec);
         if (ec || !value.is_object()) continue;

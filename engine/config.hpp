@@ -13,6 +13,7 @@
 #include "engine/civil_time.hpp"
 #include "engine/due_expression.hpp"
 #include "engine/mail_template.hpp"
+#include "engine/role.hpp"
 
 namespace tilsyn {
 
@@ -37,9 +38,6 @@ std::optional<InstitutionKind> parse_kind(std::string_view text);
 /// "6-18" for school and youth, "0-6" for daycare.
 std::string_view age_band(InstitutionKind kind);
 
-enum class Role { admin, director, area_chief, leader, board };
-std::string_view role_name(Role role);
-std::optional<Role> parse_role(std::string_view text);
 
 /// A plausible e-mail address: one '@', a non-empty local part of allowed characters, and a
 /// dotted domain of letters, digits and hyphens.

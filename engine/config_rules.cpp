@@ -1,16 +1,39 @@
 #include "engine/config_rules.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "engine/suggest.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn {
 
 namespace {
+
+/// The steps of a workflow that the YAML dates with a due expression, in order (a recurring
+/// step is dated by `follow_up.every` instead).
+std::vector<std::string_view> timed_steps(const workflows::WorkflowDescription& workflow) {
+    std::vector<std::string_view> ids;
+    for (const auto& step : workflow.steps) {
+        if (!step.recurring) ids.push_back(step.id);
+    }
+    return ids;
+}
+
+int step_index(const std::vector<std::string_view>& known, std::string_view step) {
+    auto it = std::find(known.begin(), known.end(), step);
+    return it == known.end() ? -1 : static_cast<int>(it - known.begin());
+}
+
+/// A workflow whose events name observers (the learning dialogue) may list them in the YAML.
+bool has_observers(const workflows::WorkflowDescription& workflow) {
+    return std::any_of(workflow.events.begin(), workflow.events.end(),
+                       [](const auto& event) { return event.assigns_observer; });
+}
 
 class Checker {
   public:
@@ -87,27 +110,28 @@ class Checker {
                 add(cycle.institutions.where, fmt::format("unknown institution '{}'", id));
             }
         }
-        const WorkflowDefinition* workflow = find_workflow(cycle.workflow);
+        const workflows::WorkflowDescription* workflow = workflows::find_workflow(cycle.workflow);
         if (!workflow && cycle.workflow.empty()) return;  // the loader reports the missing key
-        if (!workflow) {
+        if (!workflow || workflow->is_case) {
             std::vector<std::string_view> names;
-            for (const auto& w : all_workflows()) names.push_back(w.name);
+            for (const auto* w : workflows::all_workflows()) {
+                if (!w->is_case) names.push_back(w->id);
+            }
             add(cycle.workflow_where.line ? cycle.workflow_where : cycle.where,
-                fmt::format("unknown workflow '{}'{}; known: quality_report, "
-                            "learning_dialogue",
-                            cycle.workflow, did_you_mean(cycle.workflow, names)));
+                fmt::format("unknown workflow '{}'{}; known: {}", cycle.workflow,
+                            did_you_mean(cycle.workflow, names), fmt::join(names, ", ")));
             return;
         }
         if (workflow->repeats_in_rounds && !cycle.rounds) {
             add(cycle.where, fmt::format("workflow {} runs in rounds: add 'rounds: {{ count: 4, "
                                          "every: \"6 months\" }}'",
-                                         workflow->name));
+                                         workflow->id));
         }
         if (!workflow->repeats_in_rounds && cycle.rounds) {
             add(cycle.where,
-                fmt::format("workflow {} has no rounds; remove 'rounds'", workflow->name));
+                fmt::format("workflow {} has no rounds; remove 'rounds'", workflow->id));
         }
-        if (!cycle.observers.empty() && workflow->name != "learning_dialogue") {
+        if (!cycle.observers.empty() && !has_observers(*workflow)) {
             add(cycle.observers_where, "only a learning_dialogue cycle has observers");
         }
         for (const auto& [observed, observer] : cycle.observers) {
@@ -126,13 +150,14 @@ class Checker {
         if (cycle.starts.every.amount <= 0) {
             add(cycle.where, "starts.every must be a positive period, e.g. '2 years'");
         }
-        check_steps(cycle.steps, workflow->steps,
+        check_steps(cycle.steps, timed_steps(*workflow),
                     cycle.workflow_where.line ? cycle.workflow_where : cycle.where,
-                    fmt::format("workflow {}", workflow->name), false, workflow->repeats_in_rounds);
+                    fmt::format("workflow {}", workflow->id), false, workflow->repeats_in_rounds);
         check_escalation(cycle.escalation);
-        if (cycle.supervision) {
-            check_steps(cycle.supervision->steps, workflow->supervision_steps,
-                        cycle.supervision->where, "the supervision case", true, false);
+        const auto* cases = workflows::find_workflow(workflow->opens_cases);
+        if (cycle.supervision && cases) {
+            check_steps(cycle.supervision->steps, timed_steps(*cases), cycle.supervision->where,
+                        "the supervision case", true, false);
             check_escalation(cycle.supervision->escalation);
         }
     }
@@ -152,10 +177,9 @@ class Checker {
     }
 
     void check_steps(const std::vector<StepTimeline>& steps,
-                     const std::vector<StepDefinition>& known, const SourceLocation& where,
+                     const std::vector<std::string_view>& known, const SourceLocation& where,
                      const std::string& owner, bool supervision, bool rounds) {
-        std::vector<std::string_view> names;
-        for (const auto& def : known) names.push_back(def.name);
+        const std::vector<std::string_view>& names = known;
         std::map<std::string, const StepTimeline*> by_name;
         for (const auto& step : steps) {
             if (step_index(known, step.step) < 0) {
@@ -165,9 +189,9 @@ class Checker {
             }
             by_name[step.step] = &step;
         }
-        for (const auto& def : known) {
-            if (!by_name.count(std::string(def.name))) {
-                add(where, fmt::format("step '{}' of {} has no due expression", def.name, owner));
+        for (std::string_view def : known) {
+            if (!by_name.count(std::string(def))) {
+                add(where, fmt::format("step '{}' of {} has no due expression", def, owner));
             }
         }
         for (const auto& [name, step] : by_name) {
@@ -196,7 +220,7 @@ class Checker {
     }
 
     void check_anchor_order(const std::vector<StepTimeline>& steps,
-                            const std::vector<StepDefinition>& known,
+                            const std::vector<std::string_view>& known,
                             const std::map<std::string, const StepTimeline*>& by_name,
                             const std::string& owner) {
         std::set<std::string> in_reported_cycle;

@@ -5,76 +5,27 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "workflows/description.hpp"
+
 namespace tilsyn {
 
 namespace json = boost::json;
 
 namespace {
 
-enum class FieldType { text, date, url, development_points, supervision_points, focus_areas };
+using workflows::FieldDescription;
+using workflows::FieldType;
 
-struct Field {
-    std::string_view name;
-    FieldType type;
-    bool required;
-};
-
-struct EventRule {
-    std::string_view event;
-    std::vector<Role> roles;
-    std::vector<Field> fields;
-    bool needs_one_text = false;  // at least one of the text fields non-empty
-};
-
-const std::vector<EventRule> kRules = {
-    {"report_submitted", {Role::leader}, {{"url", FieldType::url, false}}},
-    {"board_statement_submitted",
-     {Role::leader, Role::board},
-     {{"assessment", FieldType::text, false},
-      {"interpretation", FieldType::text, false},
-      {"signals_local", FieldType::text, false},
-      {"signals_political", FieldType::text, false}},
-     true},
-    {"conversation_scheduled", {Role::area_chief}, {{"date", FieldType::date, true}}},
-    {"conversation_held",
-     {Role::area_chief},
-     {{"development_points", FieldType::development_points, true},
-      {"supervision_points", FieldType::supervision_points, false}}},
-    {"plan_submitted",
-     {Role::leader},
-     {{"url", FieldType::url, false}, {"text", FieldType::text, false}}},
-    {"plan_returned", {Role::area_chief}, {{"comment", FieldType::text, true}}},
-    {"plan_approved", {Role::area_chief}, {}},
-    {"plan_published", {Role::leader}, {{"url", FieldType::url, true}}},
-    {"cycle_cancelled", {Role::admin}, {{"reason", FieldType::text, true}}},
-    {"action_plan_submitted",
-     {Role::leader},
-     {{"url", FieldType::url, false}, {"text", FieldType::text, false}}},
-    {"follow_up_held", {Role::area_chief}, {{"note", FieldType::text, true}}},
-    {"supervision_resolved", {Role::area_chief}, {{"note", FieldType::text, true}}},
-    // learning_dialogue (domain.md workflow 2)
-    {"data_package_published", {Role::admin}, {{"url", FieldType::url, false}}},
-    {"observer_assigned",
-     {Role::admin, Role::area_chief},
-     {{"observer_institution", FieldType::text, true}}},
-    {"observation_feedback_submitted",
-     {Role::leader},
-     {{"observer_institution", FieldType::text, true}, {"feedback", FieldType::text, true}}},
-    {"learning_conversation_held",
-     {Role::area_chief},
-     {{"focus_areas", FieldType::focus_areas, true},
-      {"supervision_points", FieldType::supervision_points, false}}},
-    {"one_to_one_held", {Role::director}, {{"note", FieldType::text, true}}},
-};
+// Each event's senders and fields are written once, in its workflow's description.
+using EventRule = workflows::EventDescription;
 
 constexpr std::string_view kGoals[] = {"learning", "communities", "wellbeing"};
 constexpr std::string_view kReasons[] = {"concern", "law", "guidelines"};
 
+/// An event people send (not one the engine records itself), or nullptr.
 const EventRule* find_rule(std::string_view event) {
-    for (const auto& rule : kRules) {
-        if (rule.event == event) return &rule;
-    }
-    return nullptr;
+    const EventRule* rule = workflows::find_event(event);
+    return rule && !rule->by_system ? rule : nullptr;
 }
 
 struct Invalid {
@@ -171,12 +122,17 @@ std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
 
 std::vector<Role> event_roles(std::string_view event) {
     const EventRule* rule = find_rule(event);
-    return rule ? rule->roles : std::vector<Role>{};
+    return rule ? rule->senders : std::vector<Role>{};
 }
 
 std::vector<std::string> known_events() {
     std::vector<std::string> names;
-    for (const auto& rule : kRules) names.emplace_back(rule.event);
+    for (const auto* workflow : workflows::all_workflows()) {
+        for (const auto& event : workflow->events) {
+            if (event.by_system || find_rule(event.id) != &event) continue;  // shared: once
+            names.emplace_back(event.id);
+        }
+    }
     return names;
 }
 
@@ -198,7 +154,7 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
         for (const auto& member : object) {
             const std::string_view key = member.key();
             auto known = std::find_if(rule->fields.begin(), rule->fields.end(),
-                                      [&](const Field& f) { return f.name == key; });
+                                      [&](const FieldDescription& f) { return f.name == key; });
             if (known == rule->fields.end()) fail(std::string(key), "is not a known field");
         }
         bool any_text = false;
@@ -249,9 +205,11 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
             }
         }
         if (rule->needs_one_text && !any_text) {
-            fail("",
-                 "at least one of assessment, interpretation, signals_local, "
-                 "signals_political must be filled in");
+            std::vector<std::string_view> texts;
+            for (const auto& field : rule->fields) {
+                if (field.type == FieldType::text) texts.push_back(field.name);
+            }
+            fail("", fmt::format("at least one of {} must be filled in", fmt::join(texts, ", ")));
         }
     } catch (const Invalid& invalid) {
         return invalid.error;

@@ -357,6 +357,13 @@ std::string_view mail_kind_name(MailKind kind) {
     return "?";
 }
 
+std::optional<MailKind> parse_mail_kind(std::string_view name) {
+    for (MailKind kind : kAllMailKinds) {
+        if (mail_kind_name(kind) == name) return kind;
+    }
+    return std::nullopt;
+}
+
 std::string template_file_name(MailKind kind) {
     return fmt::format("{}.txt", mail_kind_name(kind));
 }

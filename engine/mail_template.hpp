@@ -37,6 +37,8 @@ inline constexpr std::array kAllMailKinds = {MailKind::reminder,      MailKind::
 
 /// "reminder", "case_opened", …
 std::string_view mail_kind_name(MailKind kind);
+/// The kind a template name ("plan_returned") stands for, or nullopt.
+std::optional<MailKind> parse_mail_kind(std::string_view name);
 /// "reminder.txt", …: the file in the templates folder.
 std::string template_file_name(MailKind kind);
 /// The placeholders a template of this kind may use.

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "engine/sha256.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn {
 
@@ -152,14 +152,6 @@ std::string danish_long_date(Date date) {
         kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()));
 }
 
-std::string_view step_title(std::string_view step) {
-    if (const StepDefinition* definition = find_step_definition(step)) {
-        return definition->danish_title;
-    }
-    if (step == "follow_up") return "Opfølgning i tilsynssag";
-    return step;
-}
-
 std::vector<Person> people_for(const Config& config, const Institution& institution,
                                const std::vector<Role>& roles) {
     std::vector<Person> people;
@@ -248,7 +240,7 @@ MailText reminder_mail(const Config& config, const Institution& institution,
                        const Person& to) {
     auto values = common_values(config, to);
     values["institution"] = institution.name;
-    values["step"] = std::string(step_title(step));
+    values["step"] = std::string(workflows::step_title(step));
     values["due_date"] = format_date(due);
     values["due_date_long"] = danish_long_date(due);
     values["link"] = cycle_link(config, cycle_id);
@@ -260,7 +252,7 @@ MailText escalation_mail(const Config& config, const Institution& institution,
                          const Person& to) {
     auto values = common_values(config, to);
     values["institution"] = institution.name;
-    values["step"] = std::string(step_title(step));
+    values["step"] = std::string(workflows::step_title(step));
     values["due_date"] = format_date(due);
     values["due_date_long"] = danish_long_date(due);
     values["level"] = std::to_string(level);
@@ -280,21 +272,14 @@ MailText case_opened_mail(const Config& config, const Institution& institution,
     return mail_template_for(config, MailKind::case_opened).render(values);
 }
 
-MailText plan_approved_mail(const Config& config, const Institution& institution,
-                            std::string_view cycle_id, const Person& to) {
-    auto values = common_values(config, to);
+MailText decision_mail(const Config& config, MailKind kind, const Institution& institution,
+                       std::string_view cycle_id, const TemplateValues& payload_texts,
+                       const Person& to) {
+    TemplateValues values = payload_texts;
+    for (auto& [key, value] : common_values(config, to)) values[key] = std::move(value);
     values["institution"] = institution.name;
     values["link"] = cycle_link(config, cycle_id);
-    return mail_template_for(config, MailKind::plan_approved).render(values);
-}
-
-MailText plan_returned_mail(const Config& config, const Institution& institution,
-                            std::string_view cycle_id, std::string_view comment, const Person& to) {
-    auto values = common_values(config, to);
-    values["institution"] = institution.name;
-    values["comment"] = std::string(comment);
-    values["link"] = cycle_link(config, cycle_id);
-    return mail_template_for(config, MailKind::plan_returned).render(values);
+    return mail_template_for(config, kind).render(values);
 }
 
 std::string digest_list(const Config& config, const std::vector<DigestItem>& items) {
@@ -302,7 +287,7 @@ std::string digest_list(const Config& config, const std::vector<DigestItem>& ite
     std::string text;
     for (const auto& item : items) {
         if (!text.empty()) text += '\n';
-        text += fmt::format("- {}: {}, frist {}", item.institution, step_title(item.step),
+        text += fmt::format("- {}: {}, frist {}", item.institution, workflows::step_title(item.step),
                             danish_long_date(item.due));
         if (!item.cycle_id.empty())
             text += fmt::format("\n  {}", cycle_link(config, item.cycle_id));

@@ -22,9 +22,6 @@ const MailTemplate& mail_template_for(const Config& config, MailKind kind);
 /// "mandag den 12. oktober 2026".
 std::string danish_long_date(Date date);
 
-/// The Danish title of a step of any workflow ("Kvalitetsrapport"), or the name itself.
-std::string_view step_title(std::string_view step);
-
 /// The people holding some roles for an institution, each once, in role order.
 std::vector<Person> people_for(const Config& config, const Institution& institution,
                                const std::vector<Role>& roles);
@@ -51,13 +48,12 @@ MailText case_opened_mail(const Config& config, const Institution& institution,
                           std::string_view case_id, std::string_view title, Date action_plan_due,
                           const Person& to);
 
-/// To the institution's leader: the area chief approved the development plan.
-MailText plan_approved_mail(const Config& config, const Institution& institution,
-                            std::string_view cycle_id, const Person& to);
-
-/// To the institution's leader: the area chief returned the development plan with a comment.
-MailText plan_returned_mail(const Config& config, const Institution& institution,
-                            std::string_view cycle_id, std::string_view comment, const Person& to);
+/// A decision's notice (a workflow's notification, e.g. plan_approved or plan_returned): the
+/// template of `kind` with the common values, the institution, the cycle's link and the text
+/// fields of the event's payload (`{comment}` of a returned plan).
+MailText decision_mail(const Config& config, MailKind kind, const Institution& institution,
+                       std::string_view cycle_id, const TemplateValues& payload_texts,
+                       const Person& to);
 
 /// One line of a digest: a step of an institution's cycle or case and its due date.
 struct DigestItem {

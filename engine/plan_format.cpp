@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "engine/messages.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn {
 
@@ -51,14 +51,14 @@ namespace {
 const std::vector<Role>& item_roles(const Config& config, const PlanItem& item) {
     static const std::vector<Role> kNone;
     const CycleConfig& cycle = config.cycles[item.cycle];
-    const WorkflowDefinition* workflow = find_workflow(cycle.workflow);
+    const workflows::WorkflowDescription* workflow = workflows::find_workflow(cycle.workflow);
     if (!workflow) return kNone;
     switch (item.kind) {
         case PlanKind::start:
-            return workflow->steps.front().responsible;
+            return workflow->steps.front().reminded;
         case PlanKind::due:
         case PlanKind::reminder:
-            return workflow->steps[item.step].responsible;
+            return workflow->steps[item.step].reminded;
         case PlanKind::escalation:
             return cycle.escalation[item.level - 1].to;
     }
@@ -73,8 +73,9 @@ unsigned role_mask(const std::vector<Role>& roles) {
 
 std::string_view step_label(const Config& config, const PlanItem& item) {
     if (item.kind == PlanKind::start) return "start";
-    const WorkflowDefinition* workflow = find_workflow(config.cycles[item.cycle].workflow);
-    return workflow ? workflow->steps[item.step].name : std::string_view("?");
+    const workflows::WorkflowDescription* workflow =
+        workflows::find_workflow(config.cycles[item.cycle].workflow);
+    return workflow ? workflow->steps[item.step].id : std::string_view("?");
 }
 
 }  // namespace
@@ -114,10 +115,10 @@ PlanWriter::PlanWriter(std::ostream& out, const Config& config, const TimeZone& 
             cycle_json_.push_back(std::move(json));
             std::vector<std::string> steps;
             std::vector<unsigned> step_roles, escalation_roles;
-            if (const WorkflowDefinition* workflow = find_workflow(cycle.workflow)) {
+            if (const auto* workflow = workflows::find_workflow(cycle.workflow)) {
                 for (const auto& step : workflow->steps) {
-                    steps.emplace_back(step.name);
-                    step_roles.push_back(role_mask(step.responsible));
+                    steps.emplace_back(step.id);
+                    step_roles.push_back(role_mask(step.reminded));
                 }
             }
             for (const auto& level : cycle.escalation)
@@ -240,17 +241,18 @@ void PlanWriter::add_ics(const PlanItem& item) {
     if (item.kind != PlanKind::due) return;
     const Institution& institution = config_.institutions[item.institution];
     const CycleConfig& cycle = config_.cycles[item.cycle];
-    const StepDefinition& step = find_workflow(cycle.workflow)->steps[item.step];
+    const workflows::StepDescription& step =
+        workflows::find_workflow(cycle.workflow)->steps[item.step];
     std::string to;
     for (const auto& email : plan_recipients(config_, item)) to += (to.empty() ? "" : ", ") + email;
     const std::string round = item.round ? fmt::format(" (runde {})", item.round) : "";
     const std::string uid =
-        fmt::format("{}-{}-{}-{}{}@tilsyn", cycle.id, institution.id, step.name,
+        fmt::format("{}-{}-{}-{}{}@tilsyn", cycle.id, institution.id, step.id,
                     ics_date(item.date), item.round ? fmt::format("-r{}", item.round) : "");
     const std::string summary =
-        fmt::format("Frist: {}{} – {}", step.danish_title, round, institution.name);
+        fmt::format("Frist: {}{} – {}", step.title, round, institution.name);
     const std::string description =
-        fmt::format("Cyklus: {}\nTrin: {}\nAnsvarlige: {}\n{}", cycle.id, step.name, to,
+        fmt::format("Cyklus: {}\nTrin: {}\nAnsvarlige: {}\n{}", cycle.id, step.id, to,
                     config_.organisation.dashboard_url);
     append_ics_day_event(buffer_, {uid, item.date, summary, description}, dtstamp_);
 }

@@ -4,22 +4,11 @@
 #include <map>
 #include <tuple>
 
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn {
 
 namespace {
-
-// A cycle instance lasts at most this long after its start; older instances cannot reach the
-// planned period. Generous: only bounds the work of skipping old periods.
-constexpr int kMaxCycleYears = 10;
-
-const StepTimeline* find_step(const std::vector<StepTimeline>& steps, std::string_view name) {
-    for (const auto& step : steps) {
-        if (step.step == name) return &step;
-    }
-    return nullptr;
-}
 
 auto sort_key(const PlanItem& item) {
     return std::make_tuple(item.at, item.cycle, item.round, item.step, static_cast<int>(item.kind),
@@ -45,69 +34,29 @@ std::string_view plan_kind_name(PlanKind kind) {
 std::vector<ScheduledStep> schedule_cycle(const CycleConfig& cycle, Date start,
                                           const Calendar& calendar) {
     std::vector<ScheduledStep> result;
-    const WorkflowDefinition* workflow = find_workflow(cycle.workflow);
+    const workflows::WorkflowDescription* workflow = workflows::find_workflow(cycle.workflow);
     if (!workflow) return result;
-    const int rounds = workflow->repeats_in_rounds && cycle.rounds ? cycle.rounds->count : 1;
+    // Live, as the plan assumes: each step is completed on its due date, which anchors the
+    // steps after it and arms the next one (deadlines.hpp computes every date).
+    const Timeline timeline = timeline_of(cycle);
+    Anchors anchors{{"start", start}};
+    const int rounds = timeline.rounds ? timeline.rounds->count : 1;
+    if (timeline.rounds) anchors.emplace_back("round", start);
+    Date armed_on = start;
     for (int round = 1; round <= rounds; ++round) {
-        Date round_start = start;
-        if (workflow->repeats_in_rounds && cycle.rounds) {
-            Offset shift{cycle.rounds->every.amount * (round - 1), cycle.rounds->every.unit};
-            round_start = apply_offsets(start, std::span(&shift, 1), calendar);
-        }
-        const std::size_t first = result.size();
+        if (round > 1) set_anchor(anchors, "round", round_start(timeline, start, round, calendar));
         for (std::size_t i = 0; i < workflow->steps.size(); ++i) {
-            const StepTimeline* step = find_step(cycle.steps, workflow->steps[i].name);
-            if (!step) continue;
-            Date anchor = start;
-            switch (step->due.anchor.kind) {
-                case Anchor::Kind::start:
-                case Anchor::Kind::given:
-                    anchor = start;
-                    break;
-                case Anchor::Kind::round:
-                    anchor = round_start;
-                    break;
-                case Anchor::Kind::date:
-                    anchor = step->due.anchor.date;
-                    break;
-                case Anchor::Kind::step: {
-                    // Validated configs anchor on earlier steps only, so it is scheduled.
-                    for (std::size_t j = first; j < result.size(); ++j) {
-                        if (workflow->steps[result[j].step].name == step->due.anchor.step) {
-                            anchor = result[j].due;
-                        }
-                    }
-                    break;
-                }
-            }
+            const std::string_view step = workflow->steps[i].id;
+            const auto due = timeline.find_step(step) ? step_due(timeline, step, anchors, armed_on,
+                                                                 calendar)
+                                                      : std::nullopt;
+            if (!due) continue;
             result.push_back({static_cast<std::uint16_t>(i),
-                              static_cast<std::uint8_t>(workflow->repeats_in_rounds ? round : 0),
-                              evaluate_due(anchor, step->due, calendar)});
+                              static_cast<std::uint8_t>(timeline.rounds ? round : 0), *due,
+                              armed_on});
+            set_anchor(anchors, step, *due);
+            armed_on = *due;
         }
-    }
-    return result;
-}
-
-Date reminder_date(Date due, const Offset& offset, const Calendar& calendar) {
-    return calendar.previous_working_day(apply_offsets(due, std::span(&offset, 1), calendar));
-}
-
-Date escalation_date(Date due, const Offset& after, const Calendar& calendar) {
-    Date first_overdue = calendar.next_working_day(due + std::chrono::days{1});
-    Date date = calendar.next_working_day(apply_offsets(due, std::span(&after, 1), calendar));
-    return std::max(date, first_overdue);
-}
-
-std::vector<Date> cycle_starts(const CycleConfig& cycle, Date from, Date to) {
-    std::vector<Date> result;
-    if (cycle.starts.every.amount <= 0) return result;
-    const Date earliest = add_months(from, -12 * kMaxCycleYears);
-    const Calendar plain(false, {});
-    for (int k = 0;; ++k) {
-        Offset shift{cycle.starts.every.amount * k, cycle.starts.every.unit};
-        Date start = apply_offsets(cycle.starts.first, std::span(&shift, 1), plain);
-        if (start >= to) break;
-        if (start >= earliest) result.push_back(start);
     }
     return result;
 }
@@ -133,20 +82,18 @@ void visit_plan(const Config& config, const Calendar& calendar, const TimeZone& 
     };
     for (std::size_t c = 0; c < config.cycles.size(); ++c) {
         const CycleConfig& cycle = config.cycles[c];
+        const Timeline timeline = timeline_of(cycle);
         for (Date start : cycle_starts(cycle, from, to)) {
             add(start, c, 0, PlanKind::start, 0, 0);
             for (const ScheduledStep& s : schedule_cycle(cycle, start, calendar)) {
                 add(s.due, c, s.step, PlanKind::due, 0, s.round);
-                for (std::size_t r = 0; r < cycle.reminders.size(); ++r) {
-                    Date date = reminder_date(s.due, cycle.reminders[r], calendar);
-                    if (date >= start && date < s.due) {
-                        add(date, c, s.step, PlanKind::reminder, static_cast<std::uint8_t>(r + 1),
-                            s.round);
-                    }
+                for (const Notice& n : reminder_notices(timeline, s.due, s.armed_on, calendar)) {
+                    add(n.date, c, s.step, PlanKind::reminder, static_cast<std::uint8_t>(n.level),
+                        s.round);
                 }
-                for (std::size_t e = 0; e < cycle.escalation.size(); ++e) {
-                    add(escalation_date(s.due, cycle.escalation[e].after, calendar), c, s.step,
-                        PlanKind::escalation, static_cast<std::uint8_t>(e + 1), s.round);
+                for (const Notice& n : escalation_notices(timeline, s.due, calendar)) {
+                    add(n.date, c, s.step, PlanKind::escalation,
+                        static_cast<std::uint8_t>(n.level), s.round);
                 }
             }
         }

@@ -9,6 +9,7 @@
 #include "engine/calendar.hpp"
 #include "engine/civil_time.hpp"
 #include "engine/config.hpp"
+#include "engine/deadlines.hpp"
 #include "engine/time_zone.hpp"
 
 namespace tilsyn {
@@ -22,21 +23,12 @@ struct ScheduledStep {
     std::uint16_t step = 0;  // index into the workflow's steps
     std::uint8_t round = 0;  // 1-based round, 0 when the workflow has no rounds
     Date due{};
+    Date armed_on{};  // the day the step before it was completed (the start for the first)
 };
 
 /// Due dates of every step of a cycle started on `start`, in order.
 std::vector<ScheduledStep> schedule_cycle(const CycleConfig& cycle, Date start,
                                           const Calendar& calendar);
-
-/// When a reminder for a step due on `due` goes out: due + offset, moved back to a working day.
-Date reminder_date(Date due, const Offset& offset, const Calendar& calendar);
-
-/// When an escalation level fires: `after` the due date, never before the first working day
-/// on which the step is overdue, moved forward to a working day.
-Date escalation_date(Date due, const Offset& after, const Calendar& calendar);
-
-/// The start dates of a cycle's periods that fall in [from, to).
-std::vector<Date> cycle_starts(const CycleConfig& cycle, Date from, Date to);
 
 struct PlanItem {
     Instant at;

@@ -9,6 +9,7 @@
 
 #include "engine/html.hpp"
 #include "engine/timeline.hpp"
+#include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn {
@@ -100,7 +101,8 @@ PoliticalReport build_political_report(Store& store, const Config& config, int y
     std::set<std::string> in_scope;  // cycle ids
     for (const auto& row : rows) {
         const auto& c = row.cycle;
-        if (c.workflow == "supervision") continue;
+        const auto* workflow = workflows::find_workflow(c.workflow);
+        if (!workflow || workflow->is_case) continue;
         const int started = static_cast<int>(std::chrono::year_month_day{c.started_on}.year());
         if ((started != year && started != year - 1) || !in_band(c.institution_id)) continue;
         auto area_it = area_index.find(row.area_id);
@@ -113,16 +115,16 @@ PoliticalReport build_political_report(Store& store, const Config& config, int y
             auto value = json::parse(event.payload, ec);
             if (ec || !value.is_object()) continue;
             const auto& payload = value.as_object();
-            if (event.event == "board_statement_submitted") {
+            const auto* described = workflows::find_event(event.event);
+            if (!described) continue;
+            if (described->records_board_signals) {
                 std::string signal = text_of(payload, "signals_political");
                 if (signal.find_first_not_of(" \t\r\n") != std::string::npos) {
                     area.political_signals.push_back({row.institution_name, std::move(signal)});
                 }
                 continue;
             }
-            if (event.event != "conversation_held" && event.event != "learning_conversation_held") {
-                continue;
-            }
+            if (!described->records_points) continue;
             for (const char* key : {"development_points", "focus_areas", "supervision_points"}) {
                 const auto* list = payload.if_contains(key);
                 if (!list || !list->is_array()) continue;
@@ -144,30 +146,32 @@ PoliticalReport build_political_report(Store& store, const Config& config, int y
                 }
             }
         }
-        if (c.workflow == "quality_report") {
+        // Steps the report counts as on time or late (the development plan's approval).
+        for (const auto& step : workflow->steps) {
+            if (!step.political_on_time) continue;
             const Anchors anchors = anchors_from_json(c.anchors);
-            const auto approved = find_anchor(anchors, "plan_approval");
+            const auto approved = find_anchor(anchors, step.id);
             std::optional<Date> due;
             for (const auto& d : store.deadlines(c.id)) {
-                if (d.step == "plan_approval" && d.kind == "due") due = d.due_on;
+                if (d.step == step.id && d.kind == "due") due = d.due_on;
             }
             auto machine = workflows::make_machine(c.workflow, c.state);
-            const bool cancelled = c.state == "Cancelled";
             if (approved && due) {
                 ++(*approved <= *due ? area.plans_on_time : area.plans_late);
-            } else if (!cancelled && machine) {
+            } else if (machine && !machine->is_final()) {  // not cancelled
                 ++area.plans_pending;
             }
         }
     }
     for (const auto& row : rows) {
         const auto& c = row.cycle;
-        if (c.workflow != "supervision" || !in_scope.count(c.parent_id)) continue;
+        const auto* workflow = workflows::find_workflow(c.workflow);
+        if (!workflow || !workflow->is_case || !in_scope.count(c.parent_id)) continue;
         auto area_it = area_index.find(row.area_id);
         if (area_it == area_index.end()) continue;
         std::string goal;
         for (const auto& event : store.events(c.id)) {
-            if (event.event != "case_opened") continue;
+            if (event.event != workflows::kCaseOpenedEvent) continue;
             boost::system::error_code ec;
             auto value = json::parse(event.payload, ec);
             if (!ec && value.is_object()) goal = text_of(value.as_object(), "goal");

@@ -9,18 +9,17 @@
 
 #include "engine/messages.hpp"
 #include "engine/planner.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn {
 
 namespace {
 
-// Who acts on a step, for its reminders.
-std::vector<Role> responsible_for(std::string_view step) {
-    if (step == "follow_up") return {Role::area_chief};
-    const StepDefinition* definition = find_step_definition(step);
-    return definition ? definition->responsible : std::vector<Role>{};
+// Who a step's reminders go to (its workflow's description says).
+std::vector<Role> reminded_for(std::string_view step) {
+    const workflows::StepDescription* description = workflows::find_step(step);
+    return description ? description->reminded : std::vector<Role>{};
 }
 
 }  // namespace
@@ -107,7 +106,7 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     report.superseded += std::max(0, closed - 1);
                     ++report.reminders;
                     if (inst) {
-                        people = individual_recipients(*inst, responsible_for(deadline.step));
+                        people = individual_recipients(*inst, reminded_for(deadline.step));
                     }
                 } else {
                     store_.mark_deadline_done(deadline.id);

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "engine/due_expression.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn {
 
@@ -119,10 +120,11 @@ Timeline timeline_of(const CycleConfig& cycle) {
     t.steps = cycle.steps;
     t.reminders = cycle.reminders;
     t.escalation = cycle.escalation;
-    if (cycle.workflow == "learning_dialogue") t.rounds = cycle.rounds.value_or(Rounds{});
-    if (cycle.supervision) {
+    const auto* workflow = workflows::find_workflow(cycle.workflow);
+    if (workflow && workflow->repeats_in_rounds) t.rounds = cycle.rounds.value_or(Rounds{});
+    if (cycle.supervision && workflow && !workflow->opens_cases.empty()) {
         auto sup = std::make_shared<Timeline>();
-        sup->workflow = "supervision";
+        sup->workflow = std::string(workflow->opens_cases);
         sup->steps = cycle.supervision->steps;
         sup->reminders = cycle.supervision->reminders;
         sup->escalation = cycle.supervision->escalation;
@@ -183,21 +185,5 @@ void set_anchor(Anchors& anchors, std::string_view name, Date date) {
     anchors.emplace_back(std::string(name), date);
 }
 
-Date round_start(const Timeline& timeline, Date start, int round, const Calendar& calendar) {
-    if (!timeline.rounds || round <= 1) return start;
-    const Offset shift{timeline.rounds->every.amount * (round - 1), timeline.rounds->every.unit};
-    return apply_offsets(start, std::span(&shift, 1), calendar);
-}
-
-int current_round(const Timeline& timeline, const Anchors& anchors, const Calendar& calendar) {
-    if (!timeline.rounds) return 0;
-    const auto start = find_anchor(anchors, "start");
-    const auto round = find_anchor(anchors, "round");
-    if (!start || !round) return 1;
-    for (int k = 1; k <= timeline.rounds->count; ++k) {
-        if (round_start(timeline, *start, k, calendar) == *round) return k;
-    }
-    return 1;
-}
 
 }  // namespace tilsyn

@@ -46,9 +46,4 @@ Anchors anchors_from_json(std::string_view json);
 std::optional<Date> find_anchor(const Anchors& anchors, std::string_view name);
 void set_anchor(Anchors& anchors, std::string_view name, Date date);
 
-/// The start of round `round` (1-based) of an instance that started on `start`.
-Date round_start(const Timeline& timeline, Date start, int round, const Calendar& calendar);
-/// The instance's current round (1-based) from its "round" anchor; 0 without rounds.
-int current_round(const Timeline& timeline, const Anchors& anchors, const Calendar& calendar);
-
 }  // namespace tilsyn

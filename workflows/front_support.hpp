@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn::workflows::detail {
@@ -16,3 +17,22 @@ void emit(Fsm& fsm, Effect::Kind kind, std::string step = {}) {
 }
 
 }  // namespace tilsyn::workflows::detail
+
+namespace tilsyn::workflows::common {
+
+/// Recorded by the engine when a cycle starts (every workflow with a start).
+inline EventDescription cycle_opened() {
+    return {.id = kCycleOpenedEvent, .title = "Forløb startet", .by_system = true};
+}
+
+/// An administrator ends a cycle that should not run (every cycle workflow).
+inline EventDescription cycle_cancelled() {
+    return {.id = "cycle_cancelled",
+            .title = "Forløb annulleret",
+            .action = "Annullér forløbet",
+            .senders = {Role::admin},
+            .fields = {{"reason", FieldType::text, true}},
+            .destructive = true};
+}
+
+}  // namespace tilsyn::workflows::common

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "workflows/description.hpp"
 #include "workflows/front_support.hpp"
 #include "workflows/workflow.hpp"
 
@@ -37,14 +38,15 @@ struct cycle_cancelled                { static constexpr const char* name = "cyc
 namespace tilsyn::workflows::ld {
 
 // States: `name` is what the database stores (never rename one); `step` is the timeline step
-// the state waits for, empty in a final state. No entry or exit actions.
+// the state waits for, empty in a final state; `title` is what people read (Danish). No entry
+// or exit actions.
 // clang-format off
-struct AwaitingDataPackage          : boost::msm::front::state<> { static constexpr const char* name = "AwaitingDataPackage";          static constexpr const char* step = "data_package"; };
-struct AwaitingObservation          : boost::msm::front::state<> { static constexpr const char* name = "AwaitingObservation";          static constexpr const char* step = "observation"; };
-struct AwaitingLearningConversation : boost::msm::front::state<> { static constexpr const char* name = "AwaitingLearningConversation"; static constexpr const char* step = "learning_conversation"; };
-struct AwaitingOneToOne             : boost::msm::front::state<> { static constexpr const char* name = "AwaitingOneToOne";             static constexpr const char* step = "one_to_one"; };
-struct DialogueCompleted            : boost::msm::front::state<> { static constexpr const char* name = "DialogueCompleted";            static constexpr const char* step = ""; };
-struct DialogueCancelled            : boost::msm::front::state<> { static constexpr const char* name = "DialogueCancelled";            static constexpr const char* step = ""; };
+struct AwaitingDataPackage          : boost::msm::front::state<> { static constexpr const char* name = "AwaitingDataPackage";          static constexpr const char* step = "data_package";  static constexpr const char* title = "Afventer datapakke"; };
+struct AwaitingObservation          : boost::msm::front::state<> { static constexpr const char* name = "AwaitingObservation";          static constexpr const char* step = "observation";  static constexpr const char* title = "Afventer læringsmiljøobservation"; };
+struct AwaitingLearningConversation : boost::msm::front::state<> { static constexpr const char* name = "AwaitingLearningConversation"; static constexpr const char* step = "learning_conversation";  static constexpr const char* title = "Afventer læringssamtale"; };
+struct AwaitingOneToOne             : boost::msm::front::state<> { static constexpr const char* name = "AwaitingOneToOne";             static constexpr const char* step = "one_to_one";  static constexpr const char* title = "Afventer 1:1-opfølgning"; };
+struct DialogueCompleted            : boost::msm::front::state<> { static constexpr const char* name = "DialogueCompleted";            static constexpr const char* step = "";  static constexpr const char* title = "Læringsdialog afsluttet"; };
+struct DialogueCancelled            : boost::msm::front::state<> { static constexpr const char* name = "DialogueCancelled";            static constexpr const char* step = "";  static constexpr const char* title = "Læringsdialog annulleret"; };
 // clang-format on
 
 // Guards.
@@ -128,11 +130,83 @@ struct cancel_dialogue {
     }
 };
 
+/// What the learning dialogue is, for everything but its machine: steps, events, notices, and
+/// its observer rule (events flagged assigns_observer and from_observer).
+inline const WorkflowDescription& describe() {
+    using F = FieldType;
+    static const WorkflowDescription description{
+        .id = "learning_dialogue",
+        .title = "Læringsdialog",
+        .steps =
+            {
+                {.id = "data_package",
+                 .title = "Datapakke",
+                 .responsible = {Role::area_chief},
+                 .reminded = {Role::area_chief},
+                 .per_round = true},
+                {.id = "observation",
+                 .title = "Læringsmiljøobservation",
+                 .responsible = {Role::leader},
+                 .reminded = {Role::leader},
+                 .per_round = true},
+                {.id = "learning_conversation",
+                 .title = "Læringssamtale",
+                 .responsible = {Role::area_chief, Role::leader},
+                 .reminded = {Role::area_chief, Role::leader},
+                 .per_round = true},
+                {.id = "one_to_one",
+                 .title = "1:1 ledelsesopfølgning",
+                 .responsible = {Role::director, Role::leader},
+                 .reminded = {Role::director, Role::leader},
+                 .per_round = true},
+            },
+        .events =
+            {
+                {.id = "data_package_published",
+                 .title = "Datapakke offentliggjort",
+                 .action = "Registrér offentliggjort datapakke",
+                 .senders = {Role::admin},
+                 .fields = {{"url", F::url, false}}},
+                {.id = "observer_assigned",
+                 .title = "Observatør udpeget",
+                 .action = "Udpeg observatør",
+                 .senders = {Role::admin, Role::area_chief},
+                 .fields = {{"observer_institution", F::text, true}},
+                 .assigns_observer = true},
+                {.id = "observation_feedback_submitted",
+                 .title = "Observation afgivet",
+                 .action = "Indsend skriftlig feedback",
+                 .senders = {Role::leader},
+                 .fields = {{"observer_institution", F::text, true},
+                            {"feedback", F::text, true}},
+                 .from_observer = true},
+                {.id = "learning_conversation_held",
+                 .title = "Læringssamtale afholdt",
+                 .action = "Registrér afholdt læringssamtale",
+                 .senders = {Role::area_chief},
+                 .fields = {{"focus_areas", F::focus_areas, true},
+                            {"supervision_points", F::supervision_points, false}},
+                 .records_points = true},
+                {.id = "one_to_one_held",
+                 .title = "1:1-opfølgning afholdt",
+                 .action = "Registrér 1:1-opfølgning",
+                 .senders = {Role::director},
+                 .fields = {{"note", F::text, true}}},
+                common::cycle_cancelled(),
+                common::cycle_opened(),
+            },
+        .repeats_in_rounds = true,
+        .opens_cases = "supervision",
+    };
+    return description;
+}
+
 using boost::msm::front::none;
 using boost::msm::front::Row;
 
 struct LearningDialogue : boost::msm::front::state_machine_def<LearningDialogue> {
     static constexpr const char* workflow = "learning_dialogue";
+    static const WorkflowDescription& description() { return describe(); }
 
     using initial_state = AwaitingDataPackage;
     using no_exception_thrown = int;

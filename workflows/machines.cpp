@@ -55,6 +55,7 @@ class Table {
     /// By MSM state id (which never leaves this file).
     std::vector<std::string_view> state_names;
     std::vector<std::string_view> state_steps;
+    std::vector<std::string_view> state_titles;
     std::vector<std::vector<std::string>> allowed_events;  // rows leaving the state, table order
     std::vector<std::string> event_names;                  // table order, no duplicates
     std::map<std::string, Fire, std::less<>> fire;         // event name -> process_event
@@ -78,12 +79,14 @@ class Table {
         const auto count = static_cast<std::size_t>(boost::mpl::size<States>::value);
         state_names.resize(count);
         state_steps.resize(count);
+        state_titles.resize(count);
         allowed_events.resize(count);
         boost::mpl::for_each<States, tag<boost::mpl::placeholders::_1>>(
             [this]<class State>(tag<State>) {
                 const int id = msmb::get_state_id<Stt, State>::value;
                 state_names[id] = State::name;
                 state_steps[id] = State::step;
+                state_titles[id] = State::title;
             });
         initial_id = msmb::get_state_id<Stt, typename Front::initial_state>::value;
 
@@ -107,6 +110,34 @@ class Table {
             distinct_states.size() != count) {
             throw std::logic_error(std::string(Front::workflow) +
                                    ": two states or two events share a name");
+        }
+        check_description();
+    }
+
+    /// The description beside the table must tell of exactly the table's events and of every
+    /// step a state waits for; anything else is a programming error caught at first use.
+    void check_description() const {
+        const WorkflowDescription& description = Front::description();
+        const auto fail = [](std::string what) {
+            throw std::logic_error(std::string(Front::workflow) + ": " + what);
+        };
+        if (description.id != Front::workflow) fail("the description has another id");
+        for (const auto& event : event_names) {
+            const EventDescription* described = description.find_event(event);
+            if (!described || described->by_system) fail("event " + event + " is not described");
+        }
+        for (const auto& event : description.events) {
+            const bool in_table = std::find(event_names.begin(), event_names.end(), event.id) !=
+                                  event_names.end();
+            if (in_table == event.by_system) {
+                fail("described event " + std::string(event.id) +
+                     (event.by_system ? " is in the table" : " is not in the table"));
+            }
+        }
+        for (std::string_view step : state_steps) {
+            if (!step.empty() && !description.find_step(step)) {
+                fail("step " + std::string(step) + " is not described");
+            }
         }
     }
 };
@@ -212,9 +243,99 @@ std::vector<std::string> state_names(std::string_view workflow) {
     });
 }
 
+std::string_view state_title(std::string_view workflow, std::string_view state) {
+    return visit_workflow(workflow, state, [state]<class Front>(tag<Front>) {
+        const auto& table = Table<Front>::get();
+        const int id = table.state_id(state);
+        return id < 0 ? state : table.state_titles[id];
+    });
+}
+
 std::vector<std::string> event_names(std::string_view workflow) {
     return visit_workflow(workflow, std::vector<std::string>(),
                           []<class Front>(tag<Front>) { return Table<Front>::get().event_names; });
+}
+
+}  // namespace tilsyn::workflows
+
+// The descriptions (workflows/description.hpp), each written beside its table.
+namespace tilsyn::workflows {
+
+const StepDescription* WorkflowDescription::find_step(std::string_view step) const {
+    for (const auto& s : steps) {
+        if (s.id == step) return &s;
+    }
+    return nullptr;
+}
+
+const EventDescription* WorkflowDescription::find_event(std::string_view event) const {
+    for (const auto& e : events) {
+        if (e.id == event) return &e;
+    }
+    return nullptr;
+}
+
+int WorkflowDescription::step_index(std::string_view step) const {
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (steps[i].id == step) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+std::span<const WorkflowDescription* const> all_workflows() {
+    static const WorkflowDescription* const all[] = {
+        &qr::QualityReport::description(),
+        &ld::LearningDialogue::description(),
+        &sup::Supervision::description(),
+    };
+    return all;
+}
+
+const WorkflowDescription* find_workflow(std::string_view id) {
+    for (const WorkflowDescription* workflow : all_workflows()) {
+        if (workflow->id == id) return workflow;
+    }
+    return nullptr;
+}
+
+const StepDescription* find_step(std::string_view step) {
+    for (const WorkflowDescription* workflow : all_workflows()) {
+        if (const StepDescription* found = workflow->find_step(step)) return found;
+    }
+    return nullptr;
+}
+
+const EventDescription* find_event(std::string_view event) {
+    for (const WorkflowDescription* workflow : all_workflows()) {
+        if (const EventDescription* found = workflow->find_event(event)) return found;
+    }
+    return nullptr;
+}
+
+std::string_view step_title(std::string_view step) {
+    const StepDescription* found = find_step(step);
+    return found ? found->title : step;
+}
+
+std::string_view event_title(std::string_view event) {
+    const EventDescription* found = find_event(event);
+    return found ? found->title : event;
+}
+
+std::string_view workflow_title(std::string_view workflow) {
+    const WorkflowDescription* found = find_workflow(workflow);
+    return found ? found->title : workflow;
+}
+
+std::vector<const NotificationDescription*> notifications_of(std::string_view workflow,
+                                                            std::string_view event) {
+    std::vector<const NotificationDescription*> found;
+    if (const WorkflowDescription* description = find_workflow(workflow)) {
+        for (const auto& notification : description->notifications) {
+            if (notification.event == event) found.push_back(&notification);
+        }
+    }
+    return found;
 }
 
 }  // namespace tilsyn::workflows

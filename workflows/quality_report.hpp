@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "workflows/description.hpp"
 #include "workflows/front_support.hpp"
 #include "workflows/workflow.hpp"
 
@@ -36,18 +37,18 @@ struct cycle_cancelled           { static constexpr const char* name = "cycle_ca
 namespace tilsyn::workflows::qr {
 
 // States: `name` is what the database stores (never rename one); `step` is the timeline step
-// the state waits for, empty in a final state. No entry or exit actions: a machine is
-// restored to a state by name without running any.
+// the state waits for, empty in a final state; `title` is what people read (Danish). No entry
+// or exit actions: a machine is restored to a state by name without running any.
 // clang-format off
-struct ReportInPreparation    : boost::msm::front::state<> { static constexpr const char* name = "ReportInPreparation";    static constexpr const char* step = "quality_report"; };
-struct AwaitingBoardStatement : boost::msm::front::state<> { static constexpr const char* name = "AwaitingBoardStatement"; static constexpr const char* step = "board_statement"; };
-struct AwaitingConversation   : boost::msm::front::state<> { static constexpr const char* name = "AwaitingConversation";   static constexpr const char* step = "quality_conversation"; };
-struct ConversationScheduled  : boost::msm::front::state<> { static constexpr const char* name = "ConversationScheduled";  static constexpr const char* step = "quality_conversation"; };
-struct PlanInPreparation      : boost::msm::front::state<> { static constexpr const char* name = "PlanInPreparation";      static constexpr const char* step = "development_plan"; };
-struct PlanAwaitingApproval   : boost::msm::front::state<> { static constexpr const char* name = "PlanAwaitingApproval";   static constexpr const char* step = "plan_approval"; };
-struct AwaitingPublication    : boost::msm::front::state<> { static constexpr const char* name = "AwaitingPublication";    static constexpr const char* step = "publication"; };
-struct Completed              : boost::msm::front::state<> { static constexpr const char* name = "Completed";              static constexpr const char* step = ""; };
-struct Cancelled              : boost::msm::front::state<> { static constexpr const char* name = "Cancelled";              static constexpr const char* step = ""; };
+struct ReportInPreparation    : boost::msm::front::state<> { static constexpr const char* name = "ReportInPreparation";    static constexpr const char* step = "quality_report";  static constexpr const char* title = "Kvalitetsrapport under udarbejdelse"; };
+struct AwaitingBoardStatement : boost::msm::front::state<> { static constexpr const char* name = "AwaitingBoardStatement"; static constexpr const char* step = "board_statement";  static constexpr const char* title = "Afventer bestyrelsens udtalelse"; };
+struct AwaitingConversation   : boost::msm::front::state<> { static constexpr const char* name = "AwaitingConversation";   static constexpr const char* step = "quality_conversation";  static constexpr const char* title = "Afventer kvalitetssamtale"; };
+struct ConversationScheduled  : boost::msm::front::state<> { static constexpr const char* name = "ConversationScheduled";  static constexpr const char* step = "quality_conversation";  static constexpr const char* title = "Kvalitetssamtale planlagt"; };
+struct PlanInPreparation      : boost::msm::front::state<> { static constexpr const char* name = "PlanInPreparation";      static constexpr const char* step = "development_plan";  static constexpr const char* title = "Udviklingsplan under udarbejdelse"; };
+struct PlanAwaitingApproval   : boost::msm::front::state<> { static constexpr const char* name = "PlanAwaitingApproval";   static constexpr const char* step = "plan_approval";  static constexpr const char* title = "Udviklingsplan afventer godkendelse"; };
+struct AwaitingPublication    : boost::msm::front::state<> { static constexpr const char* name = "AwaitingPublication";    static constexpr const char* step = "publication";  static constexpr const char* title = "Afventer offentliggørelse"; };
+struct Completed              : boost::msm::front::state<> { static constexpr const char* name = "Completed";              static constexpr const char* step = "";  static constexpr const char* title = "Afsluttet"; };
+struct Cancelled              : boost::msm::front::state<> { static constexpr const char* name = "Cancelled";              static constexpr const char* step = "";  static constexpr const char* title = "Annulleret"; };
 // clang-format on
 
 // Guards.
@@ -138,10 +139,101 @@ struct cancel_cycle {
 using boost::msm::front::none;
 using boost::msm::front::Row;
 
+/// What the quality report cycle is, for everything but its machine: steps, events, notices.
+inline const WorkflowDescription& describe() {
+    using F = FieldType;
+    static const WorkflowDescription description{
+        .id = "quality_report",
+        .title = "Kvalitetsrapport",
+        .steps =
+            {
+                {"quality_report", "Kvalitetsrapport", {Role::leader}, {Role::leader}},
+                {"board_statement",
+                 "Bestyrelsens udtalelse",
+                 {Role::board, Role::leader},
+                 {Role::board, Role::leader}},
+                {"quality_conversation",
+                 "Kvalitetssamtale",
+                 {Role::area_chief, Role::leader},
+                 {Role::area_chief, Role::leader}},
+                {"development_plan", "Lokal udviklingsplan", {Role::leader}, {Role::leader}},
+                {.id = "plan_approval",
+                 .title = "Godkendelse af udviklingsplan",
+                 .responsible = {Role::area_chief},
+                 .reminded = {Role::area_chief},
+                 .political_on_time = true},
+                {"publication",
+                 "Offentliggørelse af udviklingsplan",
+                 {Role::leader},
+                 {Role::leader}},
+            },
+        .events =
+            {
+                {.id = "report_submitted",
+                 .title = "Kvalitetsrapport indsendt",
+                 .action = "Indsend kvalitetsrapport",
+                 .senders = {Role::leader},
+                 .fields = {{"url", F::url, false}}},
+                {.id = "board_statement_submitted",
+                 .title = "Bestyrelsens udtalelse indsendt",
+                 .action = "Indsend bestyrelsens udtalelse",
+                 .senders = {Role::leader, Role::board},
+                 .fields = {{"assessment", F::text, false},
+                            {"interpretation", F::text, false},
+                            {"signals_local", F::text, false},
+                            {"signals_political", F::text, false}},
+                 .needs_one_text = true,
+                 .records_board_signals = true},
+                {.id = "conversation_scheduled",
+                 .title = "Kvalitetssamtale planlagt",
+                 .action = "Planlæg kvalitetssamtale",
+                 .senders = {Role::area_chief},
+                 .fields = {{"date", F::date, true}}},
+                {.id = "conversation_held",
+                 .title = "Kvalitetssamtale afholdt",
+                 .action = "Registrér afholdt kvalitetssamtale",
+                 .senders = {Role::area_chief},
+                 .fields = {{"development_points", F::development_points, true},
+                            {"supervision_points", F::supervision_points, false}},
+                 .records_points = true},
+                {.id = "plan_submitted",
+                 .title = "Udviklingsplan indsendt",
+                 .action = "Indsend udviklingsplan",
+                 .senders = {Role::leader},
+                 .fields = {{"url", F::url, false}, {"text", F::text, false}}},
+                {.id = "plan_returned",
+                 .title = "Udviklingsplan sendt retur",
+                 .action = "Send udviklingsplanen retur",
+                 .senders = {Role::area_chief},
+                 .fields = {{"comment", F::text, true}},
+                 .destructive = true},
+                {.id = "plan_approved",
+                 .title = "Udviklingsplan godkendt",
+                 .action = "Godkend udviklingsplan",
+                 .senders = {Role::area_chief}},
+                {.id = "plan_published",
+                 .title = "Udviklingsplan offentliggjort",
+                 .action = "Registrér offentliggørelse",
+                 .senders = {Role::leader},
+                 .fields = {{"url", F::url, true}}},
+                common::cycle_cancelled(),
+                common::cycle_opened(),
+            },
+        .notifications =
+            {
+                {"plan_returned", "plan_returned", {Role::leader}},
+                {"plan_approved", "plan_approved", {Role::leader, Role::board}},
+            },
+        .opens_cases = "supervision",
+    };
+    return description;
+}
+
 /// The front-end. The back-end (boost::msm::back::state_machine<QualityReport>) lives in
 /// workflows/machines.cpp only.
 struct QualityReport : boost::msm::front::state_machine_def<QualityReport> {
     static constexpr const char* workflow = "quality_report";
+    static const WorkflowDescription& description() { return describe(); }
 
     using initial_state = ReportInPreparation;
     using no_exception_thrown = int;  // let exceptions propagate instead of exception_caught

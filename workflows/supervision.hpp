@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "workflows/description.hpp"
 #include "workflows/front_support.hpp"
 #include "workflows/workflow.hpp"
 
@@ -31,12 +32,12 @@ struct supervision_resolved  { static constexpr const char* name = "supervision_
 namespace tilsyn::workflows::sup {
 
 // States: `name` is what the database stores (never rename one); `step` is the timeline step
-// the state waits for, empty in a final state. No entry or exit actions: a machine is
-// restored to a state by name without running any.
+// the state waits for, empty in a final state; `title` is what people read (Danish). No entry
+// or exit actions: a machine is restored to a state by name without running any.
 // clang-format off
-struct ActionPlanDue : boost::msm::front::state<> { static constexpr const char* name = "ActionPlanDue"; static constexpr const char* step = "action_plan"; };
-struct FollowUp      : boost::msm::front::state<> { static constexpr const char* name = "FollowUp";      static constexpr const char* step = "follow_up"; };
-struct Resolved      : boost::msm::front::state<> { static constexpr const char* name = "Resolved";      static constexpr const char* step = ""; };
+struct ActionPlanDue : boost::msm::front::state<> { static constexpr const char* name = "ActionPlanDue"; static constexpr const char* step = "action_plan";  static constexpr const char* title = "Afventer handleplan"; };
+struct FollowUp      : boost::msm::front::state<> { static constexpr const char* name = "FollowUp";      static constexpr const char* step = "follow_up";  static constexpr const char* title = "Skærpet opfølgning"; };
+struct Resolved      : boost::msm::front::state<> { static constexpr const char* name = "Resolved";      static constexpr const char* step = "";  static constexpr const char* title = "Tilsynssag afsluttet"; };
 // clang-format on
 
 // Actions: each appends, in order, the effects written in its comment.
@@ -71,10 +72,55 @@ struct resolve_case {
 using boost::msm::front::none;
 using boost::msm::front::Row;
 
+/// What a supervision case is, for everything but its machine: steps, events, notices.
+inline const WorkflowDescription& describe() {
+    using F = FieldType;
+    static const WorkflowDescription description{
+        .id = "supervision",
+        .title = "Tilsynssag",
+        .steps =
+            {
+                {"action_plan", "Handleplan", {Role::leader}, {Role::leader}},
+                {.id = "follow_up",
+                 .title = "Opfølgning i tilsynssag",
+                 .responsible = {Role::area_chief},
+                 .reminded = {Role::area_chief},
+                 .recurring = true},
+                {"resolution", "Afslutning af tilsynssag", {Role::area_chief}, {Role::area_chief}},
+            },
+        .events =
+            {
+                {.id = "action_plan_submitted",
+                 .title = "Handleplan indsendt",
+                 .action = "Indsend handleplan",
+                 .senders = {Role::leader},
+                 .fields = {{"url", F::url, false}, {"text", F::text, false}}},
+                {.id = "follow_up_held",
+                 .title = "Opfølgning afholdt",
+                 .action = "Registrér opfølgning",
+                 .senders = {Role::area_chief},
+                 .fields = {{"note", F::text, true}}},
+                {.id = "supervision_resolved",
+                 .title = "Tilsynssag afsluttet",
+                 .action = "Afslut tilsynssagen",
+                 .senders = {Role::area_chief},
+                 .fields = {{"note", F::text, true}}},
+                {.id = kCaseOpenedEvent, .title = "Tilsynssag åbnet", .by_system = true},
+            },
+        .notifications =
+            {
+                {kCaseOpenedEvent, "case_opened", {Role::leader, Role::area_chief}},
+            },
+        .is_case = true,
+    };
+    return description;
+}
+
 /// The front-end. The back-end (boost::msm::back::state_machine<Supervision>) lives in
 /// workflows/machines.cpp only.
 struct Supervision : boost::msm::front::state_machine_def<Supervision> {
     static constexpr const char* workflow = "supervision";
+    static const WorkflowDescription& description() { return describe(); }
 
     using initial_state = ActionPlanDue;
     using no_exception_thrown = int;  // let exceptions propagate instead of exception_caught

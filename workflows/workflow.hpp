@@ -73,6 +73,9 @@ std::unique_ptr<Machine> make_machine(std::string_view workflow, std::string_vie
 /// The initial state's name; empty for an unknown workflow.
 std::string initial_state(std::string_view workflow);
 
+/// What people read for a state ("Afventer kvalitetssamtale"); the name itself when unknown.
+std::string_view state_title(std::string_view workflow, std::string_view state);
+
 /// Every state name of a workflow, and every event name its table uses.
 std::vector<std::string> state_names(std::string_view workflow);
 std::vector<std::string> event_names(std::string_view workflow);

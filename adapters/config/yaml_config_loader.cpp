@@ -15,7 +15,7 @@
 #include "engine/mail_message.hpp"
 #include "engine/mail_template.hpp"
 #include "engine/suggest.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn {
 
@@ -657,7 +657,8 @@ class Loader {
             cycle.where = where(c["id"] ? c["id"] : c);
             cycle.workflow = text(c, "workflow", "cycle");
             cycle.workflow_where = where(c["workflow"] ? c["workflow"] : c);
-            const WorkflowDefinition* workflow = find_workflow(cycle.workflow);
+            const workflows::WorkflowDescription* workflow =
+                workflows::find_workflow(cycle.workflow);
             if (auto sel = c["institutions"]) read_selector(sel, cycle.institutions);
             if (auto s = c["starts"]) {
                 if (check_map(s, "starts", {"first", "every"}, {"first"})) {
@@ -725,7 +726,7 @@ class Loader {
                 // check_map already reported unknown steps; keep rules from repeating them.
                 if (workflow) {
                     std::erase_if(cycle.steps, [&](const StepTimeline& s) {
-                        return step_index(workflow->steps, s.step) < 0;
+                        return workflow->step_index(s.step) < 0;
                     });
                 }
             }
@@ -736,10 +737,10 @@ class Loader {
         }
     }
 
-    Keys step_names(const std::vector<StepDefinition>* steps) {
+    Keys step_names(const std::vector<workflows::StepDescription>* steps) {
         if (!steps) return {};
         Keys names;
-        for (const auto& s : *steps) names.push_back(s.name);
+        for (const auto& s : *steps) names.push_back(s.id);
         return names;
     }
 
@@ -768,27 +769,38 @@ class Loader {
              [&](const YAML::Node&, const std::string& value) { selector.ids.push_back(value); });
     }
 
-    std::optional<SupervisionTimeline> read_supervision(const YAML::Node& node,
-                                                        const WorkflowDefinition* workflow) {
+    /// The `supervision:` block: a due expression per step of the supervision case, and
+    /// `{ every: … }` for its recurring step (the steps come from the case's description).
+    std::optional<SupervisionTimeline> read_supervision(
+        const YAML::Node& node, const workflows::WorkflowDescription* workflow) {
+        const auto* cases = workflow ? workflows::find_workflow(workflow->opens_cases) : nullptr;
+        if (!cases) return std::nullopt;  // an unknown workflow: check_config_rules says so
         SupervisionTimeline sup;
         sup.where = where(node);
-        if (!check_map(node, "supervision",
-                       {"action_plan", "follow_up", "resolution", "reminders", "escalation"},
-                       {"action_plan", "resolution"}))
-            return std::nullopt;
-        for (auto name : {"action_plan", "resolution"}) {
-            if (auto step = node[name]) {
-                if (auto t = step_due(name, step, step, true)) sup.steps.push_back(std::move(*t));
-            }
+        Keys allowed, required;
+        for (const auto& step : cases->steps) {
+            allowed.push_back(step.id);
+            if (!step.recurring) required.push_back(step.id);
         }
-        if (auto f = node["follow_up"]) {
-            if (check_map(f, "supervision.follow_up", {"every"}, {"every"})) {
-                sup.follow_up_every = duration(f["every"], "follow_up.every", true);
+        allowed.insert(allowed.end(), {"reminders", "escalation"});
+        if (!check_map(node, "supervision", allowed, required)) return std::nullopt;
+        for (const auto& step : cases->steps) {
+            const YAML::Node value = node[std::string(step.id)];
+            if (!value) continue;
+            if (!step.recurring) {
+                if (auto t = step_due(std::string(step.id), value, value, true)) {
+                    sup.steps.push_back(std::move(*t));
+                }
+            } else {
+                const std::string what = fmt::format("supervision.{}", step.id);
+                if (check_map(value, what, {"every"}, {"every"})) {
+                    sup.follow_up_every =
+                        duration(value["every"], fmt::format("{}.every", step.id), true);
+                }
             }
         }
         if (auto r = node["reminders"]) sup.reminders = reminders(r);
         if (auto e = node["escalation"]) sup.escalation = escalation(e);
-        (void)workflow;
         return sup;
     }
 

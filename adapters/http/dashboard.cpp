@@ -10,7 +10,7 @@
 #include "adapters/http/http_types.hpp"
 #include "engine/event_payload.hpp"
 #include "engine/html.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn::http::ui {
 
@@ -158,12 +158,7 @@ std::string local_time(const Page& page, Instant at) {
     return (date ? danish_date(*date) : iso.substr(0, 10)) + " " + iso.substr(11, 5);
 }
 
-std::string step_label(std::string_view step) {
-    if (const StepDefinition* def = find_step_definition(step)) {
-        return std::string(def->danish_title);
-    }
-    return std::string(step);
-}
+std::string step_label(std::string_view step) { return std::string(workflows::step_title(step)); }
 
 std::string layout(const Page* page, std::string_view title, std::string_view body) {
     std::string header;
@@ -485,12 +480,9 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     // the later ones forward.
     std::vector<const DeadlineView*> ordered;
     for (const auto& view : detail.deadlines) ordered.push_back(&view);
-    const WorkflowDefinition* workflow = find_workflow(c.workflow);
-    const WorkflowDefinition* parent = find_workflow("quality_report");
+    const workflows::WorkflowDescription* workflow = workflows::find_workflow(c.workflow);
     auto order = [&](const DeadlineView* v) {
-        int index = -1;
-        if (workflow) index = step_index(workflow->steps, v->deadline.step);
-        if (index < 0 && parent) index = step_index(parent->supervision_steps, v->deadline.step);
+        const int index = workflow ? workflow->step_index(v->deadline.step) : -1;
         return std::make_tuple(v->deadline.round, index, v->deadline.fire_at);
     };
     std::stable_sort(ordered.begin(), ordered.end(),

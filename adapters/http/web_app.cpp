@@ -22,7 +22,7 @@
 #include "engine/plan_format.hpp"
 #include "engine/political_report.hpp"
 #include "engine/sha256.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn::http {
@@ -115,8 +115,8 @@ bool contains(const std::vector<std::string>& items, std::string_view item) {
 
 std::vector<std::string> all_state_names() {
     std::vector<std::string> out;
-    for (std::string_view workflow : {"quality_report", "supervision", "learning_dialogue"}) {
-        for (auto& name : workflows::state_names(workflow)) {
+    for (const auto* workflow : workflows::all_workflows()) {
+        for (auto& name : workflows::state_names(workflow->id)) {
             if (!contains(out, name)) out.push_back(name);
         }
     }
@@ -311,14 +311,13 @@ struct WebApp::Impl {
                                           request.param("kind")),
                               "kind");
         }
-        if (request.has_param("workflow") && !find_workflow(request.param("workflow")) &&
-            request.param("workflow") != "supervision") {
-            return json_error(
-                400,
-                fmt::format("workflow '{}' is not one of quality_report, learning_dialogue, "
-                            "supervision",
-                            request.param("workflow")),
-                "workflow");
+        if (request.has_param("workflow") && !workflows::find_workflow(request.param("workflow"))) {
+            std::vector<std::string_view> ids;
+            for (const auto* workflow : workflows::all_workflows()) ids.push_back(workflow->id);
+            return json_error(400,
+                              fmt::format("workflow '{}' is not one of {}",
+                                          request.param("workflow"), fmt::join(ids, ", ")),
+                              "workflow");
         }
         const std::string status = request.param("status");
         if (request.has_param("status") && status != "open" && status != "closed" &&

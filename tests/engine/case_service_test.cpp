@@ -1,5 +1,6 @@
 #include "engine/case_service.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "engine/audit.hpp"
@@ -82,6 +83,49 @@ TEST_CASE("one institution goes from cycle start to a published plan", "[case][w
     CHECK(events[1].actor == "leder@frydenlund.example.dk");
     CHECK(events[1].state_before == "ReportInPreparation");
     CHECK(events[1].state_after == "AwaitingBoardStatement");
+}
+
+TEST_CASE("a returned plan tells the leader with the comment; an approved one leader and board",
+          "[case][workflow][notice]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    expect_ok(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01"),
+              "AwaitingBoardStatement");
+    expect_ok(w.send(w.cycle, "board_statement_submitted", w.board,
+                     R"({"signals_political":"Flere pædagoger"})", "2026-10-20"),
+              "AwaitingConversation");
+    expect_ok(w.send(w.cycle, "conversation_held", w.chief, kHeld, "2026-11-20"),
+              "PlanInPreparation");
+    auto mails_to = [&](std::string_view subject_start) {
+        std::vector<tilsyn::OutboxMessage> found;
+        for (auto& m : w.store->outbox("pending", 1000)) {
+            if (m.subject.rfind(subject_start, 0) == 0) found.push_back(m);
+        }
+        return found;
+    };
+    for (int round = 1; round <= 2; ++round) {
+        expect_ok(w.send(w.cycle, "plan_submitted", w.leader, "{}", "2027-01-05"),
+                  "PlanAwaitingApproval");
+        const auto returned = w.send(w.cycle, "plan_returned", w.chief,
+                                     R"({"comment":"Mere om læsning"})", "2027-01-07");
+        expect_ok(returned, "PlanInPreparation");
+        CHECK(returned.mails_queued == 1);
+        // Each return is its own decision: the second one is a second mail, not a duplicate.
+        const auto mails = mails_to("Udviklingsplan sendt retur");
+        REQUIRE(mails.size() == static_cast<std::size_t>(round));
+        CHECK(mails.back().recipient == "Lene Leder <leder@frydenlund.example.dk>");
+        CHECK(mails.back().body.find("Mere om læsning") != std::string::npos);
+    }
+    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, "{}", "2027-01-14"),
+              "PlanAwaitingApproval");
+    const auto approved = w.send(w.cycle, "plan_approved", w.chief, "{}", "2027-01-18");
+    expect_ok(approved, "AwaitingPublication");
+    CHECK(approved.mails_queued == 2);
+    std::vector<std::string> to;
+    for (const auto& m : mails_to("Udviklingsplan godkendt")) to.push_back(m.recipient);
+    std::sort(to.begin(), to.end());
+    CHECK(to == std::vector<std::string>{"Lene Leder <leder@frydenlund.example.dk>",
+                                         "bestyrelse@frydenlund.example.dk"});
 }
 
 TEST_CASE(

@@ -43,8 +43,9 @@ std::vector<MailText> all_mails(const Config& config) {
         tilsyn::escalation_mail(config, school, kCycle, "board_statement", date("2026-11-09"), 2,
                                 kBoard),
         tilsyn::case_opened_mail(config, school, "case-1", "Fravær", date("2026-12-01"), kLeader),
-        tilsyn::plan_approved_mail(config, school, kCycle, kLeader),
-        tilsyn::plan_returned_mail(config, school, kCycle, "Målene mangler.", kLeader),
+        tilsyn::decision_mail(config, MailKind::plan_approved, school, kCycle, {}, kLeader),
+        tilsyn::decision_mail(config, MailKind::plan_returned, school, kCycle,
+                              {{"comment", "Målene mangler."}}, kLeader),
         tilsyn::digest_mail(config, area,
                             {{"Frydenlund Skole", "quality_report", date("2026-10-12"), "c-1"}}, {},
                             area.chief),
@@ -139,13 +140,14 @@ TEST_CASE("a supervision case notice names the point and the action plan's due d
 
 TEST_CASE("plan approved and plan returned mails", "[messages]") {
     const Config config = tilsyn::testing::small_config();
-    const auto approved =
-        tilsyn::plan_approved_mail(config, config.institutions[0], kCycle, kLeader);
+    const auto approved = tilsyn::decision_mail(config, MailKind::plan_approved,
+                                                config.institutions[0], kCycle, {}, kLeader);
     CHECK(approved.subject == "Udviklingsplan godkendt: Frydenlund Skole");
     CHECK(contains(approved.body, "Udviklingsplanen for Frydenlund Skole er godkendt."));
     CHECK(contains(approved.body, kLink));
-    const auto returned = tilsyn::plan_returned_mail(config, config.institutions[0], kCycle,
-                                                     "Målene mangler.\nSe afsnit 2.", kLeader);
+    const auto returned =
+        tilsyn::decision_mail(config, MailKind::plan_returned, config.institutions[0], kCycle,
+                              {{"comment", "Målene mangler.\nSe afsnit 2."}}, kLeader);
     CHECK(returned.subject == "Udviklingsplan sendt retur: Frydenlund Skole");
     CHECK(contains(returned.body, "følgende kommentar:\n\nMålene mangler.\nSe afsnit 2.\n\n"));
     CHECK(contains(returned.body, kLink));

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "config_fixture.hpp"
-#include "engine/workflow_catalog.hpp"
+#include "workflows/description.hpp"
 
 namespace {
 
@@ -32,10 +32,10 @@ std::vector<Row> rows(const tilsyn::Config& config, Date from, Date to) {
     std::vector<Row> result;
     for (const auto& item :
          tilsyn::make_plan(config, kDenmark, tilsyn::TimeZone::utc(), from, to)) {
-        const auto* workflow = tilsyn::find_workflow(config.cycles[item.cycle].workflow);
+        const auto* workflow = tilsyn::workflows::find_workflow(config.cycles[item.cycle].workflow);
         result.push_back(
             {tilsyn::format_date(item.date), std::string(tilsyn::plan_kind_name(item.kind)),
-             item.kind == PlanKind::start ? "start" : std::string(workflow->steps[item.step].name),
+             item.kind == PlanKind::start ? "start" : std::string(workflow->steps[item.step].id),
              item.level});
     }
     return result;

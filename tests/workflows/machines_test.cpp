@@ -544,3 +544,39 @@ TEST_CASE("the learning dialogue runs its rounds and ends after the last one", "
     REQUIRE(cancelled);
     step(*cancelled, "cycle_cancelled", middle, "DialogueCancelled", {kCloseAll});
 }
+
+TEST_CASE("every workflow describes exactly its table's events and the steps its states wait for",
+          "[workflow][description]") {
+    for (const auto* description : tilsyn::workflows::all_workflows()) {
+        INFO(description->id);
+        // Building a machine checks the description against the table (a logic_error if not).
+        REQUIRE_NOTHROW(make_machine(description->id));
+        for (const auto& state : tilsyn::workflows::state_names(description->id)) {
+            auto machine = make_machine(description->id, state);
+            REQUIRE(machine);
+            const std::string step(machine->current_step());
+            if (!step.empty()) CHECK(description->find_step(step));
+            CHECK(tilsyn::workflows::state_title(description->id, state) != state);
+        }
+        for (const auto& step : description->steps) {
+            CHECK_FALSE(step.title.empty());
+            CHECK_FALSE(step.reminded.empty());
+            CHECK(tilsyn::workflows::step_title(step.id) == step.title);
+        }
+        for (const auto& event : description->events) {
+            CHECK_FALSE(event.title.empty());
+            CHECK(event.by_system == event.senders.empty());
+            if (!event.by_system) CHECK_FALSE(event.action.empty());
+        }
+    }
+}
+
+TEST_CASE("the supervision case's follow-up is a described step with a Danish title",
+          "[workflow][description]") {
+    const auto* step = tilsyn::workflows::find_step("follow_up");
+    REQUIRE(step);
+    CHECK(step->recurring);
+    CHECK(step->title == "Opfølgning i tilsynssag");
+    CHECK(step->reminded == std::vector<tilsyn::Role>{tilsyn::Role::area_chief});
+    CHECK(tilsyn::workflows::step_title("no_such_step") == "no_such_step");
+}

@@ -1,0 +1,108 @@
+// What a workflow knows of itself besides its transition table: its steps, its events, the
+// notices its transitions send, and its own rules. Each workflow header (quality_report.hpp,
+// learning_dialogue.hpp, supervision.hpp) writes its description next to its MSM table; this
+// header holds only the shapes and the look-ups, without Boost.MSM, so every room of the
+// engine and the adapters can ask. Outside workflows/, no code names a step or an event in a
+// branch: it asks these descriptions.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "engine/role.hpp"
+
+namespace tilsyn::workflows {
+
+/// The events the engine records itself: a cycle started, a supervision case opened.
+inline constexpr std::string_view kCycleOpenedEvent = "cycle_opened";
+inline constexpr std::string_view kCaseOpenedEvent = "case_opened";
+
+/// How a payload field is read and checked (engine/event_payload.cpp).
+enum class FieldType { text, date, url, development_points, supervision_points, focus_areas };
+
+struct FieldDescription {
+    std::string_view name;  // the JSON key
+    FieldType type = FieldType::text;
+    bool required = false;
+};
+
+/// A step of a workflow's timeline: what a deadline is for.
+struct StepDescription {
+    std::string_view id;             // as the YAML timeline and the database name it
+    std::string_view title;          // Danish (glossary.md): every screen, mail and feed
+    std::vector<Role> responsible;   // who acts on it (their calendar feeds hold it)
+    std::vector<Role> reminded;      // who gets its reminders
+    bool per_round = false;          // repeats in every round of a workflow with rounds
+    bool recurring = false;          // due `follow_up.every` after its own last completion,
+                                     // the first time after the step before it
+    bool political_on_time = false;  // the political report counts it as on time or late
+};
+
+/// An event as people send it (or, with `by_system`, as the engine records it).
+struct EventDescription {
+    std::string_view id;
+    std::string_view title;   // Danish, past tense, for the history ("Udviklingsplan godkendt")
+    std::string_view action;  // Danish, for the button that sends it ("Godkend udviklingsplan")
+    std::vector<Role> senders;
+    std::vector<FieldDescription> fields;
+    bool needs_one_text = false;  // at least one of the text fields must be non-empty
+    bool by_system = false;       // recorded by the engine (cycle opened), never sent
+    bool destructive = false;     // undoes work or ends the cycle: forms ask for care
+    bool records_points = false;  // its payload holds the conversation's points (reports)
+    bool records_board_signals = false;  // its payload holds the board's signals (reports)
+    bool assigns_observer = false;  // names the observing institution (another one; it exists)
+    bool from_observer = false;     // sent by the observing institution's leader only
+};
+
+/// Who is told of a transition, and with which mail template (config/templates/<mail>.txt).
+struct NotificationDescription {
+    std::string_view event;  // the event (or the system event) whose transition sends it
+    std::string_view mail;   // template name, e.g. "plan_returned"
+    std::vector<Role> to;
+};
+
+struct WorkflowDescription {
+    std::string_view id;     // as the YAML's `workflow:` and the database name it
+    std::string_view title;  // Danish ("Kvalitetsrapport")
+    std::vector<StepDescription> steps;  // in the order they happen
+    std::vector<EventDescription> events;
+    std::vector<NotificationDescription> notifications;
+    bool repeats_in_rounds = false;  // its per-round steps repeat per round (anchor `round`)
+    bool is_case = false;  // a supervision case: opened by a supervision point, not by a start
+    std::string_view opens_cases;  // the workflow its supervision points open, or empty
+
+    const StepDescription* find_step(std::string_view step) const;
+    const EventDescription* find_event(std::string_view event) const;
+    /// Index of a step in `steps`, or -1.
+    int step_index(std::string_view step) const;
+};
+
+/// Every workflow the engine knows, each described once.
+std::span<const WorkflowDescription* const> all_workflows();
+
+/// nullptr for an unknown workflow id.
+const WorkflowDescription* find_workflow(std::string_view id);
+
+/// The description of a step of any workflow (step ids are unique across workflows), or nullptr.
+const StepDescription* find_step(std::string_view step);
+
+/// The description of an event of any workflow (an event id that two workflows share, such as
+/// cycle_cancelled, is described alike in both), or nullptr.
+const EventDescription* find_event(std::string_view event);
+
+/// The Danish title of a step, the one every screen, mail and feed shows; the id itself for a
+/// step no workflow knows (a timeline of an older version).
+std::string_view step_title(std::string_view step);
+
+/// The Danish title of an event for the history; the id itself for an unknown one.
+std::string_view event_title(std::string_view event);
+
+/// The Danish title of a workflow; the id itself for an unknown one.
+std::string_view workflow_title(std::string_view workflow);
+
+/// The notices of a workflow's event (or system event), in order; empty when none.
+std::vector<const NotificationDescription*> notifications_of(std::string_view workflow,
+                                                            std::string_view event);
+
+}  // namespace tilsyn::workflows
