@@ -331,7 +331,7 @@ struct World {
     void prepare() {
         store->migrate();
         store->sync_directory(config);
-        cases = std::make_unique<CaseService>(*store, config, calendar, zone);
+        cases = std::make_unique<CaseService>(*store, make_domain(config, zone));
         scheduler = std::make_unique<Scheduler>(*store, *cases);
     }
 

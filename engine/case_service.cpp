@@ -49,11 +49,14 @@ Date local_date(Instant at, const TimeZone& zone) {
     return std::chrono::floor<std::chrono::days>(at + zone.offset_at(at));
 }
 
-CaseService::CaseService(Store& store, const Config& config, const Calendar& calendar,
-                         const TimeZone& zone)
-    : store_(store), config_(config), calendar_(calendar), zone_(zone) {
-    institutions_.reserve(config.institutions.size());
-    for (const auto& inst : config.institutions) institutions_[inst.id] = &inst;
+CaseService::CaseService(Store& store, std::shared_ptr<const Domain> domain)
+    : store_(store),
+      domain_(std::move(domain)),
+      config_(domain_->config),
+      calendar_(domain_->calendar),
+      zone_(domain_->zone) {
+    institutions_.reserve(config_.institutions.size());
+    for (const auto& inst : config_.institutions) institutions_[inst.id] = &inst;
 }
 
 const Institution* CaseService::institution(std::string_view id) const {

@@ -13,6 +13,7 @@
 
 #include "engine/calendar.hpp"
 #include "engine/config.hpp"
+#include "engine/domain.hpp"
 #include "engine/event_payload.hpp"
 #include "engine/messages.hpp"
 #include "engine/store.hpp"
@@ -55,9 +56,10 @@ Date local_date(Instant at, const TimeZone& zone);
 
 class CaseService {
   public:
-    /// All references must outlive the service. `config` supplies people and the calendar;
-    /// running instances keep the timeline snapshotted when they started.
-    CaseService(Store& store, const Config& config, const Calendar& calendar, const TimeZone& zone);
+    /// `store` must outlive the service; the service keeps the domain it was built with (a
+    /// reloaded configuration gets a new service). The domain supplies people, the calendar
+    /// and the zone; running instances keep the timeline snapshotted when they started.
+    CaseService(Store& store, std::shared_ptr<const Domain> domain);
 
     ApplyResult apply(std::string_view instance_id, std::string_view event, const Actor& actor,
                       std::string_view payload_json, Instant now);
@@ -72,6 +74,7 @@ class CaseService {
                                 Date start);
 
     const Institution* institution(std::string_view id) const;
+    const Domain& domain() const { return *domain_; }
     const Config& config() const { return config_; }
     const Calendar& calendar() const { return calendar_; }
     const TimeZone& zone() const { return zone_; }
@@ -104,6 +107,7 @@ class CaseService {
                    const Actor& actor, Date today, Instant now, std::vector<std::string>& opened);
 
     Store& store_;
+    std::shared_ptr<const Domain> domain_;
     const Config& config_;
     const Calendar& calendar_;
     const TimeZone& zone_;

@@ -60,11 +60,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         store->migrate();
         LoadedConfig loaded = load_config(config);
         if (!loaded.ok()) std::abort();
-        store->sync_directory(loaded.config);
-        Calendar calendar(loaded.config.calendar.danish_holidays, loaded.config.calendar.closed_days);
-        CaseService cases(*store, loaded.config, calendar, *loaded.zone);
+        const auto domain = make_domain(std::move(loaded));
+        store->sync_directory(domain->config);
+        CaseService cases(*store, domain);
         Scheduler scheduler(*store, cases);
-        scheduler.tick(loaded.zone->to_instant(*parse_date("2026-09-07"), std::chrono::hours{9}));
+        scheduler.tick(domain->zone.to_instant(*parse_date("2026-09-07"), std::chrono::hours{9}));
         add_user(*store, "admin@tilsyn.local", "admin", "", "", "fuzz-admin-token");
         add_user(*store, "chief.syd@example.dk", "area_chief", "syd", "", "fuzz-chief-token");
         add_user(*store, "leder.beder-skole@example.dk", "leader", "", "beder-skole",
@@ -73,8 +73,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     http::WebAppSettings settings;
     settings.config_path = config;
     settings.db_url = db;
+    // A fixed moment inside the running cycles: every input meets the same state of time.
     settings.clock = [] {
-        return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        return std::chrono::sys_days{std::chrono::year{2026} / 10 / 1} + std::chrono::hours{9};
     };
     app = std::make_unique<http::WebApp>(std::move(settings), metrics);
     return 0;

@@ -11,6 +11,7 @@
 
 #include "adapters/config/yaml_config_loader.hpp"
 #include "engine/civil_time.hpp"
+#include "engine/clock.hpp"
 #include "engine/time_zone.hpp"
 
 namespace tilsyn::cli {
@@ -22,6 +23,7 @@ struct Options {
     std::vector<std::string> positional;        // arguments after the verb that are not options
     std::map<std::string, std::string> values;  // verb-specific --name VALUE
     std::set<std::string> flags;                // verb-specific --flag
+    const Clock* clock = nullptr;               // the time when no --at is given
 
     bool has(const std::string& name) const { return values.count(name) || flags.count(name); }
     std::string value(const std::string& name, std::string fallback = {}) const {

@@ -197,7 +197,7 @@ int run_plan(const Options& options, std::ostream& out, std::ostream& err) {
     if (!loaded) return kExitBadInput;
     const Config& config = loaded->config;
     const Calendar calendar(config.calendar.danish_holidays, config.calendar.closed_days);
-    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const Instant now = options.clock->now();
     PlanWriter writer(out, config, *loaded->zone, format, now);
     visit_plan(config, calendar, *loaded->zone, from, to,
                [&](const PlanItem& item) { writer.add(item); });
@@ -234,7 +234,8 @@ int run_migrate(const Options& options, std::ostream& out, std::ostream& err) {
 
 namespace tilsyn {
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            const Clock& clock) {
     using namespace cli;
     for (const auto& arg : args) {
         if (arg == "--help" || arg == "-h" || arg == "help") {
@@ -244,6 +245,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     try {
         Options options = parse_options(args);
+        options.clock = &clock;
         if (options.verb == "check") return run_check(options, out, err);
         if (options.verb == "plan") return run_plan(options, out, err);
         if (options.verb == "migrate") return run_migrate(options, out, err);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/clock.hpp"
+
 namespace tilsyn {
 
 /// Exit codes of every verb.
@@ -13,6 +15,9 @@ enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitBadInput = 2 };
 
 /// Runs one command line (without the program name). Output to `out`, errors to `err`, one
 /// line per problem.
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// Runs one command. `clock` is the time when no `--at` is given (main passes the system
+/// clock; tests a clock they set).
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            const Clock& clock);
 
 }  // namespace tilsyn

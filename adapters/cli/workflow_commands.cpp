@@ -35,24 +35,23 @@ constexpr int kListLimit = 1000;
 // Everything a workflow verb needs, built once from the options. The services hold references
 // into it, so it lives at one address (held by unique_ptr, never moved).
 struct Engine {
-    LoadedConfig loaded;
-    Calendar calendar;
+    std::shared_ptr<const Domain> domain;
     std::unique_ptr<Store> store;
     std::unique_ptr<CaseService> cases;
 
-    const TimeZone& zone() const { return *loaded.zone; }
+    const Config& config() const { return domain->config; }
+    const TimeZone& zone() const { return domain->zone; }
     Instant now(const Options& options) const {
         if (options.has("--at")) return parse_moment(options.value("--at"), zone(), "--at");
-        return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        return options.clock->now();
     }
 };
 
 std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err) {
     auto loaded = load_valid_config(options, err);
     if (!loaded) return nullptr;
-    auto engine = std::make_unique<Engine>(Engine{std::move(*loaded), {}, nullptr, nullptr});
-    const Config& config = engine->loaded.config;
-    engine->calendar = Calendar(config.calendar.danish_holidays, config.calendar.closed_days);
+    auto engine = std::make_unique<Engine>();
+    engine->domain = make_domain(std::move(*loaded));
     engine->store = open_store(options.db);
     const int version = engine->store->schema_version();
     if (version < kExpectedSchema) {
@@ -61,8 +60,7 @@ std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err) {
                         "migrate' first",
                         version));
     }
-    engine->cases = std::make_unique<CaseService>(*engine->store, engine->loaded.config,
-                                                  engine->calendar, engine->zone());
+    engine->cases = std::make_unique<CaseService>(*engine->store, engine->domain);
     return engine;
 }
 
@@ -149,7 +147,7 @@ int run_tick(const Options& options, std::ostream& out, std::ostream& err) {
         report.superseded, report.escalations, report.mails,
         report.digests ? fmt::format(" ({} digests)", report.digests) : "");
     if (!options.has("--no-mail")) {
-        const Config& config = engine->loaded.config;
+        const Config& config = engine->config();
         auto mailer = make_mailer(config.mail.transport, config.base_dir);
         OutboxDelivery delivery(*engine->store, *mailer, config.mail.from, engine->zone(),
                                 DeliveryPolicy{}, fmt::format("tick-{}", getpid()));
@@ -186,6 +184,7 @@ int run_serve(const Options& options, std::ostream& out, std::ostream& err) {
     }
     settings.config_path = options.config;
     settings.db_url = options.db;
+    settings.clock = options.clock;
     char host[256] = "node";
     gethostname(host, sizeof host - 1);
     settings.node = options.value("--node", fmt::format("{}-{}", host, getpid()));
@@ -230,7 +229,7 @@ int run_outbox(const Options& options, std::ostream& out, std::ostream& err) {
             throw UsageError(fmt::format("'{}' is not a message ID (a number from 'outbox list')",
                                          options.positional[1]));
         }
-        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const Instant now = options.clock->now();
         if (!store->requeue_mail(id, now)) {
             throw UsageError(fmt::format("no pending or failed message {}", id));
         }
@@ -289,7 +288,7 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
     }
     auto engine = open_engine(options, err);
     if (!engine) return kExitBadInput;
-    const Config& config = engine->loaded.config;
+    const Config& config = engine->config();
     if (options.has("--area") && !config.find_area(options.value("--area"))) {
         throw UsageError(fmt::format("unknown area '{}'", options.value("--area")));
     }
@@ -418,7 +417,7 @@ int run_user(const Options& options, std::ostream& out, std::ostream& err) {
     }
     auto engine = open_engine(options, err);
     if (!engine) return kExitBadInput;
-    if (needs_area && !engine->loaded.config.find_area(options.value("--area"))) {
+    if (needs_area && !engine->config().find_area(options.value("--area"))) {
         throw UsageError(fmt::format("unknown area '{}'", options.value("--area")));
     }
     if (needs_institution && !engine->store->find_institution(options.value("--institution"))) {
@@ -488,7 +487,7 @@ int run_report(const Options& options, std::ostream& out, std::ostream& err) {
     }
     auto engine = open_engine(options, err);
     if (!engine) return kExitBadInput;
-    const Config& config = engine->loaded.config;
+    const Config& config = engine->config();
     std::vector<std::string> areas;
     if (options.has("--area")) {
         if (!config.find_area(options.value("--area"))) {
@@ -519,7 +518,7 @@ int run_feed(const Options& options, std::ostream& out, std::ostream& err) {
     if (!engine) return kExitBadInput;
     auto user = one_user(*engine->store, options, err, "feed " + command);
     if (!user) return kExitBadInput;
-    const Instant now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const Instant now = options.clock->now();
     if (command == "revoke") {
         const int revoked = engine->store->revoke_feeds(user->id, now);
         out << fmt::format("{} calendar feed{} of {} revoked\n", revoked, revoked == 1 ? "" : "s",
@@ -531,7 +530,7 @@ int run_feed(const Options& options, std::ostream& out, std::ostream& err) {
     out << fmt::format(
         "calendar feed of {} ({}); subscribe to this secret URL (shown once; 'tilsyn feed "
         "revoke' ends it):\n{}\n",
-        user->email, user->role, feed_url(engine->loaded.config, secret));
+        user->email, user->role, feed_url(engine->config(), secret));
     return kExitOk;
 }
 

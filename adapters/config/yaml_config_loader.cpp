@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <sstream>
 
 #include "adapters/config/csv_reader.hpp"
@@ -833,6 +834,13 @@ std::optional<TimeZone> load_time_zone(const std::string& name, std::string* err
 }
 
 LoadedConfig load_config(const std::string& path) { return Loader(path).run(); }
+
+std::shared_ptr<const Domain> make_domain(LoadedConfig loaded) {
+    if (!loaded.ok() || !loaded.zone) {
+        throw std::logic_error("make_domain: the configuration did not load");
+    }
+    return make_domain(std::move(loaded.config), std::move(*loaded.zone));
+}
 
 LoadedConfig load_config_text(const std::string& yaml, const std::string& path) {
     return Loader(path).run_text(yaml);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/config.hpp"
+#include "engine/domain.hpp"
 #include "engine/time_zone.hpp"
 
 namespace tilsyn {
@@ -24,6 +25,10 @@ LoadedConfig load_config(const std::string& path);
 /// The same for YAML text already read; `path` names it in problems and is where relative
 /// paths (institutions_csv, templates) are resolved from.
 LoadedConfig load_config_text(const std::string& yaml, const std::string& path);
+
+/// The shared Domain of a configuration that loaded without problems (the composition root
+/// calls this once per parse).
+std::shared_ptr<const Domain> make_domain(LoadedConfig loaded);
 
 /// Loads an IANA zone from the system's zoneinfo database; nullopt and `error` when unknown.
 std::optional<TimeZone> load_time_zone(const std::string& name, std::string* error);

@@ -31,10 +31,6 @@ namespace asio = boost::asio;
 // A pass that queued this many mails has freed much working memory: hand it back.
 constexpr int kTrimAfterMails = 1000;
 
-Instant now_utc() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 std::string moment(Instant at, const TimeZone& zone) {
     return format_local_iso(at, zone.offset_at(at));
 }
@@ -49,21 +45,17 @@ void reconnect(Store& store, spdlog::logger& log) {
     }
 }
 
-// The configuration and the services built on it; replaced whole on SIGHUP.
+// The domain and the services built on it; replaced whole on SIGHUP.
 struct Runtime {
-    LoadedConfig loaded;
-    Calendar calendar;
+    std::shared_ptr<const Domain> domain;
     std::unique_ptr<CaseService> cases;
     std::unique_ptr<Scheduler> scheduler;
 };
 
-std::unique_ptr<Runtime> make_runtime(LoadedConfig loaded, Store& store) {
+std::unique_ptr<Runtime> make_runtime(std::shared_ptr<const Domain> domain, Store& store) {
     auto runtime = std::make_unique<Runtime>();
-    runtime->loaded = std::move(loaded);
-    const Config& config = runtime->loaded.config;
-    runtime->calendar = Calendar(config.calendar.danish_holidays, config.calendar.closed_days);
-    runtime->cases =
-        std::make_unique<CaseService>(store, config, runtime->calendar, *runtime->loaded.zone);
+    runtime->domain = std::move(domain);
+    runtime->cases = std::make_unique<CaseService>(store, runtime->domain);
     runtime->scheduler = std::make_unique<Scheduler>(store, *runtime->cases);
     return runtime;
 }
@@ -76,6 +68,7 @@ class DeliveryThread {
                    std::shared_ptr<spdlog::logger> log, Metrics& metrics)
         : log_(std::move(log)),
           metrics_(metrics),
+          clock_(*settings.clock),
           store_(open_store(settings.db_url)),
           mailer_(make_mailer(config.mail.transport, config.base_dir)),
           zone_(zone),
@@ -105,7 +98,7 @@ class DeliveryThread {
         log_->info("mail delivery through {}", mailer_->describe());
         while (!stopping_) {
             try {
-                auto report = delivery_.deliver(now_utc(), [this] { return !stopping_.load(); });
+                auto report = delivery_.deliver(clock_.now(), [this] { return !stopping_.load(); });
                 metrics_.mails_delivered += report.sent;
                 if (report.sent || report.retried || report.failed) {
                     log_->info("mail: {} sent, {} to retry, {} given up", report.sent,
@@ -120,7 +113,7 @@ class DeliveryThread {
             auto wait = std::chrono::seconds{15};
             try {
                 if (auto next = store_->next_mail_attempt()) {
-                    wait = std::clamp(*next - now_utc(), std::chrono::seconds{1}, wait);
+                    wait = std::clamp(*next - clock_.now(), std::chrono::seconds{1}, wait);
                 }
             } catch (const std::exception& e) {
                 log_->error("mail delivery: {}", e.what());
@@ -133,6 +126,7 @@ class DeliveryThread {
 
     std::shared_ptr<spdlog::logger> log_;
     Metrics& metrics_;
+    const Clock& clock_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<Mailer> mailer_;
     TimeZone zone_;
@@ -156,8 +150,8 @@ class Daemon {
           signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
 
     int run() {
-        delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->loaded.config,
-                                                     *runtime_->loaded.zone, log_, metrics_);
+        delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->domain->config,
+                                                     runtime_->domain->zone, log_, metrics_);
         if (!settings_.listen.empty()) {
             try {
                 start_http();
@@ -182,7 +176,7 @@ class Daemon {
         http::WebAppSettings web;
         web.config_path = settings_.config_path;
         web.db_url = settings_.db_url;
-        web.clock = now_utc;
+        web.clock = [clock = settings_.clock] { return clock->now(); };
         // Runs on the HTTP thread: wake the mail thread, and re-plan the scheduler's timer on
         // its own thread (the event may have armed a deadline earlier than the one it waits for).
         web.on_change = [this] {
@@ -219,8 +213,8 @@ class Daemon {
     }
 
     void do_tick() {
-        const Instant now = now_utc();
-        const TimeZone& zone = *runtime_->loaded.zone;
+        const Instant now = settings_.clock->now();
+        const TimeZone& zone = runtime_->domain->zone;
         try {
             const TickReport report = runtime_->scheduler->tick(now);
             metrics_.cycles_opened += report.cycles_opened;
@@ -257,7 +251,7 @@ class Daemon {
 
     // Re-arms the timer when something became due before the moment it waits for.
     void replan() {
-        const Instant now = now_utc();
+        const Instant now = settings_.clock->now();
         try {
             auto due = runtime_->scheduler->next_due_moment(now);
             if (!due) return;
@@ -284,13 +278,13 @@ class Daemon {
                         settings_.config_path);
             return;
         }
-        runtime_ = make_runtime(std::move(loaded), *store_);
+        runtime_ = make_runtime(make_domain(std::move(loaded)), *store_);
         malloc_trim(0);
         // The mail settings (transport, sender, zone) may have changed too: a new delivery
         // thread, after the old one has finished the message it is sending.
         delivery_->stop();
-        delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->loaded.config,
-                                                     *runtime_->loaded.zone, log_, metrics_);
+        delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->domain->config,
+                                                     runtime_->domain->zone, log_, metrics_);
         if (http_) http_->post([this] { web_->reload(); });
         log_->info("SIGHUP: configuration reloaded from {}", settings_.config_path);
         timer_.cancel();
@@ -352,7 +346,7 @@ int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log) {
         return 1;
     }
     ensure_admin(*store, settings, log);
-    auto runtime = make_runtime(std::move(loaded), *store);
+    auto runtime = make_runtime(make_domain(std::move(loaded)), *store);
     // Parsing a large configuration (YAML nodes, CSV cells) leaves freed memory in malloc's
     // arenas; give it back so the daemon's resident size is what it keeps.
     malloc_trim(0);

@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "engine/clock.hpp"
+
 namespace tilsyn {
 
 struct ServeSettings {
@@ -23,6 +25,8 @@ struct ServeSettings {
     /// The longest sleep between scheduler passes. Events sent by other processes (the CLI)
     /// can arm deadlines the daemon was not told about; this bounds how late it notices.
     std::chrono::seconds max_sleep{15 * 60};
+    /// The real time (main's system clock); must outlive serve().
+    const Clock* clock = nullptr;
 };
 
 /// The administrator `serve` creates on first run (when the database has none).

@@ -192,7 +192,7 @@ struct WebApp::Impl {
         loaded = std::move(config);
         calendar = Calendar(loaded.config.calendar.danish_holidays,
                             loaded.config.calendar.closed_days);
-        cases = std::make_unique<CaseService>(*store, loaded.config, calendar, *loaded.zone);
+        cases = std::make_unique<CaseService>(*store, make_domain(loaded.config, *loaded.zone));
     }
 
     Response route(const Request& request);

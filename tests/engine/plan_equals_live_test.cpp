@@ -99,13 +99,14 @@ struct Run {
 
 /// Drives the first period of `cycle` for its first institution and collects both sides.
 Run drive(const LoadedConfig& loaded, const CycleConfig& cycle, const std::string& db) {
-    const Config& config = loaded.config;
-    const TimeZone& zone = *loaded.zone;
-    const Calendar calendar(config.calendar.danish_holidays, config.calendar.closed_days);
+    const auto domain = make_domain(loaded);
+    const Config& config = domain->config;
+    const TimeZone& zone = domain->zone;
+    const Calendar& calendar = domain->calendar;
     auto store = open_store(db);
     store->migrate();
     store->sync_directory(config);
-    CaseService cases(*store, config, calendar, zone);
+    CaseService cases(*store, domain);
 
     std::size_t inst_index = 0;
     while (!selects(cycle.institutions, config.institutions[inst_index])) ++inst_index;
@@ -184,7 +185,8 @@ Run drive(const LoadedConfig& loaded, const CycleConfig& cycle, const std::strin
             break;
         }
     }
-    const std::size_t cycle_index = static_cast<std::size_t>(&cycle - config.cycles.data());
+    const std::size_t cycle_index =
+        static_cast<std::size_t>(&cycle - loaded.config.cycles.data());
     const auto* workflow = workflows::find_workflow(cycle.workflow);
     visit_plan(config, calendar, zone, start, until,
                [&](const PlanItem& item) {

@@ -65,7 +65,7 @@ struct WorkflowWorld {
     }
     // After changing `config`: new services over the same database.
     void rebuild() {
-        cases = std::make_unique<CaseService>(*store, config, calendar, zone);
+        cases = std::make_unique<CaseService>(*store, make_domain(config, zone));
         scheduler = std::make_unique<Scheduler>(*store, *cases);
     }
 

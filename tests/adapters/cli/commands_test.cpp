@@ -19,6 +19,14 @@
 
 namespace {
 
+// The time commands run at when no --at is given: fixed, so runs repeat.
+const tilsyn::Clock& test_clock() {
+    static const tilsyn::FixedClock clock(std::chrono::sys_days{std::chrono::year{2026} /
+                                                                 12 / 1} +
+                                          std::chrono::hours{9});
+    return clock;
+}
+
 namespace fs = std::filesystem;
 
 // Each test's files in a folder of its own, removed afterwards.
@@ -34,7 +42,7 @@ struct Run {
 Run run(const std::vector<std::string>& args) {
     std::ostringstream out, err;
     Run r;
-    r.code = tilsyn::run_cli(args, out, err);
+    r.code = tilsyn::run_cli(args, out, err, test_clock());
     r.out = out.str();
     r.err = err.str();
     return r;

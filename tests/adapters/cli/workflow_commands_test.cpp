@@ -11,6 +11,14 @@
 
 namespace {
 
+// The time commands run at when no --at is given: fixed, so runs repeat.
+const tilsyn::Clock& test_clock() {
+    static const tilsyn::FixedClock clock(std::chrono::sys_days{std::chrono::year{2026} /
+                                                                 12 / 1} +
+                                          std::chrono::hours{9});
+    return clock;
+}
+
 struct Run {
     int code;
     std::string out;
@@ -19,7 +27,7 @@ struct Run {
 
 Run run(std::vector<std::string> args) {
     std::ostringstream out, err;
-    int code = tilsyn::run_cli(args, out, err);
+    int code = tilsyn::run_cli(args, out, err, test_clock());
     return {code, out.str(), err.str()};
 }
 
