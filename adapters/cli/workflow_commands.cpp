@@ -151,8 +151,8 @@ int run_tick(const Options& options, std::ostream& out, std::ostream& err) {
     if (!options.has("--no-mail")) {
         const Config& config = engine->loaded.config;
         auto mailer = make_mailer(config.mail.transport, config.base_dir);
-        OutboxDelivery delivery(*engine->store, *mailer, config.mail.from, engine->zone(),
-                                DeliveryPolicy{}, fmt::format("tick-{}", getpid()));
+        OutboxDelivery delivery(*engine->store, *engine->store, *mailer, config.mail.from,
+                                engine->zone(), DeliveryPolicy{}, fmt::format("tick-{}", getpid()));
         const DeliveryReport sent = delivery.deliver(at);
         out << fmt::format("mail via {}: {} sent, {} to retry, {} given up, {} waiting\n",
                            mailer->describe(), sent.sent, sent.retried, sent.failed,

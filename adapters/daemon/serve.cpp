@@ -79,7 +79,8 @@ class DeliveryThread {
           store_(open_store(settings.db_url)),
           mailer_(make_mailer(config.mail.transport, config.base_dir)),
           zone_(zone),
-          delivery_(*store_, *mailer_, config.mail.from, zone_, DeliveryPolicy{}, settings.node) {
+          delivery_(*store_, *store_, *mailer_, config.mail.from, zone_, DeliveryPolicy{},
+                    settings.node) {
         thread_ = std::thread([this] { run(); });
     }
     ~DeliveryThread() { stop(); }
