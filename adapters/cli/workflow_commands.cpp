@@ -13,6 +13,7 @@
 #include "adapters/daemon/serve.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/mail/mailer_factory.hpp"
+#include "adapters/storage/schema.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/audit.hpp"
 #include "engine/case_service.hpp"
@@ -29,7 +30,6 @@ namespace tilsyn::cli {
 
 namespace {
 
-constexpr int kExpectedSchema = 4;
 constexpr int kListLimit = 1000;
 
 // Everything a workflow verb needs, built once from the options. The services hold references
@@ -55,7 +55,7 @@ std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err) {
     engine->calendar = Calendar(config.calendar.danish_holidays, config.calendar.closed_days);
     engine->store = open_store(options.db);
     const int version = engine->store->schema_version();
-    if (version < kExpectedSchema) {
+    if (version < schema::kSchemaVersion) {
         throw std::runtime_error(
             fmt::format("the database is at schema version {}; run 'tilsyn "
                         "migrate' first",

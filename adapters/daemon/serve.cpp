@@ -15,6 +15,7 @@
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/web_app.hpp"
 #include "adapters/mail/mailer_factory.hpp"
+#include "adapters/storage/schema.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/case_service.hpp"
 #include "engine/metrics.hpp"
@@ -348,7 +349,7 @@ int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log) {
         return 2;
     }
     auto store = open_store(settings.db_url);
-    if (store->schema_version() < 4) {
+    if (store->schema_version() < schema::kSchemaVersion) {
         log->error("the database is not migrated; run 'tilsyn migrate' first");
         return 1;
     }

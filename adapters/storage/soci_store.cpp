@@ -194,7 +194,7 @@ long long SociStore::last_insert_rowid() {
     return p.rowid;
 }
 
-int SociStore::migrate() { return migrate_to(schema::latest_version()); }
+int SociStore::migrate() { return migrate_to(schema::kSchemaVersion); }
 
 int SociStore::migrate_to(int version) {
     return guarded("migrate", [&] {

@@ -212,11 +212,9 @@ CycleRecord cycle(std::string id, std::string institution = "frydenlund") {
     return record;
 }
 
-constexpr int latest_schema = 4;
-
 /// A migrated database holding the small configuration's directory.
 void prepare(Store& store) {
-    REQUIRE(store.migrate() == latest_schema);
+    REQUIRE(store.migrate() == schema::kSchemaVersion);
     store.sync_directory(small_config());
 }
 
@@ -328,17 +326,17 @@ STORE_TEST_CASE(
     migrate_is_idempotent) {
     Store& store = *db.store;
     CHECK(store.schema_version() == 0);
-    CHECK(store.migrate() == latest_schema);
-    CHECK(store.schema_version() == latest_schema);
+    CHECK(store.migrate() == schema::kSchemaVersion);
+    CHECK(store.schema_version() == schema::kSchemaVersion);
 
     store.sync_directory(small_config());
-    CHECK(store.migrate() == latest_schema);
-    CHECK(store.schema_version() == latest_schema);
+    CHECK(store.migrate() == schema::kSchemaVersion);
+    CHECK(store.schema_version() == schema::kSchemaVersion);
     CHECK(store.institutions().size() == 3);
 
     auto again = db.reopen();
-    CHECK(again->schema_version() == latest_schema);
-    CHECK(again->migrate() == latest_schema);
+    CHECK(again->schema_version() == schema::kSchemaVersion);
+    CHECK(again->migrate() == schema::kSchemaVersion);
     CHECK(again->institutions().size() == 3);
 }
 
@@ -375,7 +373,7 @@ STORE_TEST_CASE("a database at version 1 is upgraded to version 2 keeping its da
     CHECK(store.schema_version() == 2);
     CHECK(store.migrate_to(2) == 2);
     CHECK(store.migrate_to(1) == 2);  // never downgrades
-    REQUIRE_THROWS_AS(store.migrate_to(latest_schema + 1), std::invalid_argument);
+    REQUIRE_THROWS_AS(store.migrate_to(schema::kSchemaVersion + 1), std::invalid_argument);
 
     CHECK_FALSE(has_index(*raw, sqlite, "deadlines_open_by_fire_at"));
     CHECK(has_index(*raw, sqlite, "deadlines_firing_by_fire_at"));
@@ -1470,7 +1468,7 @@ TEST_CASE("a bad SQLite URL is refused with a clear message", "[storage][sqlite]
     CHECK(parse_store_url("sqlite::memory:").sqlite_path == ":memory:");
 
     auto memory = open_store("sqlite::memory:");
-    CHECK(memory->migrate() == latest_schema);
+    CHECK(memory->migrate() == schema::kSchemaVersion);
 
     // A folder that cannot be created (its parent is a file) is a StoreError naming the open.
     auto db = sqlite_database();
