@@ -28,7 +28,7 @@ std::string audit_hash(const EventRecord& e) {
     return to_hex(hash.finish());
 }
 
-void append_audit(Store& store, EventRecord& event) {
+void append_audit(CaseStore& store, EventRecord& event) {
     store.lock_audit_chain();  // two writers must not both link to the same tip
     auto tip = store.last_event();
     event.prev_hash = tip ? tip->hash : std::string();
@@ -36,7 +36,7 @@ void append_audit(Store& store, EventRecord& event) {
     store.append_event(event);
 }
 
-AuditCheck verify_audit(Store& store) {
+AuditCheck verify_audit(CaseStore& store) {
     AuditCheck check;
     std::string previous;
     long long after = 0;

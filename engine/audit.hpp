@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/store.hpp"
+#include "engine/case_store.hpp"
 
 namespace tilsyn {
 
@@ -13,7 +13,7 @@ std::string audit_hash(const EventRecord& event);
 
 /// Sets prev_hash from the chain's tip, computes the hash and appends the event (call inside
 /// the transaction that makes the change it records).
-void append_audit(Store& store, EventRecord& event);
+void append_audit(CaseStore& store, EventRecord& event);
 
 struct AuditCheck {
     long long events = 0;
@@ -23,6 +23,6 @@ struct AuditCheck {
 };
 
 /// Walks the whole trail in pages and names the first broken link.
-AuditCheck verify_audit(Store& store);
+AuditCheck verify_audit(CaseStore& store);
 
 }  // namespace tilsyn

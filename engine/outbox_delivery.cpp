@@ -17,9 +17,11 @@ std::chrono::seconds retry_delay(int attempts, const DeliveryPolicy& policy) {
     return std::min(delay, policy.max_retry);
 }
 
-OutboxDelivery::OutboxDelivery(Store& store, Mailer& mailer, std::string from, const TimeZone& zone,
-                               DeliveryPolicy policy, std::string node)
-    : store_(store),
+OutboxDelivery::OutboxDelivery(Outbox& outbox, DirectoryStore& directory, Mailer& mailer,
+                               std::string from, const TimeZone& zone, DeliveryPolicy policy,
+                               std::string node)
+    : outbox_(outbox),
+      directory_(directory),
       mailer_(mailer),
       from_(std::move(from)),
       zone_(zone),
@@ -27,10 +29,10 @@ OutboxDelivery::OutboxDelivery(Store& store, Mailer& mailer, std::string from, c
       node_(std::move(node)) {}
 
 void OutboxDelivery::give_up(const OutboxMessage& message, const std::string& error, Instant now) {
-    store_.in_transaction([&] {
-        store_.mark_mail_failed(message.id, error);
+    outbox_.in_transaction([&] {
+        outbox_.mark_mail_failed(message.id, error);
         if (message.message_id.rfind(kNoticePrefix, 0) == 0) return;
-        for (const auto& user : store_.users()) {
+        for (const auto& user : directory_.users()) {
             if (user.role != "admin") continue;
             OutboxMessage notice;
             notice.message_id = fmt::format("{}{}-{}@tilsyn>", kNoticePrefix, message.id, user.id);
@@ -45,7 +47,7 @@ void OutboxDelivery::give_up(const OutboxMessage& message, const std::string& er
                 message.id);
             notice.queued_at = now;
             notice.next_attempt_at = now;
-            store_.enqueue(notice);
+            outbox_.enqueue(notice);
         }
     });
 }
@@ -54,11 +56,11 @@ DeliveryReport OutboxDelivery::deliver(Instant now, const std::function<bool()>&
     DeliveryReport report;
     const std::string from_address = mail_address(from_);
     for (;;) {
-        auto batch = store_.claim_mail(now, policy_.batch, node_, now + policy_.lease);
+        auto batch = outbox_.claim_mail(now, policy_.batch, node_, now + policy_.lease);
         if (batch.empty()) break;
         for (const auto& message : batch) {
             if (keep_going && !keep_going()) {
-                store_.release_claims(node_);  // others need not wait for the lease
+                outbox_.release_claims(node_);  // others need not wait for the lease
                 return report;
             }
             try {
@@ -66,7 +68,7 @@ DeliveryReport OutboxDelivery::deliver(Instant now, const std::function<bool()>&
                              format_mail(message, from_, message.queued_at,
                                          zone_.offset_at(message.queued_at)),
                              message.message_id);
-                store_.mark_mail_sent(message.id, now);
+                outbox_.mark_mail_sent(message.id, now);
                 ++report.sent;
             } catch (const MailError& e) {
                 const bool too_old = now - message.queued_at >= policy_.give_up_after;
@@ -74,7 +76,7 @@ DeliveryReport OutboxDelivery::deliver(Instant now, const std::function<bool()>&
                     give_up(message, e.what(), now);
                     ++report.failed;
                 } else {
-                    store_.mark_mail_retry(
+                    outbox_.mark_mail_retry(
                         message.id, now + retry_delay(message.attempts + 1, policy_), e.what());
                     ++report.retried;
                 }

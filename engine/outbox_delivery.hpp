@@ -8,8 +8,9 @@
 #include <functional>
 #include <string>
 
+#include "engine/directory_store.hpp"
 #include "engine/mailer.hpp"
-#include "engine/store.hpp"
+#include "engine/outbox_store.hpp"
 #include "engine/time_zone.hpp"
 
 namespace tilsyn {
@@ -35,9 +36,10 @@ std::chrono::seconds retry_delay(int attempts, const DeliveryPolicy& policy);
 class OutboxDelivery {
   public:
     /// `from` is the configured sender ("Tilsyn <tilsyn@example.dk>"); `node` names this
-    /// process in claims.
-    OutboxDelivery(Store& store, Mailer& mailer, std::string from, const TimeZone& zone,
-                   DeliveryPolicy policy, std::string node);
+    /// process in claims. `directory` names the administrators told about a message given up;
+    /// it is read inside `outbox`'s transaction, so both are ports of the same store.
+    OutboxDelivery(Outbox& outbox, DirectoryStore& directory, Mailer& mailer, std::string from,
+                   const TimeZone& zone, DeliveryPolicy policy, std::string node);
 
     /// Delivers what is due by `now`, batch by batch, until nothing is due or `keep_going`
     /// says stop (checked between messages).
@@ -46,7 +48,8 @@ class OutboxDelivery {
   private:
     void give_up(const OutboxMessage& message, const std::string& error, Instant now);
 
-    Store& store_;
+    Outbox& outbox_;
+    DirectoryStore& directory_;
     Mailer& mailer_;
     std::string from_;
     const TimeZone& zone_;

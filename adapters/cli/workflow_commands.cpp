@@ -13,6 +13,7 @@
 #include "adapters/daemon/serve.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/mail/mailer_factory.hpp"
+#include "adapters/storage/schema.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/audit.hpp"
 #include "engine/case_service.hpp"
@@ -29,7 +30,6 @@ namespace tilsyn::cli {
 
 namespace {
 
-constexpr int kExpectedSchema = 4;
 constexpr int kListLimit = 1000;
 
 // Everything a workflow verb needs, built once from the options. The services hold references
@@ -54,7 +54,7 @@ std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err) {
     engine->domain = make_domain(std::move(*loaded));
     engine->store = open_store(options.db);
     const int version = engine->store->schema_version();
-    if (version < kExpectedSchema) {
+    if (version < schema::kSchemaVersion) {
         throw std::runtime_error(
             fmt::format("the database is at schema version {}; run 'tilsyn "
                         "migrate' first",
@@ -149,8 +149,8 @@ int run_tick(const Options& options, std::ostream& out, std::ostream& err) {
     if (!options.has("--no-mail")) {
         const Config& config = engine->config();
         auto mailer = make_mailer(config.mail.transport, config.base_dir);
-        OutboxDelivery delivery(*engine->store, *mailer, config.mail.from, engine->zone(),
-                                DeliveryPolicy{}, fmt::format("tick-{}", getpid()));
+        OutboxDelivery delivery(*engine->store, *engine->store, *mailer, config.mail.from,
+                                engine->zone(), DeliveryPolicy{}, fmt::format("tick-{}", getpid()));
         const DeliveryReport sent = delivery.deliver(at);
         out << fmt::format("mail via {}: {} sent, {} to retry, {} given up, {} waiting\n",
                            mailer->describe(), sent.sent, sent.retried, sent.failed,

@@ -15,6 +15,7 @@
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/web_app.hpp"
 #include "adapters/mail/mailer_factory.hpp"
+#include "adapters/storage/schema.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/case_service.hpp"
 #include "engine/metrics.hpp"
@@ -72,7 +73,8 @@ class DeliveryThread {
           store_(open_store(settings.db_url)),
           mailer_(make_mailer(config.mail.transport, config.base_dir)),
           zone_(zone),
-          delivery_(*store_, *mailer_, config.mail.from, zone_, DeliveryPolicy{}, settings.node) {
+          delivery_(*store_, *store_, *mailer_, config.mail.from, zone_, DeliveryPolicy{},
+                    settings.node) {
         thread_ = std::thread([this] { run(); });
     }
     ~DeliveryThread() { stop(); }
@@ -341,7 +343,7 @@ int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log) {
         return 2;
     }
     auto store = open_store(settings.db_url);
-    if (store->schema_version() < 4) {
+    if (store->schema_version() < schema::kSchemaVersion) {
         log->error("the database is not migrated; run 'tilsyn migrate' first");
         return 1;
     }

@@ -146,6 +146,8 @@ constexpr std::array<Migration, 4> all_migrations{{
     {3, "outbox claims for delivery by several nodes", mail_delivery},
     {4, "calendar feeds", calendar_feeds},
 }};
+static_assert(all_migrations.back().version == kSchemaVersion,
+              "a new migration raises kSchemaVersion (schema.hpp)");
 
 constexpr std::string_view auto_id_placeholder = "{{AUTO_ID}}";
 
@@ -175,8 +177,6 @@ const std::string_view next_fire_time_query =
     "SELECT fire_at FROM deadlines WHERE done = 0 AND kind <> 'due' ORDER BY fire_at LIMIT 1";
 
 std::span<const Migration> migrations() { return all_migrations; }
-
-int latest_version() { return all_migrations.back().version; }
 
 std::vector<std::string> statements(const Migration& migration, Dialect dialect) {
     std::string text{migration.ddl};
@@ -216,7 +216,7 @@ int current_version(soci::session& session, Dialect dialect) {
 }
 
 int apply_migrations(soci::session& session, Dialect dialect) {
-    return apply_migrations(session, dialect, latest_version());
+    return apply_migrations(session, dialect, kSchemaVersion);
 }
 
 int apply_migrations(soci::session& session, Dialect dialect, int target_version) {
@@ -224,7 +224,7 @@ int apply_migrations(soci::session& session, Dialect dialect, int target_version
                               [&](const Migration& m) { return m.version == target_version; });
     if (known == all_migrations.end()) {
         throw std::invalid_argument(fmt::format("no schema migration has version {} (1-{})",
-                                                target_version, latest_version()));
+                                                target_version, kSchemaVersion));
     }
     if (dialect == Dialect::postgresql) {
         // Held until the transaction ends; the key is arbitrary but fixed for this program.
@@ -233,10 +233,10 @@ int apply_migrations(soci::session& session, Dialect dialect, int target_version
     session << "CREATE TABLE IF NOT EXISTS schema_migrations ("
                "version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
     int version = current_version(session, dialect);
-    if (version > latest_version()) {
+    if (version > kSchemaVersion) {
         throw std::runtime_error(
             fmt::format("the database schema is at version {}, newer than this program knows ({})",
-                        version, latest_version()));
+                        version, kSchemaVersion));
     }
     for (const auto& migration : all_migrations) {
         if (migration.version <= version) continue;

@@ -1,6 +1,7 @@
 // The database schema as an ordered set of migrations, shared by SQLite and PostgreSQL.
 // One DDL text per migration; the few dialect differences are placeholders substituted per
-// backend. Internal to the storage adapter: the engine never sees it.
+// backend. Internal to the storage adapter (the engine never sees it), but for kSchemaVersion,
+// which the commands that need a migrated database compare against.
 #pragma once
 
 #include <span>
@@ -24,11 +25,12 @@ struct Migration {
     std::string_view ddl;
 };
 
-/// Every migration, in ascending version order.
-std::span<const Migration> migrations();
+/// The version the newest migration brings the schema to: what `migrate` leaves a database at,
+/// and what the daemon and the workflow commands require. The one place it is written.
+inline constexpr int kSchemaVersion = 4;
 
-/// The version the newest migration brings the schema to.
-int latest_version();
+/// Every migration, in ascending version order; the last has version kSchemaVersion.
+std::span<const Migration> migrations();
 
 /// The migration's statements for a dialect: placeholders substituted, split on ';', blank ones
 /// dropped. Each is executed on its own (SQLite compiles only the first statement of a text).

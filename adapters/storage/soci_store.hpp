@@ -1,12 +1,17 @@
-// The storage adapter: the Store port over SOCI 4.0, on SQLite or PostgreSQL. SOCI's headers stay
-// out of this one (as SQLiteCpp keeps <sqlite3.h> out of its own), so including it costs little.
+// The storage adapter: the Store ports over SOCI 4.0, on SQLite or PostgreSQL. SOCI's headers
+// stay out of this one (as SQLiteCpp keeps <sqlite3.h> out of its own), so including it costs
+// little. One class implements the three ports; its definitions are spread over one file each
+// (soci_directory.cpp, soci_cases.cpp, soci_outbox.cpp) and soci_store.cpp for the rest.
 #pragma once
 
+#include <functional>
 #include <memory>
-#include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "adapters/storage/database_url.hpp"
 #include "engine/store.hpp"
 
 namespace soci {
@@ -15,31 +20,7 @@ class session;
 
 namespace tilsyn {
 
-/// A database URL that is neither `sqlite:PATH` nor `postgresql://…`; `what()` says why and
-/// shows the accepted forms (never a password).
-class BadStoreUrl : public std::invalid_argument {
-  public:
-    using std::invalid_argument::invalid_argument;
-};
-
-/// A database URL taken apart.
-///   sqlite:PATH            a file, its parent folders created on open; `sqlite::memory:` for a
-///                          private in-memory database; `sqlite:///abs` and `sqlite://rel` too
-///   postgresql://[user[:password]@]host[:port]/database[?key=value&…]
-///                          (also `postgres://`); user, password and database may be
-///                          %-encoded; query keys are passed to libpq as they are
-struct StoreUrl {
-    enum class Backend { sqlite, postgresql };
-    Backend backend = Backend::sqlite;
-    std::string sqlite_path;  // sqlite: the file, or ":memory:"
-    std::string connection;   // postgresql: the libpq "key='value' …" string SOCI is given
-    std::string display;      // the URL with any password masked, for messages and logs
-};
-
-/// Throws BadStoreUrl.
-StoreUrl parse_store_url(std::string_view url);
-
-/// The Store port over one SOCI session. Not thread-safe: use one SociStore per thread.
+/// The Store ports over one SOCI session. Not thread-safe: use one SociStore per thread.
 /// Every database failure surfaces as tilsyn::StoreError naming the operation.
 ///
 /// Contracts beyond the port's:
@@ -75,20 +56,30 @@ class SociStore : public Store {
     /// The URL it was opened with, password masked.
     const std::string& display_url() const { return display_url_; }
 
+    // Store (soci_store.cpp)
     int migrate() override;
     /// Applies the migrations up to `version` only (for upgrade tests: a database as an older
     /// release left it). Never downgrades. Returns the version now in force.
     int migrate_to(int version);
     int schema_version() override;
+    bool reconnect_if_lost() override;
+    void in_transaction(const std::function<void()>& work) override;
 
+    // DirectoryStore (soci_directory.cpp)
     DirectorySync sync_directory(const Config& config) override;
-
     std::vector<StoredArea> areas() override;
     std::vector<StoredInstitution> institutions() override;
     std::vector<StoredUser> users() override;
+    std::optional<StoredInstitution> find_institution(std::string_view id) override;
+    bool add_user(StoredUser& user) override;
+    std::vector<StoredUser> find_users_by_email(std::string_view email) override;
+    std::optional<StoredUser> find_user_by_token_hash(std::string_view token_hash) override;
+    void set_token_hash(long long user_id, std::string_view token_hash) override;
+    void add_feed(long long user_id, std::string_view token_hash, Instant at) override;
+    std::optional<StoredUser> find_feed_user(std::string_view token_hash) override;
+    int revoke_feeds(long long user_id, Instant at) override;
 
-    void in_transaction(const std::function<void()>& work) override;
-
+    // CaseStore (soci_cases.cpp)
     bool insert_cycle(const CycleRecord& cycle) override;
     std::optional<CycleRecord> find_cycle(std::string_view id) override;
     void update_cycle_state(std::string_view id, std::string_view state, Instant at) override;
@@ -96,21 +87,9 @@ class SociStore : public Store {
     std::vector<CycleStatusRow> cycle_status(std::string_view area_id,
                                              std::string_view institution_id) override;
     std::vector<CycleRecord> child_cases(std::string_view parent_id) override;
-
     bool mark_period_opened(std::string_view cycle_config, Date start, Instant at) override;
     bool period_opened(std::string_view cycle_config, Date start) override;
-
-    std::optional<StoredInstitution> find_institution(std::string_view id) override;
-
-    bool add_user(StoredUser& user) override;
-    std::vector<StoredUser> find_users_by_email(std::string_view email) override;
-    std::optional<StoredUser> find_user_by_token_hash(std::string_view token_hash) override;
-    void set_token_hash(long long user_id, std::string_view token_hash) override;
-    bool reconnect_if_lost() override;
-    void add_feed(long long user_id, std::string_view token_hash, Instant at) override;
-    std::optional<StoredUser> find_feed_user(std::string_view token_hash) override;
-    int revoke_feeds(long long user_id, Instant at) override;
-
+    void forget_opened_periods() override;
     void add_deadlines(const std::vector<DeadlineRecord>& deadlines) override;
     std::vector<DeadlineRecord> due_deadlines(Instant until, int limit) override;
     void close_deadlines(std::string_view cycle_id, std::string_view step) override;
@@ -120,29 +99,28 @@ class SociStore : public Store {
                               Instant up_to) override;
     std::vector<DeadlineRecord> deadlines(std::string_view cycle_id) override;
     std::optional<Instant> next_fire_time() override;
-
     void append_event(EventRecord& event) override;
     std::vector<EventRecord> events(std::string_view cycle_id) override;
     std::optional<EventRecord> last_event() override;
     std::vector<EventRecord> events_after(long long after_seq, int limit) override;
+    void lock_audit_chain() override;
 
+    // Outbox (soci_outbox.cpp)
     bool enqueue(OutboxMessage& message) override;
     std::vector<OutboxMessage> pending_mail(Instant now, int limit) override;
-    long long outbox_count(std::string_view status) override;
     std::vector<OutboxMessage> claim_mail(Instant now, int limit, std::string_view node,
                                           Instant lease_until) override;
     void release_claims(std::string_view node) override;
-    void forget_opened_periods() override;
     void mark_mail_sent(long long id, Instant at) override;
     void mark_mail_retry(long long id, Instant retry_at, std::string_view error) override;
     void mark_mail_failed(long long id, std::string_view error) override;
     std::vector<OutboxMessage> outbox(std::string_view status, int limit) override;
     bool requeue_mail(long long id, Instant at) override;
     std::optional<Instant> next_mail_attempt() override;
-    void lock_audit_chain() override;
+    long long outbox_count(std::string_view status) override;
 
   private:
-    /// The hot-path statements with the variables they are bound to (soci_store.cpp).
+    /// The hot-path statements with the variables they are bound to (soci_support.hpp).
     struct Prepared;
 
     /// Runs `work` in a transaction of its own, or inline when one is already open.

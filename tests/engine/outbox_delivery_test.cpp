@@ -52,8 +52,8 @@ TEST_CASE("the retry delay doubles from the first retry up to the maximum", "[ma
 TEST_CASE("queued mail is sent once with its headers and marked sent", "[mail]") {
     WorkflowWorld w;
     RecordingMailer mailer;
-    tilsyn::OutboxDelivery delivery(*w.store, mailer, "Tilsyn <tilsyn@example.dk>", w.zone, {},
-                                    "test");
+    tilsyn::OutboxDelivery delivery(*w.store, *w.store, mailer, "Tilsyn <tilsyn@example.dk>",
+                                    w.zone, {}, "test");
     queue(w, "<a@tilsyn>", at("2026-10-01"));
     auto report = delivery.deliver(at("2026-10-01"));
     CHECK(report.sent == 1);
@@ -72,8 +72,8 @@ TEST_CASE("queued mail is sent once with its headers and marked sent", "[mail]")
 TEST_CASE("a temporary failure is retried later with backoff, nothing lost", "[mail]") {
     WorkflowWorld w;
     RecordingMailer mailer;
-    tilsyn::OutboxDelivery delivery(*w.store, mailer, "Tilsyn <tilsyn@example.dk>", w.zone, {},
-                                    "test");
+    tilsyn::OutboxDelivery delivery(*w.store, *w.store, mailer, "Tilsyn <tilsyn@example.dk>",
+                                    w.zone, {}, "test");
     queue(w, "<b@tilsyn>", at("2026-10-01"));
     mailer.fail_next = 2;
     auto t = at("2026-10-01");
@@ -102,8 +102,8 @@ TEST_CASE("after the give-up time the message is kept as failed and the admins a
     REQUIRE(w.store->add_user(admin));
     RecordingMailer mailer;
     tilsyn::DeliveryPolicy policy;
-    tilsyn::OutboxDelivery delivery(*w.store, mailer, "Tilsyn <tilsyn@example.dk>", w.zone, policy,
-                                    "test");
+    tilsyn::OutboxDelivery delivery(*w.store, *w.store, mailer, "Tilsyn <tilsyn@example.dk>",
+                                    w.zone, policy, "test");
     queue(w, "<c@tilsyn>", at("2026-10-01"));
     mailer.fail_next = 1;
     auto report = delivery.deliver(at("2026-10-01") + policy.give_up_after);
@@ -126,8 +126,8 @@ TEST_CASE("a permanent refusal gives up at once", "[mail]") {
     RecordingMailer mailer;
     mailer.fail_next = 1;
     mailer.permanent = true;
-    tilsyn::OutboxDelivery delivery(*w.store, mailer, "Tilsyn <tilsyn@example.dk>", w.zone, {},
-                                    "test");
+    tilsyn::OutboxDelivery delivery(*w.store, *w.store, mailer, "Tilsyn <tilsyn@example.dk>",
+                                    w.zone, {}, "test");
     queue(w, "<d@tilsyn>", at("2026-10-01"));
     CHECK(delivery.deliver(at("2026-10-01")).failed == 1);
     CHECK(w.store->outbox_count("failed") == 1);
@@ -148,8 +148,8 @@ TEST_CASE("a message claimed by another node is skipped until its lease runs out
 TEST_CASE("stopping delivery releases the claims not yet attempted", "[mail]") {
     WorkflowWorld w;
     RecordingMailer mailer;
-    tilsyn::OutboxDelivery delivery(*w.store, mailer, "Tilsyn <tilsyn@example.dk>", w.zone, {},
-                                    "node-a");
+    tilsyn::OutboxDelivery delivery(*w.store, *w.store, mailer, "Tilsyn <tilsyn@example.dk>",
+                                    w.zone, {}, "node-a");
     queue(w, "<f@tilsyn>", at("2026-10-01"));
     queue(w, "<g@tilsyn>", at("2026-10-01"));
     int allowed = 1;

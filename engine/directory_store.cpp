@@ -1,4 +1,4 @@
-#include "engine/store.hpp"
+#include "engine/directory_store.hpp"
 
 namespace tilsyn {
 

@@ -1,0 +1,121 @@
+// The case port: workflow instances (cycles and supervision cases), the periods that opened
+// them, their deadlines and the append-only audit trail. The case service and the scheduler
+// write them in one transaction per event or fired deadline.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/civil_time.hpp"
+#include "engine/store_transaction.hpp"
+
+namespace tilsyn {
+
+/// A workflow instance: a cycle, or a supervision case (same id space).
+struct CycleRecord {
+    std::string id;
+    std::string workflow;      // quality_report, learning_dialogue, supervision
+    std::string cycle_config;  // the config cycle id it came from
+    std::string institution_id;
+    std::string parent_id;       // for a supervision case: the cycle that gave the point
+    std::string state;           // the state machine's state by name
+    std::string timeline;        // snapshot (JSON) of the timeline it started with
+    std::string anchors = "{}";  // JSON object: anchor ("start", "given", a step) -> date
+    Date started_on{};
+    Instant updated_at{};
+};
+
+/// A timed item of a workflow instance. `fire_at` is the next moment it is due; the store
+/// indexes it so a tick's cost grows with the number of due items only.
+struct DeadlineRecord {
+    long long id = 0;
+    std::string cycle_id;
+    std::string step;
+    int round = 0;
+    std::string kind;  // "due" (marks the deadline; never fires), "reminder", "escalation"
+    int level = 0;
+    Date due_on{};
+    Instant fire_at{};
+    bool done = false;
+};
+
+/// One entry of the append-only audit trail.
+struct EventRecord {
+    long long seq = 0;
+    std::string cycle_id;
+    std::string event;
+    std::string actor;
+    std::string payload;  // JSON
+    std::string state_before;
+    std::string state_after;
+    Instant at{};
+    std::string prev_hash;
+    std::string hash;
+};
+
+/// One row of what an area chief tracks: a workflow instance with its institution and its
+/// earliest open deadline.
+struct CycleStatusRow {
+    CycleRecord cycle;
+    std::string institution_name;
+    std::string area_id;
+    std::optional<Date> next_due;  // earliest due_on of an open "due" deadline
+    std::string next_due_step;
+};
+
+/// The workflow instances and everything timed or recorded about them.
+class CaseStore : public virtual Transactional {
+  public:
+    /// Inserts a workflow instance; false (and nothing written) when its id exists.
+    virtual bool insert_cycle(const CycleRecord& cycle) = 0;
+    virtual std::optional<CycleRecord> find_cycle(std::string_view id) = 0;
+    virtual void update_cycle_state(std::string_view id, std::string_view state, Instant at) = 0;
+    /// Writes state, anchors and updated_at of an existing instance.
+    virtual void update_cycle(const CycleRecord& cycle) = 0;
+    /// Instances (cycles and cases), optionally of one area and/or one institution, with their
+    /// earliest open "due" deadline; ordered by id. The rows' `cycle.timeline` is left empty.
+    virtual std::vector<CycleStatusRow> cycle_status(std::string_view area_id,
+                                                     std::string_view institution_id) = 0;
+    /// Supervision cases opened from a cycle.
+    virtual std::vector<CycleRecord> child_cases(std::string_view parent_id) = 0;
+
+    /// Records that a cycle config's period has been opened; false when it already was.
+    virtual bool mark_period_opened(std::string_view cycle_config, Date start, Instant at) = 0;
+    virtual bool period_opened(std::string_view cycle_config, Date start) = 0;
+    /// Forgets which periods were opened, so the next tick opens the running periods again for
+    /// institutions that have none (after the directory gained institutions; opening is
+    /// idempotent per institution).
+    virtual void forget_opened_periods() = 0;
+
+    virtual void add_deadlines(const std::vector<DeadlineRecord>& deadlines) = 0;
+    /// Open reminders and escalations (never "due" rows) with fire_at <= until, LATEST first,
+    /// at most `limit`. An index range scan: its cost grows with the due items only.
+    virtual std::vector<DeadlineRecord> due_deadlines(Instant until, int limit) = 0;
+    /// Marks every open deadline of a step of a workflow instance done.
+    virtual void close_deadlines(std::string_view cycle_id, std::string_view step) = 0;
+    /// Marks every open deadline of a workflow instance done.
+    virtual void close_all_deadlines(std::string_view cycle_id) = 0;
+    virtual void mark_deadline_done(long long id) = 0;
+    /// Marks done every open reminder of (cycle, step, round) with fire_at <= up_to: a fired
+    /// reminder supersedes earlier ones missed during downtime. Returns how many it closed.
+    virtual int close_reminders_up_to(std::string_view cycle_id, std::string_view step, int round,
+                                      Instant up_to) = 0;
+    /// Every deadline of an instance (open and done), by fire_at then id.
+    virtual std::vector<DeadlineRecord> deadlines(std::string_view cycle_id) = 0;
+    /// The earliest fire_at of an open reminder or escalation.
+    virtual std::optional<Instant> next_fire_time() = 0;
+
+    /// Appends to the audit trail and assigns `seq`.
+    virtual void append_event(EventRecord& event) = 0;
+    virtual std::vector<EventRecord> events(std::string_view cycle_id) = 0;
+    virtual std::optional<EventRecord> last_event() = 0;
+    /// The audit trail in order: events with seq > after_seq, at most `limit`.
+    virtual std::vector<EventRecord> events_after(long long after_seq, int limit) = 0;
+    /// Serializes audit appends across connections until the transaction ends (PostgreSQL:
+    /// an advisory transaction lock; SQLite's write lock already does it).
+    virtual void lock_audit_chain() = 0;
+};
+
+}  // namespace tilsyn
