@@ -161,9 +161,12 @@ bool is_blank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-std::string now_utc_iso() {
-    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    return format_local_iso(now, std::chrono::seconds{0});
+// When a migration was applied, by the database's own clock (the engine's time is an input
+// and only main reads the system clock): "2026-12-01T09:00:00+00:00".
+std::string_view applied_now(Dialect dialect) {
+    return dialect == Dialect::sqlite
+               ? "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+               : "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')";
 }
 
 }  // namespace
@@ -243,9 +246,9 @@ int apply_migrations(soci::session& session, Dialect dialect, int target_version
         if (migration.version > target_version) break;
         for (const auto& statement : statements(migration, dialect)) session << statement;
         long long applied = migration.version;
-        std::string applied_at = now_utc_iso();
-        session << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :at)",
-            soci::use(applied), soci::use(applied_at);
+        session << fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES (:v, {})",
+                               applied_now(dialect)),
+            soci::use(applied);
         version = migration.version;
     }
     return version;
