@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
+#include <span>
 #include <tuple>
 
 #include "adapters/http/http_types.hpp"
+#include "adapters/http/labels.hpp"
 #include "engine/event_payload.hpp"
 #include "engine/html.hpp"
 #include "engine/workflow_catalog.hpp"
@@ -17,130 +19,6 @@ namespace tilsyn::http::ui {
 namespace json = boost::json;
 
 namespace {
-
-template <std::size_t N>
-std::string_view lookup(const std::pair<std::string_view, std::string_view> (&table)[N],
-                        std::string_view key) {
-    for (const auto& [name, label] : table) {
-        if (name == key) return label;
-    }
-    return key;
-}
-
-constexpr std::pair<std::string_view, std::string_view> kEventLabels[] = {
-    {"report_submitted", "Kvalitetsrapport indsendt"},
-    {"board_statement_submitted", "Bestyrelsens udtalelse indsendt"},
-    {"conversation_scheduled", "Kvalitetssamtale planlagt"},
-    {"conversation_held", "Kvalitetssamtale afholdt"},
-    {"plan_submitted", "Udviklingsplan indsendt"},
-    {"plan_returned", "Udviklingsplan sendt retur"},
-    {"plan_approved", "Udviklingsplan godkendt"},
-    {"plan_published", "Udviklingsplan offentliggjort"},
-    {"cycle_cancelled", "Forløb annulleret"},
-    {"cycle_opened", "Forløb startet"},
-    {"case_opened", "Tilsynssag åbnet"},
-    {"action_plan_submitted", "Handleplan indsendt"},
-    {"follow_up_held", "Opfølgning afholdt"},
-    {"supervision_resolved", "Tilsynssag afsluttet"},
-    {"data_package_published", "Datapakke offentliggjort"},
-    {"observation_feedback_submitted", "Observation afgivet"},
-    {"learning_conversation_held", "Læringssamtale afholdt"},
-    {"one_to_one_held", "1:1-opfølgning afholdt"},
-    {"observer_assigned", "Observatør udpeget"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kEventActions[] = {
-    {"report_submitted", "Indsend kvalitetsrapport"},
-    {"board_statement_submitted", "Indsend bestyrelsens udtalelse"},
-    {"conversation_scheduled", "Planlæg kvalitetssamtale"},
-    {"conversation_held", "Registrér afholdt kvalitetssamtale"},
-    {"plan_submitted", "Indsend udviklingsplan"},
-    {"plan_returned", "Send udviklingsplanen retur"},
-    {"plan_approved", "Godkend udviklingsplan"},
-    {"plan_published", "Registrér offentliggørelse"},
-    {"cycle_cancelled", "Annullér forløbet"},
-    {"action_plan_submitted", "Indsend handleplan"},
-    {"follow_up_held", "Registrér opfølgning"},
-    {"supervision_resolved", "Afslut tilsynssagen"},
-    {"data_package_published", "Registrér offentliggjort datapakke"},
-    {"observer_assigned", "Udpeg observatør"},
-    {"observation_feedback_submitted", "Indsend skriftlig feedback"},
-    {"learning_conversation_held", "Registrér afholdt læringssamtale"},
-    {"one_to_one_held", "Registrér 1:1-opfølgning"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kStateLabels[] = {
-    {"ReportInPreparation", "Kvalitetsrapport under udarbejdelse"},
-    {"AwaitingBoardStatement", "Afventer bestyrelsens udtalelse"},
-    {"AwaitingConversation", "Afventer kvalitetssamtale"},
-    {"ConversationScheduled", "Kvalitetssamtale planlagt"},
-    {"PlanInPreparation", "Udviklingsplan under udarbejdelse"},
-    {"PlanAwaitingApproval", "Udviklingsplan afventer godkendelse"},
-    {"AwaitingPublication", "Afventer offentliggørelse"},
-    {"Completed", "Afsluttet"},
-    {"Cancelled", "Annulleret"},
-    {"ActionPlanDue", "Afventer handleplan"},
-    {"FollowUp", "Skærpet opfølgning"},
-    {"Resolved", "Tilsynssag afsluttet"},
-    {"AwaitingDataPackage", "Afventer datapakke"},
-    {"AwaitingObservation", "Afventer læringsmiljøobservation"},
-    {"AwaitingLearningConversation", "Afventer læringssamtale"},
-    {"AwaitingOneToOne", "Afventer 1:1-opfølgning"},
-    {"DialogueCompleted", "Læringsdialog afsluttet"},
-    {"DialogueCancelled", "Læringsdialog annulleret"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kWorkflowLabels[] = {
-    {"quality_report", "Kvalitetsrapport"},
-    {"learning_dialogue", "Læringsdialog"},
-    {"supervision", "Tilsynssag"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kKindLabels[] = {
-    {"school", "Skole"},
-    {"daycare", "Dagtilbud"},
-    {"youth", "Ungdomsskole og klub"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kRoleLabels[] = {
-    {"admin", "Administrator"}, {"director", "Direktør"}, {"area_chief", "Områdechef"},
-    {"leader", "Leder"},        {"board", "Bestyrelse"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
-    {"url", "Link (URL)"},
-    {"text", "Tekst"},
-    {"assessment", "Samlet vurdering"},
-    {"interpretation", "Fortolkning"},
-    {"signals_local", "Signaler til det lokale niveau"},
-    {"signals_political", "Signaler til det politiske niveau"},
-    {"date", "Dato"},
-    {"comment", "Kommentar til lederen"},
-    {"reason", "Begrundelse"},
-    {"note", "Notat"},
-    {"development_points", "Udviklingspunkter"},
-    {"supervision_points", "Tilsynspunkter"},
-    {"start", "Startdato"},
-    {"title", "Titel"},
-    {"goal", "Mål"},
-    {"focus_areas", "Fokusområder"},
-    {"observer_institution", "Observerende institution (id)"},
-    {"feedback", "Skriftlig feedback"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kGoalLabels[] = {
-    {"learning", "Læring"}, {"communities", "Fællesskaber"}, {"wellbeing", "Trivsel"}};
-constexpr std::pair<std::string_view, std::string_view> kReasonLabels[] = {
-    {"concern", "Bekymring"}, {"law", "Lovgivning"}, {"guidelines", "Retningslinjer"}};
-
-constexpr std::pair<std::string_view, std::string_view> kStatusLabels[] = {
-    {"met", "Overholdt"},         {"late", "Overholdt for sent"}, {"closed", "Lukket"},
-    {"overdue", "Overskredet"},   {"coming", "Kommende"},         {"sent", "Sendt"},
-    {"pending", "Planlagt"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kDeadlineKinds[] = {
-    {"due", "Frist"}, {"reminder", "Påmindelse"}, {"escalation", "Eskalering"}};
 
 // Rows of a form for development and supervision points.
 constexpr int kPointRows = 3;
@@ -235,7 +113,7 @@ std::string table(const std::vector<const CycleSummary*>& rows) {
 }
 
 std::string input_for(std::string_view name, std::string_view type, bool required) {
-    const std::string label = std::string(lookup(kFieldLabels, name));
+    const std::string label = std::string(field_label(name));
     const std::string mark = required ? R"( <span class="req">*</span>)" : "";
     if (type == "date") {
         return fmt::format(R"(<label>{}{}<input type="date" name="{}"{}></label>)", escape(label),
@@ -250,9 +128,7 @@ std::string input_for(std::string_view name, std::string_view type, bool require
                        escape(label), mark, escape(name), required ? " required" : "");
 }
 
-template <std::size_t N>
-std::string select(std::string_view name,
-                   const std::pair<std::string_view, std::string_view> (&choices)[N]) {
+std::string select(std::string_view name, std::span<const Label> choices) {
     std::string out = fmt::format(R"(<select name="{}">)", escape(name));
     for (const auto& [value, label] : choices) out += option(value, label, {});
     out += "</select>";
@@ -270,8 +146,8 @@ std::string points_inputs(std::string_view prefix) {
     for (int i = 0; i < kPointRows; ++i) {
         out += fmt::format(R"(<div class="point"><input name="{}_title_{}" placeholder="Titel">)",
                            prefix, i);
-        if (supervision) out += select(fmt::format("sp_reason_{}", i), kReasonLabels);
-        out += select(fmt::format("{}_goal_{}", prefix, i), kGoalLabels);
+        if (supervision) out += select(fmt::format("sp_reason_{}", i), reason_labels());
+        out += select(fmt::format("{}_goal_{}", prefix, i), goal_labels());
         out += "</div>";
     }
     out += "</fieldset>";
@@ -298,7 +174,7 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
         R"(<input type="hidden" name="cycle" value="{3}"><input type="hidden" name="event" )"
         R"(value="{0}">{4}<button type="submit" class="{5}">{1}</button></form>)"
         "\n",
-        escape(event), escape(lookup(kEventActions, event)), escape(page.csrf),
+        escape(event), escape(action_label(event)), escape(page.csrf),
         escape(detail.summary.row.cycle.id), fields, danger ? "danger" : "primary");
 }
 
@@ -314,10 +190,10 @@ std::string points_list(const std::string& points_json, bool supervision) {
             const auto* v = o.if_contains(key);
             return v && v->is_string() ? std::string(v->as_string()) : std::string{};
         };
-        out += fmt::format("<li>{} <span class=\"muted\">({}{})</span></li>", escape(text("title")),
-                           escape(lookup(kGoalLabels, text("goal"))),
-                           supervision ? ", " + escape(lookup(kReasonLabels, text("reason")))
-                                       : std::string{});
+        out +=
+            fmt::format("<li>{} <span class=\"muted\">({}{})</span></li>", escape(text("title")),
+                        escape(goal_label(text("goal"))),
+                        supervision ? ", " + escape(reason_label(text("reason"))) : std::string{});
     }
     out += "</ul>";
     return out;
@@ -347,7 +223,7 @@ std::string payload_text(const std::string& payload) {
         }
         if (text.empty()) continue;
         out += fmt::format("<div><span class=\"muted\">{}:</span> {}</div>",
-                           escape(lookup(kFieldLabels, key)), escape(text));
+                           escape(field_label(key)), escape(text));
     }
     return out;
 }
@@ -355,14 +231,6 @@ std::string payload_text(const std::string& payload) {
 }  // namespace
 
 std::string escape(std::string_view text) { return html_escape(text); }
-
-std::string_view event_label(std::string_view event) { return lookup(kEventLabels, event); }
-std::string_view state_label(std::string_view state) { return lookup(kStateLabels, state); }
-std::string_view workflow_label(std::string_view workflow) {
-    return lookup(kWorkflowLabels, workflow);
-}
-std::string_view kind_label(std::string_view kind) { return lookup(kKindLabels, kind); }
-std::string_view role_label(std::string_view role) { return lookup(kRoleLabels, role); }
 
 std::string cycle_path(std::string_view id) {
     std::string out;
@@ -404,7 +272,7 @@ std::string overview_page(const Page& page, const Config& config,
         form += "</select></label>";
     }
     form += R"(<label>Type<select name="kind">)" + option("", "Alle", filter.kind);
-    for (const auto& [value, label] : kKindLabels) form += option(value, label, filter.kind);
+    for (const auto& [value, label] : kind_labels()) form += option(value, label, filter.kind);
     form += R"(</select></label><label>Tilstand<select name="state">)" +
             option("", "Alle aktive", filter.state);
     for (const auto& state : states) form += option(state, state_label(state), filter.state);
@@ -504,15 +372,15 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
                 R"(<td><span class="badge {0}">{4}</span></td><td class="date">{5}</td></tr>)",
                 escape(view.status), escape(step_label(d.step)),
                 d.round ? fmt::format(" (runde {})", d.round) : "", danish_date(d.due_on),
-                escape(lookup(kStatusLabels, view.status)),
+                escape(status_label(view.status)),
                 view.completed_on ? danish_date(*view.completed_on) : "–");
         } else {
             notices += fmt::format(
                 R"(<tr><td>{}{}</td><td>{}</td><td class="date">{}</td><td>{}</td></tr>)",
-                escape(lookup(kDeadlineKinds, d.kind)),
+                escape(deadline_kind_label(d.kind)),
                 d.kind == "escalation" ? fmt::format(" {}", d.level) : "",
                 escape(step_label(d.step)), local_time(page, d.fire_at).substr(0, 10),
-                escape(lookup(kStatusLabels, view.status)));
+                escape(status_label(view.status)));
         }
     }
     body += "</tbody></table>";

@@ -63,13 +63,6 @@ std::string form_payload(std::string_view event, const Fields& form);
 /// A cycle id as a URL path (each segment percent-encoded, slashes kept).
 std::string cycle_path(std::string_view id);
 
-/// Danish names shown to users.
-std::string_view event_label(std::string_view event);
-std::string_view state_label(std::string_view state);
-std::string_view workflow_label(std::string_view workflow);
-std::string_view kind_label(std::string_view kind);
-std::string_view role_label(std::string_view role);
-
 extern const std::string_view kStylesheet;
 
 }  // namespace tilsyn::http::ui

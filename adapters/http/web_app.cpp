@@ -13,6 +13,7 @@
 #include "adapters/config/yaml_config_loader.hpp"
 #include "adapters/http/dashboard.hpp"
 #include "adapters/http/http_server.hpp"
+#include "adapters/http/labels.hpp"
 #include "adapters/http/sessions.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/calendar.hpp"
@@ -22,8 +23,6 @@
 #include "engine/plan_format.hpp"
 #include "engine/political_report.hpp"
 #include "engine/sha256.hpp"
-#include "engine/workflow_catalog.hpp"
-#include "workflows/workflow.hpp"
 
 namespace tilsyn::http {
 
@@ -111,16 +110,6 @@ json::value payload_value(const std::string& payload) {
 
 bool contains(const std::vector<std::string>& items, std::string_view item) {
     return std::find(items.begin(), items.end(), item) != items.end();
-}
-
-std::vector<std::string> all_state_names() {
-    std::vector<std::string> out;
-    for (std::string_view workflow : {"quality_report", "supervision", "learning_dialogue"}) {
-        for (auto& name : workflows::state_names(workflow)) {
-            if (!contains(out, name)) out.push_back(name);
-        }
-    }
-    return out;
 }
 
 std::optional<std::string> cookie(const Request& request, std::string_view name) {
@@ -311,14 +300,12 @@ struct WebApp::Impl {
                                           request.param("kind")),
                               "kind");
         }
-        if (request.has_param("workflow") && !find_workflow(request.param("workflow")) &&
-            request.param("workflow") != "supervision") {
-            return json_error(
-                400,
-                fmt::format("workflow '{}' is not one of quality_report, learning_dialogue, "
-                            "supervision",
-                            request.param("workflow")),
-                "workflow");
+        if (request.has_param("workflow") && !is_workflow_filter(request.param("workflow"))) {
+            return json_error(400,
+                              fmt::format("workflow '{}' is not one of {}",
+                                          request.param("workflow"),
+                                          fmt::join(workflow_filter_names(), ", ")),
+                              "workflow");
         }
         const std::string status = request.param("status");
         if (request.has_param("status") && status != "open" && status != "closed" &&
