@@ -63,6 +63,7 @@ std::string form_payload(std::string_view event, const Fields& form);
 /// A cycle id as a URL path (each segment percent-encoded, slashes kept).
 std::string cycle_path(std::string_view id);
 
+/// The dashboard's stylesheet, served at /assets/app.css (adapters/http/dashboard.css).
 extern const std::string_view kStylesheet;
 
 }  // namespace tilsyn::http::ui
