@@ -178,6 +178,15 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
         escape(detail.summary.row.cycle.id), fields, danger ? "danger" : "primary");
 }
 
+/// The notice above a cycle's forms; a refusal names the payload field at fault, if any.
+std::string notice_html(const Notice& notice) {
+    if (notice.text.empty()) return {};
+    const std::string field =
+        notice.field.empty() ? "" : fmt::format(R"( data-field="{}")", escape(notice.field));
+    return fmt::format(R"(<p class="{}" role="alert"{}>{}</p>)", notice.error ? "error" : "ok",
+                       field, escape(notice.text));
+}
+
 std::string points_list(const std::string& points_json, bool supervision) {
     boost::system::error_code ec;
     auto value = json::parse(points_json, ec);
@@ -313,8 +322,7 @@ std::string overview_page(const Page& page, const Config& config,
 }
 
 std::string cycle_page(const Page& page, const Config& config, const CycleDetail& detail,
-                       const std::vector<std::string>& events, std::string_view message,
-                       bool error) {
+                       const std::vector<std::string>& events, const Notice& notice) {
     const auto& s = detail.summary;
     const auto& c = s.row.cycle;
     const Area* area = config.find_area(s.row.area_id);
@@ -336,10 +344,7 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
         body += fmt::format(R"(<p>Åbnet fra <a href="/cycles/{}">kvalitetsforløbet</a>.</p>)",
                             escape(cycle_path(c.parent_id)));
     }
-    if (!message.empty()) {
-        body += fmt::format(R"(<p class="{}" role="alert">{}</p>)", error ? "error" : "ok",
-                            escape(message));
-    }
+    body += notice_html(notice);
     if (!events.empty()) {
         body += R"(<section class="actions"><h2>Handlinger</h2>)";
         for (const auto& event : events) body += event_form(page, detail, event);

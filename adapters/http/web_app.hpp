@@ -1,6 +1,7 @@
 // The web application inside `serve`: the JSON API of interface.md §5, the area chiefs'
 // dashboard, /healthz, /metrics and the OpenAPI description. It owns its own database
-// connection and case service and runs on the HTTP server's thread only.
+// connection and case service and runs on the HTTP server's thread only. Requests find their
+// handler in one route table (api_routes.cpp, dashboard_routes.cpp).
 #pragma once
 
 #include <chrono>
