@@ -1,6 +1,7 @@
 #include "adapters/http/web_app.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 #include <stdexcept>
@@ -86,11 +87,39 @@ int http_status(ApplyStatus status) {
 
 // ---- The app -------------------------------------------------------------------------------
 
+namespace {
+
+/// Names a failed request in the answer and in the log, so a report of one finds the other.
+std::string new_request_id() { return random_hex_256().substr(0, kRequestIdLength); }
+
+/// A 5xx answer naming the request id: the API says `api_error`, a dashboard page
+/// `page_message` in Danish; the log has the details under the same id.
+Response failure(RouteKind kind, int status, std::string_view api_error,
+                 std::string_view page_message, const std::string& request_id) {
+    Response response;
+    if (kind == RouteKind::api) {
+        response = json_response(status, boost::json::serialize(boost::json::object{
+                                             {"error", api_error}, {"request_id", request_id}}));
+    } else {
+        response = html(status, ui::error_page(nullptr, status,
+                                               fmt::format("{} Hvis fejlen bliver ved, så oplys "
+                                                           "fejlkoden {} til en administrator.",
+                                                           page_message, request_id)));
+    }
+    response.headers.emplace_back("X-Request-Id", request_id);
+    return response;
+}
+
+}  // namespace
+
 struct WebApp::Impl {
     WebContext context;
     RouteTable routes;
+    std::shared_ptr<spdlog::logger> log;
 
-    Impl(WebAppSettings settings, Metrics& metrics) : context(std::move(settings), metrics) {
+    Impl(WebAppSettings settings, Metrics& metrics)
+        : context(std::move(settings), metrics),
+          log(context.settings.log ? context.settings.log : spdlog::default_logger()) {
         add_api_routes(routes, context);
         add_dashboard_routes(routes, context);
     }
@@ -108,19 +137,44 @@ struct WebApp::Impl {
         throw std::logic_error("WebApp: unknown route match outcome");
     }
 
-    /// Runs a route's handler: a database failure is answered 503, any other exception 500.
+    /// Runs a route's handler. Its exceptions become a 5xx answer with a request id, and the
+    /// log says what went wrong under that id. The route's pattern is logged, not the path,
+    /// which may hold a secret (a calendar feed's).
     Response run(const Route& route, const Request& request, const PathParams& params) {
         try {
             return route.handler(request, params);
         } catch (const StoreError& e) {
-            try {
-                // A restarted PostgreSQL: connect again, so the next request works.
-                context.store->reconnect_if_lost();
-            } catch (const std::exception&) {
-            }
-            return json_error(503, fmt::format("the database failed: {}", e.what()));
+            const std::string id = new_request_id();
+            log->warn("request {}: {} {}: 503 the database failed: {}", id, request.method,
+                      route.pattern, e.what());
+            reconnect();
+            // The API keeps the store's reason, which clients act on ("database is locked":
+            // README, tests/reliability); the store leaves statements and values out of it.
+            return failure(route.kind, 503, fmt::format("the database failed: {}", e.what()),
+                           "Databasen svarer ikke lige nu. Prøv igen om lidt.", id);
         } catch (const std::exception& e) {
-            return json_error(500, fmt::format("internal error: {}", e.what()));
+            return internal_error(route, request, e.what());
+        } catch (...) {
+            return internal_error(route, request, "an exception that is not a std::exception");
+        }
+    }
+
+    Response internal_error(const Route& route, const Request& request, std::string_view what) {
+        const std::string id = new_request_id();
+        log->error("request {}: {} {}: 500 internal error: {}", id, request.method, route.pattern,
+                   what);
+        return failure(route.kind, 500, "internal error", "Der opstod en intern fejl.", id);
+    }
+
+    /// After a database failure: a restarted PostgreSQL is connected again, so the next
+    /// request works.
+    void reconnect() {
+        try {
+            if (context.store->reconnect_if_lost()) {
+                log->warn("the database connection was lost; reconnected");
+            }
+        } catch (const std::exception& e) {
+            log->error("reconnecting to the database: {}", e.what());
         }
     }
 

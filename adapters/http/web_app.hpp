@@ -4,7 +4,10 @@
 // handler in one route table (api_routes.cpp, dashboard_routes.cpp).
 #pragma once
 
+#include <spdlog/fwd.h>
+
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,6 +23,10 @@ namespace tilsyn::http {
 /// long a change made by another process (the CLI, another node) may go unseen.
 constexpr std::chrono::milliseconds kListingCacheTtl{1000};
 
+/// A 5xx answer names the request with this many hex digits, in the body and in the
+/// X-Request-Id header; the log has the error under the same id.
+constexpr std::size_t kRequestIdLength = 16;
+
 struct WebAppSettings {
     std::string config_path;
     std::string db_url;
@@ -27,6 +34,9 @@ struct WebAppSettings {
     /// Called after an event was applied: new deadlines may be due earlier than the scheduler
     /// planned, and mail may be queued.
     std::function<void()> on_change;
+    /// Where failed requests are logged with their request id; spdlog's default logger when
+    /// not set.
+    std::shared_ptr<spdlog::logger> log;
 };
 
 class WebApp {
@@ -36,6 +46,10 @@ class WebApp {
     WebApp(WebAppSettings settings, Metrics& metrics);
     ~WebApp();
 
+    /// Answers a request. An exception in a handler becomes a 500 ("internal error"), or a
+    /// 503 for a database failure, naming a request id under which the log has the details.
+    /// No answer has the exception's text, but the API's 503 gives the store's reason (e.g.
+    /// "database is locked").
     Response handle(const Request& request);
 
     /// Re-reads the configuration; false (keeping the one in use) when it is not valid.

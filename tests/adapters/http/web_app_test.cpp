@@ -1,13 +1,19 @@
 // The web app without a server: requests as values through its route table into a real SQLite
 // database with the shipped configuration: the route table against openapi.json, errors by
-// kind of route, and the dashboard's forms answered from the case service's result.
+// kind of route, the dashboard's forms answered from the case service's result, and 5xx
+// answers to stored rows the engine cannot read, with the log of them.
 #include "adapters/http/web_app.hpp"
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "adapters/config/yaml_config_loader.hpp"
 #include "adapters/http/web_context.hpp"
@@ -33,14 +39,15 @@ std::string header_of(const Response& response, std::string_view name) {
 }
 
 /// The shipped configuration's cycles opened on 2026-09-07 in a new SQLite database, an admin
-/// with a token, and a web app over them.
+/// with a token, and a web app over them whose log goes to `log_text`.
 struct WebWorld {
     testing::TempDir dir{"tilsyn-web"};
     std::string config = std::string(TILSYN_SOURCE_DIR) + "/config/aarhus.yaml";
     std::string db_path = (dir.path() / "web.db").string();
     Instant now{};
+    std::ostringstream log_text;
     Metrics metrics;
-    std::unique_ptr<Store> store;  // our own connection, to look at rows
+    std::unique_ptr<Store> store;  // our own connection, to look at and to spoil rows
     std::string cycle;             // a quality report cycle
     std::unique_ptr<WebApp> app;
 
@@ -70,6 +77,8 @@ struct WebWorld {
         settings.config_path = config;
         settings.db_url = "sqlite:" + db_path;
         settings.clock = [this] { return now; };
+        settings.log = std::make_shared<spdlog::logger>(
+            "web-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text));
         app = std::make_unique<WebApp>(std::move(settings), metrics);
     }
 
@@ -97,7 +106,29 @@ struct WebWorld {
         const std::string cookie = header_of(response, "Set-Cookie");
         return cookie.substr(0, cookie.find(';'));
     }
+
+    /// Rewrites rows with SQL the store would never run.
+    void spoil(const std::string& sql) {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
+        char* error = nullptr;
+        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+        const std::string message = error ? error : "";
+        sqlite3_free(error);
+        sqlite3_close(db);
+        REQUIRE(message.empty());
+        REQUIRE(rc == SQLITE_OK);
+    }
 };
+
+/// The request id a 5xx answer names, checked to be the same in header and body.
+std::string request_id_of(const Response& response) {
+    const std::string id = header_of(response, "X-Request-Id");
+    CHECK(std::regex_match(id, std::regex("[0-9a-f]{16}")));
+    CHECK(id.size() == kRequestIdLength);
+    CHECK(response.body.find(id) != std::string::npos);
+    return id;
+}
 
 std::string openapi_path(std::string pattern) {
     for (auto at = pattern.find("...}"); at != std::string::npos; at = pattern.find("...}")) {
@@ -130,6 +161,59 @@ TEST_CASE("openapi.json describes exactly the routes that answer in JSON", "[web
     }
     CHECK(real == documented);
     CHECK(real.count({"/api/v1/cycles/{id}/events", "post"}) == 1);
+}
+
+TEST_CASE("an internal error answers 500 with a request id and logs the error under it", "[web]") {
+    WebWorld w;
+    REQUIRE(w.api("/api/v1/cycles/" + w.cycle).status == 200);
+    const std::string cookie = w.login();
+    auto cycle = *w.store->find_cycle(w.cycle);
+    cycle.anchors = "{not json";  // what the engine reads the cycle's dates from
+    w.store->update_cycle(cycle);
+
+    SECTION("the API answers in JSON") {
+        const Response response = w.api("/api/v1/cycles/" + w.cycle);
+        CHECK(response.status == 500);
+        CHECK(response.content_type == "application/json");
+        const std::string id = request_id_of(response);
+        const auto body = boost::json::parse(response.body).as_object();
+        CHECK(body.at("error").as_string() == "internal error");
+        CHECK(body.at("request_id").as_string() == id);
+        CHECK(body.size() == 2);
+        const std::string log = w.log_text.str();
+        CHECK(log.find("request " + id) != std::string::npos);
+        CHECK(log.find("GET /api/v1/cycles/{id...}") != std::string::npos);
+        CHECK(log.find("stored anchors are not a JSON object") != std::string::npos);
+    }
+    SECTION("the dashboard answers with a page in Danish") {
+        const Response response = w.send("GET", "/cycles/" + w.cycle, {{"cookie", cookie}});
+        CHECK(response.status == 500);
+        CHECK(response.content_type == "text/html; charset=utf-8");
+        const std::string id = request_id_of(response);
+        CHECK(response.body.find("Der opstod en intern fejl.") != std::string::npos);
+        for (const char* internal : {"anchors", "JSON", "stored", "timeline", "exception"}) {
+            CHECK(response.body.find(internal) == std::string::npos);
+        }
+        const std::string log = w.log_text.str();
+        CHECK(log.find("request " + id) != std::string::npos);
+        CHECK(log.find("stored anchors are not a JSON object") != std::string::npos);
+    }
+}
+
+TEST_CASE("a database failure on the dashboard is 503 with a request id and nothing more",
+          "[web]") {
+    WebWorld w;
+    const std::string cookie = w.login();
+    w.spoil("UPDATE deadlines SET due_on = 'soon'");
+    const Response response = w.send("GET", "/cycles/" + w.cycle, {{"cookie", cookie}});
+    CHECK(response.status == 503);
+    const std::string id = request_id_of(response);
+    CHECK(response.body.find("Databasen svarer ikke lige nu.") != std::string::npos);
+    CHECK(response.body.find("soon") == std::string::npos);
+    CHECK(response.body.find("due_on") == std::string::npos);
+    const std::string log = w.log_text.str();
+    CHECK(log.find("request " + id) != std::string::npos);
+    CHECK(log.find("soon") != std::string::npos);
 }
 
 TEST_CASE("a refused dashboard form shows the case service's reason, field and status",
