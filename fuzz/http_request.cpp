@@ -30,6 +30,7 @@ namespace {
 
 std::unique_ptr<http::WebApp> app;
 Metrics metrics;
+std::shared_ptr<const Domain> domain;  // the configuration the app and the setup share
 
 void add_user(Store& store, const char* email, const char* role, const char* area,
               const char* institution, const char* token) {
@@ -60,7 +61,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         store->migrate();
         LoadedConfig loaded = load_config(config);
         if (!loaded.ok()) std::abort();
-        const auto domain = make_domain(std::move(loaded));
+        domain = make_domain(std::move(loaded));
         store->sync_directory(domain->config);
         CaseService cases(*store, domain);
         Scheduler scheduler(*store, cases);
@@ -71,7 +72,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                  "fuzz-leader-token");
     }
     http::WebAppSettings settings;
-    settings.config_path = config;
+    settings.domain = domain;
     settings.db_url = db;
     // A fixed moment inside the running cycles: every input meets the same state of time.
     settings.clock = [] {

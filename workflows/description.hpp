@@ -71,6 +71,7 @@ struct WorkflowDescription {
     bool repeats_in_rounds = false;  // its per-round steps repeat per round (anchor `round`)
     bool is_case = false;  // a supervision case: opened by a supervision point, not by a start
     std::string_view opens_cases;  // the workflow its supervision points open, or empty
+    std::string_view points_title;  // Danish heading of the points its conversations give
 
     const StepDescription* find_step(std::string_view step) const;
     const EventDescription* find_event(std::string_view event) const;
@@ -80,6 +81,9 @@ struct WorkflowDescription {
 
 /// Every workflow the engine knows, each described once.
 std::span<const WorkflowDescription* const> all_workflows();
+
+/// The workflow of supervision cases (the one with is_case).
+const WorkflowDescription& case_workflow();
 
 /// nullptr for an unknown workflow id.
 const WorkflowDescription* find_workflow(std::string_view id);

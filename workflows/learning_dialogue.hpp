@@ -197,6 +197,7 @@ inline const WorkflowDescription& describe() {
             },
         .repeats_in_rounds = true,
         .opens_cases = "supervision",
+        .points_title = "Fra den seneste læringssamtale",
     };
     return description;
 }

@@ -298,6 +298,8 @@ const WorkflowDescription* find_workflow(std::string_view id) {
     return nullptr;
 }
 
+const WorkflowDescription& case_workflow() { return sup::Supervision::description(); }
+
 const StepDescription* find_step(std::string_view step) {
     for (const WorkflowDescription* workflow : all_workflows()) {
         if (const StepDescription* found = workflow->find_step(step)) return found;

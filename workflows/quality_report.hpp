@@ -225,6 +225,7 @@ inline const WorkflowDescription& describe() {
                 {"plan_approved", "plan_approved", {Role::leader, Role::board}},
             },
         .opens_cases = "supervision",
+        .points_title = "Punkter fra kvalitetssamtalen",
     };
     return description;
 }

@@ -176,7 +176,8 @@ class Daemon {
     void start_http() {
         const auto [host, port] = http::parse_listen(settings_.listen);
         http::WebAppSettings web;
-        web.config_path = settings_.config_path;
+        web.domain = runtime_->domain;
+        web.log = log_;
         web.db_url = settings_.db_url;
         web.clock = [clock = settings_.clock] { return clock->now(); };
         // Runs on the HTTP thread: wake the mail thread, and re-plan the scheduler's timer on
@@ -287,7 +288,7 @@ class Daemon {
         delivery_->stop();
         delivery_ = std::make_unique<DeliveryThread>(settings_, runtime_->domain->config,
                                                      runtime_->domain->zone, log_, metrics_);
-        if (http_) http_->post([this] { web_->reload(); });
+        if (http_) http_->post([this, domain = runtime_->domain] { web_->reload(domain); });
         log_->info("SIGHUP: configuration reloaded from {}", settings_.config_path);
         timer_.cancel();
         do_tick();

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
+#include <span>
 #include <tuple>
 
 #include "adapters/http/http_types.hpp"
+#include "adapters/http/labels.hpp"
 #include "engine/event_payload.hpp"
 #include "engine/html.hpp"
 #include "workflows/description.hpp"
@@ -17,130 +19,6 @@ namespace tilsyn::http::ui {
 namespace json = boost::json;
 
 namespace {
-
-template <std::size_t N>
-std::string_view lookup(const std::pair<std::string_view, std::string_view> (&table)[N],
-                        std::string_view key) {
-    for (const auto& [name, label] : table) {
-        if (name == key) return label;
-    }
-    return key;
-}
-
-constexpr std::pair<std::string_view, std::string_view> kEventLabels[] = {
-    {"report_submitted", "Kvalitetsrapport indsendt"},
-    {"board_statement_submitted", "Bestyrelsens udtalelse indsendt"},
-    {"conversation_scheduled", "Kvalitetssamtale planlagt"},
-    {"conversation_held", "Kvalitetssamtale afholdt"},
-    {"plan_submitted", "Udviklingsplan indsendt"},
-    {"plan_returned", "Udviklingsplan sendt retur"},
-    {"plan_approved", "Udviklingsplan godkendt"},
-    {"plan_published", "Udviklingsplan offentliggjort"},
-    {"cycle_cancelled", "Forløb annulleret"},
-    {"cycle_opened", "Forløb startet"},
-    {"case_opened", "Tilsynssag åbnet"},
-    {"action_plan_submitted", "Handleplan indsendt"},
-    {"follow_up_held", "Opfølgning afholdt"},
-    {"supervision_resolved", "Tilsynssag afsluttet"},
-    {"data_package_published", "Datapakke offentliggjort"},
-    {"observation_feedback_submitted", "Observation afgivet"},
-    {"learning_conversation_held", "Læringssamtale afholdt"},
-    {"one_to_one_held", "1:1-opfølgning afholdt"},
-    {"observer_assigned", "Observatør udpeget"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kEventActions[] = {
-    {"report_submitted", "Indsend kvalitetsrapport"},
-    {"board_statement_submitted", "Indsend bestyrelsens udtalelse"},
-    {"conversation_scheduled", "Planlæg kvalitetssamtale"},
-    {"conversation_held", "Registrér afholdt kvalitetssamtale"},
-    {"plan_submitted", "Indsend udviklingsplan"},
-    {"plan_returned", "Send udviklingsplanen retur"},
-    {"plan_approved", "Godkend udviklingsplan"},
-    {"plan_published", "Registrér offentliggørelse"},
-    {"cycle_cancelled", "Annullér forløbet"},
-    {"action_plan_submitted", "Indsend handleplan"},
-    {"follow_up_held", "Registrér opfølgning"},
-    {"supervision_resolved", "Afslut tilsynssagen"},
-    {"data_package_published", "Registrér offentliggjort datapakke"},
-    {"observer_assigned", "Udpeg observatør"},
-    {"observation_feedback_submitted", "Indsend skriftlig feedback"},
-    {"learning_conversation_held", "Registrér afholdt læringssamtale"},
-    {"one_to_one_held", "Registrér 1:1-opfølgning"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kStateLabels[] = {
-    {"ReportInPreparation", "Kvalitetsrapport under udarbejdelse"},
-    {"AwaitingBoardStatement", "Afventer bestyrelsens udtalelse"},
-    {"AwaitingConversation", "Afventer kvalitetssamtale"},
-    {"ConversationScheduled", "Kvalitetssamtale planlagt"},
-    {"PlanInPreparation", "Udviklingsplan under udarbejdelse"},
-    {"PlanAwaitingApproval", "Udviklingsplan afventer godkendelse"},
-    {"AwaitingPublication", "Afventer offentliggørelse"},
-    {"Completed", "Afsluttet"},
-    {"Cancelled", "Annulleret"},
-    {"ActionPlanDue", "Afventer handleplan"},
-    {"FollowUp", "Skærpet opfølgning"},
-    {"Resolved", "Tilsynssag afsluttet"},
-    {"AwaitingDataPackage", "Afventer datapakke"},
-    {"AwaitingObservation", "Afventer læringsmiljøobservation"},
-    {"AwaitingLearningConversation", "Afventer læringssamtale"},
-    {"AwaitingOneToOne", "Afventer 1:1-opfølgning"},
-    {"DialogueCompleted", "Læringsdialog afsluttet"},
-    {"DialogueCancelled", "Læringsdialog annulleret"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kWorkflowLabels[] = {
-    {"quality_report", "Kvalitetsrapport"},
-    {"learning_dialogue", "Læringsdialog"},
-    {"supervision", "Tilsynssag"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kKindLabels[] = {
-    {"school", "Skole"},
-    {"daycare", "Dagtilbud"},
-    {"youth", "Ungdomsskole og klub"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kRoleLabels[] = {
-    {"admin", "Administrator"}, {"director", "Direktør"}, {"area_chief", "Områdechef"},
-    {"leader", "Leder"},        {"board", "Bestyrelse"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
-    {"url", "Link (URL)"},
-    {"text", "Tekst"},
-    {"assessment", "Samlet vurdering"},
-    {"interpretation", "Fortolkning"},
-    {"signals_local", "Signaler til det lokale niveau"},
-    {"signals_political", "Signaler til det politiske niveau"},
-    {"date", "Dato"},
-    {"comment", "Kommentar til lederen"},
-    {"reason", "Begrundelse"},
-    {"note", "Notat"},
-    {"development_points", "Udviklingspunkter"},
-    {"supervision_points", "Tilsynspunkter"},
-    {"start", "Startdato"},
-    {"title", "Titel"},
-    {"goal", "Mål"},
-    {"focus_areas", "Fokusområder"},
-    {"observer_institution", "Observerende institution (id)"},
-    {"feedback", "Skriftlig feedback"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kGoalLabels[] = {
-    {"learning", "Læring"}, {"communities", "Fællesskaber"}, {"wellbeing", "Trivsel"}};
-constexpr std::pair<std::string_view, std::string_view> kReasonLabels[] = {
-    {"concern", "Bekymring"}, {"law", "Lovgivning"}, {"guidelines", "Retningslinjer"}};
-
-constexpr std::pair<std::string_view, std::string_view> kStatusLabels[] = {
-    {"met", "Overholdt"},         {"late", "Overholdt for sent"}, {"closed", "Lukket"},
-    {"overdue", "Overskredet"},   {"coming", "Kommende"},         {"sent", "Sendt"},
-    {"pending", "Planlagt"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kDeadlineKinds[] = {
-    {"due", "Frist"}, {"reminder", "Påmindelse"}, {"escalation", "Eskalering"}};
 
 // Rows of a form for development and supervision points.
 constexpr int kPointRows = 3;
@@ -156,6 +34,20 @@ std::string local_time(const Page& page, Instant at) {
     const std::string iso = format_local_iso(at, offset);  // YYYY-MM-DDTHH:MM:SS+HH:MM
     const auto date = parse_date(iso.substr(0, 10));
     return (date ? danish_date(*date) : iso.substr(0, 10)) + " " + iso.substr(11, 5);
+}
+
+/// What a workflow's conversations call their development points: the label of the points
+/// field of the event that records them ("Udviklingspunkter", "Fokusområder").
+std::string_view points_label(const workflows::WorkflowDescription& workflow) {
+    for (const auto& event : workflow.events) {
+        if (!event.records_points) continue;
+        for (const auto& field : event.fields) {
+            if (field.type != workflows::FieldType::supervision_points) {
+                return field_label(field.name);
+            }
+        }
+    }
+    return field_label("development_points");
 }
 
 std::string step_label(std::string_view step) { return std::string(workflows::step_title(step)); }
@@ -230,7 +122,7 @@ std::string table(const std::vector<const CycleSummary*>& rows) {
 }
 
 std::string input_for(std::string_view name, std::string_view type, bool required) {
-    const std::string label = std::string(lookup(kFieldLabels, name));
+    const std::string label = std::string(field_label(name));
     const std::string mark = required ? R"( <span class="req">*</span>)" : "";
     if (type == "date") {
         return fmt::format(R"(<label>{}{}<input type="date" name="{}"{}></label>)", escape(label),
@@ -245,9 +137,7 @@ std::string input_for(std::string_view name, std::string_view type, bool require
                        escape(label), mark, escape(name), required ? " required" : "");
 }
 
-template <std::size_t N>
-std::string select(std::string_view name,
-                   const std::pair<std::string_view, std::string_view> (&choices)[N]) {
+std::string select(std::string_view name, std::span<const Label> choices) {
     std::string out = fmt::format(R"(<select name="{}">)", escape(name));
     for (const auto& [value, label] : choices) out += option(value, label, {});
     out += "</select>";
@@ -265,8 +155,8 @@ std::string points_inputs(std::string_view prefix) {
     for (int i = 0; i < kPointRows; ++i) {
         out += fmt::format(R"(<div class="point"><input name="{}_title_{}" placeholder="Titel">)",
                            prefix, i);
-        if (supervision) out += select(fmt::format("sp_reason_{}", i), kReasonLabels);
-        out += select(fmt::format("{}_goal_{}", prefix, i), kGoalLabels);
+        if (supervision) out += select(fmt::format("sp_reason_{}", i), reason_labels());
+        out += select(fmt::format("{}_goal_{}", prefix, i), goal_labels());
         out += "</div>";
     }
     out += "</fieldset>";
@@ -286,15 +176,25 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
             fields += input_for(field.name, field.type, field.required);
         }
     }
-    const bool danger = event == "cycle_cancelled" || event == "plan_returned";
+    const auto* described = workflows::find_event(event);
+    const bool danger = described && described->destructive;
     return fmt::format(
         R"(<form method="post" action="/event" class="action" data-event="{0}">)"
         R"(<h3>{1}</h3><input type="hidden" name="csrf" value="{2}">)"
         R"(<input type="hidden" name="cycle" value="{3}"><input type="hidden" name="event" )"
         R"(value="{0}">{4}<button type="submit" class="{5}">{1}</button></form>)"
         "\n",
-        escape(event), escape(lookup(kEventActions, event)), escape(page.csrf),
+        escape(event), escape(action_label(event)), escape(page.csrf),
         escape(detail.summary.row.cycle.id), fields, danger ? "danger" : "primary");
+}
+
+/// The notice above a cycle's forms; a refusal names the payload field at fault, if any.
+std::string notice_html(const Notice& notice) {
+    if (notice.text.empty()) return {};
+    const std::string field =
+        notice.field.empty() ? "" : fmt::format(R"( data-field="{}")", escape(notice.field));
+    return fmt::format(R"(<p class="{}" role="alert"{}>{}</p>)", notice.error ? "error" : "ok",
+                       field, escape(notice.text));
 }
 
 std::string points_list(const std::string& points_json, bool supervision) {
@@ -309,10 +209,10 @@ std::string points_list(const std::string& points_json, bool supervision) {
             const auto* v = o.if_contains(key);
             return v && v->is_string() ? std::string(v->as_string()) : std::string{};
         };
-        out += fmt::format("<li>{} <span class=\"muted\">({}{})</span></li>", escape(text("title")),
-                           escape(lookup(kGoalLabels, text("goal"))),
-                           supervision ? ", " + escape(lookup(kReasonLabels, text("reason")))
-                                       : std::string{});
+        out +=
+            fmt::format("<li>{} <span class=\"muted\">({}{})</span></li>", escape(text("title")),
+                        escape(goal_label(text("goal"))),
+                        supervision ? ", " + escape(reason_label(text("reason"))) : std::string{});
     }
     out += "</ul>";
     return out;
@@ -342,7 +242,7 @@ std::string payload_text(const std::string& payload) {
         }
         if (text.empty()) continue;
         out += fmt::format("<div><span class=\"muted\">{}:</span> {}</div>",
-                           escape(lookup(kFieldLabels, key)), escape(text));
+                           escape(field_label(key)), escape(text));
     }
     return out;
 }
@@ -350,14 +250,6 @@ std::string payload_text(const std::string& payload) {
 }  // namespace
 
 std::string escape(std::string_view text) { return html_escape(text); }
-
-std::string_view event_label(std::string_view event) { return lookup(kEventLabels, event); }
-std::string_view state_label(std::string_view state) { return lookup(kStateLabels, state); }
-std::string_view workflow_label(std::string_view workflow) {
-    return lookup(kWorkflowLabels, workflow);
-}
-std::string_view kind_label(std::string_view kind) { return lookup(kKindLabels, kind); }
-std::string_view role_label(std::string_view role) { return lookup(kRoleLabels, role); }
 
 std::string cycle_path(std::string_view id) {
     std::string out;
@@ -399,7 +291,7 @@ std::string overview_page(const Page& page, const Config& config,
         form += "</select></label>";
     }
     form += R"(<label>Type<select name="kind">)" + option("", "Alle", filter.kind);
-    for (const auto& [value, label] : kKindLabels) form += option(value, label, filter.kind);
+    for (const auto& [value, label] : kind_labels()) form += option(value, label, filter.kind);
     form += R"(</select></label><label>Tilstand<select name="state">)" +
             option("", "Alle aktive", filter.state);
     for (const auto& state : states) form += option(state, state_label(state), filter.state);
@@ -440,8 +332,7 @@ std::string overview_page(const Page& page, const Config& config,
 }
 
 std::string cycle_page(const Page& page, const Config& config, const CycleDetail& detail,
-                       const std::vector<std::string>& events, std::string_view message,
-                       bool error) {
+                       const std::vector<std::string>& events, const Notice& notice) {
     const auto& s = detail.summary;
     const auto& c = s.row.cycle;
     const Area* area = config.find_area(s.row.area_id);
@@ -463,10 +354,7 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
         body += fmt::format(R"(<p>Åbnet fra <a href="/cycles/{}">kvalitetsforløbet</a>.</p>)",
                             escape(cycle_path(c.parent_id)));
     }
-    if (!message.empty()) {
-        body += fmt::format(R"(<p class="{}" role="alert">{}</p>)", error ? "error" : "ok",
-                            escape(message));
-    }
+    body += notice_html(notice);
     if (!events.empty()) {
         body += R"(<section class="actions"><h2>Handlinger</h2>)";
         for (const auto& event : events) body += event_form(page, detail, event);
@@ -496,15 +384,15 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
                 R"(<td><span class="badge {0}">{4}</span></td><td class="date">{5}</td></tr>)",
                 escape(view.status), escape(step_label(d.step)),
                 d.round ? fmt::format(" (runde {})", d.round) : "", danish_date(d.due_on),
-                escape(lookup(kStatusLabels, view.status)),
+                escape(status_label(view.status)),
                 view.completed_on ? danish_date(*view.completed_on) : "–");
         } else {
             notices += fmt::format(
                 R"(<tr><td>{}{}</td><td>{}</td><td class="date">{}</td><td>{}</td></tr>)",
-                escape(lookup(kDeadlineKinds, d.kind)),
+                escape(deadline_kind_label(d.kind)),
                 d.kind == "escalation" ? fmt::format(" {}", d.level) : "",
                 escape(step_label(d.step)), local_time(page, d.fire_at).substr(0, 10),
-                escape(lookup(kStatusLabels, view.status)));
+                escape(status_label(view.status)));
         }
     }
     body += "</tbody></table>";
@@ -515,12 +403,9 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     }
     body += "</section>";
 
-    if (c.workflow != "supervision") {
-        const bool dialogue = c.workflow == "learning_dialogue";
+    if (workflow && !workflow->points_title.empty()) {
         body += fmt::format(R"(<section class="points"><h2>{}</h2><h3>{}</h3>)",
-                            dialogue ? "Fra den seneste læringssamtale"
-                                     : "Punkter fra kvalitetssamtalen",
-                            dialogue ? "Fokusområder" : "Udviklingspunkter") +
+                            workflow->points_title, points_label(*workflow)) +
                 points_list(detail.development_points, false) + "<h3>Tilsynspunkter</h3>" +
                 points_list(detail.supervision_points, true) + "</section>";
     }
@@ -621,73 +506,5 @@ std::string form_payload(std::string_view event, const Fields& form) {
     }
     return json::serialize(payload);
 }
-
-const std::string_view kStylesheet = R"css(
-:root { --ink: #1d2733; --muted: #5b6875; --line: #d8dee4; --bg: #f6f8fa; --accent: #0b5cad;
-        --red: #b42318; --red-bg: #fdecea; --amber: #8a5a00; --amber-bg: #fff4d6;
-        --green: #1a7f37; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-       color: var(--ink); background: var(--bg); }
-header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.5rem;
-         background: #12324f; color: #fff; }
-header a.brand { color: #fff; font-weight: 700; text-decoration: none; font-size: 1.2rem; }
-header .org { opacity: .8; }
-header .who { margin-left: auto; font-size: .9rem; }
-header nav a { color: #fff; margin-right: 1rem; text-decoration: none; opacity: .9; }
-header nav a:hover { text-decoration: underline; }
-table.report td:not(:first-child), table.report th:not(:first-child) { text-align: right; }
-main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
-h1 { margin: .5rem 0; } h2 { margin-top: 2rem; font-size: 1.2rem; }
-a { color: var(--accent); }
-table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
-th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line);
-         vertical-align: top; }
-th { background: #eef2f6; font-weight: 600; font-size: .9rem; }
-tr.overdue td { background: var(--red-bg); }
-tr.overdue td:first-child { border-left: 4px solid var(--red); }
-td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
-.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8rem;
-         font-weight: 600; background: #e8edf2; }
-.badge.overdue { background: var(--red); color: #fff; }
-.badge.sharp { background: var(--amber-bg); color: var(--amber); border: 1px solid var(--amber); }
-.badge.met { background: #dcf5e3; color: var(--green); }
-.badge.late { background: var(--amber-bg); color: var(--amber); }
-.badge.done { background: #e8edf2; color: var(--muted); }
-.red { color: var(--red); }
-.muted, .sub { color: var(--muted); }
-.counts { font-size: 1.05rem; }
-.filters { display: flex; flex-wrap: wrap; gap: .8rem; align-items: end; margin: 1rem 0;
-           padding: .8rem; background: #fff; border: 1px solid var(--line); }
-.filters label { display: flex; flex-direction: column; font-size: .85rem; }
-.filters label.check { flex-direction: row; gap: .3rem; align-items: center; }
-section.sharpened h2 { color: var(--amber); }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
-.facts dt { color: var(--muted); } .facts dd { margin: 0; font-weight: 600; }
-.actions { display: grid; gap: 1rem; }
-form.action { background: #fff; border: 1px solid var(--line); padding: .8rem 1rem; }
-form.action h3 { margin: 0 0 .5rem; font-size: 1rem; }
-form.action label { display: block; margin: .4rem 0; font-size: .9rem; }
-form.action textarea, form.action input[type=url], form.action input[type=date],
-.login input { display: block; width: 100%; padding: .4rem; font: inherit; margin-top: .2rem; }
-fieldset { border: 1px solid var(--line); margin: .5rem 0; }
-.point { display: flex; gap: .4rem; margin: .3rem 0; }
-.point input { flex: 1; padding: .3rem; }
-select { font: inherit; padding: .3rem; max-width: 18rem; }
-button { font: inherit; padding: .4rem .9rem; border: 1px solid var(--line); background: #fff;
-         cursor: pointer; border-radius: .3rem; }
-button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
-button.danger { background: #fff; color: var(--red); border-color: var(--red); }
-button.link { background: none; border: none; color: #fff; text-decoration: underline;
-              padding: 0 0 0 .6rem; }
-form.inline { display: inline; }
-.error { background: var(--red-bg); color: var(--red); padding: .6rem .8rem;
-         border-left: 4px solid var(--red); }
-.ok { background: #dcf5e3; padding: .6rem .8rem; }
-.req { color: var(--red); }
-.login { max-width: 26rem; margin: 3rem auto; background: #fff; padding: 1.5rem;
-         border: 1px solid var(--line); }
-details { margin-top: .8rem; }
-)css";
 
 }  // namespace tilsyn::http::ui

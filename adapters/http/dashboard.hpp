@@ -43,11 +43,16 @@ std::string overview_page(const Page& page, const Config& config,
                           const std::vector<CycleSummary>& rows, const OverviewFilter& filter,
                           const std::vector<std::string>& states);
 
-/// `events`: the events the user may send now (a form each); `message` is shown above them,
-/// as an error when `error` is set.
+/// A message above a cycle's forms: a confirmation, or why an event was refused.
+struct Notice {
+    std::string text;
+    std::string field;  // the payload field at fault, when the case service named one
+    bool error = false;
+};
+
+/// `events`: the events the user may send now (a form each), below `notice` (none when empty).
 std::string cycle_page(const Page& page, const Config& config, const CycleDetail& detail,
-                       const std::vector<std::string>& events, std::string_view message,
-                       bool error);
+                       const std::vector<std::string>& events, const Notice& notice);
 
 std::string error_page(const Page* page, int status, std::string_view message);
 
@@ -63,13 +68,7 @@ std::string form_payload(std::string_view event, const Fields& form);
 /// A cycle id as a URL path (each segment percent-encoded, slashes kept).
 std::string cycle_path(std::string_view id);
 
-/// Danish names shown to users.
-std::string_view event_label(std::string_view event);
-std::string_view state_label(std::string_view state);
-std::string_view workflow_label(std::string_view workflow);
-std::string_view kind_label(std::string_view kind);
-std::string_view role_label(std::string_view role);
-
+/// The dashboard's stylesheet, served at /assets/app.css (adapters/http/dashboard.css).
 extern const std::string_view kStylesheet;
 
 }  // namespace tilsyn::http::ui

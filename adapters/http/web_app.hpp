@@ -1,15 +1,20 @@
 // The web application inside `serve`: the JSON API of interface.md §5, the area chiefs'
 // dashboard, /healthz, /metrics and the OpenAPI description. It owns its own database
-// connection and case service and runs on the HTTP server's thread only.
+// connection and case service and runs on the HTTP server's thread only. Requests find their
+// handler in one route table (api_routes.cpp, dashboard_routes.cpp).
 #pragma once
 
+#include <spdlog/fwd.h>
+
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "adapters/http/http_types.hpp"
 #include "engine/civil_time.hpp"
+#include "engine/domain.hpp"
 #include "engine/metrics.hpp"
 
 namespace tilsyn::http {
@@ -19,13 +24,21 @@ namespace tilsyn::http {
 /// long a change made by another process (the CLI, another node) may go unseen.
 constexpr std::chrono::milliseconds kListingCacheTtl{1000};
 
+/// A 5xx answer names the request with this many hex digits, in the body and in the
+/// X-Request-Id header; the log has the error under the same id.
+constexpr std::size_t kRequestIdLength = 16;
+
 struct WebAppSettings {
-    std::string config_path;
+    /// The configuration, parsed once by the composition root and shared with the scheduler.
+    std::shared_ptr<const Domain> domain;
     std::string db_url;
     std::function<Instant()> clock;
     /// Called after an event was applied: new deadlines may be due earlier than the scheduler
     /// planned, and mail may be queued.
     std::function<void()> on_change;
+    /// Where failed requests are logged with their request id; spdlog's default logger when
+    /// not set.
+    std::shared_ptr<spdlog::logger> log;
 };
 
 class WebApp {
@@ -35,10 +48,14 @@ class WebApp {
     WebApp(WebAppSettings settings, Metrics& metrics);
     ~WebApp();
 
+    /// Answers a request. An exception in a handler becomes a 500 ("internal error"), or a
+    /// 503 for a database failure, naming a request id under which the log has the details.
+    /// No answer has the exception's text, but the API's 503 gives the store's reason (e.g.
+    /// "database is locked").
     Response handle(const Request& request);
 
-    /// Re-reads the configuration; false (keeping the one in use) when it is not valid.
-    bool reload();
+    /// Uses a new domain (a reloaded configuration, parsed once by the daemon) from now on.
+    void reload(std::shared_ptr<const Domain> domain);
 
     /// Something changed the data outside this app (a scheduler pass): cached listings are
     /// stale. Thread-safe.

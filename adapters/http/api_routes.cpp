@@ -1,0 +1,459 @@
+// The JSON API of interface.md §5 (described in openapi.json), /healthz, /metrics and the
+// calendar feeds.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <variant>
+
+#include "adapters/http/responses.hpp"
+#include "adapters/http/web_context.hpp"
+#include "engine/calendar_feed.hpp"
+#include "engine/case_view.hpp"
+#include "engine/plan_format.hpp"
+#include "engine/sha256.hpp"
+#include "workflows/description.hpp"
+
+namespace tilsyn::http {
+
+namespace json = boost::json;
+
+namespace {
+
+// ---- JSON helpers ----------------------------------------------------------------------
+
+std::string quoted(std::string_view text) {
+    std::string out;
+    append_json_string(out, text);
+    return out;
+}
+
+json::array string_array(const std::vector<std::string>& items) {
+    json::array out;
+    for (const auto& item : items) out.emplace_back(item);
+    return out;
+}
+
+/// Parses a JSON request body; on a syntax error says where (line and column).
+std::variant<json::value, std::string> parse_body(std::string_view body) {
+    json::stream_parser parser;
+    boost::system::error_code ec;
+    const std::size_t used = parser.write_some(body.data(), body.size(), ec);
+    if (!ec) parser.finish(ec);
+    if (!ec) return parser.release();
+    const std::size_t at = std::min(used, body.size());
+    int line = 1, column = 1;
+    for (std::size_t i = 0; i < at; ++i) {
+        if (body[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return fmt::format("the body is not valid JSON: {} at line {}, column {}", ec.message(), line,
+                       column);
+}
+
+std::string date_or_null(const std::optional<Date>& date) {
+    return date ? quoted(format_date(*date)) : "null";
+}
+
+void append_summary(std::string& out, const CycleSummary& s) {
+    const auto& c = s.row.cycle;
+    out += fmt::format(
+        R"({{"id":{},"workflow":{},"cycle":{},"institution":{},"institution_name":{},"area":{},)"
+        R"("kind":{},"state":{},"step":{},"next_due":{},"next_step":{},"overdue":{},)"
+        R"("sharpened":{},"final":{})",
+        quoted(c.id), quoted(c.workflow), quoted(c.cycle_config), quoted(c.institution_id),
+        quoted(s.row.institution_name), quoted(s.row.area_id), quoted(s.kind), quoted(c.state),
+        s.current_step.empty() ? "null" : quoted(s.current_step), date_or_null(s.row.next_due),
+        s.row.next_due ? quoted(s.row.next_due_step) : "null", s.overdue ? "true" : "false",
+        s.sharpened ? "true" : "false", s.final ? "true" : "false");
+    if (!c.parent_id.empty()) out += fmt::format(R"(,"parent":{})", quoted(c.parent_id));
+    out += '}';
+}
+
+json::value payload_value(const std::string& payload) {
+    boost::system::error_code ec;
+    auto value = json::parse(payload, ec);
+    if (ec) return json::value(payload);
+    return value;
+}
+
+bool contains(const std::vector<std::string>& items, std::string_view item) {
+    return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+// ---- Authentication ----------------------------------------------------------------------
+
+using TokenHandler = std::function<Response(const Request&, const PathParams&, const StoredUser&)>;
+
+std::optional<StoredUser> bearer_user(WebContext& context, const Request& request) {
+    const std::string header = request.header("authorization");
+    constexpr std::string_view scheme = "Bearer ";
+    if (header.size() <= scheme.size() || header.compare(0, scheme.size(), scheme) != 0) {
+        return std::nullopt;
+    }
+    return context.user_for_token(std::string_view(header).substr(scheme.size()));
+}
+
+/// A route for callers with a valid API token; 401 for the others.
+RouteHandler with_token(WebContext& context, TokenHandler handler) {
+    return
+        [&context, handler = std::move(handler)](const Request& request, const PathParams& params) {
+            auto user = bearer_user(context, request);
+            if (!user) {
+                Response response = json_error(
+                    401,
+                    request.header("authorization").empty()
+                        ? "no token: send 'Authorization: Bearer TOKEN' (see 'tilsyn user add')"
+                        : "the token is not valid",
+                    "Authorization");
+                response.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="tilsyn")");
+                return response;
+            }
+            return handler(request, params, *user);
+        };
+}
+
+// ---- Routes --------------------------------------------------------------------------------
+
+Response healthz(WebContext& context) {
+    try {
+        const int version = context.store->schema_version();
+        return json_response(200, fmt::format(R"({{"status":"ok","schema":{}}})", version));
+    } catch (const std::exception& e) {
+        return json_error(503, fmt::format("the database does not answer: {}", e.what()));
+    }
+}
+
+Response metrics_text(WebContext& context) {
+    Store& store = *context.store;
+    return {200,
+            "text/plain; version=0.0.4; charset=utf-8",
+            {},
+            context.metrics.render(store.outbox_count("pending"), store.outbox_count("failed"))};
+}
+
+Response me(const StoredUser& user) {
+    json::object body{{"email", user.email},
+                      {"name", user.name},
+                      {"role", user.role},
+                      {"area", user.area_id},
+                      {"institution", user.institution_id}};
+    return json_response(200, json::serialize(body));
+}
+
+/// Checks the query against the allowed parameters; a 400 response when something is off.
+std::optional<Response> check_query(WebContext& context, const Request& request,
+                                    std::initializer_list<std::string_view> allowed) {
+    for (const auto& [key, value] : request.query) {
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+            return json_error(400,
+                              fmt::format("unknown query parameter '{}'; known: {}", key,
+                                          fmt::join(allowed, ", ")),
+                              key);
+        }
+    }
+    const Config& config = context.config();
+    if (request.has_param("area") && !request.param("area").empty() &&
+        !config.find_area(request.param("area"))) {
+        return json_error(400, fmt::format("unknown area '{}'", request.param("area")), "area");
+    }
+    if (request.has_param("institution") && !request.param("institution").empty() &&
+        !context.cases->institution(request.param("institution"))) {
+        return json_error(400,
+                          fmt::format("unknown institution '{}'", request.param("institution")),
+                          "institution");
+    }
+    for (std::string_view flag : {"overdue", "all"}) {
+        if (request.has_param(flag) && request.param(flag) != "true" &&
+            request.param(flag) != "false") {
+            return json_error(400, fmt::format("{} must be true or false", flag), flag);
+        }
+    }
+    if (request.has_param("state") && !contains(context.state_names, request.param("state"))) {
+        return json_error(400,
+                          fmt::format("unknown state '{}'; known: {}", request.param("state"),
+                                      fmt::join(context.state_names, ", ")),
+                          "state");
+    }
+    if (request.has_param("kind") && !parse_kind(request.param("kind"))) {
+        return json_error(
+            400,
+            fmt::format("kind '{}' is not one of school, daycare, youth", request.param("kind")),
+            "kind");
+    }
+    if (request.has_param("workflow") && !is_workflow_filter(request.param("workflow"))) {
+        return json_error(400,
+                          fmt::format("workflow '{}' is not one of {}", request.param("workflow"),
+                                      fmt::join(workflow_filter_names(), ", ")),
+                          "workflow");
+    }
+    const std::string status = request.param("status");
+    if (request.has_param("status") && status != "open" && status != "closed" && status != "all") {
+        return json_error(400, fmt::format("status '{}' is not one of open, closed, all", status),
+                          "status");
+    }
+    return std::nullopt;
+}
+
+Response list_uncached(WebContext& context, const Request& request, const Actor& actor,
+                       bool supervision_cases) {
+    if (auto bad = supervision_cases
+                       ? check_query(context, request, {"area", "institution", "status"})
+                       : check_query(context, request,
+                                     {"area", "institution", "state", "overdue", "kind", "workflow",
+                                      "all"})) {
+        return *bad;
+    }
+    CycleFilter filter;
+    filter.area = request.param("area");
+    filter.institution = request.param("institution");
+    filter.state = request.param("state");
+    filter.kind = request.param("kind");
+    filter.overdue_only = request.param("overdue") == "true";
+    filter.include_final = request.param("all") == "true";
+    std::string closed_only;
+    if (supervision_cases) {
+        filter.workflow = std::string(workflows::case_workflow().id);
+        const std::string status =
+            request.param("status").empty() ? "open" : request.param("status");
+        filter.include_final = status != "open";
+        closed_only = status == "closed" ? "closed" : "";
+    } else {
+        filter.workflow = request.param("workflow");
+    }
+    const auto rows = list_cycles(*context.store, *context.cases, filter, &actor, context.today());
+    std::string body = supervision_cases ? R"({"cases":[)" : R"({"cycles":[)";
+    body.reserve(rows.size() * 380 + 64);
+    std::size_t count = 0;
+    for (const auto& row : rows) {
+        if (!closed_only.empty() && !row.final) continue;
+        if (count++) body += ',';
+        append_summary(body, row);
+    }
+    body += fmt::format(R"(],"count":{}}})", count);
+    return json_response(200, std::move(body));
+}
+
+/// GET /api/v1/cycles and /cases, cached by the caller's scope and the query.
+Response list(WebContext& context, const Request& request, const StoredUser& user,
+              bool supervision_cases) {
+    const Actor actor = actor_of(user);
+    const auto question = request.target.find('?');
+    const std::string key =
+        fmt::format("{}|{}|{}|{}|{}", supervision_cases ? "cases" : "cycles", role_name(actor.role),
+                    actor.area_id, actor.institution_id,
+                    question == std::string::npos ? "" : request.target.substr(question));
+    return context.cached_listing(
+        key, [&] { return list_uncached(context, request, actor, supervision_cases); });
+}
+
+Response institutions(WebContext& context, const StoredUser& user) {
+    const Actor actor = actor_of(user);
+    json::array items;
+    for (const auto& inst : context.store->institutions()) {
+        if (!can_see(actor, inst.area_id, inst.id)) continue;
+        items.push_back(json::object{{"id", inst.id},
+                                     {"name", inst.name},
+                                     {"kind", inst.kind},
+                                     {"area", inst.area_id},
+                                     {"active", inst.active}});
+    }
+    const auto count = items.size();
+    return json_response(
+        200, json::serialize(json::object{{"institutions", std::move(items)}, {"count", count}}));
+}
+
+json::array deadlines_json(const CycleDetail& d, const TimeZone& zone) {
+    json::array deadlines;
+    for (const auto& view : d.deadlines) {
+        const auto& dl = view.deadline;
+        json::object item{{"step", dl.step},
+                          {"kind", dl.kind},
+                          {"due_on", format_date(dl.due_on)},
+                          {"fire_at", format_local_iso(dl.fire_at, zone.offset_at(dl.fire_at))},
+                          {"status", view.status}};
+        if (dl.round) item["round"] = dl.round;
+        if (dl.kind == "escalation") item["level"] = dl.level;
+        if (view.completed_on) item["completed_on"] = format_date(*view.completed_on);
+        deadlines.push_back(std::move(item));
+    }
+    return deadlines;
+}
+
+json::array history_json(const CycleDetail& d, const TimeZone& zone) {
+    json::array history;
+    for (const auto& e : d.history) {
+        history.push_back(json::object{{"seq", e.seq},
+                                       {"event", e.event},
+                                       {"actor", e.actor},
+                                       {"at", format_local_iso(e.at, zone.offset_at(e.at))},
+                                       {"state_before", e.state_before},
+                                       {"state_after", e.state_after},
+                                       {"data", payload_value(e.payload)}});
+    }
+    return history;
+}
+
+Response detail(WebContext& context, const std::string& id, const StoredUser& user) {
+    const Actor actor = actor_of(user);
+    auto found = cycle_detail(*context.store, *context.cases, id, &actor, context.today());
+    if (!found) return json_error(404, fmt::format("no cycle or case '{}'", id), "id");
+    const CycleDetail& d = *found;
+    const TimeZone& zone = context.zone();
+    std::string summary;
+    append_summary(summary, d.summary);
+    json::object body = json::parse(summary).as_object();
+    body["started_on"] = format_date(d.summary.row.cycle.started_on);
+    body["allowed_events"] = string_array(d.allowed_events);
+    body["your_events"] = string_array(events_for_role(d.allowed_events, actor.role));
+    body["deadlines"] = deadlines_json(d, zone);
+    body["points"] = json::object{{"development", json::parse(d.development_points)},
+                                  {"supervision", json::parse(d.supervision_points)}};
+    json::array children;
+    for (const auto& c : d.cases)
+        children.push_back(json::object{{"id", c.id}, {"state", c.state}});
+    body["cases"] = std::move(children);
+    body["history"] = history_json(d, zone);
+    return json_response(200, json::serialize(body));
+}
+
+/// The API's answer to an event the case service applied or refused.
+Response apply_answer(const std::string& id, const std::string& event, const ApplyResult& result) {
+    const int status = http_status(result.status);
+    switch (result.status) {
+        case ApplyStatus::ok:
+            return json_response(
+                status, json::serialize(
+                            json::object{{"id", id},
+                                         {"event", event},
+                                         {"state_before", result.state_before},
+                                         {"state", result.state_after},
+                                         {"allowed_events", string_array(result.allowed_events)},
+                                         {"opened_cases", string_array(result.opened_cases)},
+                                         {"mails_queued", result.mails_queued}}));
+        case ApplyStatus::bad_payload: {
+            json::object extra;
+            if (result.field == "event") {
+                extra["allowed_events"] = string_array(result.allowed_events);
+            }
+            const std::string field = result.field.empty() || result.field == "event"
+                                          ? result.field
+                                          : "data." + result.field;
+            return json_error(status, result.message, field.empty() ? "data" : field,
+                              std::move(extra));
+        }
+        case ApplyStatus::forbidden:
+            return json_error(status, result.message, "event");
+        case ApplyStatus::not_found:
+            return json_error(status, result.message, "id");
+        case ApplyStatus::conflict:
+            return json_error(
+                status, result.message, "event",
+                json::object{{"state", result.state_before},
+                             {"allowed_events", string_array(result.allowed_events)}});
+    }
+    throw std::logic_error("apply_answer: unknown ApplyStatus");
+}
+
+/// What is wrong with an event body, or the event and its data (JSON text).
+std::variant<std::pair<std::string, std::string>, Response> read_event_body(
+    const std::string& body) {
+    auto parsed = parse_body(body);
+    if (auto* error = std::get_if<std::string>(&parsed)) return json_error(400, *error, "body");
+    const json::value& value = std::get<json::value>(parsed);
+    if (!value.is_object()) {
+        return json_error(400, R"(the body must be an object: {"event":"…","data":{…}})", "body");
+    }
+    const json::object& object = value.as_object();
+    for (const auto& [key, member] : object) {
+        if (key != "event" && key != "data") {
+            return json_error(400,
+                              fmt::format("'{}' is not a known field; send event and data",
+                                          std::string_view(key)),
+                              std::string(key));
+        }
+    }
+    const auto* event = object.if_contains("event");
+    if (!event || !event->is_string() || event->as_string().empty()) {
+        return json_error(400, "event is required and must be a text", "event");
+    }
+    std::string data = "{}";
+    if (const auto* member = object.if_contains("data")) {
+        if (!member->is_object()) return json_error(400, "data must be an object", "data");
+        data = json::serialize(*member);
+    }
+    return std::pair{std::string(event->as_string()), std::move(data)};
+}
+
+Response post_event(WebContext& context, const Request& request, const std::string& id,
+                    const StoredUser& user) {
+    auto read = read_event_body(request.body);
+    if (auto* refused = std::get_if<Response>(&read)) {
+        context.metrics.events_refused++;
+        return std::move(*refused);
+    }
+    const auto& [event, data] = std::get<std::pair<std::string, std::string>>(read);
+    return apply_answer(id, event, context.apply_event(id, event, actor_of(user), data));
+}
+
+/// A calendar feed by its secret (the URL is the credential; no session or token).
+Response feed(WebContext& context, std::string_view secret) {
+    std::optional<StoredUser> user;
+    if (secret.size() == 64 &&
+        secret.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
+        user = context.store->find_feed_user(sha256_hex(secret));
+    }
+    if (!user) return json_error(404, "no such calendar feed (revoked, or never made)");
+    return {200,
+            "text/calendar; charset=utf-8",
+            {},
+            calendar_feed(*context.store, *context.cases, *user, context.now())};
+}
+
+}  // namespace
+
+void add_api_routes(RouteTable& routes, WebContext& context) {
+    auto add = [&](const char* method, const char* pattern, RouteHandler handler) {
+        routes.add(method, pattern, RouteKind::api, std::move(handler));
+    };
+    auto add_with_token = [&](const char* method, const char* pattern, TokenHandler handler) {
+        add(method, pattern, with_token(context, std::move(handler)));
+    };
+    add("GET", "/healthz", [&](const Request&, const PathParams&) { return healthz(context); });
+    add("GET", "/metrics",
+        [&](const Request&, const PathParams&) { return metrics_text(context); });
+    add("GET", "/api/v1/openapi.json",
+        [](const Request&, const PathParams&) { return json_response(200, kOpenApiJson); });
+    add_with_token(
+        "GET", "/api/v1/me",
+        [](const Request&, const PathParams&, const StoredUser& user) { return me(user); });
+    add_with_token("GET", "/api/v1/cycles",
+                   [&](const Request& request, const PathParams&, const StoredUser& user) {
+                       return list(context, request, user, false);
+                   });
+    add_with_token("GET", "/api/v1/cases",
+                   [&](const Request& request, const PathParams&, const StoredUser& user) {
+                       return list(context, request, user, true);
+                   });
+    add_with_token("GET", "/api/v1/institutions",
+                   [&](const Request&, const PathParams&, const StoredUser& user) {
+                       return institutions(context, user);
+                   });
+    add_with_token("GET", "/api/v1/cycles/{id...}",
+                   [&](const Request&, const PathParams& params, const StoredUser& user) {
+                       return detail(context, first_value(params, "id"), user);
+                   });
+    add_with_token("POST", "/api/v1/cycles/{id...}/events",
+                   [&](const Request& request, const PathParams& params, const StoredUser& user) {
+                       return post_event(context, request, first_value(params, "id"), user);
+                   });
+    add("GET", "/feeds/{secret}.ics", [&](const Request&, const PathParams& params) {
+        return feed(context, first_value(params, "secret"));
+    });
+}
+
+}  // namespace tilsyn::http

@@ -1,0 +1,121 @@
+#include "adapters/http/labels.hpp"
+
+#include <algorithm>
+
+#include "workflows/description.hpp"
+#include "workflows/workflow.hpp"
+
+namespace tilsyn::http {
+
+std::vector<std::string> all_state_names() {
+    std::vector<std::string> out;
+    for (const auto* workflow : workflows::all_workflows()) {
+        for (auto& name : workflows::state_names(workflow->id)) {
+            if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string_view> workflow_filter_names() {
+    std::vector<std::string_view> ids;
+    for (const auto* workflow : workflows::all_workflows()) ids.push_back(workflow->id);
+    return ids;
+}
+
+bool is_workflow_filter(std::string_view workflow) {
+    return workflows::find_workflow(workflow) != nullptr;
+}
+
+namespace ui {
+
+namespace {
+
+template <std::size_t N>
+std::string_view lookup(const std::pair<std::string_view, std::string_view> (&table)[N],
+                        std::string_view key) {
+    for (const auto& [name, label] : table) {
+        if (name == key) return label;
+    }
+    return key;
+}
+
+constexpr std::pair<std::string_view, std::string_view> kKindLabels[] = {
+    {"school", "Skole"},
+    {"daycare", "Dagtilbud"},
+    {"youth", "Ungdomsskole og klub"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kRoleLabels[] = {
+    {"admin", "Administrator"}, {"director", "Direktør"}, {"area_chief", "Områdechef"},
+    {"leader", "Leder"},        {"board", "Bestyrelse"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
+    {"url", "Link (URL)"},
+    {"text", "Tekst"},
+    {"assessment", "Samlet vurdering"},
+    {"interpretation", "Fortolkning"},
+    {"signals_local", "Signaler til det lokale niveau"},
+    {"signals_political", "Signaler til det politiske niveau"},
+    {"date", "Dato"},
+    {"comment", "Kommentar til lederen"},
+    {"reason", "Begrundelse"},
+    {"note", "Notat"},
+    {"development_points", "Udviklingspunkter"},
+    {"supervision_points", "Tilsynspunkter"},
+    {"start", "Startdato"},
+    {"title", "Titel"},
+    {"goal", "Mål"},
+    {"focus_areas", "Fokusområder"},
+    {"observer_institution", "Observerende institution (id)"},
+    {"feedback", "Skriftlig feedback"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kGoalLabels[] = {
+    {"learning", "Læring"}, {"communities", "Fællesskaber"}, {"wellbeing", "Trivsel"}};
+constexpr std::pair<std::string_view, std::string_view> kReasonLabels[] = {
+    {"concern", "Bekymring"}, {"law", "Lovgivning"}, {"guidelines", "Retningslinjer"}};
+
+constexpr std::pair<std::string_view, std::string_view> kStatusLabels[] = {
+    {"met", "Overholdt"},         {"late", "Overholdt for sent"}, {"closed", "Lukket"},
+    {"overdue", "Overskredet"},   {"coming", "Kommende"},         {"sent", "Sendt"},
+    {"pending", "Planlagt"},
+};
+
+constexpr std::pair<std::string_view, std::string_view> kDeadlineKinds[] = {
+    {"due", "Frist"}, {"reminder", "Påmindelse"}, {"escalation", "Eskalering"}};
+
+}  // namespace
+
+// Events, states and workflows are named by their workflow's description.
+std::string_view event_label(std::string_view event) { return workflows::event_title(event); }
+std::string_view action_label(std::string_view event) {
+    const auto* described = workflows::find_event(event);
+    return described && !described->action.empty() ? described->action : event;
+}
+std::string_view state_label(std::string_view state) {
+    for (const auto* workflow : workflows::all_workflows()) {
+        const std::string_view title = workflows::state_title(workflow->id, state);
+        if (title != state) return title;
+    }
+    return state;
+}
+std::string_view workflow_label(std::string_view workflow) {
+    return workflows::workflow_title(workflow);
+}
+std::string_view kind_label(std::string_view kind) { return lookup(kKindLabels, kind); }
+std::string_view role_label(std::string_view role) { return lookup(kRoleLabels, role); }
+std::string_view field_label(std::string_view field) { return lookup(kFieldLabels, field); }
+std::string_view goal_label(std::string_view goal) { return lookup(kGoalLabels, goal); }
+std::string_view reason_label(std::string_view reason) { return lookup(kReasonLabels, reason); }
+std::string_view status_label(std::string_view status) { return lookup(kStatusLabels, status); }
+std::string_view deadline_kind_label(std::string_view kind) { return lookup(kDeadlineKinds, kind); }
+
+std::span<const Label> kind_labels() { return kKindLabels; }
+std::span<const Label> goal_labels() { return kGoalLabels; }
+std::span<const Label> reason_labels() { return kReasonLabels; }
+
+}  // namespace ui
+
+}  // namespace tilsyn::http

@@ -1,0 +1,90 @@
+// What the API routes and the dashboard routes share inside the web app: the configuration and
+// the case service built on it, the store, the dashboard's sessions, the listings cache and the
+// metrics. Internal to adapters/http; used on the HTTP server's thread only (but
+// `generation`, which data_changed() bumps from the scheduler's thread).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "adapters/http/http_types.hpp"
+#include "adapters/http/labels.hpp"
+#include "adapters/http/route_table.hpp"
+#include "adapters/http/sessions.hpp"
+#include "adapters/http/web_app.hpp"
+#include "engine/calendar.hpp"
+#include "engine/case_service.hpp"
+#include "engine/domain.hpp"
+#include "engine/metrics.hpp"
+#include "engine/store.hpp"
+
+namespace tilsyn::http {
+
+struct WebContext {
+    WebAppSettings settings;
+    Metrics& metrics;
+    std::shared_ptr<const Domain> domain;  // replaced whole by a reload
+    std::unique_ptr<Store> store;
+    std::unique_ptr<CaseService> cases;
+    SessionStore sessions;
+    const std::vector<std::string> state_names = all_state_names();
+    /// Bumped by every change of the data; cached listings of an older generation are stale.
+    std::atomic<long long> generation{0};
+
+    WebContext(WebAppSettings s, Metrics& m) : settings(std::move(s)), metrics(m) {}
+
+    Instant now() const { return settings.clock(); }
+    Date today() const;
+
+    const Config& config() const { return domain->config; }
+    const TimeZone& zone() const { return domain->zone; }
+
+    /// Uses `domain` from now on (at start and on reload), with a case service built on it.
+    void install(std::shared_ptr<const Domain> domain);
+
+    /// The user an API token belongs to; nullopt for an unknown token or one with no valid role.
+    std::optional<StoredUser> user_for_token(std::string_view token);
+
+    /// Applies an event through the case service, counts it in the metrics and, when applied,
+    /// marks cached listings stale and calls settings.on_change.
+    ApplyResult apply_event(const std::string& id, const std::string& event, const Actor& actor,
+                            const std::string& data);
+
+    /// A listing answer from the cache when fresh (same generation, younger than
+    /// kListingCacheTtl), else made by `make` and kept when it is a 200.
+    Response cached_listing(const std::string& key, const std::function<Response()>& make);
+
+  private:
+    struct CachedListing {
+        Response response;
+        long long generation = 0;
+        std::chrono::steady_clock::time_point made;
+    };
+    static constexpr std::size_t kMaxCachedListings = 1000;
+    std::unordered_map<std::string, CachedListing> listings_;
+};
+
+/// The case service's actor for a stored user.
+Actor actor_of(const StoredUser& user);
+
+/// The HTTP status that answers a case service result: 200, 400, 403, 404 or 409.
+int http_status(ApplyStatus status);
+
+/// /healthz, /metrics, the JSON API under /api/v1/ and the calendar feeds.
+void add_api_routes(RouteTable& routes, WebContext& context);
+
+/// The dashboard's pages and forms, its login and its stylesheet.
+void add_dashboard_routes(RouteTable& routes, WebContext& context);
+
+/// A dashboard error page, with the navigation of the caller's session when there is one.
+Response dashboard_error(WebContext& context, const Request& request, int status,
+                         std::string_view message);
+
+}  // namespace tilsyn::http

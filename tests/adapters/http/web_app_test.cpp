@@ -1,0 +1,269 @@
+// The web app without a server: requests as values through its route table into a real SQLite
+// database with the shipped configuration: the route table against openapi.json, errors by
+// kind of route, the dashboard's forms answered from the case service's result, and 5xx
+// answers to stored rows the engine cannot read, with the log of them.
+#include "adapters/http/web_app.hpp"
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "adapters/config/yaml_config_loader.hpp"
+#include "adapters/http/web_context.hpp"
+#include "adapters/storage/soci_store.hpp"
+#include "engine/calendar.hpp"
+#include "engine/case_service.hpp"
+#include "engine/scheduler.hpp"
+#include "engine/sha256.hpp"
+#include "temp_dir.hpp"
+
+using namespace tilsyn;
+using namespace tilsyn::http;
+
+namespace {
+
+constexpr const char* kAdminToken = "web-test-admin-token";
+
+std::string header_of(const Response& response, std::string_view name) {
+    for (const auto& [key, value] : response.headers) {
+        if (key == name) return value;
+    }
+    return {};
+}
+
+/// The shipped configuration's cycles opened on 2026-09-07 in a new SQLite database, an admin
+/// with a token, and a web app over them whose log goes to `log_text`.
+struct WebWorld {
+    testing::TempDir dir{"tilsyn-web"};
+    std::string config = std::string(TILSYN_SOURCE_DIR) + "/config/aarhus.yaml";
+    std::string db_path = (dir.path() / "web.db").string();
+    Instant now{};
+    std::ostringstream log_text;
+    Metrics metrics;
+    std::unique_ptr<Store> store;  // our own connection, to look at and to spoil rows
+    std::string cycle;             // a quality report cycle
+    std::unique_ptr<WebApp> app;
+
+    WebWorld() {
+        store = open_store("sqlite:" + db_path);
+        store->migrate();
+        LoadedConfig loaded = load_config(config);
+        REQUIRE(loaded.ok());
+        const auto domain = make_domain(std::move(loaded));
+        now = domain->zone.to_instant(*parse_date("2026-09-07"), std::chrono::hours{9});
+        store->sync_directory(domain->config);
+        CaseService cases(*store, domain);
+        Scheduler(*store, cases).tick(now);
+        StoredUser admin;
+        admin.email = "admin@tilsyn.local";
+        admin.role = "admin";
+        admin.token_hash = sha256_hex(kAdminToken);
+        admin.source = "manual";
+        REQUIRE(store->add_user(admin));
+        for (const auto& row : store->cycle_status("", "")) {
+            if (row.cycle.workflow == "quality_report") cycle = row.cycle.id;
+        }
+        REQUIRE_FALSE(cycle.empty());
+
+        WebAppSettings settings;
+        settings.domain = domain;
+        settings.db_url = "sqlite:" + db_path;
+        settings.clock = [this] { return now; };
+        settings.log = std::make_shared<spdlog::logger>(
+            "web-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text));
+        app = std::make_unique<WebApp>(std::move(settings), metrics);
+    }
+
+    Response send(std::string method, const std::string& target, Fields headers = {},
+                  std::string body = {}) {
+        Request request;
+        request.method = std::move(method);
+        request.target = target;
+        const auto question = target.find('?');
+        request.path = percent_decode(target.substr(0, question)).value();
+        if (question != std::string::npos) request.query = parse_form(target.substr(question + 1));
+        request.headers = std::move(headers);
+        request.body = std::move(body);
+        return app->handle(request);
+    }
+
+    Response api(const std::string& target) {
+        return send("GET", target, {{"authorization", std::string("Bearer ") + kAdminToken}});
+    }
+
+    /// The session cookie ("tilsyn_session=…") of the admin logged in to the dashboard.
+    std::string login() {
+        const Response response = send("POST", "/login", {}, std::string("token=") + kAdminToken);
+        REQUIRE(response.status == 303);
+        const std::string cookie = header_of(response, "Set-Cookie");
+        return cookie.substr(0, cookie.find(';'));
+    }
+
+    /// Rewrites rows with SQL the store would never run.
+    void spoil(const std::string& sql) {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
+        char* error = nullptr;
+        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+        const std::string message = error ? error : "";
+        sqlite3_free(error);
+        sqlite3_close(db);
+        REQUIRE(message.empty());
+        REQUIRE(rc == SQLITE_OK);
+    }
+};
+
+/// The request id a 5xx answer names, checked to be the same in header and body.
+std::string request_id_of(const Response& response) {
+    const std::string id = header_of(response, "X-Request-Id");
+    CHECK(std::regex_match(id, std::regex("[0-9a-f]{16}")));
+    CHECK(id.size() == kRequestIdLength);
+    CHECK(response.body.find(id) != std::string::npos);
+    return id;
+}
+
+std::string openapi_path(std::string pattern) {
+    for (auto at = pattern.find("...}"); at != std::string::npos; at = pattern.find("...}")) {
+        pattern.erase(at, 3);
+    }
+    return pattern;
+}
+
+}  // namespace
+
+TEST_CASE("openapi.json describes exactly the routes that answer in JSON", "[web][openapi]") {
+    Metrics metrics;
+    WebContext context({}, metrics);
+    RouteTable routes;
+    add_api_routes(routes, context);
+    add_dashboard_routes(routes, context);
+    std::set<std::pair<std::string, std::string>> real;
+    for (const Route& route : routes.routes()) {
+        if (route.kind != RouteKind::api) continue;
+        std::string method = route.method;
+        std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+        real.emplace(openapi_path(route.pattern), method);
+    }
+    std::set<std::pair<std::string, std::string>> documented;
+    const auto doc = boost::json::parse(kOpenApiJson).as_object();
+    for (const auto& [path, item] : doc.at("paths").as_object()) {
+        for (const auto& [method, operation] : item.as_object()) {
+            documented.emplace(std::string(path), std::string(method));
+        }
+    }
+    CHECK(real == documented);
+    CHECK(real.count({"/api/v1/cycles/{id}/events", "post"}) == 1);
+}
+
+TEST_CASE("an internal error answers 500 with a request id and logs the error under it", "[web]") {
+    WebWorld w;
+    REQUIRE(w.api("/api/v1/cycles/" + w.cycle).status == 200);
+    const std::string cookie = w.login();
+    auto cycle = *w.store->find_cycle(w.cycle);
+    cycle.anchors = "{not json";  // what the engine reads the cycle's dates from
+    w.store->update_cycle(cycle);
+
+    SECTION("the API answers in JSON") {
+        const Response response = w.api("/api/v1/cycles/" + w.cycle);
+        CHECK(response.status == 500);
+        CHECK(response.content_type == "application/json");
+        const std::string id = request_id_of(response);
+        const auto body = boost::json::parse(response.body).as_object();
+        CHECK(body.at("error").as_string() == "internal error");
+        CHECK(body.at("request_id").as_string() == id);
+        CHECK(body.size() == 2);
+        const std::string log = w.log_text.str();
+        CHECK(log.find("request " + id) != std::string::npos);
+        CHECK(log.find("GET /api/v1/cycles/{id...}") != std::string::npos);
+        CHECK(log.find("stored anchors are not a JSON object") != std::string::npos);
+    }
+    SECTION("the dashboard answers with a page in Danish") {
+        const Response response = w.send("GET", "/cycles/" + w.cycle, {{"cookie", cookie}});
+        CHECK(response.status == 500);
+        CHECK(response.content_type == "text/html; charset=utf-8");
+        const std::string id = request_id_of(response);
+        CHECK(response.body.find("Der opstod en intern fejl.") != std::string::npos);
+        for (const char* internal : {"anchors", "JSON", "stored", "timeline", "exception"}) {
+            CHECK(response.body.find(internal) == std::string::npos);
+        }
+        const std::string log = w.log_text.str();
+        CHECK(log.find("request " + id) != std::string::npos);
+        CHECK(log.find("stored anchors are not a JSON object") != std::string::npos);
+    }
+}
+
+TEST_CASE("a database failure on the dashboard is 503 with a request id and nothing more",
+          "[web]") {
+    WebWorld w;
+    const std::string cookie = w.login();
+    w.spoil("UPDATE deadlines SET due_on = 'soon'");
+    const Response response = w.send("GET", "/cycles/" + w.cycle, {{"cookie", cookie}});
+    CHECK(response.status == 503);
+    const std::string id = request_id_of(response);
+    CHECK(response.body.find("Databasen svarer ikke lige nu.") != std::string::npos);
+    CHECK(response.body.find("soon") == std::string::npos);
+    CHECK(response.body.find("due_on") == std::string::npos);
+    const std::string log = w.log_text.str();
+    CHECK(log.find("request " + id) != std::string::npos);
+    CHECK(log.find("soon") != std::string::npos);
+}
+
+TEST_CASE("a refused dashboard form shows the case service's reason, field and status",
+          "[web][dashboard]") {
+    WebWorld w;
+    const std::string cookie = w.login();
+    const Response page = w.send("GET", "/cycles/" + w.cycle, {{"cookie", cookie}});
+    REQUIRE(page.status == 200);
+    std::smatch csrf;
+    const std::regex csrf_field(R"re(name="csrf" value="([0-9a-f]{64})")re");
+    REQUIRE(std::regex_search(page.body, csrf, csrf_field));
+    auto post = [&](const std::string& event, const std::string& fields) {
+        return w.send("POST", "/event",
+                      {{"cookie", cookie}, {"content-type", "application/x-www-form-urlencoded"}},
+                      "csrf=" + csrf[1].str() + "&cycle=" + percent_encode(w.cycle) +
+                          "&event=" + event + fields);
+    };
+
+    Response response = post("cycle_cancelled", "&reason=+");
+    CHECK(response.status == 400);
+    CHECK(response.body.find(R"(<p class="error" role="alert" data-field="reason">reason: )") !=
+          std::string::npos);
+    response = post("report_submitted", "");
+    CHECK(response.status == 403);
+    CHECK(response.body.find("report_submitted may be sent by") != std::string::npos);
+    CHECK(w.store->find_cycle(w.cycle)->state == "ReportInPreparation");
+
+    response = post("cycle_cancelled", "&reason=Lukket");
+    CHECK(response.status == 303);
+    CHECK(header_of(response, "Location").find("?ok=cycle_cancelled") != std::string::npos);
+    CHECK(w.store->find_cycle(w.cycle)->state == "Cancelled");
+    response = post("cycle_cancelled", "&reason=Igen");
+    CHECK(response.status == 409);
+    CHECK(response.body.find("not allowed in state") != std::string::npos);
+}
+
+TEST_CASE("unknown paths are 404 and known ones with another method 405, in their kind", "[web]") {
+    WebWorld w;
+    Response response = w.api("/api/v1/nothing");
+    CHECK(response.status == 404);
+    CHECK(response.content_type == "application/json");
+    response = w.send("DELETE", "/api/v1/cycles");
+    CHECK(response.status == 405);
+    CHECK(header_of(response, "Allow") == "GET");
+    CHECK(response.content_type == "application/json");
+    response = w.send("PUT", "/calendar");
+    CHECK(response.status == 405);
+    CHECK(header_of(response, "Allow") == "GET, POST");
+    CHECK(response.body.find("Metoden er ikke tilladt.") != std::string::npos);
+    response = w.send("GET", "/nothing", {{"cookie", w.login()}});
+    CHECK(response.status == 404);
+    CHECK(response.body.find("Siden findes ikke.") != std::string::npos);
+    CHECK(response.body.find("Log ud") != std::string::npos);  // with the session's header
+}
