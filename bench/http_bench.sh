@@ -1,47 +1,40 @@
 #!/usr/bin/env bash
 # HTTP throughput of `tilsyn serve` measured with wrk (Debian) on loopback.
 #
-#   bench/http_bench.sh [BUILD_DIR] [DURATION_SECONDS]
+#   bench/http_bench.sh [BUILD_DIR] [DURATION_SECONDS] [INSTITUTIONS]
 #
-# Setup: bench/make_config.py with 10,000 institutions in 20 areas (500 per area), cycles of
-# both age bands opened by `tick --at 2027-08-10T09:00`, an area chief for area-01.
+# Setup: bench/make_config.py with 10,000 institutions (or INSTITUTIONS, for a quick check of
+# the script) in 20 areas (500 per area), cycles of both age bands opened by
+# `tick --at 2027-08-10T09:00`, an area chief for area-01.
 #   1. GET /api/v1/cycles?area=area-01 as that chief (every active cycle of the area, ~500):
 #      wrk -t1 -c8; requests/s and latency percentiles. Goal: >= 5,000/s, p99 < 20 ms.
 #   2. POST /api/v1/cycles/{id}/events: cycle_cancelled as the admin on distinct cycles (each
 #      is accepted once, so every request is a real state change, audit row and deadline
 #      update). Goal: >= 1,000/s. Non-2xx answers are reported and must be 0.
 # SQLite by default; set TILSYN_BENCH_PG_URL=postgresql://... to use a PostgreSQL database.
-set -euo pipefail
+# shellcheck source=../tests/support/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/support/lib.sh"
 BUILD=${1:-build}
 DURATION=${2:-10}
-T=$(cd "$BUILD" && pwd)/tilsyn
-here=$(cd "$(dirname "$0")" && pwd)
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-tmp=$(mktemp -d)
-pid=""
-cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+INSTITUTIONS=${3:-10000}
+need_tilsyn "$(cd "$BUILD" && pwd)/tilsyn"
+need_command wrk "apt-get install wrk"
+make_tmp http-bench
 
-/usr/bin/python3 "$here/make_config.py" --institutions 10000 --csv --out "$tmp/config.yaml"
+"$PY" "$SOURCE_DIR/bench/make_config.py" --institutions "$INSTITUTIONS" --csv --out "$tmp/config.yaml"
 DB=${TILSYN_BENCH_PG_URL:-sqlite:$tmp/bench.db}
 C=(--config "$tmp/config.yaml" --db "$DB")
-"$T" migrate "${C[@]}" >/dev/null
-echo "# setup: $("$T" tick "${C[@]}" --at 2027-08-10T09:00 --no-mail | head -1)"
-chief=$("$T" user add "${C[@]}" --email chief.bench@example.dk --role area_chief --area area-01 |
+"$TILSYN" migrate "${C[@]}" >/dev/null
+echo "# setup: $("$TILSYN" tick "${C[@]}" --at 2027-08-10T09:00 --no-mail | head -1)"
+chief=$("$TILSYN" user add "${C[@]}" --email chief.bench@example.dk --role area_chief --area area-01 |
         grep -o 'tls_[0-9a-f]*')
 
-"$T" serve "${C[@]}" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-pid=$!
-for _ in $(seq 100); do
-    port=$(grep -o 'dashboard on http://127.0.0.1:[0-9]*' "$tmp/serve.err" | grep -o '[0-9]*$' || true)
-    [[ -n $port ]] && break
-    sleep 0.1
-done
-[[ -n $port ]] || { cat "$tmp/serve.err" >&2; exit 1; }
-admin=$(grep -o 'tls_[0-9a-f]*' "$tmp/serve.out")
-url=http://127.0.0.1:$port
+start_serve "$tmp/serve.log" "${C[@]}" || { cat "$tmp/serve.log" >&2; exit 1; }
+pid=$serve_pid
+admin=$(grep -o 'tls_[0-9a-f]*' "$tmp/serve.log")
+url=http://127.0.0.1:$serve_port
 rows=$(curl -sf -H "Authorization: Bearer $chief" "$url/api/v1/cycles?area=area-01" |
-       /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+       "$PY" -c 'import json,sys; print(json.load(sys.stdin)["count"])')
 bytes=$(curl -sf -H "Authorization: Bearer $chief" "$url/api/v1/cycles?area=area-01" | wc -c)
 echo "# GET /api/v1/cycles?area=area-01: $rows cycles, $bytes bytes per answer"
 wrk -t1 -c8 -d"${DURATION}s" --latency -H "Authorization: Bearer $chief" \
@@ -49,7 +42,7 @@ wrk -t1 -c8 -d"${DURATION}s" --latency -H "Authorization: Bearer $chief" \
 
 # Distinct cycle ids (all areas) for the POST run, as a Lua table.
 curl -sf -H "Authorization: Bearer $admin" "$url/api/v1/cycles" |
-    /usr/bin/python3 -c '
+    "$PY" -c '
 import json, sys
 ids = [c["id"] for c in json.load(sys.stdin)["cycles"] if c["workflow"] == "quality_report"]
 print("ids = {" + ",".join(json.dumps(i) for i in ids) + "}")' >"$tmp/ids.lua"
@@ -72,7 +65,7 @@ n_ids=$(grep -o '","' "$tmp/ids.lua" | wc -l)
 post_seconds=2
 echo "# POST cycle_cancelled on distinct cycles ($((n_ids + 1)) available), ${post_seconds} s"
 wrk -t1 -c4 -d"${post_seconds}s" --latency -s "$tmp/post.lua" "$url" | tee "$tmp/post.txt"
-/usr/bin/python3 - "$tmp/post.txt" "$post_seconds" <<'PY'
+"$PY" - "$tmp/post.txt" "$post_seconds" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 total = int(re.search(r"(\d+) requests in", text).group(1))

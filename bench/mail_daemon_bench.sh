@@ -38,10 +38,8 @@
 #   --build DIR               build directory holding tilsyn (build)
 #
 # Each part prints one summary line: "SUMMARY <goal>: <figure> (goal <goal>): meets|MISSES".
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PY=/usr/bin/python3
+# shellcheck source=../tests/support/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/support/lib.sh"
 WHAT=all
 SMTP_N=2000
 PORT=2525
@@ -50,8 +48,7 @@ MEM_WAIT=900
 LAT_M=1000000
 LAT_K=100
 WORKDIR=""
-KEEP=0
-BUILD="$ROOT/build"
+BUILD="$SOURCE_DIR/build"
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -63,7 +60,7 @@ while [[ $# -gt 0 ]]; do
         --latency-deadlines) LAT_M="$2"; shift ;;
         --latency-ticks) LAT_K="$2"; shift ;;
         --workdir) WORKDIR="$2"; shift ;;
-        --keep) KEEP=1 ;;
+        --keep) keep_tmp=1 ;;
         --build) BUILD="$2"; shift ;;
         -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -71,20 +68,11 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 
-T="$BUILD/tilsyn"
-[[ -x "$T" ]] || { echo "no $T: build it first (make -C build -j2 tilsyn)" >&2; exit 2; }
-if [[ -z "$WORKDIR" ]]; then WORKDIR="$(mktemp -d /tmp/mail_daemon_bench.XXXXXX)"; fi
+need_tilsyn "$BUILD/tilsyn"
+if [[ -z "$WORKDIR" ]]; then make_tmp mail-daemon-bench; WORKDIR=$tmp; fi
 mkdir -p "$WORKDIR"
 WORKDIR="$(cd "$WORKDIR" && pwd)"
-
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]:-}"; do
-        [[ -n "$p" ]] && kill "$p" 2>/dev/null || true
-    done
-    if [[ $KEEP -eq 0 ]]; then rm -rf "$WORKDIR"; else echo "kept $WORKDIR"; fi
-}
-trap cleanup EXIT
+tmp=$WORKDIR  # removed on exit unless --keep
 
 SUMMARY=()
 summary() {  # name figure goal ok(0/1)
@@ -99,12 +87,11 @@ ms_since() { echo "scale=3; ($(now_ns) - $1) / 1000000" | bc; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
-# config FILE N [--csv]: a make_config.py config with its transport replaced by $TRANSPORT
+# config FILE N [--csv]: a make_config.py config with the transport $TRANSPORT
 config() {
     local file="$1" n="$2"; shift 2
-    "$PY" "$ROOT/bench/make_config.py" --institutions "$n" --out "$file" "$@"
-    sed -i "s#transport: \"file:../var/mail\"#transport: \"$TRANSPORT\"#" "$file"
-    grep -q "transport: \"$TRANSPORT\"" "$file" || { echo "could not set the transport" >&2; exit 1; }
+    "$PY" "$SOURCE_DIR/bench/make_config.py" --institutions "$n" --out "$file" \
+        --transport "$TRANSPORT" "$@"
 }
 timed() {  # label command...: runs it, prints its output and wall time
     local label="$1"; shift
@@ -113,7 +100,7 @@ timed() {  # label command...: runs it, prints its output and wall time
     echo "  [$label: $(ms_since "$s") ms]"
 }
 
-echo "mail_daemon_bench: $(nproc) cores, $T, workdir $WORKDIR"
+echo "mail_daemon_bench: $(nproc) cores, $TILSYN, workdir $WORKDIR"
 
 # ---------------------------------------------------------------------------------------------
 bench_smtp() {
@@ -121,19 +108,16 @@ bench_smtp() {
     local dir="$WORKDIR/smtp"; mkdir -p "$dir"
     TRANSPORT="smtp://127.0.0.1:$PORT" config "$dir/smtp.yaml" "$SMTP_N"
     local C=(--config "$dir/smtp.yaml" --db "sqlite:$dir/smtp.db")
-    "$PY" -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Sink >"$dir/aiosmtpd.log" 2>&1 &
-    local smtpd=$!; PIDS+=("$smtpd")
-    for _ in $(seq 50); do
-        (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-        sleep 0.1
-    done
-    timed migrate "$T" migrate "${C[@]}"
-    timed "open tick" "$T" tick --at 2026-08-03T09:00 --no-mail "${C[@]}"
-    timed "queue tick" "$T" tick --at 2026-09-28T09:00 --no-mail "${C[@]}"
+    start_smtp "$dir/aiosmtpd.log" "$PORT" aiosmtpd.handlers.Sink ||
+        { cat "$dir/aiosmtpd.log"; echo "aiosmtpd did not start on $PORT" >&2; return 1; }
+    local smtpd=$smtp_pid
+    timed migrate "$TILSYN" migrate "${C[@]}"
+    timed "open tick" "$TILSYN" tick --at 2026-08-03T09:00 --no-mail "${C[@]}"
+    timed "queue tick" "$TILSYN" tick --at 2026-09-28T09:00 --no-mail "${C[@]}"
     local c0 c1 s out ms sent
     c0=$(cpu_ticks "$smtpd")
     s=$(now_ns)
-    out=$("$T" tick --at 2026-09-28T09:01 "${C[@]}")
+    out=$("$TILSYN" tick --at 2026-09-28T09:01 "${C[@]}")
     ms=$(ms_since "$s")
     c1=$(cpu_ticks "$smtpd")
     echo "$out"
@@ -145,8 +129,7 @@ bench_smtp() {
     share=$(echo "scale=0; $smtpd_cpu_ms * 100 / $ms" | bc)
     echo "  delivery tick: $sent messages in $ms ms = $rate messages/s; aiosmtpd CPU meanwhile" \
          "$smtpd_cpu_ms ms ($share% of the wall time; near 100% would mean the server is the bottleneck)"
-    kill "$smtpd" 2>/dev/null || true
-    wait "$smtpd" 2>/dev/null || true
+    stop_bg "$smtpd"
     summary "smtp delivery" "$rate messages/s ($sent in $ms ms, aiosmtpd at $share% CPU)" \
         ">= 200 messages/s" "$(echo "$rate >= 200" | bc)"
 }
@@ -157,17 +140,12 @@ bench_memory() {
     local dir="$WORKDIR/memory"; mkdir -p "$dir/memmail"
     TRANSPORT="file:$dir/memmail" config "$dir/mem.yaml" "$MEM_N" --csv
     local C=(--config "$dir/mem.yaml" --db "sqlite:$dir/mem.db")
-    timed migrate "$T" migrate "${C[@]}"
-    timed "open tick" "$T" tick --at 2026-08-03T09:00 --no-mail "${C[@]}"
+    timed migrate "$TILSYN" migrate "${C[@]}"
+    timed "open tick" "$TILSYN" tick --at 2026-08-03T09:00 --no-mail "${C[@]}"
     local log="$dir/serve.log"
-    "$T" serve --listen 127.0.0.1:0 "${C[@]}" >"$log" 2>&1 &
-    local pid=$!; PIDS+=("$pid")
     local s; s=$(now_ns)
-    for _ in $(seq 600); do
-        grep -q "tilsyn serving" "$log" && break
-        kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "serve died" >&2; return 1; }
-        sleep 0.05
-    done
+    start_serve "$log" "${C[@]}" || { cat "$log"; echo "serve did not start" >&2; return 1; }
+    local pid=$serve_pid
     local rss0 hwm0; rss0=$(status_kb "$pid" VmRSS); hwm0=$(status_kb "$pid" VmHWM)
     echo "  after startup ($(ms_since "$s") ms): VmRSS $((rss0 / 1024)) MB, VmHWM $((hwm0 / 1024)) MB"
     # First pass: the tick (logged when it does anything), then mail delivery until the outbox
@@ -192,8 +170,7 @@ bench_memory() {
     echo "  after the first pass ($(ms_since "$s") ms, $n mail files): VmRSS $((rss1 / 1024)) MB," \
          "VmHWM $((hwm1 / 1024)) MB (sampled max VmRSS $((maxrss / 1024)) MB)"
     sed -n '1,20p' "$log" | sed 's/^/  serve| /'
-    kill -TERM "$pid"
-    wait "$pid" 2>/dev/null || true
+    stop_bg "$pid" 60
     tail -n 2 "$log" | sed 's/^/  serve| /'
     summary "daemon memory" "VmHWM $((hwm1 / 1024)) MB, VmRSS $((rss1 / 1024)) MB after the first pass ($MEM_N institutions, $n mails sent)" \
         "< 100 MB" "$(( hwm1 < 100 * 1024 ? 1 : 0 ))"
@@ -209,8 +186,8 @@ bench_latency() {
     TRANSPORT="file:$dir/mail" config "$dir/lat.yaml" 2000
     local C=(--config "$dir/lat.yaml" --db "sqlite:$dir/lat.db")
     local db="$dir/lat.db"
-    timed migrate "$T" migrate "${C[@]}"
-    timed "open tick" "$T" tick --at 2026-08-03T09:00 --no-mail "${C[@]}"
+    timed migrate "$TILSYN" migrate "${C[@]}"
+    timed "open tick" "$TILSYN" tick --at 2026-08-03T09:00 --no-mail "${C[@]}"
     local cycles; cycles=$(sqlite3 "$db" "SELECT count(*) FROM cycles")
     (( cycles >= LAT_K )) || { echo "only $cycles cycles for $LAT_K reminders" >&2; return 1; }
     local first span=$((9 * 365 * 24 * 3600)) s
@@ -265,8 +242,8 @@ SQL
     sqlite3 "$db" "SELECT fire_at FROM deadlines WHERE kind = 'reminder' AND level = 1 AND step = 'quality_report' AND fire_at >= $t0 AND fire_at < $t0 + $LAT_K * $gap ORDER BY fire_at" >"$dir/probes.txt"
     [[ $(wc -l <"$dir/probes.txt") -eq $LAT_K ]] || { echo "probe setup failed" >&2; return 1; }
     local log="$dir/serve.log"
-    TZ=UTC "$T" serve --listen 127.0.0.1:0 "${C[@]}" >"$log" 2>&1 &
-    local pid=$!; PIDS+=("$pid")
+    TZ=UTC start_serve "$log" "${C[@]}" || { cat "$log"; echo "serve did not start" >&2; return 1; }
+    local pid=$serve_pid
     local last=$(( t0 + (LAT_K - 1) * gap ))
     echo "  serve started; startup pass (overdue escalations of the other cycles), then the" \
          "probes from $(date -u -d "@$t0" +%T) to $(date -u -d "@$last" +%T) UTC"
@@ -274,7 +251,7 @@ SQL
         kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "serve died" >&2; return 1; }
         sleep 1
     done
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+    stop_bg "$pid" 60
     # Each probe: the first log line "tick ...: ... 1 reminders" at or after its fire_at; the
     # latency is that line's timestamp (written after the tick's transaction committed) minus
     # the due moment.

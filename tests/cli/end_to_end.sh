@@ -2,37 +2,13 @@
 # End-to-end checks of the real `tilsyn` binary on the shipped configuration and on a broken
 # one. Usage: tests/cli/end_to_end.sh PATH/TO/tilsyn   (run from the repository root)
 # Prints one line per check and "N passed, M failed"; exits non-zero when any check fails.
-set -euo pipefail
-
-TILSYN=${1:?usage: $0 PATH/TO/tilsyn}
-# The Debian python (dateutil, icalendar); `python3` on PATH may be a build without them.
-PY=/usr/bin/python3
+# shellcheck source=../support/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/lib.sh"
+need_tilsyn "${1:?usage: $0 PATH/TO/tilsyn}"
 CONFIG=config/aarhus.yaml
-
-[[ -x $TILSYN ]] || { echo "not executable: $TILSYN" >&2; exit 1; }
 [[ -f $CONFIG ]] || { echo "run from the repository root (no $CONFIG)" >&2; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tilsyn-e2e.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   - $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL - $1" >&2
-    shift
-    for f in "$@"; do [[ -s $f ]] && sed 's/^/       | /' "$f" | head -40 >&2; done
-    return 0
-}
-
-# run NAME ARGS...: runs tilsyn, stdout to $tmp/NAME.out, stderr to $tmp/NAME.err; sets $code.
-run() {
-    local name=$1
-    shift
-    code=0
-    "$TILSYN" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || code=$?
-}
+make_tmp e2e
+begin_checks
 
 # ---- (a) the shipped configuration is valid --------------------------------------------------
 run check check --config "$CONFIG"
@@ -251,5 +227,4 @@ else
     fail "second migrate: exit $code" "$tmp/migrate2.out" "$tmp/migrate2.err"
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

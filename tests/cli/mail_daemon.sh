@@ -33,167 +33,27 @@
 # the processes this script starts are stopped by their ids on exit (and, through setpriv
 # --pdeathsig, when the script is killed). Prints "ok - ..." /
 # "not ok - ..." per check and "N passed, M failed" last; exits non-zero when any check fails.
-set -Eeuo pipefail
-
-TILSYN=${1:?usage: $0 PATH/TO/tilsyn sqlite|postgres|postgresql://...}
-BACKEND=${2:?usage: $0 PATH/TO/tilsyn sqlite|postgres|postgresql://...}
-# The Debian python: aiosmtpd is installed for it; `python3` on PATH may be another build.
-PY=/usr/bin/python3
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SOURCE_DIR=$here/../../config
-SOURCE_CONFIG=$SOURCE_DIR/aarhus.yaml
-MAKE_CONFIG=$here/../../bench/make_config.py
-
-if [[ $BACKEND == postgres ]]; then
-    if [[ -z ${TILSYN_TEST_PG_URL:-} ]]; then
-        if [[ ${TILSYN_REQUIRE_POSTGRES:-0} == 1 ]]; then
-            echo "TILSYN_REQUIRE_POSTGRES=1 but TILSYN_TEST_PG_URL is not set;" \
-                "start a server with scripts/pg-test-server start DIR" >&2
-            exit 1
-        fi
-        echo "skipped: TILSYN_TEST_PG_URL is not set (set TILSYN_REQUIRE_POSTGRES=1 to make this a failure)"
-        exit 77
-    fi
-    BACKEND=$TILSYN_TEST_PG_URL
-fi
-
-[[ -x $TILSYN ]] || { echo "not executable: $TILSYN" >&2; exit 1; }
-[[ -f $SOURCE_CONFIG ]] || { echo "no $SOURCE_CONFIG" >&2; exit 1; }
-[[ -f $MAKE_CONFIG ]] || { echo "no $MAKE_CONFIG" >&2; exit 1; }
-command -v jq >/dev/null || { echo "jq is needed" >&2; exit 1; }
+# shellcheck source=../support/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/lib.sh"
+usage="usage: $0 PATH/TO/tilsyn sqlite|postgres|postgresql://..."
+need_tilsyn "${1:?$usage}"
+resolve_backend "${2:?$usage}"
+MAKE_CONFIG=$SOURCE_DIR/bench/make_config.py
+need_command jq
 [[ -x $PY ]] || { echo "$PY is needed" >&2; exit 1; }
 if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
     echo "aiosmtpd is needed for $PY (Debian package python3-aiosmtpd)" >&2
     exit 1
 fi
+make_tmp mail
+begin_checks
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tilsyn-mail.XXXXXX")
-pg_admin_url=""
-pg_databases=()
-# The processes this script started in the background and has not reaped yet (a reaped child's
-# pid may belong to someone else by now).
-declare -A live_pids=()
-cleanup() {
-    local rc=$? pid i
-    for pid in "${!live_pids[@]}"; do
-        if running "$pid"; then
-            kill -TERM "$pid" 2>/dev/null || true
-            for ((i = 0; i < 50; i++)); do running "$pid" || break; sleep 0.1; done
-            running "$pid" && kill -KILL "$pid" 2>/dev/null || true
-        fi
-        wait "$pid" 2>/dev/null || true
-    done
-    for name in "${pg_databases[@]}"; do
-        psql "$pg_admin_url" -XAtq -v ON_ERROR_STOP=1 \
-            -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 ||
-            echo "warning: could not drop database $name" >&2
-    done
-    rm -rf -- "$tmp"
-    exit "$rc"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-on_error() {
-    ((BASH_SUBSHELL == 0)) || return 0
-    echo "not ok - aborted at line $1: $2"
-    echo "$passed passed, $((failed + 1)) failed"
-}
-trap 'on_error "$LINENO" "$BASH_COMMAND"' ERR
-
-pass() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "not ok - $1"
-    shift
-    local f
-    for f in "$@"; do
-        if [[ -f $f ]]; then
-            [[ -s $f ]] && sed 's/^/    | /' "$f" | tail -40
-        else
-            printf '%s\n' "$f" | sed 's/^/    | /' | head -40
-        fi
-    done
-    return 0
-}
-
-# ---- processes ---------------------------------------------------------------------------------
-# Background processes get SIGTERM when this script dies, even by SIGKILL (a ctest timeout).
-guard=()
-if setpriv --pdeathsig TERM -- true 2>/dev/null; then guard=(setpriv --pdeathsig TERM --); fi
-# running PID: the process exists and is not a zombie (kill -0 succeeds on an unreaped child).
-running() {
-    local stat
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    stat=${stat##*) }
-    [[ -n $stat && ${stat:0:1} != Z ]]
-}
-now_us() { echo "${EPOCHREALTIME/./}"; }
-# wait_until SECONDS COMMAND...: polls COMMAND every $poll seconds (0.05 unless set, e.g.
-# `poll=0.5 wait_until ...` for a query that should not load the machine); 1 when it has not
-# succeeded in time.
-wait_until() {
-    local limit=$1
-    shift
-    local end=$(($(now_us) + limit * 1000000))
-    until "$@"; do
-        (($(now_us) < end)) || return 1
-        sleep "${poll:-0.05}"
-    done
-}
-not_running() { ! running "$1"; }
-# wait_exit PID SECONDS: waits for the child PID to end and sets $exit_code; 1 on timeout.
-wait_exit() {
-    exit_code=""
-    wait_until "$2" not_running "$1" || return 1
-    exit_code=0
-    wait "$1" || exit_code=$?
-    unset "live_pids[$1]"
-}
-# elapsed START_US: seconds since START_US, one decimal.
-elapsed() { awk -v a="$1" -v b="$(now_us)" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
-free_port() {
-    "$PY" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
-
-# smtp_up PORT: an SMTP server answers 220 on PORT.
-smtp_up() {
-    "$PY" - "$1" <<'EOF' 2>/dev/null
-import socket, sys
-try:
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)
-    s.settimeout(2)
-    ok = s.recv(3) == b"220"
-    s.sendall(b"QUIT\r\n")
-    s.close()
-except OSError:
-    sys.exit(1)
-sys.exit(0 if ok else 1)
-EOF
-}
-smtp_down() { ! smtp_up "$1"; }
-# start_smtp NAME PORT MAILDIR: aiosmtpd writing to MAILDIR (created with its cur/new/tmp); sets
-# smtp_pid; 1 when it does not answer within 15 s.
-start_smtp() {
-    local name=$1 port=$2 maildir=$3
-    mkdir -p "$maildir/cur" "$maildir/new" "$maildir/tmp"
-    "${guard[@]}" "$PY" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$maildir" \
-        >>"$tmp/$name.smtp.log" 2>&1 &
-    smtp_pid=$!
-    live_pids[$smtp_pid]=1
-    wait_until 15 smtp_up "$port" && running "$smtp_pid"
-}
-# stop_smtp PID PORT: SIGTERM, then waits until it is gone and the port refuses connections.
-stop_smtp() {
-    kill -TERM "$1" 2>/dev/null || true
-    wait_exit "$1" 10 || { kill -KILL "$1" 2>/dev/null || true; wait_exit "$1" 5 || true; }
-    wait_until 10 smtp_down "$2"
+# start_maildir_smtp NAME PORT MAILDIR: aiosmtpd writing to MAILDIR (created with its
+# cur/new/tmp), its log in $tmp/NAME.smtp.log; sets smtp_pid; 1 when it does not answer within
+# 15 s.
+start_maildir_smtp() {
+    mkdir -p "$3/cur" "$3/new" "$3/tmp"
+    start_smtp "$tmp/$1.smtp.log" "$2" aiosmtpd.handlers.Mailbox "$3"
 }
 # eml_count DIR: the .eml files in DIR (a file transport's folder); 0 when there is no DIR.
 eml_count() {
@@ -202,108 +62,22 @@ eml_count() {
 # mail_count MAILDIR: messages in the Maildir.
 mail_count() { find "$1/new" "$1/cur" -type f | wc -l; }
 
-# The messages of a Maildir (or of a folder of .eml files) as JSON lines, one per message: message_id, subject (decoded), subject_raw,
-# subject_ascii (the raw header is ASCII only), from, to, rcpt (the envelope recipient aiosmtpd
-# recorded), date (ISO, parsed from Date), content_type, charset, body (decoded text).
-# `scan_ids MAILDIR` prints only the Message-IDs, one a line.
-cat >"$tmp/scan_maildir.py" <<'EOF'
-import email, email.utils, json, os, sys
-from email.header import decode_header, make_header
+# The messages of a Maildir (or of a folder of .eml files) as JSON lines, one per message
+# (support.mail.describe: message_id, subject, subject_raw, subject_ascii, from, to, rcpt, date,
+# content_type, charset, body); `scan_ids FOLDER` prints only the Message-IDs, one a line.
+scan() { support_py mail full "$1"; }
+scan_ids() { support_py mail ids "$1"; }
 
-def messages(folder):
-    """A Maildir's messages (new/ and cur/), or the *.eml files of a folder."""
-    if os.path.isdir(os.path.join(folder, "new")):
-        paths = [os.path.join(folder, sub, name) for sub in ("new", "cur")
-                 for name in sorted(os.listdir(os.path.join(folder, sub)))]
-    else:
-        paths = [os.path.join(folder, name) for name in sorted(os.listdir(folder))
-                 if name.endswith(".eml")]
-    for path in paths:
-        with open(path, "rb") as f:
-            yield email.message_from_binary_file(f)
-
-mode, maildir = sys.argv[1], sys.argv[2]
-out = sys.stdout
-for m in messages(maildir):
-    mid = (m.get("Message-ID") or "").strip()
-    if mode == "ids":
-        out.write(mid + "\n")
-        continue
-    raw = m.get("Subject") or ""
-    try:
-        subject = str(make_header(decode_header(raw)))
-    except Exception as e:
-        subject = "UNDECODABLE: %s" % e
-    try:
-        date = email.utils.parsedate_to_datetime(m.get("Date")).isoformat()
-    except Exception:
-        date = ""
-    charset = m.get_content_charset() or ""
-    try:
-        body = m.get_payload(decode=True).decode(charset or "ascii")
-    except Exception as e:
-        body = "UNDECODABLE: %s" % e
-    to = str(make_header(decode_header(m.get("To") or "")))
-    out.write(json.dumps({
-        "message_id": mid, "subject": subject, "subject_raw": raw,
-        "subject_ascii": all(ord(c) < 128 for c in raw),
-        "from": m.get("From") or "", "to": to, "rcpt": m.get("X-RcptTo") or "",
-        "date": date, "content_type": m.get_content_type(), "charset": charset.lower(),
-        "body": body}, ensure_ascii=False) + "\n")
-EOF
-scan() { "$PY" "$tmp/scan_maildir.py" full "$1"; }
-scan_ids() { "$PY" "$tmp/scan_maildir.py" ids "$1"; }
-
-# ---- databases ---------------------------------------------------------------------------------
-# new_db NAME: a fresh, empty database; prints its URL.
-case $BACKEND in
-sqlite)
-    new_db() { echo "sqlite:$tmp/$1.db"; }
-    # q URL SQL: rows on stdout, columns separated by '|'.
-    q() { sqlite3 -batch -noheader "${1#sqlite:}" "$2"; }
-    ;;
-postgresql://* | postgres://*)
-    command -v psql >/dev/null || { echo "psql is needed for $BACKEND" >&2; exit 1; }
-    pg_admin_url=$BACKEND
-    url_query=""
-    [[ $BACKEND == *\?* ]] && url_query="?${BACKEND#*\?}"
-    url_base=${BACKEND%%\?*}
-    run_id="$(date +%s)_$$_${RANDOM}${RANDOM}"
-    new_db() {
-        local name="tilsyn_mail_${1}_$run_id"
-        psql "$pg_admin_url" -XAtq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name" >/dev/null ||
-            { echo "cannot create database $name through $pg_admin_url" >&2; return 1; }
-        echo "${url_base%/*}/$name$url_query"
-    }
-    q() { psql "$1" -XAtq -v ON_ERROR_STOP=1 -c "$2"; }
-    ;;
-*)
-    echo "second argument: sqlite, postgres or a postgresql:// URL, not '$BACKEND'" >&2
-    exit 2
-    ;;
-esac
-postgres_backend() { [[ -n $pg_admin_url ]]; }
-# make_db NAME: sets DB to a fresh database (recorded for dropping).
-make_db() {
-    DB=$(new_db "$1")
-    if postgres_backend; then
-        local base=${DB%%\?*}
-        pg_databases+=("${base##*/}")
-    fi
-}
-count() { q "$1" "$2" | tr -d '[:space:]'; }
-
-# run NAME DB CONFIG ARGS...: tilsyn ARGS --db DB --config CONFIG; stdout in $tmp/NAME.out,
-# stderr in $tmp/NAME.err, the exit code in $code.
-run() {
+# ---- tilsyn ----------------------------------------------------------------------------------
+# run_in NAME DB CONFIG ARGS...: run NAME ARGS --db DB --config CONFIG.
+run_in() {
     local name=$1 db=$2 config=$3
     shift 3
-    code=0
-    "$TILSYN" "$@" --db "$db" --config "$config" >"$tmp/$name.out" 2>"$tmp/$name.err" || code=$?
+    run "$name" "$@" --db "$db" --config "$config"
 }
-# expect0 NAME DB CONFIG ARGS...: run, and a check that it exits 0.
+# expect0 NAME DB CONFIG ARGS...: run_in, and a check that it exits 0.
 expect0() {
-    run "$@"
+    run_in "$@"
     local name=$1
     shift 3
     if [[ $code -eq 0 ]]; then
@@ -313,55 +87,24 @@ expect0() {
     fi
 }
 
-# copy_config DIR TRANSPORT [FIRST]: config/aarhus.yaml copied to DIR/aarhus.yaml (with
-# config/templates when it names templates) with mail.transport set to TRANSPORT and, with
-# FIRST, the quality-report-6-18 cycles starting on FIRST instead of 2026-08-03; prints the path.
-copy_config() {
-    local dir=$1 transport=$2 first=${3:-}
-    mkdir -p "$dir"
-    sed "s|^\(  transport: \)\"[^\"]*\"|\1\"$transport\"|" "$SOURCE_CONFIG" >"$dir/aarhus.yaml"
-    grep -q "^  transport: \"$transport\"" "$dir/aarhus.yaml" ||
-        { echo "could not set the mail transport in $dir/aarhus.yaml" >&2; return 1; }
-    if grep -q '^ *templates:' "$SOURCE_CONFIG" && [[ -d $SOURCE_DIR/templates ]]; then
-        cp -r "$SOURCE_DIR/templates" "$dir/"
-    fi
-    [[ -z $first ]] || set_first "$dir/aarhus.yaml" "$first"
-    without_learning_dialogue "$dir/aarhus.yaml"
-    echo "$dir/aarhus.yaml"
+# mail_config DIR TRANSPORT [FIRST]: config/aarhus.yaml copied to DIR (copy_config) with
+# TRANSPORT, without the learning-dialogue cycle (so this test's mail counts are the quality
+# report's alone) and, with FIRST, the quality-report-6-18 cycles starting on FIRST instead of
+# 2026-08-03; prints the path.
+mail_config() {
+    copy_config "$1" "$2" --drop-cycle learning-dialogue ${3:+--first "quality-report-6-18=$3"}
 }
-# without_learning_dialogue FILE: drops the learning-dialogue cycle (the last list item under
-# `cycles:`), so this test's mail counts are the quality report's alone.
-without_learning_dialogue() {
-    "$PY" - "$1" <<'PY'
-import re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-start = text.find("\n  - id: learning-dialogue\n")
-if start < 0:
-    sys.exit("no learning-dialogue cycle in " + path)
-end = text.find("\n  - id: ", start + 1)
-text = text[:start + 1] + (text[end + 1:] if end >= 0 else "")
-open(path, "w", encoding="utf-8").write(text)
-PY
-}
-# set_first FILE DATE: the 6-18 quality report cycles start on DATE.
-set_first() {
-    sed -i "s/starts: { first: 2026-08-03, every: 2 years }/starts: { first: $2, every: 2 years }/" "$1"
-    [[ $(grep -c "starts: { first: $2, every: 2 years }" "$1") -eq 1 ]] ||
-        { echo "could not move the start of quality-report-6-18 in $1" >&2; return 1; }
-}
-# big_config FILE N TRANSPORT: bench/make_config.py's N institutions with TRANSPORT.
+# big_config FILE N TRANSPORT [FIRST]: bench/make_config.py's N institutions with TRANSPORT
+# (and FIRST as in mail_config).
 big_config() {
-    "$PY" "$MAKE_CONFIG" --institutions "$2" --out "$1"
-    without_learning_dialogue "$1"
-    sed -i "s|^\(  transport: \)\"[^\"]*\"|\1\"$3\"|" "$1"
-    grep -q "^  transport: \"$3\"" "$1" || { echo "could not set the transport in $1" >&2; return 1; }
+    "$PY" "$MAKE_CONFIG" --institutions "$2" --out "$1" --transport "$3" \
+        --drop-cycle learning-dialogue ${4:+--first "quality-report-6-18=$4"}
 }
 
 # A start date on the real clock: the Monday 16 weeks ago. quality_report (start + 10 weeks) is
 # then 6 weeks overdue, past both escalations (1 and 10 working days), on any date.
 today=$(TZ=Europe/Copenhagen date +%F)
-REAL_START=$(date -d "$today -16 weeks -$(($(date -d "$today -16 weeks" +%u) - 1)) days" +%F)
+REAL_START=$(support_py config overdue-start)
 # local_time [DATE-SPEC]: a TIME for --at, in the configured zone (now by default).
 local_time() { TZ=Europe/Copenhagen date -d "${1:-now}" +%Y-%m-%dT%H:%M:%S%:z; }
 
@@ -373,12 +116,12 @@ echo "# backend: ${pg_admin_url:+postgresql via }${pg_admin_url:-sqlite}; temp $
 # =================================================================================================
 t=$(now_us)
 echo "# 1. SMTP delivery of the first reminders"
-make_db s1
+make_db mail_s1
 DB1=$DB
 PORT1=$(free_port)
 MAIL1=$tmp/maildir1
-CONFIG1=$(copy_config "$tmp/s1" "smtp://127.0.0.1:$PORT1")
-if start_smtp s1 "$PORT1" "$MAIL1"; then
+CONFIG1=$(mail_config "$tmp/s1" "smtp://127.0.0.1:$PORT1")
+if start_maildir_smtp s1 "$PORT1" "$MAIL1"; then
     pass "aiosmtpd answers on 127.0.0.1:$PORT1"
 else
     fail "aiosmtpd did not start on 127.0.0.1:$PORT1" "$tmp/s1.smtp.log"
@@ -388,14 +131,14 @@ fi
 SMTP1=$smtp_pid
 
 expect0 migrate1 "$DB1" "$CONFIG1" migrate
-run open1 "$DB1" "$CONFIG1" tick --at 2026-08-03T09:00
+run_in open1 "$DB1" "$CONFIG1" tick --at 2026-08-03T09:00
 if [[ $code -eq 0 ]] && grep -qE '(^|[^0-9])64 cycles opened' "$tmp/open1.out"; then
     pass "tick at 2026-08-03T09:00 opens 64 cycles"
 else
     fail "tick at 2026-08-03T09:00: exit $code, expected '64 cycles opened'" "$tmp/open1.out" "$tmp/open1.err"
 fi
 
-run remind1 "$DB1" "$CONFIG1" tick --at 2026-09-28T09:00
+run_in remind1 "$DB1" "$CONFIG1" tick --at 2026-09-28T09:00
 if [[ $code -eq 0 ]] && grep -qE '(^|[^0-9])64 reminders' "$tmp/remind1.out" &&
     grep -qE 'smtp://127\.0\.0\.1:'"$PORT1"': 64 sent, 0 to retry, 0 given up, 0 waiting' "$tmp/remind1.out"; then
     pass "tick at 2026-09-28T09:00 queues 64 reminders and sends them through smtp://127.0.0.1:$PORT1"
@@ -445,7 +188,7 @@ else
     fail "bodies without the due date or the dashboard link" "$bad" "$(jq -r '.body' "$tmp/mail1.jsonl" | head -12)"
 fi
 
-run remind1b "$DB1" "$CONFIG1" tick --at 2026-09-28T09:00
+run_in remind1b "$DB1" "$CONFIG1" tick --at 2026-09-28T09:00
 n=$(mail_count "$MAIL1")
 if [[ $code -eq 0 && $n -eq 64 ]] && grep -qE '(^|[^0-9])0 mails queued' "$tmp/remind1b.out"; then
     pass "a second tick at 2026-09-28T09:00 queues and sends nothing (Maildir still 64)"
@@ -465,7 +208,7 @@ else
     fail "aiosmtpd on 127.0.0.1:$PORT1 did not stop"
 fi
 mark=$(count "$DB1" "SELECT coalesce(max(id), 0) FROM outbox")
-run down2 "$DB1" "$CONFIG1" tick --at 2026-10-07T09:00
+run_in down2 "$DB1" "$CONFIG1" tick --at 2026-10-07T09:00
 queued=$(sed -nE 's/.* ([0-9]+) mails queued.*/\1/p' "$tmp/down2.out")
 queued=${queued:-0}
 if [[ $code -eq 0 && $queued -eq 64 ]] &&
@@ -475,7 +218,7 @@ else
     fail "tick at 2026-10-07T09:00 (server down): exit $code, $queued queued; expected 64 and '0 sent, 64 to retry, 0 given up, 64 waiting'" \
         "$tmp/down2.out" "$tmp/down2.err"
 fi
-run list2 "$DB1" "$CONFIG1" outbox list --status pending
+run_in list2 "$DB1" "$CONFIG1" outbox list --status pending
 rows=$(grep -cE '^[0-9]+ +pending +1 ' "$tmp/list2.out" || true)
 errors=$(grep -cE '^ {40,}[^ ]' "$tmp/list2.out" || true)
 if [[ $code -eq 0 && $rows -eq 64 && $errors -eq 64 ]]; then
@@ -493,14 +236,14 @@ else
     fail "outbox rows after the failed attempt" "$bad"
 fi
 
-if start_smtp s1 "$PORT1" "$MAIL1"; then
+if start_maildir_smtp s1 "$PORT1" "$MAIL1"; then
     pass "aiosmtpd is back on 127.0.0.1:$PORT1"
 else
     fail "aiosmtpd did not restart on 127.0.0.1:$PORT1" "$tmp/s1.smtp.log"
 fi
 SMTP1=$smtp_pid
 
-run early2 "$DB1" "$CONFIG1" tick --at 2026-10-07T09:00:30
+run_in early2 "$DB1" "$CONFIG1" tick --at 2026-10-07T09:00:30
 n=$(mail_count "$MAIL1")
 if [[ $code -eq 0 && $n -eq 64 ]] && grep -qE ': 0 sent, 0 to retry, 0 given up, 64 waiting' "$tmp/early2.out"; then
     pass "tick at 09:00:30, before the retry is due: nothing sent, 64 waiting"
@@ -509,7 +252,7 @@ else
         "$tmp/early2.out" "$tmp/early2.err"
 fi
 
-run up2 "$DB1" "$CONFIG1" tick --at 2026-10-07T09:05
+run_in up2 "$DB1" "$CONFIG1" tick --at 2026-10-07T09:05
 if [[ $code -eq 0 ]] && grep -qE ': 64 sent, 0 to retry, 0 given up, 0 waiting' "$tmp/up2.out"; then
     pass "tick at 2026-10-07T09:05 with the server up: 64 sent, 0 waiting"
 else
@@ -536,12 +279,12 @@ echo "# 2. took $(elapsed "$t") s"
 # =================================================================================================
 t=$(now_us)
 echo "# 3. serve on the real clock, SIGHUP with a broken and with a changed config, SIGTERM"
-make_db s3
+make_db mail_s3
 DB3=$DB
-CONFIG3=$(copy_config "$tmp/s3" "file:mail" "$REAL_START")
+CONFIG3=$(mail_config "$tmp/s3" "file:mail" "$REAL_START")
 MAIL3=$tmp/s3/mail
 expect0 migrate3 "$DB3" "$CONFIG3" migrate
-run open3 "$DB3" "$CONFIG3" tick --at "${REAL_START}T09:00" --no-mail
+run_in open3 "$DB3" "$CONFIG3" tick --at "${REAL_START}T09:00" --no-mail
 opened3=$(sed -nE 's/.* ([0-9]+) cycles opened.*/\1/p' "$tmp/open3.out")
 if [[ $code -eq 0 && ${opened3:-0} -ge 64 ]]; then
     pass "tick at ${REAL_START}T09:00 opens $opened3 cycles"
@@ -549,11 +292,10 @@ else
     fail "tick at ${REAL_START}T09:00: exit $code, ${opened3:-no} cycles opened, expected at least 64" "$tmp/open3.out" "$tmp/open3.err"
 fi
 
-"${guard[@]}" "$TILSYN" serve --listen "127.0.0.1:$(free_port)" --node serve-3 --db "$DB3" --config "$CONFIG3" \
-    >"$tmp/serve3.log" 2>&1 &
-SERVE3=$!
-live_pids[$SERVE3]=1
 t_serve=$(now_us)
+start_serve "$tmp/serve3.log" --node serve-3 --db "$DB3" --config "$CONFIG3" ||
+    fail "serve-3 did not start listening" "$tmp/serve3.log"
+SERVE3=$serve_pid
 # all_delivered3: the daemon has queued mail, and every outbox row is sent and in the folder.
 all_delivered3() {
     local rows
@@ -602,10 +344,9 @@ if [[ $n -eq $rows_before ]]; then pass "the failed reload queued nothing ($n ou
 # them with overdue deadlines and queues escalations, delivered by the new configuration.
 MAIL3B=$tmp/s3/mail-b
 mark=$(count "$DB3" "SELECT coalesce(max(id), 0) FROM outbox")
-sed -e 's|^\(  transport: \)"[^"]*"|\1"file:mail-b"|' \
-    -e 's|^\(  from: \)"[^"]*"|\1"Tilsyn Aarhus <tilsyn-ny@example.dk>"|' \
-    -e "s/starts: { first: 2027-08-02, every: 2 years }/starts: { first: $REAL_START, every: 2 years }/" \
-    "$tmp/s3/valid.yaml" >"$tmp/s3/changed.yaml"
+cp "$tmp/s3/valid.yaml" "$tmp/s3/changed.yaml"
+support_py config edit "$tmp/s3/changed.yaml" --transport file:mail-b \
+    --sender "Tilsyn Aarhus <tilsyn-ny@example.dk>" --first "quality-report-0-6=$REAL_START"
 mv "$tmp/s3/changed.yaml" "$CONFIG3"
 files_a=$(eml_count "$MAIL3")
 kill -HUP "$SERVE3"
@@ -668,18 +409,17 @@ echo "# 3. took $(elapsed "$t") s"
 # =================================================================================================
 t=$(now_us)
 echo "# 4. kill -9 of serve during SMTP delivery of a large batch, restart"
-make_db s4
+make_db mail_s4
 DB4=$DB
 PORT4=$(free_port)
 MAIL4=$tmp/maildir4
 mkdir -p "$tmp/s4"
 CONFIG4=$tmp/s4/big.yaml
-big_config "$CONFIG4" 2000 "smtp://127.0.0.1:$PORT4"
-set_first "$CONFIG4" "$REAL_START"
-if start_smtp s4 "$PORT4" "$MAIL4"; then pass "aiosmtpd answers on 127.0.0.1:$PORT4"; else fail "aiosmtpd did not start on $PORT4" "$tmp/s4.smtp.log"; fi
+big_config "$CONFIG4" 2000 "smtp://127.0.0.1:$PORT4" "$REAL_START"
+if start_maildir_smtp s4 "$PORT4" "$MAIL4"; then pass "aiosmtpd answers on 127.0.0.1:$PORT4"; else fail "aiosmtpd did not start on $PORT4" "$tmp/s4.smtp.log"; fi
 SMTP4=$smtp_pid
 expect0 migrate4 "$DB4" "$CONFIG4" migrate
-run open4 "$DB4" "$CONFIG4" tick --at "${REAL_START}T09:00" --no-mail
+run_in open4 "$DB4" "$CONFIG4" tick --at "${REAL_START}T09:00" --no-mail
 opened4=$(sed -nE 's/.* ([0-9]+) cycles opened.*/\1/p' "$tmp/open4.out")
 if [[ $code -eq 0 && ${opened4:-0} -ge 1000 ]]; then
     pass "2000 institutions: tick at ${REAL_START}T09:00 opens $opened4 cycles"
@@ -687,11 +427,10 @@ else
     fail "tick at ${REAL_START}T09:00 on 2000 institutions: exit $code, ${opened4:-no} cycles opened" "$tmp/open4.out" "$tmp/open4.err"
 fi
 
-"${guard[@]}" "$TILSYN" serve --listen "127.0.0.1:$(free_port)" --node crash-a --db "$DB4" --config "$CONFIG4" \
-    >"$tmp/serve4a.log" 2>&1 &
-SERVE4A=$!
-live_pids[$SERVE4A]=1
 t_serve=$(now_us)
+start_serve "$tmp/serve4a.log" --node crash-a --db "$DB4" --config "$CONFIG4" ||
+    fail "crash-a did not start listening" "$tmp/serve4a.log"
+SERVE4A=$serve_pid
 KILL_AT=600
 # kill_moment: KILL_AT messages have arrived, or the daemon has died (checked below).
 kill_moment() { [[ $(mail_count "$MAIL4") -ge $KILL_AT ]] || ! running "$SERVE4A"; }
@@ -713,11 +452,10 @@ else
     fail "the kill did not land mid-delivery: $rows4 queued, $pending4 pending (expected thousands queued, some pending)"
 fi
 
-"${guard[@]}" "$TILSYN" serve --listen "127.0.0.1:$(free_port)" --node crash-b --db "$DB4" --config "$CONFIG4" \
-    >"$tmp/serve4b.log" 2>&1 &
-SERVE4B=$!
-live_pids[$SERVE4B]=1
 t_serve=$(now_us)
+start_serve "$tmp/serve4b.log" --node crash-b --db "$DB4" --config "$CONFIG4" ||
+    fail "crash-b did not start listening" "$tmp/serve4b.log"
+SERVE4B=$serve_pid
 # free_rows_done: no pending row left but those under the killed node's unexpired claim.
 free_rows_done() {
     [[ $(count "$DB4" "SELECT count(*) FROM outbox WHERE status = 'pending' AND claimed_by <> 'crash-a'") -eq 0 ]]
@@ -749,7 +487,7 @@ fi
 # The claims expire 5 minutes (DeliveryPolicy::lease) after they were taken: a tick 6 minutes
 # from now delivers what the killed node held.
 later=$(local_time "now + 6 minutes")
-run late4 "$DB4" "$CONFIG4" tick --at "$later"
+run_in late4 "$DB4" "$CONFIG4" tick --at "$later"
 if [[ $code -eq 0 ]] && grep -qE ": $held4 sent, 0 to retry, 0 given up, 0 waiting" "$tmp/late4.out"; then
     pass "tick at $later (after the claims' lease): the $held4 held messages sent, 0 waiting"
 else
@@ -775,7 +513,7 @@ echo "# 4. took $(elapsed "$t") s"
 if postgres_backend; then
     t=$(now_us)
     echo "# 5. two tick processes at the same moment on one PostgreSQL database"
-    make_db s5
+    make_db mail_s5
     DB5=$DB
     PORT5=$(free_port)
     MAIL5=$tmp/maildir5
@@ -784,10 +522,10 @@ if postgres_backend; then
     # 5000 institutions: 3333 schools and youth clubs, each cycle overdue on 2026-11-24 with
     # two escalations (leader and area chief, then director): 9999 mails.
     big_config "$CONFIG5" 5000 "smtp://127.0.0.1:$PORT5"
-    if start_smtp s5 "$PORT5" "$MAIL5"; then pass "aiosmtpd answers on 127.0.0.1:$PORT5"; else fail "aiosmtpd did not start on $PORT5" "$tmp/s5.smtp.log"; fi
+    if start_maildir_smtp s5 "$PORT5" "$MAIL5"; then pass "aiosmtpd answers on 127.0.0.1:$PORT5"; else fail "aiosmtpd did not start on $PORT5" "$tmp/s5.smtp.log"; fi
     SMTP5=$smtp_pid
     expect0 migrate5 "$DB5" "$CONFIG5" migrate
-    run open5 "$DB5" "$CONFIG5" tick --at 2026-08-03T09:00 --no-mail
+    run_in open5 "$DB5" "$CONFIG5" tick --at 2026-08-03T09:00 --no-mail
     if [[ $code -eq 0 ]] && grep -qE '(^|[^0-9])3333 cycles opened' "$tmp/open5.out"; then
         pass "5000 institutions: tick at 2026-08-03T09:00 opens 3333 cycles"
     else
@@ -795,12 +533,10 @@ if postgres_backend; then
     fi
     AT5=2026-11-24T09:00
     t_race=$(now_us)
-    "${guard[@]}" "$TILSYN" tick --at "$AT5" --db "$DB5" --config "$CONFIG5" >"$tmp/race-a.out" 2>"$tmp/race-a.err" &
-    RACE_A=$!
-    "${guard[@]}" "$TILSYN" tick --at "$AT5" --db "$DB5" --config "$CONFIG5" >"$tmp/race-b.out" 2>"$tmp/race-b.err" &
-    RACE_B=$!
-    live_pids[$RACE_A]=1
-    live_pids[$RACE_B]=1
+    start_bg "$TILSYN" tick --at "$AT5" --db "$DB5" --config "$CONFIG5" >"$tmp/race-a.out" 2>"$tmp/race-a.err"
+    RACE_A=$bg_pid
+    start_bg "$TILSYN" tick --at "$AT5" --db "$DB5" --config "$CONFIG5" >"$tmp/race-b.out" 2>"$tmp/race-b.err"
+    RACE_B=$bg_pid
     codes=""
     for pid in "$RACE_A" "$RACE_B"; do
         if poll=0.5 wait_exit "$pid" 600; then codes+="$exit_code "; else codes+="timeout "; kill -KILL "$pid" 2>/dev/null || true; fi
@@ -830,7 +566,7 @@ if postgres_backend; then
     else
         fail "Maildir: $files5 messages, $twice5 Message-IDs more than once; outbox $rows5 rows" "$tmp/ids5.diff" "$(uniq -d "$tmp/mail5.ids" | head)"
     fi
-    run audit5 "$DB5" "$CONFIG5" audit verify
+    run_in audit5 "$DB5" "$CONFIG5" audit verify
     if [[ $code -eq 0 ]] && grep -qi intact "$tmp/audit5.out"; then
         pass "audit verify: intact ($(head -1 "$tmp/audit5.out" | cut -c1-100))"
     else
@@ -843,5 +579,4 @@ else
 fi
 
 echo "# total $(elapsed "$t_all") s"
-echo "$passed passed, $failed failed"
-((failed == 0)) || exit 1
+finish

@@ -16,119 +16,29 @@
 # Time is an input: every tick and event has an explicit --at; nothing sleeps. Everything is
 # written below one temp folder, removed on exit. Prints "ok - ..." / "not ok - ..." per check
 # and "N passed, M failed" last; exits non-zero when any check fails.
-set -Eeuo pipefail
-
-TILSYN=${1:?usage: $0 PATH/TO/tilsyn sqlite|postgres|postgresql://...}
-BACKEND=${2:?usage: $0 PATH/TO/tilsyn sqlite|postgres|postgresql://...}
-PY=/usr/bin/python3
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SOURCE_CONFIG=$here/../../config/aarhus.yaml
-
-if [[ $BACKEND == postgres ]]; then
-    if [[ -z ${TILSYN_TEST_PG_URL:-} ]]; then
-        if [[ ${TILSYN_REQUIRE_POSTGRES:-0} == 1 ]]; then
-            echo "TILSYN_REQUIRE_POSTGRES=1 but TILSYN_TEST_PG_URL is not set;" \
-                "start a server with scripts/pg-test-server start DIR" >&2
-            exit 1
-        fi
-        echo "skipped: TILSYN_TEST_PG_URL is not set (set TILSYN_REQUIRE_POSTGRES=1 to make this a failure)"
-        exit 77
-    fi
-    BACKEND=$TILSYN_TEST_PG_URL
-fi
-
-[[ -x $TILSYN ]] || { echo "not executable: $TILSYN" >&2; exit 1; }
-[[ -f $SOURCE_CONFIG ]] || { echo "no $SOURCE_CONFIG" >&2; exit 1; }
-command -v jq >/dev/null || { echo "jq is needed" >&2; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tilsyn-scenario.XXXXXX")
-pg_admin_url=""
-pg_database=""
-cleanup() {
-    local rc=$?
-    if [[ -n $pg_database ]]; then
-        psql "$pg_admin_url" -XAtq -v ON_ERROR_STOP=1 \
-            -c "DROP DATABASE IF EXISTS $pg_database WITH (FORCE)" >/dev/null 2>&1 ||
-            echo "warning: could not drop database $pg_database" >&2
-    fi
-    rm -rf -- "$tmp"
-    exit "$rc"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-# An unexpected failure (e.g. a query on a table that is not there) ends the run; say where, once
-# (command substitutions inherit the trap and would repeat it).
-on_error() {
-    ((BASH_SUBSHELL == 0)) || return 0
-    echo "not ok - aborted at line $1: $2"
-    echo "$passed passed, $((failed + 1)) failed"
-}
-trap 'on_error "$LINENO" "$BASH_COMMAND"' ERR
-
-# ---- the database ------------------------------------------------------------------------------
-case $BACKEND in
-sqlite)
-    DB="sqlite:$tmp/tilsyn.db"
-    # q SQL: rows on stdout, columns separated by '|'.
-    q() { sqlite3 -batch -noheader "$tmp/tilsyn.db" "$1"; }
-    ;;
-postgresql://* | postgres://*)
-    command -v psql >/dev/null || { echo "psql is needed for $BACKEND" >&2; exit 1; }
-    pg_admin_url=$BACKEND
-    url_query=""
-    [[ $BACKEND == *\?* ]] && url_query="?${BACKEND#*\?}"
-    url_base=${BACKEND%%\?*}
-    # Unique per run, so that concurrent runs on one server do not meet.
-    name="tilsyn_scenario_$(date +%s)_$$_${RANDOM}${RANDOM}"
-    psql "$pg_admin_url" -XAtq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name" >/dev/null ||
-        { echo "cannot create database $name through $pg_admin_url" >&2; exit 1; }
-    pg_database=$name
-    DB="${url_base%/*}/$pg_database$url_query"
-    q() { psql "$DB" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
-    ;;
-*)
-    echo "second argument: sqlite, postgres or a postgresql:// URL, not '$BACKEND'" >&2
-    exit 2
-    ;;
-esac
+# shellcheck source=../support/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/lib.sh"
+usage="usage: $0 PATH/TO/tilsyn sqlite|postgres|postgresql://..."
+need_tilsyn "${1:?$usage}"
+resolve_backend "${2:?$usage}"
+need_command jq
+make_tmp scenario
+begin_checks
+make_db scenario
 
 # The shipped configuration, copied so that nothing (e.g. the file mail transport, which is
 # relative to the config's folder) can write outside the temp folder. Only the transport differs.
-CONFIG=$tmp/aarhus.yaml
-sed 's|^\(  transport: \)"file:[^"]*"|\1"file:mail"|' "$SOURCE_CONFIG" >"$CONFIG"
-cp -r "$(dirname "$SOURCE_CONFIG")/templates" "$tmp/"  # mail.templates is relative to the config
-grep -q '^  transport: "file:mail"' "$CONFIG" || { echo "could not redirect the mail transport" >&2; exit 1; }
+CONFIG=$(copy_config "$tmp" file:mail)
 
-# ---- reporting -----------------------------------------------------------------------------------
-pass() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "not ok - $1"
-    shift
-    local f
-    for f in "$@"; do
-        if [[ -f $f ]]; then
-            [[ -s $f ]] && sed 's/^/    | /' "$f" | head -40
-        else
-            printf '%s\n' "$f" | sed 's/^/    | /' | head -40
-        fi
-    done
-    return 0
-}
-
-# run NAME ARGS...: tilsyn ARGS --db DB --config CONFIG; stdout in $tmp/NAME.out, stderr in
-# $tmp/NAME.err; the exit code in $code. RUN_CONFIG overrides the configuration.
-run() {
+# run_db NAME ARGS...: run NAME ARGS --db DB --config CONFIG (RUN_CONFIG overrides the
+# configuration).
+run_db() {
     local name=$1
     shift
-    code=0
-    "$TILSYN" "$@" --db "$DB" --config "${RUN_CONFIG:-$CONFIG}" >"$tmp/$name.out" 2>"$tmp/$name.err" || code=$?
+    run "$name" "$@" --db "$DB" --config "${RUN_CONFIG:-$CONFIG}"
 }
 # ev NAME ID EVENT DATA EMAIL AT
-ev() { run "$1" event "$2" "$3" --data "$4" --as "$5" --at "$6"; }
+ev() { run_db "$1" event "$2" "$3" --data "$4" --as "$5" --at "$6"; }
 
 # expect_event NAME ID EVENT DATA EMAIL AT: applies an event that must succeed.
 expect_event() {
@@ -142,24 +52,22 @@ expect_event() {
 
 # What a refused event must leave alone.
 dump() {
-    q "SELECT id, state, anchors, timeline, updated_at FROM cycles ORDER BY id"
-    q "SELECT id, cycle_id, step, round, kind, level, due_on, fire_at, done FROM deadlines ORDER BY id"
-    q "SELECT count(*), coalesce(max(seq), 0) FROM events"
-    q "SELECT count(*), coalesce(max(id), 0) FROM outbox"
-    q "SELECT count(*) FROM users"
+    q "$DB" "SELECT id, state, anchors, timeline, updated_at FROM cycles ORDER BY id"
+    q "$DB" "SELECT id, cycle_id, step, round, kind, level, due_on, fire_at, done FROM deadlines ORDER BY id"
+    q "$DB" "SELECT count(*), coalesce(max(seq), 0) FROM events"
+    q "$DB" "SELECT count(*), coalesce(max(id), 0) FROM outbox"
+    q "$DB" "SELECT count(*) FROM users"
 }
 
 # status_json NAME [ARGS...]: status --format json; one object per line in $tmp/NAME.out.
 status_json() {
     local name=$1
     shift
-    run "$name" status --format json "$@"
+    run_db "$name" status --format json "$@"
 }
 
 # state_of NAME ID: the state of instance ID in status output NAME (empty when absent).
 state_of() { jq -r --arg id "$2" 'select(.id == $id) | .state' "$tmp/$1.out"; }
-
-count() { q "$1" | tr -d '[:space:]'; }
 
 LEADER_OF() { echo "leder.$1@example.dk"; }
 BOARD_OF() { echo "bestyrelse.$1@example.dk"; }
@@ -170,20 +78,20 @@ DIRECTOR=$(sed -n 's/^  director: {.*email: "\([^"]*\)".*/\1/p' "$CONFIG")
 START=2026-08-03
 QR=quality-report-6-18
 
-echo "# backend: ${pg_database:+postgresql database }${pg_database:-sqlite $tmp/tilsyn.db}"
+echo "# backend: $DB"
 
 # ==== 1. migrate; the first tick opens the 6-18 cycles; a second tick at the same moment is idle ====
-run migrate migrate
+run_db migrate migrate
 if [[ $code -eq 0 ]]; then pass "migrate exits 0"; else fail "migrate: exit $code" "$tmp/migrate.out" "$tmp/migrate.err"; fi
 
 expected_cycles=$(grep -cE '^  - \{ id: [^,]+, name: .*, kind: (school|youth),' "$CONFIG")
-run tick1 tick --at "${START}T09:00"
+run_db tick1 tick --at "${START}T09:00"
 if [[ $code -eq 0 ]] && grep -qE "(^|[^0-9])$expected_cycles cycles opened" "$tmp/tick1.out"; then
     pass "tick at ${START}T09:00 prints '$expected_cycles cycles opened' (every school and youth club)"
 else
     fail "tick at ${START}T09:00: exit $code, expected '$expected_cycles cycles opened'" "$tmp/tick1.out" "$tmp/tick1.err"
 fi
-n=$(count "SELECT count(*) FROM cycles WHERE cycle_config = '$QR' AND started_on = '$START'")
+n=$(count "$DB" "SELECT count(*) FROM cycles WHERE cycle_config = '$QR' AND started_on = '$START'")
 if [[ $n -eq $expected_cycles ]]; then
     pass "the database holds $expected_cycles $QR cycles started $START"
 else
@@ -191,15 +99,15 @@ else
 fi
 
 before=$(dump)
-outbox_before=$(count "SELECT count(*) FROM outbox")
-run tick2 tick --at "${START}T09:00"
+outbox_before=$(count "$DB" "SELECT count(*) FROM outbox")
+run_db tick2 tick --at "${START}T09:00"
 if [[ $code -eq 0 ]] && grep -qE '(^|[^0-9])0 cycles opened' "$tmp/tick2.out" &&
     grep -qE '(^|[^0-9])0 mails queued' "$tmp/tick2.out"; then
     pass "a second tick at the same moment opens no cycle and queues no mail"
 else
     fail "second tick: exit $code, expected '0 cycles opened' and '0 mails queued'" "$tmp/tick2.out" "$tmp/tick2.err"
 fi
-if [[ $(dump) == "$before" && $(count "SELECT count(*) FROM outbox") -eq $outbox_before ]]; then
+if [[ $(dump) == "$before" && $(count "$DB" "SELECT count(*) FROM outbox") -eq $outbox_before ]]; then
     pass "the second tick changed nothing in cycles, deadlines, events or the outbox"
 else
     fail "the second tick changed the data" "$(diff <(echo "$before") <(dump) | head -20)"
@@ -229,7 +137,7 @@ if [[ $code -eq 0 && $state == Completed ]]; then
 else
     fail "status --all --format json: exit $code, state of $C is '$state', expected Completed" "$tmp/beder-status.err"
 fi
-run audit1 audit verify
+run_db audit1 audit verify
 if [[ $code -eq 0 ]] && grep -qi intact "$tmp/audit1.out"; then
     pass "audit verify exits 0 and says intact"
 else
@@ -285,22 +193,22 @@ refuse unknown-user "an event as an unknown user" 'nobody@example\.dk' \
 # ==== 5. 30 days of downtime: one reminder per deadline, not one per missed reminder ===========
 S=kragelundskolen  # untouched since its cycle opened
 C=$QR/$S/$START
-run tick-0910 tick --at 2026-09-10T09:00
+run_db tick-0910 tick --at 2026-09-10T09:00
 if [[ $code -eq 0 ]]; then pass "tick at 2026-09-10T09:00 exits 0"; else fail "tick at 2026-09-10T09:00: exit $code" "$tmp/tick-0910.err"; fi
-mark=$(count "SELECT coalesce(max(id), 0) FROM outbox")
+mark=$(count "$DB" "SELECT coalesce(max(id), 0) FROM outbox")
 # quality_report is due 2026-10-12; its reminders (-14 days: 2026-09-28, -3 workdays: 2026-10-07)
 # both fall in the downtime.
-run tick-1010 tick --at 2026-10-10T09:00
+run_db tick-1010 tick --at 2026-10-10T09:00
 if [[ $code -eq 0 ]]; then pass "tick at 2026-10-10T09:00 after 30 days of downtime exits 0"; else fail "tick at 2026-10-10T09:00: exit $code" "$tmp/tick-1010.err"; fi
-mine=$(q "SELECT recipient FROM outbox WHERE id > $mark AND body LIKE '%/cycles/$C%'")
+mine=$(q "$DB" "SELECT recipient FROM outbox WHERE id > $mark AND body LIKE '%/cycles/$C%'")
 n=$(printf '%s' "$mine" | grep -c . || true)
 if [[ $n -eq 1 && $mine == *"<$(LEADER_OF $S)>"* ]]; then
     pass "$S: exactly one reminder queued for quality_report, to its leader"
 else
     fail "$S: $n mails queued for $C, expected one to $(LEADER_OF $S)" "$mine"
 fi
-dups=$(q "SELECT recipient, subject, count(*) FROM outbox WHERE id > $mark GROUP BY recipient, subject HAVING count(*) > 1")
-total=$(count "SELECT count(*) FROM outbox WHERE id > $mark")
+dups=$(q "$DB" "SELECT recipient, subject, count(*) FROM outbox WHERE id > $mark GROUP BY recipient, subject HAVING count(*) > 1")
+total=$(count "$DB" "SELECT count(*) FROM outbox WHERE id > $mark")
 if [[ -z $dups && $total -gt 0 ]]; then
     pass "the downtime tick queued $total mails, none twice to the same person about the same thing"
 else
@@ -308,12 +216,10 @@ else
 fi
 
 # ==== 6. a config change in the middle of a cycle does not move the running cycle's deadlines ====
-mkdir -p "$tmp/changed"
-cp -r "$(dirname "$SOURCE_CONFIG")/templates" "$tmp/changed/"
-CHANGED=$tmp/changed/aarhus.yaml
-sed "/id: $QR\$/,/id: quality-report-0-6\$/ s/board_statement: *{ due: \"quality_report + 4 weeks\" }/board_statement:      { due: \"quality_report + 8 weeks\" }/" \
-    "$CONFIG" >"$CHANGED"
-RUN_CONFIG=$CHANGED run check-changed check
+CHANGED=$(copy_config "$tmp/changed" file:mail)
+sed -i "/id: $QR\$/,/id: quality-report-0-6\$/ s/board_statement: *{ due: \"quality_report + 4 weeks\" }/board_statement:      { due: \"quality_report + 8 weeks\" }/" \
+    "$CHANGED"
+RUN_CONFIG=$CHANGED run_db check-changed check
 if [[ $code -eq 0 ]] && grep -q 'quality_report + 8 weeks' "$CHANGED" && ! cmp -s "$CONFIG" "$CHANGED"; then
     pass "the changed config (board_statement: quality_report + 8 weeks) is valid"
 else
@@ -327,7 +233,7 @@ if [[ $code -eq 0 ]]; then
 else
     fail "report_submitted with the changed config: exit $code" "$tmp/changed-report.out" "$tmp/changed-report.err"
 fi
-due=$(q "SELECT due_on FROM deadlines WHERE cycle_id = '$C' AND kind = 'due' AND step = 'board_statement'")
+due=$(q "$DB" "SELECT due_on FROM deadlines WHERE cycle_id = '$C' AND kind = 'due' AND step = 'board_statement'")
 if [[ $due == 2026-11-09 ]]; then
     pass "the running cycle's board_statement is due 2026-11-09, 4 weeks after the submission (not 8)"
 else
@@ -362,7 +268,7 @@ if jq -e '.workflow == "supervision" and .next_due == "2026-11-04" and .sharpene
 else
     fail "status line of $CASE" "${case_line:-(absent)}"
 fi
-run malling-table status --at 2026-10-14T11:00
+run_db malling-table status --at 2026-10-14T11:00
 if [[ $code -eq 0 ]] && head -3 "$tmp/malling-table.out" | grep -F "$CASE" | grep -q 'SKÆRPET'; then
     pass "status (table) shows the case near the top, marked SKÆRPET"
 else
@@ -370,10 +276,10 @@ else
 fi
 
 # case_mail_recipients MARK: recipients of mails about the case queued after outbox id MARK.
-case_mail_recipients() { q "SELECT recipient FROM outbox WHERE id > $1 AND body LIKE '%/cycles/$CASE%' ORDER BY id"; }
+case_mail_recipients() { q "$DB" "SELECT recipient FROM outbox WHERE id > $1 AND body LIKE '%/cycles/$CASE%' ORDER BY id"; }
 
-mark=$(count "SELECT coalesce(max(id), 0) FROM outbox")
-run tick-1104 tick --at 2026-11-04T09:00
+mark=$(count "$DB" "SELECT coalesce(max(id), 0) FROM outbox")
+run_db tick-1104 tick --at 2026-11-04T09:00
 got=$(case_mail_recipients "$mark")
 if [[ $code -eq 0 && $got != *"<$CHIEF_SYD>"* && $got != *"<$DIRECTOR>"* ]]; then
     pass "on the due date (2026-11-04) nothing is escalated yet"
@@ -381,8 +287,8 @@ else
     fail "tick at 2026-11-04T09:00: exit $code; mails about the case" "$got" "$tmp/tick-1104.err"
 fi
 
-mark=$(count "SELECT coalesce(max(id), 0) FROM outbox")
-run tick-1105 tick --at 2026-11-05T09:00  # due + 1 working day
+mark=$(count "$DB" "SELECT coalesce(max(id), 0) FROM outbox")
+run_db tick-1105 tick --at 2026-11-05T09:00  # due + 1 working day
 got=$(case_mail_recipients "$mark")
 if [[ $code -eq 0 && $got == *"<$CHIEF_SYD>"* && $got != *"<$DIRECTOR>"* ]]; then
     pass "due + 1 working day (2026-11-05): an escalation to the syd area chief, not yet to the director"
@@ -390,8 +296,8 @@ else
     fail "tick at 2026-11-05T09:00: exit $code; mails about the case" "$got" "$tmp/tick-1105.err"
 fi
 
-mark=$(count "SELECT coalesce(max(id), 0) FROM outbox")
-run tick-1111 tick --at 2026-11-11T09:00  # due + 5 working days
+mark=$(count "$DB" "SELECT coalesce(max(id), 0) FROM outbox")
+run_db tick-1111 tick --at 2026-11-11T09:00  # due + 5 working days
 got=$(case_mail_recipients "$mark")
 if [[ $code -eq 0 && $got == *"<$DIRECTOR>"* && $got != *"<$CHIEF_SYD>"* ]]; then
     pass "due + 5 working days (2026-11-11): an escalation to the director ($DIRECTOR)"
@@ -400,15 +306,15 @@ else
 fi
 
 # ==== 7. audit verify detects tampering ==========================================================
-run audit2 audit verify
+run_db audit2 audit verify
 if [[ $code -eq 0 ]] && grep -qi intact "$tmp/audit2.out"; then
     pass "audit verify is still intact after the whole scenario"
 else
     fail "audit verify before tampering: exit $code" "$tmp/audit2.out" "$tmp/audit2.err"
 fi
-seq=$(count "SELECT seq FROM events WHERE cycle_id = '$QR/beder-skole/$START' AND event = 'report_submitted'")
-q "UPDATE events SET payload = '{\"url\":\"https://evil.example.com/\"}' WHERE seq = $seq" >/dev/null
-run audit3 audit verify
+seq=$(count "$DB" "SELECT seq FROM events WHERE cycle_id = '$QR/beder-skole/$START' AND event = 'report_submitted'")
+q "$DB" "UPDATE events SET payload = '{\"url\":\"https://evil.example.com/\"}' WHERE seq = $seq" >/dev/null
+run_db audit3 audit verify
 cat "$tmp/audit3.out" "$tmp/audit3.err" >"$tmp/audit3.all"
 if [[ $code -eq 1 ]] && grep -qE "(^|[^0-9])$seq([^0-9]|$)" "$tmp/audit3.all"; then
     pass "after changing the payload of event $seq, audit verify exits 1 and names event $seq"
@@ -416,5 +322,4 @@ else
     fail "audit verify after tampering with event $seq: exit $code, expected 1 naming $seq" "$tmp/audit3.all"
 fi
 
-echo "$passed passed, $failed failed"
-((failed == 0)) || exit 1
+finish

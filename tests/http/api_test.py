@@ -5,6 +5,7 @@ usage: api_test.py PATH/TO/tilsyn sqlite|postgres
 `postgres` takes the server URL from TILSYN_TEST_PG_URL; when that is unset the test exits 77
 (skipped), or fails when TILSYN_REQUIRE_POSTGRES=1.
 """
+import datetime
 import http.client
 import json
 import os
@@ -14,9 +15,10 @@ import sys
 import unittest
 import urllib.parse
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import fixture  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tests/
+import fixture  # noqa: E402  (tests/http/fixture.py, beside this script)
 from fixture import USERS, INSTITUTIONS, NAUGHTY_NAME, can_see  # noqa: E402
+from support.database import backend_url  # noqa: E402
 
 SERVER = None
 ALL_USERS = ["admin"] + list(USERS)
@@ -254,7 +256,7 @@ class Workflow(unittest.TestCase):
             self.assertEqual(status, 200)
             for cycle in json.loads(body)["cycles"]:
                 self.assertTrue(cycle["overdue"])
-                self.assertLess(cycle["next_due"], fixture.datetime.date.today().isoformat())
+                self.assertLess(cycle["next_due"], datetime.date.today().isoformat())
         conn.close()
 
 
@@ -455,9 +457,7 @@ class Feeds(unittest.TestCase):
         self.assertEqual(self.fetch(chief)[0], 200)
         for bad in ["/feeds/nothing.ics", "/feeds/" + "a" * 64 + ".ics", "/feeds/" + "A" * 64 + ".ics"]:
             self.assertEqual(SERVER.request("GET", bad)[0], 404, bad)
-        result = __import__("subprocess").run(
-            [SERVER.tilsyn, "feed", "create", "--config", SERVER.config, "--db", SERVER.db,
-             "--email", "nobody@example.dk"], capture_output=True, text=True)
+        result = SERVER.tilsyn.run("feed", "create", "--email", "nobody@example.dk", check=False)
         self.assertEqual(result.returncode, 2)
         self.assertIn("no user nobody@example.dk", result.stderr)
 
@@ -491,14 +491,6 @@ class Restart(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BACKEND = sys.argv[2] if len(sys.argv) > 2 else "sqlite"
-    if BACKEND == "postgres":
-        BACKEND = os.environ.get("TILSYN_TEST_PG_URL", "")
-        if not BACKEND:
-            if os.environ.get("TILSYN_REQUIRE_POSTGRES") == "1":
-                print("TILSYN_TEST_PG_URL is not set but TILSYN_REQUIRE_POSTGRES=1")
-                sys.exit(1)
-            print("skipped: no PostgreSQL server (TILSYN_TEST_PG_URL unset)")
-            sys.exit(77)
+    BACKEND = backend_url(sys.argv[2] if len(sys.argv) > 2 else "sqlite")
     result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result
     sys.exit(0 if result.wasSuccessful() else 1)

@@ -15,24 +15,13 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, ".."))  # tests/
 
-import fixture  # noqa: E402
+import fixture  # noqa: E402  (tests/http/fixture.py, beside this script)
+from support.check import Checks, skip_unless_required  # noqa: E402
 
 CHROMIUM = os.environ.get("TILSYN_CHROMIUM", "/usr/bin/chromium")
 CHIEF_EMAIL = "chief.syd@example.dk"
-SKIP = 77
-
-
-def fail(message):
-    print(f"not ok - {message}", flush=True)
-    sys.exit(1)
-
-
-def check(condition, message, detail=None):
-    if not condition:
-        fail(message + ("" if detail is None else f"\n  got: {detail}"))
-    print(f"ok - {message}", flush=True)
 
 
 def missing_tools():
@@ -45,7 +34,7 @@ def missing_tools():
     return missing
 
 
-def install_playwright(build_dir):
+def install_playwright(build_dir, checks):
     """npm ci of tests/http/package-lock.json into BUILD_DIR/browser-test, skipped when that
     lock is already installed there. Returns the directory, which also gets the test script
     (node resolves `import 'playwright-core'` next to the script, not the working directory)."""
@@ -68,8 +57,8 @@ def install_playwright(build_dir):
     print(f"# npm ci in {dest}", flush=True)
     result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
                             cwd=dest, capture_output=True, text=True, timeout=240)
-    if result.returncode != 0:
-        fail(f"npm ci in {dest} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+    checks.require(result.returncode == 0, f"npm ci in {dest}",
+                   f"exit {result.returncode}:\n{result.stdout}{result.stderr}")
     with open(stamp, "w", encoding="utf-8") as f:
         f.write(digest.hexdigest() + "\n")
     return dest
@@ -83,25 +72,23 @@ def main():
 
     missing = missing_tools()
     if missing:
-        message = f"the browser test needs {', '.join(missing)}, which is missing"
-        if os.environ.get("TILSYN_REQUIRE_BROWSER") == "1":
-            fail(message + " (TILSYN_REQUIRE_BROWSER=1); see scripts/install-deps")
-        print(f"skip - {message}; set TILSYN_REQUIRE_BROWSER=1 to make this a failure",
-              flush=True)
-        return SKIP
+        skip_unless_required(f"the browser test needs {', '.join(missing)}, which is missing",
+                             "TILSYN_REQUIRE_BROWSER", "see scripts/install-deps")
 
     artifacts = os.path.abspath(os.environ.get("TILSYN_ARTIFACTS")
                                 or os.path.join(build_dir, "test-artifacts"))
     os.makedirs(artifacts, exist_ok=True)
-    test_dir = install_playwright(build_dir)
+    checks = Checks()
+    require = checks.require
+    test_dir = install_playwright(build_dir, checks)
 
     server = fixture.Server(tilsyn, "sqlite")
     try:
         server.drive_to_plan_approval("frydenlund", "leader_frydenlund", "chief_syd")
         cycle = server.cycle["frydenlund"]
         status, body = server.api("GET", f"/api/v1/cycles/{cycle}", "admin")
-        check(status == 200 and body["state"] == "PlanAwaitingApproval",
-              f"setup: {cycle} awaits plan approval", (status, body))
+        require(status == 200 and body["state"] == "PlanAwaitingApproval",
+                f"setup: {cycle} awaits plan approval", (status, body))
 
         env = dict(os.environ,
                    BASE_URL=server.url,
@@ -116,30 +103,28 @@ def main():
             node = subprocess.run(["node", os.path.join(test_dir, "dashboard_test.mjs")],
                                   env=env, cwd=test_dir, timeout=200)
         except subprocess.TimeoutExpired:
-            fail("the browser test did not finish within 200 s")
-        if node.returncode != 0:
-            with open(server.stderr_path, encoding="utf-8") as f:
-                tail = f.read()[-4000:]
-            fail(f"the browser test failed (exit {node.returncode}); serve's log ends:\n{tail}")
+            require(False, "the browser test finishes within 200 s")
+        require(node.returncode == 0, "the browser test passes",
+                f"exit {node.returncode}; serve's log ends:\n{server.serve.log_tail()}")
 
         # The click in the browser must have gone all the way to the database.
         status, body = server.api("GET", f"/api/v1/cycles/{cycle}", "admin")
-        check(status == 200, f"api: GET /api/v1/cycles/{cycle} answers 200", (status, body))
-        check(body["state"] == "AwaitingPublication",
-              "api: the cycle is in state AwaitingPublication after the browser's approval",
-              body.get("state"))
+        require(status == 200, f"api: GET /api/v1/cycles/{cycle} answers 200", (status, body))
+        require(body["state"] == "AwaitingPublication",
+                "api: the cycle is in state AwaitingPublication after the browser's approval",
+                body.get("state"))
         approvals = [e for e in body["history"] if e["event"] == "plan_approved"]
-        check(len(approvals) == 1, "api: the history has exactly one plan_approved event",
-              body["history"])
-        check(approvals[0]["actor"] == CHIEF_EMAIL,
-              f"api: plan_approved was recorded as done by {CHIEF_EMAIL}", approvals[0])
-        check(approvals[0]["state_before"] == "PlanAwaitingApproval"
-              and approvals[0]["state_after"] == "AwaitingPublication",
-              "api: plan_approved moved PlanAwaitingApproval → AwaitingPublication", approvals[0])
+        require(len(approvals) == 1, "api: the history has exactly one plan_approved event",
+                body["history"])
+        require(approvals[0]["actor"] == CHIEF_EMAIL,
+                f"api: plan_approved was recorded as done by {CHIEF_EMAIL}", approvals[0])
+        require(approvals[0]["state_before"] == "PlanAwaitingApproval"
+                and approvals[0]["state_after"] == "AwaitingPublication",
+                "api: plan_approved moved PlanAwaitingApproval → AwaitingPublication", approvals[0])
         other = server.cycle["nordskole"]
         status, body = server.api("GET", f"/api/v1/cycles/{other}", "admin")
-        check(status == 200 and body["state"] == "ReportInPreparation",
-              "api: the nord cycle the chief could not see is untouched", (status, body))
+        require(status == 200 and body["state"] == "ReportInPreparation",
+                "api: the nord cycle the chief could not see is untouched", (status, body))
     finally:
         server.close()
     print(f"# screenshots in {artifacts}", flush=True)

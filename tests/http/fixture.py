@@ -1,75 +1,24 @@
-"""A real `tilsyn serve` for HTTP tests: a small configuration, a fresh database (SQLite file,
-or a new database on the PostgreSQL server of TILSYN_TEST_PG_URL), users with tokens, cycles
-opened by a real `tick`, and the daemon listening on a free loopback port.
+"""A real `tilsyn serve` for the HTTP tests: the small configuration (support.config), a fresh
+database (SQLite file, or a new database on the PostgreSQL server of TILSYN_TEST_PG_URL),
+users with tokens, cycles opened by a real `tick`, and the daemon listening on a free loopback
+port.
 
 Cycles start on the Monday 16 weeks before today, so on the real clock the first deadline
 (start + 10 weeks) has passed: those cycles are overdue whatever the date.
 """
 import datetime
-import http.client
-import json
 import os
-import re
-import secrets
 import shutil
-import signal
-import subprocess
 import tempfile
-import time
-import urllib.parse
 
-NAUGHTY_NAME = "<script>alert(1)</script> Børnehus"
+from support import api
+from support.cli import Tilsyn, find_token
+from support.config import (NAUGHTY_NAME, SMALL_CYCLE, SMALL_INSTITUTIONS, overdue_start,
+                            small_config)
+from support.database import Database
+from support.serve import Serve
 
-CONFIG = """\
-organisation:
-  name: "Testkommune, Børn og Unge"
-  timezone: Europe/Copenhagen
-  dashboard_url: "http://127.0.0.1:8080"
-  director: {{ name: "Dorte Direktør", email: "director@example.dk" }}
-calendar:
-  holidays: denmark
-  closed_days: ["12-24", "12-31"]
-  send_at: "08:00"
-mail:
-  from: "Tilsyn <tilsyn@example.dk>"
-  transport: "file:mail"
-areas:
-  - {{ id: syd, name: "Område Syd", chief: {{ name: "Sara Syd", email: "chief.syd@example.dk" }} }}
-  - {{ id: nord, name: "Område Nord", chief: {{ name: "Niels Nord", email: "chief.nord@example.dk" }} }}
-institutions:
-  - {{ id: frydenlund, name: "Frydenlund Skole", kind: school, area: syd,
-      leader: {{ name: "Lene Leder", email: "leder.frydenlund@example.dk" }},
-      board: {{ email: "bestyrelse.frydenlund@example.dk" }} }}
-  - {{ id: boernehus, name: "{naughty}", kind: daycare, area: syd,
-      leader: {{ name: "Bo Børn", email: "leder.boernehus@example.dk" }},
-      board: {{ email: "bestyrelse.boernehus@example.dk" }} }}
-  - {{ id: nordskole, name: "Nordskolen", kind: school, area: nord,
-      leader: {{ name: "Nina Nord", email: "leder.nordskole@example.dk" }},
-      board: {{ email: "bestyrelse.nordskole@example.dk" }} }}
-cycles:
-  - id: qr
-    workflow: quality_report
-    institutions: {{ kinds: [school, daycare, youth] }}
-    starts: {{ first: {first}, every: 2 years }}
-    steps:
-      quality_report:       {{ due: "start + 10 weeks" }}
-      board_statement:      {{ due: "quality_report + 4 weeks" }}
-      quality_conversation: {{ due: "board_statement + 6 weeks" }}
-      development_plan:     {{ due: "quality_conversation + 8 weeks" }}
-      plan_approval:        {{ due: "development_plan + 10 workdays" }}
-      publication:          {{ due: "plan_approval + 5 workdays" }}
-    reminders: ["-14 days", "-3 workdays"]
-    escalation:
-      - {{ after: "1 workday", to: [leader, area_chief] }}
-      - {{ after: "10 workdays", to: [director] }}
-    supervision:
-      action_plan: {{ due: "given + 3 weeks" }}
-      follow_up:   {{ every: "4 weeks" }}
-      resolution:  {{ due: "given + 6 months" }}
-      reminders: ["-5 workdays"]
-      escalation:
-        - {{ after: "0 days", to: [area_chief] }}
-"""
+__all__ = ["NAUGHTY_NAME", "USERS", "INSTITUTIONS", "can_see", "Server"]
 
 # name -> (email, role, area, institution)
 USERS = {
@@ -81,7 +30,7 @@ USERS = {
     "leader_nordskole": ("leder.nordskole@example.dk", "leader", None, "nordskole"),
 }
 
-INSTITUTIONS = {"frydenlund": "syd", "boernehus": "syd", "nordskole": "nord"}
+INSTITUTIONS = SMALL_INSTITUTIONS
 
 
 def can_see(user, institution):
@@ -97,132 +46,73 @@ def can_see(user, institution):
 
 
 class Server:
+    """The world of the HTTP tests. backend: "sqlite" or a PostgreSQL server URL."""
+
     def __init__(self, tilsyn, backend):
-        self.tilsyn = os.path.abspath(tilsyn)
         self.tmp = tempfile.mkdtemp(prefix="tilsyn-http-")
-        today = datetime.date.today()
-        monday = today - datetime.timedelta(days=today.weekday())
-        self.start = monday - datetime.timedelta(weeks=16)
+        self.start = overdue_start()
         self.config = os.path.join(self.tmp, "config.yaml")
         with open(self.config, "w", encoding="utf-8") as f:
-            f.write(CONFIG.format(first=self.start.isoformat(), naughty=NAUGHTY_NAME))
+            f.write(small_config(self.start))
         os.makedirs(os.path.join(self.tmp, "mail"))
-        self.pg_admin_url = None
-        self.pg_db = None
-        if backend == "sqlite":
-            self.db = "sqlite:" + os.path.join(self.tmp, "tilsyn.db")
-        else:
-            self.pg_admin_url = backend
-            self.pg_db = "tilsyn_http_" + secrets.token_hex(4)
-            self.psql(f"CREATE DATABASE {self.pg_db}")
-            parts = urllib.parse.urlsplit(backend)
-            self.db = urllib.parse.urlunsplit(parts._replace(path="/" + self.pg_db))
-        self.process = None
+        self.database = Database(backend, self.tmp, "tilsyn_http")
+        self.db = self.database.url
+        self.tilsyn = Tilsyn(tilsyn, self.config, self.db)
+        self.serve = Serve(self.tilsyn, self.tmp)
         self.cli("migrate")
         opened = self.cli("tick", "--at", f"{self.start.isoformat()}T09:00", "--no-mail")
         assert "3 cycles opened" in opened, opened
         self.tokens = {}
         for name, (email, role, area, inst) in USERS.items():
-            args = ["user", "add", "--email", email, "--role", role]
-            if area:
-                args += ["--area", area]
-            if inst:
-                args += ["--institution", inst]
-            out = self.cli(*args)
-            self.tokens[name] = re.search(r"tls_[0-9a-f]{64}", out).group(0)
-        self.cycle = {inst: f"qr/{inst}/{self.start.isoformat()}" for inst in INSTITUTIONS}
+            scope = (["--area", area] if area else []) + (["--institution", inst] if inst else [])
+            self.tokens[name] = self.tilsyn.add_user(email, role, *scope)
+        self.cycle = {inst: f"{SMALL_CYCLE}/{inst}/{self.start.isoformat()}"
+                      for inst in INSTITUTIONS}
         self.first_stdout = self.launch()
-        match = re.search(r"tls_[0-9a-f]{64}", self.first_stdout)
-        assert match, "serve printed no administrator token on first run:\n" + self.first_stdout
-        self.tokens["admin"] = match.group(0)
+        token = find_token(self.first_stdout)
+        assert token, "serve printed no administrator token on first run:\n" + self.first_stdout
+        self.tokens["admin"] = token
 
-    def psql(self, sql):
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", self.pg_admin_url, "-c", sql],
-                       check=True, capture_output=True)
+    @property
+    def port(self):
+        return self.serve.port
+
+    @property
+    def url(self):
+        return self.serve.url
+
+    @property
+    def stderr_path(self):
+        return self.serve.stderr_path
 
     def cli(self, *args, check=True):
-        result = subprocess.run([self.tilsyn, args[0], "--config", self.config, "--db", self.db,
-                                 *args[1:]], capture_output=True, text=True)
-        if check and result.returncode != 0:
-            raise AssertionError(f"tilsyn {' '.join(args)} failed: {result.stderr}")
-        return result.stdout
+        """`tilsyn VERB ...` on this world; its stdout."""
+        return self.tilsyn.run(*args, check=check).stdout
 
     def launch(self):
-        """Starts serve on a free port; returns what it printed on stdout before listening."""
-        self.stdout_path = os.path.join(self.tmp, "serve.out")
-        self.stderr_path = os.path.join(self.tmp, "serve.err")
-        self.process = subprocess.Popen(
-            [self.tilsyn, "serve", "--config", self.config, "--db", self.db, "--listen",
-             "127.0.0.1:0"],
-            stdout=open(self.stdout_path, "w"), stderr=open(self.stderr_path, "w"),
-            cwd=self.tmp)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with open(self.stderr_path, encoding="utf-8") as f:
-                match = re.search(r"HTTP API and dashboard on http://127\.0\.0\.1:(\d+)/", f.read())
-            if match:
-                self.port = int(match.group(1))
-                self.url = f"http://127.0.0.1:{self.port}"
-                with open(self.stdout_path, encoding="utf-8") as f:
-                    return f.read()
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        with open(self.stderr_path, encoding="utf-8") as f:
-            raise AssertionError("serve did not start listening:\n" + f.read())
+        """Starts serve; returns what it printed on stdout before listening."""
+        return self.serve.start()
 
     def stop(self):
         """SIGTERM; returns serve's exit code."""
-        if not self.process:
-            return None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            code = self.process.wait()
-        self.process = None
-        return code
+        return self.serve.stop(timeout=30)
 
     def close(self):
         self.stop()
-        if self.pg_db:
-            try:
-                self.psql(f"DROP DATABASE IF EXISTS {self.pg_db} WITH (FORCE)")
-            except subprocess.CalledProcessError:
-                pass
+        self.database.drop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def request(self, method, path, token=None, body=None, headers=None, connection=None):
         """One HTTP request; returns (status, headers dict with lower-case names, body text)."""
-        conn = connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        sent = dict(headers or {})
-        if token:
-            sent["Authorization"] = f"Bearer {token}"
-        if body is not None and not isinstance(body, (bytes, str)):
-            body = json.dumps(body)
-            sent.setdefault("Content-Type", "application/json")
-        conn.request(method, path, body=body, headers=sent)
-        response = conn.getresponse()
-        data = response.read().decode("utf-8")
-        result = (response.status, {k.lower(): v for k, v in response.getheaders()}, data)
-        if connection is None:
-            conn.close()
-        return result
+        return api.request(self.port, method, path, token, body, headers, connection)
 
     def api(self, method, path, user=None, body=None, headers=None):
-        """Like request, with the body parsed as JSON."""
-        token = self.tokens[user] if user else None
-        status, headers, data = self.request(method, path, token, body, headers)
-        try:
-            parsed = json.loads(data) if data else None
-        except json.JSONDecodeError:
-            raise AssertionError(f"{method} {path}: body is not JSON: {data[:200]}")
-        return status, parsed
+        """Like request, as USER (a name of USERS or "admin"), with the body parsed as JSON."""
+        return api.call(self.port, method, path, self.tokens[user] if user else None, body,
+                        headers)
 
     def event(self, institution, user, event, data=None):
-        return self.api("POST", f"/api/v1/cycles/{self.cycle[institution]}/events", user,
-                        {"event": event, "data": data or {}})
+        return api.post_event(self.port, self.tokens[user], self.cycle[institution], event, data)
 
     def drive_to_plan_approval(self, institution, leader, chief):
         """report, board statement, conversation scheduled and held, plan submitted."""

@@ -4,7 +4,8 @@ of API events, a restart each time, then a clean run to the end; afterwards:
   1. the audit chain verifies (`tilsyn audit verify`);
   2. no outbox message is lost: every one is sent and the SMTP server received it;
   3. no reminder or escalation went out twice except with the same Message-ID;
-  4. every open deadline matches its instance's state;
+  4. every open deadline matches the step its instance's state waits for (as the API reports
+     it: `step` in GET /api/v1/cycles?all=true);
   5. every event the API acknowledged (200) is in the audit trail.
 
 usage: crash_test.py PATH/TO/tilsyn [--kills N] [--institutions N] [--seed S]
@@ -14,139 +15,44 @@ Real parts only: a real SQLite file, a real SMTP server (aiosmtpd), real process
 signals. Waits are polls with timeouts. Prints "ok - ..." / "not ok - ..." per check.
 """
 import argparse
-import email
-import email.policy
-import datetime
 import http.client
-import json
 import os
 import random
-import re
 import shutil
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-from aiosmtpd.controller import Controller
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tests/
+from support import api  # noqa: E402
+from support.check import Checks  # noqa: E402
+from support.cli import Tilsyn  # noqa: E402
+from support.config import (institution_rows, move_start, overdue_start,  # noqa: E402
+                            set_transport, write_big_config)
+from support.ports import free_port  # noqa: E402
+from support.serve import Serve, ServeError  # noqa: E402
+from support.smtp import SmtpServer  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
-
-# The step each state of the cycle workflows waits for (workflows/*.hpp); final states: none.
-STATE_STEP = {
-    "ReportInPreparation": "quality_report", "AwaitingBoardStatement": "board_statement",
-    "AwaitingConversation": "quality_conversation", "ConversationScheduled": "quality_conversation",
-    "PlanInPreparation": "development_plan", "PlanAwaitingApproval": "plan_approval",
-    "AwaitingPublication": "publication", "Completed": None, "Cancelled": None,
-    "AwaitingDataPackage": "data_package", "AwaitingObservation": "observation",
-    "AwaitingLearningConversation": "learning_conversation", "AwaitingOneToOne": "one_to_one",
-    "DialogueCompleted": None, "DialogueCancelled": None,
-}
-SUPERVISION_STEPS = {"ActionPlanDue": {"action_plan", "resolution"},
-                     "FollowUp": {"follow_up", "resolution"}, "Resolved": set()}
-
-
-class Recorder:
-    """An aiosmtpd handler that records every message it accepts."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.messages = []  # (message_id, rcpt, subject)
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            for rcpt in envelope.rcpt_tos:
-                self.messages.append((str(message["Message-ID"] or ""), rcpt,
-                                      str(message["Subject"] or "")))
-        return "250 OK"
-
-
-class Results:
-    def __init__(self):
-        self.failed = 0
-
-    def check(self, ok, what, detail=""):
-        print(("ok - " if ok else "not ok - ") + what)
-        if not ok:
-            self.failed += 1
-            if detail:
-                for line in str(detail).splitlines()[:20]:
-                    print("    | " + line)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Daemon:
-    def __init__(self, tilsyn, config, db, port, log):
-        # A stable node name, as a deployment gives each host: a restarted node takes its own
-        # outbox claims back at once instead of waiting out their lease.
-        self.args = [tilsyn, "serve", "--config", config, "--db", db, "--listen",
-                     f"127.0.0.1:{port}", "--node", "crash-test-node"]
-        self.port = port
-        self.log = log
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(self.args, stdout=open(self.log, "a"),
-                                        stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return True
-            except OSError:
-                if self.process.poll() is not None:
-                    return False
-                time.sleep(0.02)
-        return False
-
-    def kill9(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def terminate(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return None
+# A supervision case's resolution deadline (the configuration's supervision.resolution) runs
+# through all its open states, beside the step each state waits for, which is all the product
+# reports of it.
+RESOLUTION_STEP = "resolution"
 
 
 class EventStream(threading.Thread):
     """Posts the next event of random quality-report cycles through the API, as the users the
     workflow names; keeps the (cycle, event) pairs the API acknowledged with 200."""
 
-    def __init__(self, port, cycles, tokens, rng):
+    def __init__(self, port, cycles, rng):
         super().__init__(daemon=True)
         self.port = port
         self.cycles = cycles  # id -> (leader token, chief token)
-        self.tokens = tokens
         self.rng = rng
         self.acknowledged = []
         self.stop = threading.Event()
         self.state = {}
-
-    def post(self, cycle, event, data, token):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        body = json.dumps({"event": event, "data": data})
-        conn.request("POST", f"/api/v1/cycles/{cycle}/events", body=body,
-                     headers={"Authorization": f"Bearer {token}",
-                              "Content-Type": "application/json"})
-        response = conn.getresponse()
-        answer = json.loads(response.read() or b"{}")
-        conn.close()
-        return response.status, answer
 
     def run(self):
         ids = list(self.cycles)
@@ -169,8 +75,8 @@ class EventStream(threading.Thread):
                 continue
             event, data, token = step
             try:
-                status, answer = self.post(cycle, event, data, token)
-            except (OSError, http.client.HTTPException, json.JSONDecodeError):
+                status, answer = api.post_event(self.port, token, cycle, event, data, timeout=10)
+            except (OSError, http.client.HTTPException, api.NotJson):
                 time.sleep(0.05)  # the daemon is down: try again later
                 continue
             if status == 200:
@@ -181,6 +87,50 @@ class EventStream(threading.Thread):
             time.sleep(0.002)
 
 
+def started(daemon, checks, what):
+    """Starts serve; a failed check (with its log) when it does not listen."""
+    try:
+        daemon.start()
+        return checks.check(True, what)
+    except ServeError as e:
+        return checks.check(False, what, str(e)[-2000:])
+
+
+def listed_instances(port, token):
+    """Every cycle and supervision case, final ones included, as the API lists them: id ->
+    its summary (state, step, final, ...)."""
+    status, body = api.call(port, "GET", "/api/v1/cycles?all=true", token, timeout=60)
+    assert status == 200, (status, body)
+    return {item["id"]: item for item in body["cycles"]}
+
+
+def deadlines_match_steps(conn, instances):
+    """The instances whose open deadlines do not match the step their state waits for."""
+    rows = conn.execute("SELECT id, workflow, state FROM cycles").fetchall()
+    open_due = {}
+    for cycle_id, step in conn.execute(
+            "SELECT cycle_id, step FROM deadlines WHERE done = 0 AND kind = 'due'"):
+        open_due.setdefault(cycle_id, set()).add(step)
+    open_any = {r[0] for r in conn.execute("SELECT DISTINCT cycle_id FROM deadlines WHERE done = 0")}
+    wrong = []
+    for cycle_id, workflow, state in rows:
+        shown = instances.get(cycle_id)
+        steps = open_due.get(cycle_id, set())
+        if shown is None or shown["state"] != state:
+            wrong.append(f"{cycle_id} {state}: the API shows {shown and shown['state']}")
+            continue
+        if workflow == "supervision":
+            allowed = set() if shown["final"] else {shown["step"], RESOLUTION_STEP}
+            ok = steps <= allowed and (bool(steps) == bool(allowed))
+        elif shown["final"]:
+            ok = cycle_id not in open_any
+        else:
+            ok = steps == {shown["step"]}
+        if not ok:
+            wrong.append(f"{cycle_id} {state} (step {shown['step']}): open {sorted(steps)}")
+    return rows, wrong
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("tilsyn")
@@ -189,68 +139,60 @@ def main():
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    tilsyn = os.path.abspath(args.tilsyn)
-    results = Results()
+    checks = Checks()
     tmp = tempfile.mkdtemp(prefix="tilsyn-crash-")
     print(f"# seed {args.seed}, {args.kills} kills, {args.institutions} institutions, temp {tmp}")
-    recorder = Recorder()
-    smtp_port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
+    smtp = SmtpServer()
     daemon = None
     try:
-        config = os.path.join(tmp, "config.yaml")
-        subprocess.run(["/usr/bin/python3", os.path.join(SOURCE, "bench", "make_config.py"),
-                        "--institutions", str(args.institutions), "--csv", "--out", config],
-                       check=True)
         # Cycles on the real clock: the 6-18 quality report started 16 weeks before today (so
         # escalations are due at the first tick), SMTP to the recorder.
-        today = datetime.date.today()
-        start = today - datetime.timedelta(days=today.weekday(), weeks=16)
-        text = open(config, encoding="utf-8").read()
-        text = re.sub(r'(transport: )"[^"]*"', rf'\1"smtp://127.0.0.1:{smtp_port}"', text)
-        text = text.replace("first: 2026-08-03", f"first: {start.isoformat()}", 1)
-        open(config, "w", encoding="utf-8").write(text)
+        start = overdue_start()
+        config = os.path.join(tmp, "config.yaml")
+        write_big_config(config, args.institutions, csv_file=True)
+        with open(config, encoding="utf-8") as f:
+            text = set_transport(f.read(), f"smtp://127.0.0.1:{smtp.port}")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(move_start(text, "quality-report-6-18", start))
         db_path = os.path.join(tmp, "crash.db")
-        db = "sqlite:" + db_path
-        common = ["--config", config, "--db", db]
-        subprocess.run([tilsyn, "migrate", *common], check=True, capture_output=True)
+        tilsyn = Tilsyn(args.tilsyn, config, "sqlite:" + db_path)
+        tilsyn.run("migrate")
+        admin = tilsyn.add_user("crash.admin@example.dk", "admin")
         # Tokens for the event stream: area chiefs and the leaders of the first 40 schools.
-        tokens = {}
-        institutions = [line.split(",") for line in
-                        open(config.replace(".yaml", ".csv"), encoding="utf-8").read().splitlines()[1:]]
-
-        def token(email, role, *scope):
-            out = subprocess.run([tilsyn, "user", "add", *common, "--email", email, "--role", role,
-                                  *scope], check=True, capture_output=True, text=True).stdout
-            return re.search(r"tls_[0-9a-f]{64}", out).group(0)
-
         cycles = {}
-        schools = [row for row in institutions if row[2] == "school"][:40]
         chiefs = {}
+        schools = [row for row in institution_rows(args.institutions)
+                   if row["kind"] == "school"][:40]
         for row in schools:
-            area = row[3]
+            area = row["area"]
             if area not in chiefs:
-                chiefs[area] = token(f"crash.chief.{area}@example.dk", "area_chief", "--area", area)
-            leader = token(f"crash.leader.{row[0]}@example.dk", "leader", "--institution", row[0])
-            cycles[f"quality-report-6-18/{row[0]}/{start.isoformat()}"] = (leader, chiefs[area])
+                chiefs[area] = tilsyn.add_user(f"crash.chief.{area}@example.dk", "area_chief",
+                                               "--area", area)
+            leader = tilsyn.add_user(f"crash.leader.{row['id']}@example.dk", "leader",
+                                     "--institution", row["id"])
+            cycles[f"quality-report-6-18/{row['id']}/{start.isoformat()}"] = (leader, chiefs[area])
 
+        # A stable port for the event stream across restarts, and a stable node name, as a
+        # deployment gives each host: a restarted node takes its own outbox claims back at
+        # once instead of waiting out their lease.
         port = free_port()
-        daemon = Daemon(tilsyn, config, db, port, os.path.join(tmp, "serve.log"))
-        stream = EventStream(port, cycles, tokens, rng)
+        daemon = Serve(tilsyn, tmp, listen=f"127.0.0.1:{port}", node="crash-test-node")
+        stream = EventStream(port, cycles, rng)
         stream.start()
         kills = 0
         for _ in range(args.kills):
-            if not daemon.start():
-                results.check(False, "serve starts after a kill -9",
-                              open(daemon.log).read()[-2000:])
+            try:
+                daemon.start()
+            except ServeError as e:
+                checks.check(False, "serve starts after a kill -9", str(e)[-2000:])
                 break
             time.sleep(rng.uniform(0.05, 1.5))
             daemon.kill9()
             kills += 1
-        results.check(kills == args.kills, f"{kills} kill -9 of serve during the tick and the events")
+        checks.check(kills == args.kills,
+                     f"{kills} kill -9 of serve during the tick and the events")
         # The last run goes to the end: everything due is fired and delivered.
-        results.check(daemon.start(), "serve starts for the final run")
+        started(daemon, checks, "serve starts for the final run")
         time.sleep(1.0)
         stream.stop.set()
         stream.join(timeout=30)
@@ -265,70 +207,55 @@ def main():
             if pending == 0 and due == 0:
                 break
             time.sleep(0.5)
-        results.check(pending == 0 and due == 0,
-                      f"the final run fired everything due and delivered the outbox "
-                      f"({pending} unsent, {due} due left)")
-        code = daemon.terminate()
-        results.check(code == 0, f"SIGTERM: serve exits 0 (got {code})")
+        checks.check(pending == 0 and due == 0,
+                     f"the final run fired everything due and delivered the outbox "
+                     f"({pending} unsent, {due} due left)")
+        instances = listed_instances(port, admin)
+        code = daemon.stop()
+        checks.check(code == 0, f"SIGTERM: serve exits 0 (got {code})")
 
-        audit = subprocess.run([tilsyn, "audit", "verify", *common], capture_output=True, text=True)
-        results.check(audit.returncode == 0 and "intact" in audit.stdout,
-                      "the audit chain verifies: " + audit.stdout.strip(), audit.stderr)
+        audit = tilsyn.run("audit", "verify", check=False)
+        checks.check(audit.returncode == 0 and "intact" in audit.stdout,
+                     "the audit chain verifies: " + audit.stdout.strip(), audit.stderr)
 
         conn = sqlite3.connect(db_path)
         outbox = conn.execute("SELECT message_id, status FROM outbox").fetchall()
-        with recorder.lock:
-            received = list(recorder.messages)
+        received = [(m.message_id, rcpt, m.subject) for m in smtp.messages()
+                    for rcpt in m.recipients]
         received_ids = {m[0] for m in received}
         lost = [mid for mid, status in outbox if status != "sent" or mid not in received_ids]
-        results.check(not lost and outbox,
-                      f"no outbox message lost: {len(outbox)} queued, all sent and received",
-                      "\n".join(lost[:20]))
+        checks.check(not lost and outbox,
+                     f"no outbox message lost: {len(outbox)} queued, all sent and received",
+                     "\n".join(lost[:20]))
         by_content = {}
         for mid, rcpt, subject in received:
             by_content.setdefault((rcpt, subject), set()).add(mid)
         twice = {k: v for k, v in by_content.items() if len(v) > 1}
         redelivered = len(received) - len(received_ids)
-        results.check(not twice,
-                      f"no reminder or escalation went out twice with different Message-IDs "
-                      f"({len(received)} deliveries, {redelivered} re-deliveries of the same "
-                      f"Message-ID after a kill)",
-                      "\n".join(f"{k}: {sorted(v)}" for k, v in list(twice.items())[:10]))
+        checks.check(not twice,
+                     f"no reminder or escalation went out twice with different Message-IDs "
+                     f"({len(received)} deliveries, {redelivered} re-deliveries of the same "
+                     f"Message-ID after a kill)",
+                     "\n".join(f"{k}: {sorted(v)}" for k, v in list(twice.items())[:10]))
 
-        wrong = []
-        rows = conn.execute("SELECT id, workflow, state FROM cycles").fetchall()
-        open_due = {}
-        for cycle_id, step in conn.execute(
-                "SELECT cycle_id, step FROM deadlines WHERE done = 0 AND kind = 'due'"):
-            open_due.setdefault(cycle_id, set()).add(step)
-        open_any = {r[0] for r in conn.execute("SELECT DISTINCT cycle_id FROM deadlines WHERE done = 0")}
-        for cycle_id, workflow, state in rows:
-            steps = open_due.get(cycle_id, set())
-            if workflow == "supervision":
-                allowed = SUPERVISION_STEPS.get(state)
-                ok = allowed is not None and steps <= allowed and (bool(steps) == bool(allowed))
-            else:
-                expected = STATE_STEP.get(state, "?")
-                ok = (steps == {expected}) if expected else cycle_id not in open_any
-            if not ok:
-                wrong.append(f"{cycle_id} {state}: open {sorted(steps)}")
-        results.check(not wrong, f"every open deadline matches its instance's state "
-                                 f"({len(rows)} instances)", "\n".join(wrong[:20]))
+        rows, wrong = deadlines_match_steps(conn, instances)
+        checks.check(not wrong, f"every open deadline matches the step its instance's state "
+                                f"waits for ({len(rows)} instances)", "\n".join(wrong[:20]))
 
         events = set(conn.execute("SELECT cycle_id, event FROM events").fetchall())
         missing = [pair for pair in stream.acknowledged if pair not in events]
-        results.check(not missing and stream.acknowledged,
-                      f"every event the API acknowledged is in the audit trail "
-                      f"({len(stream.acknowledged)} acknowledged)", "\n".join(map(str, missing[:20])))
+        checks.check(not missing and stream.acknowledged,
+                     f"every event the API acknowledged is in the audit trail "
+                     f"({len(stream.acknowledged)} acknowledged)",
+                     "\n".join(map(str, missing[:20])))
         conn.close()
     finally:
-        if daemon and daemon.process and daemon.process.poll() is None:
-            daemon.process.kill()
-        controller.stop()
-        if results.failed == 0:
+        if daemon:
+            daemon.close()
+        smtp.stop()
+        if checks.failed == 0:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"# {results.failed} failed")
-    return 1 if results.failed else 0
+    return checks.exit_code()
 
 
 if __name__ == "__main__":
