@@ -128,6 +128,16 @@ expect_event beder-plan1 "$C" plan_submitted '{"text":"Udviklingsplan, første u
 expect_event beder-returned "$C" plan_returned '{"comment":"Tilføj mål for trivsel."}' "$CHIEF_SYD" 2026-09-03T10:00
 expect_event beder-plan2 "$C" plan_submitted '{"text":"Udviklingsplan, andet udkast"}' "$(LEADER_OF $S)" 2026-09-04T10:00
 expect_event beder-approved "$C" plan_approved '{}' "$CHIEF_SYD" 2026-09-07T10:00
+# The decisions are told: the return to the leader, the approval to the leader and the board.
+run_db beder-outbox outbox list
+decision_mails() { grep -F "$1" "$tmp/beder-outbox.out" | grep -c -F "$2" || true; }
+if [[ $code -eq 0 && $(decision_mails "Udviklingsplan sendt retur" "$(LEADER_OF $S)") -eq 1 &&
+      $(decision_mails "Udviklingsplan godkendt" "$(LEADER_OF $S)") -eq 1 &&
+      $(decision_mails "Udviklingsplan godkendt" "$(BOARD_OF $S)") -eq 1 ]]; then
+    pass "the returned plan's mail is queued for the leader, the approval's for leader and board"
+else
+    fail "outbox list: exit $code; expected one return mail (leader) and two approval mails" "$tmp/beder-outbox.out"
+fi
 expect_event beder-published "$C" plan_published '{"url":"https://beder-skole.example.dk/udviklingsplan.pdf"}' "$(LEADER_OF $S)" 2026-09-08T10:00
 
 status_json beder-status --all
