@@ -41,8 +41,8 @@ std::string calendar_feed(Store& store, CaseService& cases, const StoredUser& us
             const std::string_view title = workflows::step_title(d.step);
             const std::string round = d.round ? fmt::format(" (runde {})", d.round) : "";
             const std::string uid = fmt::format("{}/{}/r{}@tilsyn", cycle.id, d.step, d.round);
-            const std::string text = fmt::format("Frist: {}{} – {}", title, round,
-                                                 summary.row.institution_name);
+            const std::string text =
+                fmt::format("Frist: {}{} – {}", title, round, summary.row.institution_name);
             append_ics_day_event(out, {uid, d.due_on, text, link}, stamp);
         }
     }

@@ -7,8 +7,8 @@
 #include <stdexcept>
 
 #include "engine/audit.hpp"
-#include "engine/messages.hpp"
 #include "engine/deadlines.hpp"
+#include "engine/messages.hpp"
 #include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
@@ -170,8 +170,8 @@ int CaseService::open_cases(const CycleRecord& cycle, const Timeline& timeline,
     const auto* parent = workflows::find_workflow(cycle.workflow);
     const auto* cases = parent ? workflows::find_workflow(parent->opens_cases) : nullptr;
     if (!cases) {
-        throw StoreError(fmt::format("{}: workflow '{}' opens no supervision cases", cycle.id,
-                                     cycle.workflow));
+        throw StoreError(
+            fmt::format("{}: workflow '{}' opens no supervision cases", cycle.id, cycle.workflow));
     }
     Timeline case_timeline;
     case_timeline.workflow = std::string(cases->id);
@@ -211,7 +211,8 @@ int CaseService::open_cases(const CycleRecord& cycle, const Timeline& timeline,
         const Date first_due =
             step_due(case_timeline, cases->steps.front().id, anchors, today, calendar_)
                 .value_or(today);
-        for (const auto* notice : workflows::notifications_of(cases->id, workflows::kCaseOpenedEvent)) {
+        for (const auto* notice :
+             workflows::notifications_of(cases->id, workflows::kCaseOpenedEvent)) {
             for (const auto& person : people_for(config_, *inst, notice->to)) {
                 mails += queue_mail(
                     person,
@@ -325,9 +326,9 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
             const std::string& observer = payload.observer_institution;
             if (!institution(observer)) {
                 result.field = "observer_institution";
-                return refuse(ApplyStatus::bad_payload,
-                              fmt::format("observer_institution: unknown institution '{}'",
-                                          observer));
+                return refuse(
+                    ApplyStatus::bad_payload,
+                    fmt::format("observer_institution: unknown institution '{}'", observer));
             }
             if (observer == inst->id) {
                 result.field = "observer_institution";
@@ -396,7 +397,8 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                     break;
                 case Kind::next_round: {
                     const Date start = find_anchor(anchors, "start").value_or(cycle->started_on);
-                    set_anchor(anchors, "round", round_start(timeline, start, round + 1, calendar_));
+                    set_anchor(anchors, "round",
+                               round_start(timeline, start, round + 1, calendar_));
                     break;
                 }
             }

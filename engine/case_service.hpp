@@ -42,7 +42,8 @@ struct ApplyResult {
     std::string field;    // the payload field at fault (bad_payload)
     std::string state_before;
     std::string state_after;
-    std::vector<std::string> allowed_events;  // ok: of the new state; conflict, unknown events: of the current one
+    std::vector<std::string>
+        allowed_events;  // ok: of the new state; conflict, unknown events: of the current one
     std::vector<std::string> opened_cases;
     int mails_queued = 0;
 };

@@ -85,8 +85,8 @@ std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
     return shown;
 }
 
-std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases,
-                                        std::string_view id, const Actor* actor, Date today) {
+std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, std::string_view id,
+                                        const Actor* actor, Date today) {
     auto cycle = store.find_cycle(id);
     if (!cycle) return std::nullopt;
     auto inst = store.find_institution(cycle->institution_id);
@@ -131,8 +131,9 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases,
             }
         } else {
             const Date fired_by = view.completed_on.value_or(today);
-            view.status = !d.done ? "pending" : date_of(d.fire_at, cases) <= fired_by ? "sent"
-                                                                                      : "closed";
+            view.status = !d.done                                 ? "pending"
+                          : date_of(d.fire_at, cases) <= fired_by ? "sent"
+                                                                  : "closed";
         }
         detail.deadlines.push_back(std::move(view));
     }

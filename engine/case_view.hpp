@@ -52,16 +52,16 @@ struct CycleDetail {
     CycleSummary summary;
     std::vector<std::string> allowed_events;  // in the current state, for any role
     std::vector<DeadlineView> deadlines;
-    std::vector<EventRecord> history;     // the audit events of the instance, in order
-    std::vector<CycleRecord> cases;       // supervision cases opened from it
+    std::vector<EventRecord> history;       // the audit events of the instance, in order
+    std::vector<CycleRecord> cases;         // supervision cases opened from it
     std::string development_points = "[]";  // JSON arrays, from the last conversation held
     std::string supervision_points = "[]";
 };
 
 /// Everything about one instance, or nullopt when it does not exist or `actor` may not see it
 /// (the API answers both with 404).
-std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases,
-                                        std::string_view id, const Actor* actor, Date today);
+std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, std::string_view id,
+                                        const Actor* actor, Date today);
 
 /// Events of `allowed` that `role` may send.
 std::vector<std::string> events_for_role(const std::vector<std::string>& allowed, Role role);

@@ -38,7 +38,6 @@ std::optional<InstitutionKind> parse_kind(std::string_view text);
 /// "6-18" for school and youth, "0-6" for daycare.
 std::string_view age_band(InstitutionKind kind);
 
-
 /// A plausible e-mail address: one '@', a non-empty local part of allowed characters, and a
 /// dotted domain of letters, digits and hyphens.
 bool is_valid_email(std::string_view address);

@@ -137,7 +137,8 @@ class Checker {
         for (const auto& [observed, observer] : cycle.observers) {
             for (const auto& id : {observed, observer}) {
                 if (!institution_ids_.count(id)) {
-                    add(cycle.observers_where, fmt::format("observers: unknown institution '{}'", id));
+                    add(cycle.observers_where,
+                        fmt::format("observers: unknown institution '{}'", id));
                 }
             }
             if (observed == observer) {

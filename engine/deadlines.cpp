@@ -17,8 +17,7 @@ constexpr int kMaxCycleYears = 10;
 std::string_view step_before(const workflows::WorkflowDescription& workflow,
                              std::string_view step) {
     const int index = workflow.step_index(step);
-    return index > 0 ? workflow.steps[static_cast<std::size_t>(index - 1)].id
-                     : std::string_view{};
+    return index > 0 ? workflow.steps[static_cast<std::size_t>(index - 1)].id : std::string_view{};
 }
 
 }  // namespace
@@ -60,8 +59,9 @@ std::optional<Date> step_due(const Timeline& timeline, std::string_view step,
     const auto* description = workflow ? workflow->find_step(step) : nullptr;
     if (description && description->recurring) {
         if (!timeline.follow_up_every) return std::nullopt;
-        const Date base = find_anchor(anchors, step).value_or(
-            find_anchor(anchors, step_before(*workflow, step)).value_or(today));
+        const Date base =
+            find_anchor(anchors, step)
+                .value_or(find_anchor(anchors, step_before(*workflow, step)).value_or(today));
         return calendar.next_working_day(
             apply_offsets(base, std::span(&*timeline.follow_up_every, 1), calendar));
     }

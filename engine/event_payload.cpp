@@ -108,12 +108,24 @@ std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
     for (const auto& field : rule->fields) {
         std::string_view type = "text";
         switch (field.type) {
-            case FieldType::text: type = "text"; break;
-            case FieldType::date: type = "date"; break;
-            case FieldType::url: type = "url"; break;
-            case FieldType::development_points: type = "development_points"; break;
-            case FieldType::supervision_points: type = "supervision_points"; break;
-            case FieldType::focus_areas: type = "focus_areas"; break;
+            case FieldType::text:
+                type = "text";
+                break;
+            case FieldType::date:
+                type = "date";
+                break;
+            case FieldType::url:
+                type = "url";
+                break;
+            case FieldType::development_points:
+                type = "development_points";
+                break;
+            case FieldType::supervision_points:
+                type = "supervision_points";
+                break;
+            case FieldType::focus_areas:
+                type = "focus_areas";
+                break;
         }
         out.push_back({field.name, type, field.required});
     }

@@ -287,8 +287,8 @@ std::string digest_list(const Config& config, const std::vector<DigestItem>& ite
     std::string text;
     for (const auto& item : items) {
         if (!text.empty()) text += '\n';
-        text += fmt::format("- {}: {}, frist {}", item.institution, workflows::step_title(item.step),
-                            danish_long_date(item.due));
+        text += fmt::format("- {}: {}, frist {}", item.institution,
+                            workflows::step_title(item.step), danish_long_date(item.due));
         if (!item.cycle_id.empty())
             text += fmt::format("\n  {}", cycle_link(config, item.cycle_id));
     }

@@ -247,8 +247,8 @@ void PlanWriter::add_ics(const PlanItem& item) {
     for (const auto& email : plan_recipients(config_, item)) to += (to.empty() ? "" : ", ") + email;
     const std::string round = item.round ? fmt::format(" (runde {})", item.round) : "";
     const std::string uid =
-        fmt::format("{}-{}-{}-{}{}@tilsyn", cycle.id, institution.id, step.id,
-                    ics_date(item.date), item.round ? fmt::format("-r{}", item.round) : "");
+        fmt::format("{}-{}-{}-{}{}@tilsyn", cycle.id, institution.id, step.id, ics_date(item.date),
+                    item.round ? fmt::format("-r{}", item.round) : "");
     const std::string summary =
         fmt::format("Frist: {}{} – {}", step.title, round, institution.name);
     const std::string description =

@@ -47,9 +47,9 @@ std::vector<ScheduledStep> schedule_cycle(const CycleConfig& cycle, Date start,
         if (round > 1) set_anchor(anchors, "round", round_start(timeline, start, round, calendar));
         for (std::size_t i = 0; i < workflow->steps.size(); ++i) {
             const std::string_view step = workflow->steps[i].id;
-            const auto due = timeline.find_step(step) ? step_due(timeline, step, anchors, armed_on,
-                                                                 calendar)
-                                                      : std::nullopt;
+            const auto due = timeline.find_step(step)
+                                 ? step_due(timeline, step, anchors, armed_on, calendar)
+                                 : std::nullopt;
             if (!due) continue;
             result.push_back({static_cast<std::uint16_t>(i),
                               static_cast<std::uint8_t>(timeline.rounds ? round : 0), *due,
@@ -92,8 +92,8 @@ void visit_plan(const Config& config, const Calendar& calendar, const TimeZone& 
                         s.round);
                 }
                 for (const Notice& n : escalation_notices(timeline, s.due, calendar)) {
-                    add(n.date, c, s.step, PlanKind::escalation,
-                        static_cast<std::uint8_t>(n.level), s.round);
+                    add(n.date, c, s.step, PlanKind::escalation, static_cast<std::uint8_t>(n.level),
+                        s.round);
                 }
             }
         }

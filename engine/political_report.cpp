@@ -134,8 +134,8 @@ PoliticalReport build_political_report(Store& store, const Config& config, int y
                     const int g = goal_index(text_of(item.as_object(), "goal"));
                     if (g < 0) continue;
                     auto& figures = area.goals[g];
-                    const std::string title =
-                        fmt::format("{}: {}", row.institution_name, text_of(item.as_object(), "title"));
+                    const std::string title = fmt::format("{}: {}", row.institution_name,
+                                                          text_of(item.as_object(), "title"));
                     if (supervision) {
                         ++figures.supervision_points;
                         figures.supervision_titles.push_back(title);
@@ -219,8 +219,10 @@ std::string political_report_markdown(const PoliticalReport& report, const Confi
             const auto& f = area.goals[g];
             if (f.development_titles.empty() && f.supervision_titles.empty()) continue;
             out += fmt::format("\n### {}\n\n", goal_danish(kEffectGoals[g]));
-            for (const auto& t : f.development_titles) out += fmt::format("- Udviklingspunkt: {}\n", t);
-            for (const auto& t : f.supervision_titles) out += fmt::format("- Tilsynspunkt: {}\n", t);
+            for (const auto& t : f.development_titles)
+                out += fmt::format("- Udviklingspunkt: {}\n", t);
+            for (const auto& t : f.supervision_titles)
+                out += fmt::format("- Tilsynspunkt: {}\n", t);
         }
         out += "\n";
     }
@@ -228,11 +230,11 @@ std::string political_report_markdown(const PoliticalReport& report, const Confi
 }
 
 std::string political_report_html(const PoliticalReport& report, const Config& config) {
-    std::string out = fmt::format(
-        R"(<section class="report"><h1>Politisk rapport {}</h1><p class="sub">{} · )"
-        R"(aldersgruppe {} år · forløb startet i {} og {}</p>)",
-        report.year, html_escape(config.organisation.name), report.age_band, report.year - 1,
-        report.year);
+    std::string out =
+        fmt::format(R"(<section class="report"><h1>Politisk rapport {}</h1><p class="sub">{} · )"
+                    R"(aldersgruppe {} år · forløb startet i {} og {}</p>)",
+                    report.year, html_escape(config.organisation.name), report.age_band,
+                    report.year - 1, report.year);
     auto table = [&](const AreaFigures& a) {
         std::string t =
             R"(<table class="report"><thead><tr><th>Effektmål</th><th>Udviklingspunkter</th>)"
@@ -257,8 +259,10 @@ std::string political_report_html(const PoliticalReport& report, const Config& c
         out += fmt::format(R"(<h2 data-area="{}">{} ({} forløb)</h2>{})", html_escape(area.area_id),
                            html_escape(area.area_name), area.cycles, table(area));
         out += "<h3>Bestyrelsernes signaler til det politiske niveau</h3>";
-        if (area.political_signals.empty()) out += R"(<p class="muted">Ingen.</p>)";
-        else out += "<ul>";
+        if (area.political_signals.empty())
+            out += R"(<p class="muted">Ingen.</p>)";
+        else
+            out += "<ul>";
         for (const auto& s : area.political_signals) {
             out += fmt::format("<li><strong>{}</strong>: {}</li>", html_escape(s.institution),
                                html_escape(s.text));
@@ -288,10 +292,10 @@ std::string political_report_csv(const PoliticalReport& report) {
     auto rows = [&](const AreaFigures& a, std::string_view area_id) {
         for (std::size_t g = 0; g < kEffectGoals.size(); ++g) {
             const auto& f = a.goals[g];
-            out += fmt::format("{},{},{},{},{},{},{},{},{},,,\r\n", report.year, report.age_band,
-                               csv_field(area_id), kEffectGoals[g], f.development_points,
-                               f.supervision_points, f.cases_opened, f.cases_resolved,
-                               f.cases_open);
+            out +=
+                fmt::format("{},{},{},{},{},{},{},{},{},,,\r\n", report.year, report.age_band,
+                            csv_field(area_id), kEffectGoals[g], f.development_points,
+                            f.supervision_points, f.cases_opened, f.cases_resolved, f.cases_open);
         }
         int dev = 0, sup = 0, opened = 0, resolved = 0, open = 0;
         for (const auto& f : a.goals) {
@@ -301,9 +305,9 @@ std::string political_report_csv(const PoliticalReport& report) {
             resolved += f.cases_resolved;
             open += f.cases_open;
         }
-        out += fmt::format("{},{},{},all,{},{},{},{},{},{},{},{}\r\n", report.year,
-                           report.age_band, csv_field(area_id), dev, sup, opened, resolved, open,
-                           a.plans_on_time, a.plans_late, a.plans_pending);
+        out += fmt::format("{},{},{},all,{},{},{},{},{},{},{},{}\r\n", report.year, report.age_band,
+                           csv_field(area_id), dev, sup, opened, resolved, open, a.plans_on_time,
+                           a.plans_late, a.plans_pending);
     };
     for (const auto& area : report.areas) rows(area, area.area_id);
     rows(report.total, "all");

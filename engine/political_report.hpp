@@ -51,7 +51,7 @@ struct AreaFigures {
 
 struct PoliticalReport {
     int year = 0;
-    std::string age_band;  // "6-18" or "0-6"
+    std::string age_band;            // "6-18" or "0-6"
     std::vector<AreaFigures> areas;  // in configuration order; areas without cycles included
     AreaFigures total;               // area_id "" : the sums
 };

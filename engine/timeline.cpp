@@ -185,5 +185,4 @@ void set_anchor(Anchors& anchors, std::string_view name, Date date) {
     anchors.emplace_back(std::string(name), date);
 }
 
-
 }  // namespace tilsyn

@@ -1,13 +1,14 @@
 // The due-expression parser: arbitrary text parses or fails with a position inside the text;
 // what parses prints canonically and parses back to the same expression, and evaluates on the
 // Danish calendar without crashing.
+#include "engine/due_expression.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <variant>
 
 #include "engine/calendar.hpp"
-#include "engine/due_expression.hpp"
 #include "fuzz_support.hpp"
 
 using namespace tilsyn;

@@ -1,11 +1,12 @@
 // Event payload validation on arbitrary JSON for every event: valid or one error naming the
 // field; a payload that validates re-validates from its stored (re-serialized) form.
+#include "engine/event_payload.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <variant>
 
-#include "engine/event_payload.hpp"
 #include "fuzz_support.hpp"
 
 using namespace tilsyn;

@@ -4,11 +4,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define TILSYN_FUZZ_ASSERT(condition)                                                   \
-    do {                                                                                \
-        if (!(condition)) {                                                             \
-            std::fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,   \
-                         #condition);                                                   \
-            std::abort();                                                               \
-        }                                                                               \
+#define TILSYN_FUZZ_ASSERT(condition)                                                              \
+    do {                                                                                           \
+        if (!(condition)) {                                                                        \
+            std::fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #condition); \
+            std::abort();                                                                          \
+        }                                                                                          \
     } while (0)

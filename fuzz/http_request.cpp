@@ -14,10 +14,10 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/config/yaml_config_loader.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/web_app.hpp"
 #include "adapters/storage/soci_store.hpp"
-#include "adapters/config/yaml_config_loader.hpp"
 #include "engine/calendar.hpp"
 #include "engine/case_service.hpp"
 #include "engine/scheduler.hpp"
@@ -51,8 +51,8 @@ void add_user(Store& store, const char* email, const char* role, const char* are
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("tilsyn-fuzz-http-" + std::to_string(getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("tilsyn-fuzz-http-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
     const std::string config = std::string(TILSYN_SOURCE_DIR) + "/config/aarhus.yaml";
     const std::string db = "sqlite:" + (dir / "fuzz.db").string();

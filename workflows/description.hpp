@@ -46,13 +46,13 @@ struct EventDescription {
     std::string_view action;  // Danish, for the button that sends it ("Godkend udviklingsplan")
     std::vector<Role> senders;
     std::vector<FieldDescription> fields;
-    bool needs_one_text = false;  // at least one of the text fields must be non-empty
-    bool by_system = false;       // recorded by the engine (cycle opened), never sent
-    bool destructive = false;     // undoes work or ends the cycle: forms ask for care
-    bool records_points = false;  // its payload holds the conversation's points (reports)
+    bool needs_one_text = false;         // at least one of the text fields must be non-empty
+    bool by_system = false;              // recorded by the engine (cycle opened), never sent
+    bool destructive = false;            // undoes work or ends the cycle: forms ask for care
+    bool records_points = false;         // its payload holds the conversation's points (reports)
     bool records_board_signals = false;  // its payload holds the board's signals (reports)
-    bool assigns_observer = false;  // names the observing institution (another one; it exists)
-    bool from_observer = false;     // sent by the observing institution's leader only
+    bool assigns_observer = false;       // names the observing institution (another one; it exists)
+    bool from_observer = false;          // sent by the observing institution's leader only
 };
 
 /// Who is told of a transition, and with which mail template (config/templates/<mail>.txt).
@@ -63,14 +63,14 @@ struct NotificationDescription {
 };
 
 struct WorkflowDescription {
-    std::string_view id;     // as the YAML's `workflow:` and the database name it
-    std::string_view title;  // Danish ("Kvalitetsrapport")
+    std::string_view id;                 // as the YAML's `workflow:` and the database name it
+    std::string_view title;              // Danish ("Kvalitetsrapport")
     std::vector<StepDescription> steps;  // in the order they happen
     std::vector<EventDescription> events;
     std::vector<NotificationDescription> notifications;
     bool repeats_in_rounds = false;  // its per-round steps repeat per round (anchor `round`)
     bool is_case = false;  // a supervision case: opened by a supervision point, not by a start
-    std::string_view opens_cases;  // the workflow its supervision points open, or empty
+    std::string_view opens_cases;   // the workflow its supervision points open, or empty
     std::string_view points_title;  // Danish heading of the points its conversations give
 
     const StepDescription* find_step(std::string_view step) const;
@@ -107,6 +107,6 @@ std::string_view workflow_title(std::string_view workflow);
 
 /// The notices of a workflow's event (or system event), in order; empty when none.
 std::vector<const NotificationDescription*> notifications_of(std::string_view workflow,
-                                                            std::string_view event);
+                                                             std::string_view event);
 
 }  // namespace tilsyn::workflows

@@ -127,8 +127,8 @@ class Table {
             if (!described || described->by_system) fail("event " + event + " is not described");
         }
         for (const auto& event : description.events) {
-            const bool in_table = std::find(event_names.begin(), event_names.end(), event.id) !=
-                                  event_names.end();
+            const bool in_table =
+                std::find(event_names.begin(), event_names.end(), event.id) != event_names.end();
             if (in_table == event.by_system) {
                 fail("described event " + std::string(event.id) +
                      (event.by_system ? " is in the table" : " is not in the table"));
@@ -330,7 +330,7 @@ std::string_view workflow_title(std::string_view workflow) {
 }
 
 std::vector<const NotificationDescription*> notifications_of(std::string_view workflow,
-                                                            std::string_view event) {
+                                                             std::string_view event) {
     std::vector<const NotificationDescription*> found;
     if (const WorkflowDescription* description = find_workflow(workflow)) {
         for (const auto& notification : description->notifications) {

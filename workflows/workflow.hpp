@@ -65,9 +65,9 @@ class Machine {
     virtual void set_observer(TransitionObserver observer) = 0;
 };
 
-/// A machine of `workflow` ("quality_report", "learning_dialogue" or "supervision") in its initial state, or, when
-/// `state` is given, restored to that state by name without running any entry action. nullptr
-/// for an unknown workflow or state name.
+/// A machine of `workflow` ("quality_report", "learning_dialogue" or "supervision") in its initial
+/// state, or, when `state` is given, restored to that state by name without running any entry
+/// action. nullptr for an unknown workflow or state name.
 std::unique_ptr<Machine> make_machine(std::string_view workflow, std::string_view state = {});
 
 /// The initial state's name; empty for an unknown workflow.

@@ -16,8 +16,8 @@
 #include "adapters/storage/schema.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/audit.hpp"
-#include "engine/case_service.hpp"
 #include "engine/calendar_feed.hpp"
+#include "engine/case_service.hpp"
 #include "engine/case_view.hpp"
 #include "engine/outbox_delivery.hpp"
 #include "engine/plan_format.hpp"
@@ -331,7 +331,8 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
     out << fmt::format(
         "{} shown ({} overdue, {} under sharpened follow-up)\n", lines.size(),
         std::count_if(lines.begin(), lines.end(), [](const CycleSummary& l) { return l.overdue; }),
-        std::count_if(lines.begin(), lines.end(), [](const CycleSummary& l) { return l.sharpened; }));
+        std::count_if(lines.begin(), lines.end(),
+                      [](const CycleSummary& l) { return l.sharpened; }));
     return kExitOk;
 }
 
@@ -358,7 +359,8 @@ std::optional<StoredUser> one_user(Store& store, const Options& options, std::os
     }
     auto users = store.find_users_by_email(email);
     if (options.has("--role")) {
-        std::erase_if(users, [&](const StoredUser& u) { return u.role != options.value("--role"); });
+        std::erase_if(users,
+                      [&](const StoredUser& u) { return u.role != options.value("--role"); });
     }
     if (users.empty()) {
         err << fmt::format("tilsyn: no user {}{} (see 'tilsyn user add')\n", email,
@@ -472,14 +474,14 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
 
 int run_report(const Options& options, std::ostream& out, std::ostream& err) {
     if (options.positional[0] != "political") {
-        throw UsageError(fmt::format("unknown report '{}'; use 'report political'",
-                                     options.positional[0]));
+        throw UsageError(
+            fmt::format("unknown report '{}'; use 'report political'", options.positional[0]));
     }
     if (!options.has("--year")) throw UsageError("report political needs --year YYYY");
     const auto year = parse_report_year(options.value("--year"));
     if (!year) {
-        throw UsageError(fmt::format("--year '{}' is not a year from 2000 to 2100",
-                                     options.value("--year")));
+        throw UsageError(
+            fmt::format("--year '{}' is not a year from 2000 to 2100", options.value("--year")));
     }
     const std::string format = options.value("--format", "md");
     if (format != "md" && format != "html" && format != "csv") {

@@ -19,9 +19,9 @@
 #include "adapters/storage/soci_store.hpp"
 #include "engine/case_service.hpp"
 #include "engine/metrics.hpp"
-#include "engine/sha256.hpp"
 #include "engine/outbox_delivery.hpp"
 #include "engine/scheduler.hpp"
+#include "engine/sha256.hpp"
 
 namespace tilsyn {
 
@@ -192,13 +192,10 @@ class Daemon {
             }
         };
         web_ = std::make_unique<http::WebApp>(std::move(web), metrics_);
-        http_ = std::make_unique<http::Server>(host, port, [this](const http::Request& request) {
-            return web_->handle(request);
-        });
-        log_->info("HTTP API and dashboard on http://{}:{}/", host.find(':') == std::string::npos
-                                                                   ? host
-                                                                   : "[" + host + "]",
-                   http_->port());
+        http_ = std::make_unique<http::Server>(
+            host, port, [this](const http::Request& request) { return web_->handle(request); });
+        log_->info("HTTP API and dashboard on http://{}:{}/",
+                   host.find(':') == std::string::npos ? host : "[" + host + "]", http_->port());
     }
 
     void do_wait_signal() {
@@ -223,8 +220,8 @@ class Daemon {
             metrics_.cycles_opened += report.cycles_opened;
             metrics_.reminders_sent += report.reminders;
             metrics_.escalations_sent += report.escalations;
-            if (web_ && (report.cycles_opened || report.reminders || report.escalations ||
-                         report.mails)) {
+            if (web_ &&
+                (report.cycles_opened || report.reminders || report.escalations || report.mails)) {
                 web_->data_changed();
             }
             if (report.cycles_opened || report.reminders || report.escalations) {
@@ -304,7 +301,7 @@ class Daemon {
     Metrics metrics_;
     std::atomic<bool> replan_posted_{false};
     std::unique_ptr<DeliveryThread> delivery_;
-    std::unique_ptr<http::WebApp> web_;    // used on the HTTP thread only
+    std::unique_ptr<http::WebApp> web_;   // used on the HTTP thread only
     std::unique_ptr<http::Server> http_;  // stopped (joined) before web_ goes
 };
 

@@ -66,8 +66,7 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
             R"(<input type="hidden" name="csrf" value="{}"><button class="link">Log ud</button>)"
             R"(</form></div>)",
             escape(page->user->email), escape(role_label(page->user->role)),
-            page->area_name.empty() ? "" : " · " + escape(page->area_name),
-            escape(page->csrf));
+            page->area_name.empty() ? "" : " · " + escape(page->area_name), escape(page->csrf));
     }
     const std::string org = page ? page->organisation : std::string{};
     return fmt::format(
@@ -147,11 +146,10 @@ std::string select(std::string_view name, std::span<const Label> choices) {
 /// Rows for points: "dp" development points, "fa" focus areas, "sp" supervision points.
 std::string points_inputs(std::string_view prefix) {
     const bool supervision = prefix == "sp";
-    std::string out = fmt::format(
-        R"(<fieldset><legend>{}</legend>)",
-        supervision        ? "Tilsynspunkter (åbner en tilsynssag hver)"
-        : prefix == "fa" ? "Fokusområder"
-                           : "Udviklingspunkter");
+    std::string out = fmt::format(R"(<fieldset><legend>{}</legend>)",
+                                  supervision      ? "Tilsynspunkter (åbner en tilsynssag hver)"
+                                  : prefix == "fa" ? "Fokusområder"
+                                                   : "Udviklingspunkter");
     for (int i = 0; i < kPointRows; ++i) {
         out += fmt::format(R"(<div class="point"><input name="{}_title_{}" placeholder="Titel">)",
                            prefix, i);
@@ -231,8 +229,8 @@ std::string payload_text(const std::string& payload) {
         } else if (member.is_array()) {
             std::vector<std::string> titles;
             for (const auto& item : member.as_array()) {
-                const auto* title = item.is_object() ? item.as_object().if_contains("title")
-                                                     : nullptr;
+                const auto* title =
+                    item.is_object() ? item.as_object().if_contains("title") : nullptr;
                 titles.push_back(title && title->is_string() ? std::string(title->as_string())
                                                              : json::serialize(item));
             }
@@ -308,14 +306,13 @@ std::string overview_page(const Page& page, const Config& config,
         if (row.sharpened) sharpened.push_back(&row);
         by_area[row.row.area_id].push_back(&row);
     }
-    const auto overdue = std::count_if(rows.begin(), rows.end(),
-                                       [](const CycleSummary& s) { return s.overdue; });
+    const auto overdue =
+        std::count_if(rows.begin(), rows.end(), [](const CycleSummary& s) { return s.overdue; });
     std::string body = fmt::format(
         R"(<h1>Oversigt</h1><p class="counts"><strong>{}</strong> forløb · )"
         R"(<strong class="red">{}</strong> {} · <strong>{}</strong> under skærpet )"
         R"(tilsyn</p>{})",
-        rows.size(), overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size(),
-        form);
+        rows.size(), overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size(), form);
     if (!sharpened.empty()) {
         body += R"(<section class="sharpened"><h2>Skærpet tilsyn</h2>)" + table(sharpened) +
                 "</section>";
@@ -323,8 +320,8 @@ std::string overview_page(const Page& page, const Config& config,
     for (const auto& area : config.areas) {
         auto it = by_area.find(area.id);
         if (it == by_area.end()) continue;
-        body += fmt::format(R"(<section class="area" data-area="{}"><h2>{}</h2>)",
-                            escape(area.id), escape(area.name)) +
+        body += fmt::format(R"(<section class="area" data-area="{}"><h2>{}</h2>)", escape(area.id),
+                            escape(area.name)) +
                 table(it->second) + "</section>";
     }
     if (rows.empty()) body += R"(<p class="muted">Ingen forløb matcher filtret.</p>)";
@@ -344,12 +341,12 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     std::string flags;
     if (s.sharpened) flags += R"(<span class="badge sharp">Skærpet tilsyn</span> )";
     if (s.overdue) flags += R"(<span class="badge overdue">Overskredet</span>)";
-    body += fmt::format(
-        R"(<dl class="facts"><dt>Tilstand</dt><dd id="state" data-state="{}">{}</dd>)"
-        R"(<dt>Aktuelt trin</dt><dd>{}</dd><dt>Næste frist</dt><dd>{}</dd></dl>{})",
-        escape(c.state), escape(state_label(c.state)),
-        s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
-        s.row.next_due ? danish_date(*s.row.next_due) : "–", flags);
+    body +=
+        fmt::format(R"(<dl class="facts"><dt>Tilstand</dt><dd id="state" data-state="{}">{}</dd>)"
+                    R"(<dt>Aktuelt trin</dt><dd>{}</dd><dt>Næste frist</dt><dd>{}</dd></dl>{})",
+                    escape(c.state), escape(state_label(c.state)),
+                    s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
+                    s.row.next_due ? danish_date(*s.row.next_due) : "–", flags);
     if (!c.parent_id.empty()) {
         body += fmt::format(R"(<p>Åbnet fra <a href="/cycles/{}">kvalitetsforløbet</a>.</p>)",
                             escape(cycle_path(c.parent_id)));
@@ -373,8 +370,9 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
         const int index = workflow ? workflow->step_index(v->deadline.step) : -1;
         return std::make_tuple(v->deadline.round, index, v->deadline.fire_at);
     };
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [&](const DeadlineView* a, const DeadlineView* b) { return order(a) < order(b); });
+    std::stable_sort(
+        ordered.begin(), ordered.end(),
+        [&](const DeadlineView* a, const DeadlineView* b) { return order(a) < order(b); });
     for (const DeadlineView* view_ptr : ordered) {
         const DeadlineView& view = *view_ptr;
         const auto& d = view.deadline;
@@ -449,10 +447,10 @@ std::string calendar_page(const Page& page, std::string_view url, std::string_vi
         R"(Outlook og Google Kalender kan abonnere på det; det opdateres af sig selv. )"
         R"(Del det ikke: enhver med linket kan se fristerne.</p>)";
     if (!url.empty()) {
-        body += fmt::format(
-            R"(<p class="ok" role="status">Dit nye kalender-link (vises kun nu):<br>)"
-            R"(<code id="feed-url">{}</code></p>)",
-            escape(url));
+        body +=
+            fmt::format(R"(<p class="ok" role="status">Dit nye kalender-link (vises kun nu):<br>)"
+                        R"(<code id="feed-url">{}</code></p>)",
+                        escape(url));
     }
     if (!message.empty()) {
         body += fmt::format(R"(<p class="ok" role="status">{}</p>)", escape(message));
@@ -470,11 +468,12 @@ std::string calendar_page(const Page& page, std::string_view url, std::string_vi
 }
 
 std::string report_page(const Page& page, int year, const std::string& report_html) {
-    return layout(&page, fmt::format("Politisk rapport {}", year),
-                  fmt::format(R"(<p><a href="/">← Oversigt</a> · <a href="/report?year={0}">{0}</a> · )"
-                              R"(<a href="/report?year={1}">{1}</a> · )"
-                              R"(<a href="/report.csv?year={2}">Hent som CSV</a></p>{3})",
-                              year - 1, year + 1, year, report_html));
+    return layout(
+        &page, fmt::format("Politisk rapport {}", year),
+        fmt::format(R"(<p><a href="/">← Oversigt</a> · <a href="/report?year={0}">{0}</a> · )"
+                    R"(<a href="/report?year={1}">{1}</a> · )"
+                    R"(<a href="/report.csv?year={2}">Hent som CSV</a></p>{3})",
+                    year - 1, year + 1, year, report_html));
 }
 
 std::string form_payload(std::string_view event, const Fields& form) {
@@ -487,7 +486,7 @@ std::string form_payload(std::string_view event, const Fields& form) {
         const bool supervision = field.type == "supervision_points";
         if (field.type == "development_points" || field.type == "focus_areas" || supervision) {
             json::array points;
-            const std::string prefix = supervision                      ? "sp"
+            const std::string prefix = supervision                   ? "sp"
                                        : field.type == "focus_areas" ? "fa"
                                                                      : "dp";
             for (int i = 0; i < kPointRows; ++i) {

@@ -23,7 +23,7 @@ std::string escape(std::string_view text);
 struct Page {
     std::string organisation;
     const StoredUser* user = nullptr;
-    std::string csrf;  // put in every form
+    std::string csrf;                // put in every form
     const TimeZone* zone = nullptr;  // for times shown (UTC when null)
     std::string area_name;           // of an area chief
 };

@@ -100,8 +100,8 @@ Response login(WebContext& context, const Request& request) {
     auto form = parse_form(request.body);
     auto user = context.user_for_token(first_value(form, "token"));
     if (!user) {
-        return html(401, ui::login_page(context.config().organisation.name,
-                                        "Tokenet er ikke gyldigt."));
+        return html(401,
+                    ui::login_page(context.config().organisation.name, "Tokenet er ikke gyldigt."));
     }
     const Session& session = context.sessions.create(*user, context.now());
     Response response = redirect("/");
@@ -141,8 +141,8 @@ Response overview(WebContext& context, const Visit& visit) {
     filter.overdue_only = shown.overdue;
     filter.include_final = shown.all;
     const auto rows = list_cycles(*context.store, *context.cases, filter, &actor, context.today());
-    return html(200, ui::overview_page(visit.page, context.config(), rows, shown,
-                                       context.state_names));
+    return html(200,
+                ui::overview_page(visit.page, context.config(), rows, shown, context.state_names));
 }
 
 /// The user's own calendar feeds: make a new secret URL (shown once) or revoke them all.

@@ -1,9 +1,9 @@
 #include "adapters/http/http_server.hpp"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <array>
 #include <stdexcept>
 #include <thread>
 
@@ -69,7 +69,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     /// Answers 503 and closes (too many connections).
     void refuse() {
-        Response busy{503, "application/json", {{"Retry-After", "1"}},
+        Response busy{503,
+                      "application/json",
+                      {{"Retry-After", "1"}},
                       R"({"error":"too many connections; try again"})"};
         send(std::move(busy), false);
     }
@@ -92,12 +94,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
         if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
             auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
                 bhttp::status::continue_, req.version());
-            bhttp::async_write(stream_, *cont,
-                               [self = shared_from_this(), cont](beast::error_code ec,
-                                                                 std::size_t) {
-                                   if (ec) return self->close();
-                                   self->read_body();
-                               });
+            bhttp::async_write(
+                stream_, *cont,
+                [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                    if (ec) return self->close();
+                    self->read_body();
+                });
             return;
         }
         read_body();
@@ -113,12 +115,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     void fail(beast::error_code ec) {
         if (ec == bhttp::error::body_limit) {
-            return send({413, "application/json", {},
+            return send({413,
+                         "application/json",
+                         {},
                          R"({"error":"the body is larger than the limit of 1048576 bytes"})"},
                         false, true);
         }
         if (ec == bhttp::error::header_limit) {
-            return send({431, "application/json", {},
+            return send({431,
+                         "application/json",
+                         {},
                          R"({"error":"the request headers are larger than 8192 bytes"})"},
                         false, true);
         }
@@ -161,13 +167,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
         res->prepare_payload();
         if (head_only_) res->body().clear();
         head_only_ = false;
-        bhttp::async_write(stream_, *res,
-                           [self = shared_from_this(), res, keep_alive, drain](
-                               beast::error_code ec, std::size_t) {
-                               if (!ec && drain) return self->linger();
-                               if (ec || !keep_alive) return self->close();
-                               self->read_header();
-                           });
+        bhttp::async_write(
+            stream_, *res,
+            [self = shared_from_this(), res, keep_alive, drain](beast::error_code ec, std::size_t) {
+                if (!ec && drain) return self->linger();
+                if (ec || !keep_alive) return self->close();
+                self->read_header();
+            });
     }
 
     void linger() {

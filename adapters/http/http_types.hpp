@@ -20,8 +20,8 @@ struct Request {
     std::string method;  // GET, POST, ...
     std::string target;  // as sent: path and query
     std::string path;    // percent-decoded path without the query
-    Fields query;    // decoded, in order
-    Fields headers;  // names in lower case
+    Fields query;        // decoded, in order
+    Fields headers;      // names in lower case
     std::string body;
 
     /// The first value of a header (name in lower case), or "".

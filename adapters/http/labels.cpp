@@ -78,8 +78,8 @@ constexpr std::pair<std::string_view, std::string_view> kReasonLabels[] = {
     {"concern", "Bekymring"}, {"law", "Lovgivning"}, {"guidelines", "Retningslinjer"}};
 
 constexpr std::pair<std::string_view, std::string_view> kStatusLabels[] = {
-    {"met", "Overholdt"},         {"late", "Overholdt for sent"}, {"closed", "Lukket"},
-    {"overdue", "Overskredet"},   {"coming", "Kommende"},         {"sent", "Sendt"},
+    {"met", "Overholdt"},       {"late", "Overholdt for sent"}, {"closed", "Lukket"},
+    {"overdue", "Overskredet"}, {"coming", "Kommende"},         {"sent", "Sendt"},
     {"pending", "Planlagt"},
 };
 

@@ -1,8 +1,8 @@
 #include "adapters/http/sessions.hpp"
 
-#include "engine/sha256.hpp"
-
 #include <algorithm>
+
+#include "engine/sha256.hpp"
 
 namespace tilsyn::http {
 
@@ -11,10 +11,10 @@ const Session& SessionStore::create(const StoredUser& user, Instant now) {
         // Drop expired sessions; if all are live, the one that expires first.
         std::erase_if(sessions_, [&](const auto& entry) { return entry.second.expires_at <= now; });
         if (sessions_.size() >= kMaxSessions) {
-            auto oldest = std::min_element(
-                sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-                    return a.second.expires_at < b.second.expires_at;
-                });
+            auto oldest = std::min_element(sessions_.begin(), sessions_.end(),
+                                           [](const auto& a, const auto& b) {
+                                               return a.second.expires_at < b.second.expires_at;
+                                           });
             sessions_.erase(oldest);
         }
     }

@@ -246,8 +246,9 @@ int apply_migrations(soci::session& session, Dialect dialect, int target_version
         if (migration.version > target_version) break;
         for (const auto& statement : statements(migration, dialect)) session << statement;
         long long applied = migration.version;
-        session << fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES (:v, {})",
-                               applied_now(dialect)),
+        session << fmt::format(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, {})",
+            applied_now(dialect)),
             soci::use(applied);
         version = migration.version;
     }

@@ -13,7 +13,8 @@ namespace {
 
 Date last_sunday(int year, unsigned month) {
     using namespace std::chrono;
-    const year_month_day last{std::chrono::year{year} / std::chrono::month{month} / std::chrono::last};
+    const year_month_day last{std::chrono::year{year} / std::chrono::month{month} /
+                              std::chrono::last};
     const sys_days day{last};
     const weekday wd{day};
     return day - days{(wd.c_encoding() + 7 - Sunday.c_encoding()) % 7};
@@ -36,7 +37,8 @@ TEST_CASE("Copenhagen changes offset on the last Sundays of March and October, 2
             const bool spring = month == 3;
             // 01:00 UTC is the moment of the change both ways.
             const Instant change = Instant{sunday.time_since_epoch()} + hours{1};
-            CHECK(w.zone.offset_at(change - std::chrono::seconds{1}) == (spring ? hours{1} : hours{2}));
+            CHECK(w.zone.offset_at(change - std::chrono::seconds{1}) ==
+                  (spring ? hours{1} : hours{2}));
             CHECK(w.zone.offset_at(change) == (spring ? hours{2} : hours{1}));
             // 08:00 local on the Friday before and the Monday after.
             const Instant friday = w.zone.to_instant(sunday - days{2}, hours{8});

@@ -47,8 +47,9 @@ struct DialogueWorld : testing::WorkflowWorld {
 };
 
 std::string feedback(const char* observer) {
-    return fmt::format(R"({{"observer_institution":"{}","feedback":"Rolig stemning, tydelig struktur."}})",
-                       observer);
+    return fmt::format(
+        R"({{"observer_institution":"{}","feedback":"Rolig stemning, tydelig struktur."}})",
+        observer);
 }
 
 }  // namespace
@@ -68,8 +69,9 @@ TEST_CASE("a daycare goes through a two-year learning dialogue, four rounds", "[
         CHECK(due[0].round == round);
         CHECK(due[0].due_on == w.calendar.next_working_day(round_start + std::chrono::days{14}));
 
-        REQUIRE(w.send_on("data_package_published", w.admin, "{}", round_start + std::chrono::days{7})
-                    .status == ApplyStatus::ok);
+        REQUIRE(
+            w.send_on("data_package_published", w.admin, "{}", round_start + std::chrono::days{7})
+                .status == ApplyStatus::ok);
         // The observed institution's own leader may not give the feedback.
         auto own = w.send_on("observation_feedback_submitted", w.solsikken_leader,
                              feedback("solsikken"), round_start + std::chrono::days{20});
@@ -78,8 +80,9 @@ TEST_CASE("a daycare goes through a two-year learning dialogue, four rounds", "[
                           round_start + std::chrono::days{30})
                     .status == ApplyStatus::ok);
         const std::string points =
-            round == 2 ? R"(,"supervision_points":[{"title":"Sprogvurderinger mangler","reason":"law","goal":"learning"}])"
-                       : "";
+            round == 2
+                ? R"(,"supervision_points":[{"title":"Sprogvurderinger mangler","reason":"law","goal":"learning"}])"
+                : "";
         auto held = w.send_on(
             "learning_conversation_held", w.chief,
             R"({"focus_areas":[{"title":"Sprog og leg","goal":"learning"}])" + points + "}",
@@ -121,8 +124,8 @@ TEST_CASE("learning dialogue observers: assigned, never themselves, only they gi
     REQUIRE(w.send_on("data_package_published", w.admin, "{}", day).status == ApplyStatus::ok);
 
     const std::string before = w.snapshot(kDialogue);
-    auto self = w.send_on("observer_assigned", w.chief,
-                          R"({"observer_institution":"solsikken"})", day);
+    auto self =
+        w.send_on("observer_assigned", w.chief, R"({"observer_institution":"solsikken"})", day);
     CHECK(self.status == ApplyStatus::bad_payload);
     CHECK(self.field == "observer_institution");
     CHECK(w.send_on("observer_assigned", w.chief, R"({"observer_institution":"atlantis"})", day)
@@ -149,8 +152,9 @@ TEST_CASE("learning dialogue observers: assigned, never themselves, only they gi
     REQUIRE(w.send_on("observer_assigned", w.chief, R"({"observer_institution":"engen"})", day)
                 .status == ApplyStatus::ok);
     CHECK(w.cases->observer_of(*w.store->find_cycle(kDialogue)) == "engen");
-    CHECK(w.send_on("observation_feedback_submitted", w.leader, feedback("frydenlund"), day)
-              .status == ApplyStatus::not_found);
+    CHECK(
+        w.send_on("observation_feedback_submitted", w.leader, feedback("frydenlund"), day).status ==
+        ApplyStatus::not_found);
     Actor engen{"leder@engen.example.dk", Role::leader, "", "engen"};
     CHECK(w.send_on("observation_feedback_submitted", engen, feedback("engen"), day).status ==
           ApplyStatus::ok);

@@ -153,23 +153,22 @@ Run drive(const LoadedConfig& loaded, const CycleConfig& cycle, const std::strin
         const auto* event = completing_event(record);
         REQUIRE(event);
         if (event->from_observer && cases.observer_of(record).empty()) {
-            const auto assign = std::find_if(
-                workflows::find_workflow(record.workflow)->events.begin(),
-                workflows::find_workflow(record.workflow)->events.end(),
-                [](const auto& e) { return e.assigns_observer; });
+            const auto assign =
+                std::find_if(workflows::find_workflow(record.workflow)->events.begin(),
+                             workflows::find_workflow(record.workflow)->events.end(),
+                             [](const auto& e) { return e.assigns_observer; });
             const auto assigned = cases.apply(id, assign->id, admin,
                                               payload_for(*assign, *due, other->id), noon(*due));
             REQUIRE(assigned.status == ApplyStatus::ok);
         }
         const Actor actor = actor_for(event->senders.front(), event->from_observer);
-        const auto result = cases.apply(id, event->id, actor,
-                                        payload_for(*event, *due, other->id), noon(*due));
+        const auto result =
+            cases.apply(id, event->id, actor, payload_for(*event, *due, other->id), noon(*due));
         INFO(event->id << ": " << result.message);
         REQUIRE(result.status == ApplyStatus::ok);
         ++run.steps_completed;
     }
-    REQUIRE(workflows::make_machine(store->find_cycle(id)->workflow,
-                                    store->find_cycle(id)->state)
+    REQUIRE(workflows::make_machine(store->find_cycle(id)->workflow, store->find_cycle(id)->state)
                 ->is_final());
 
     for (const auto& d : store->deadlines(id)) {
@@ -185,18 +184,16 @@ Run drive(const LoadedConfig& loaded, const CycleConfig& cycle, const std::strin
             break;
         }
     }
-    const std::size_t cycle_index =
-        static_cast<std::size_t>(&cycle - loaded.config.cycles.data());
+    const std::size_t cycle_index = static_cast<std::size_t>(&cycle - loaded.config.cycles.data());
     const auto* workflow = workflows::find_workflow(cycle.workflow);
-    visit_plan(config, calendar, zone, start, until,
-               [&](const PlanItem& item) {
-                   if (item.institution != inst_index || item.cycle != cycle_index ||
-                       item.kind == PlanKind::start) {
-                       return;
-                   }
-                   run.planned.insert(moment(workflow->steps[item.step].id, item.round,
-                                             plan_kind_name(item.kind), item.level, item.date));
-               });
+    visit_plan(config, calendar, zone, start, until, [&](const PlanItem& item) {
+        if (item.institution != inst_index || item.cycle != cycle_index ||
+            item.kind == PlanKind::start) {
+            return;
+        }
+        run.planned.insert(moment(workflow->steps[item.step].id, item.round,
+                                  plan_kind_name(item.kind), item.level, item.date));
+    });
     return run;
 }
 
@@ -222,8 +219,7 @@ TEST_CASE("plan equals live: every cycle of the shipped configuration", "[plan_e
     check_every_cycle(load_config_text(read_file(path), path));
 }
 
-TEST_CASE("plan equals live: a timeline with every unit and anchor kind",
-          "[plan_equals_live]") {
+TEST_CASE("plan equals live: a timeline with every unit and anchor kind", "[plan_equals_live]") {
     // Days, workdays, weeks, months and years; anchors on the start, a round, earlier steps and a
     // fixed date; reminders that fall before a step is armed (never sent) and on its arming day.
     const std::string yaml = R"(

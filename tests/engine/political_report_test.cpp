@@ -1,7 +1,8 @@
 // The political report against hand-counted fixtures on a real SQLite store.
+#include "engine/political_report.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "engine/political_report.hpp"
 #include "workflow_fixture.hpp"
 
 using namespace tilsyn;
@@ -24,24 +25,25 @@ TEST_CASE("the political report counts points, cases, signals and plans by area 
     REQUIRE(w.scheduler->tick(at("2026-08-03")).cycles_opened == 1);
     const std::string& c = w.cycle;
     REQUIRE(w.send(c, "report_submitted", w.leader, "{}", "2026-10-01").status == ApplyStatus::ok);
-    REQUIRE(w.send(c, "board_statement_submitted", w.board,
-                   R"({"signals_political":"Flere pædagoger i indskolingen.","assessment":"Enig."})",
-                   "2026-10-20")
-                .status == ApplyStatus::ok);
+    REQUIRE(
+        w.send(c, "board_statement_submitted", w.board,
+               R"({"signals_political":"Flere pædagoger i indskolingen.","assessment":"Enig."})",
+               "2026-10-20")
+            .status == ApplyStatus::ok);
     // By hand: learning 2 development points; wellbeing 1 development and 2 supervision
     // points (two cases; one resolved below); communities nothing.
-    REQUIRE(w.send(c, "conversation_held", w.chief,
-                   R"({"development_points":[{"title":"Læsning","goal":"learning"},)"
-                   R"({"title":"Matematik","goal":"learning"},{"title":"Ro","goal":"wellbeing"}],)"
-                   R"("supervision_points":[{"title":"Fravær","reason":"concern","goal":"wellbeing"},)"
-                   R"({"title":"Mobning","reason":"law","goal":"wellbeing"}]})",
-                   "2026-11-20")
-                .status == ApplyStatus::ok);
+    REQUIRE(
+        w.send(c, "conversation_held", w.chief,
+               R"({"development_points":[{"title":"Læsning","goal":"learning"},)"
+               R"({"title":"Matematik","goal":"learning"},{"title":"Ro","goal":"wellbeing"}],)"
+               R"("supervision_points":[{"title":"Fravær","reason":"concern","goal":"wellbeing"},)"
+               R"({"title":"Mobning","reason":"law","goal":"wellbeing"}]})",
+               "2026-11-20")
+            .status == ApplyStatus::ok);
     const std::string first_case = c + "/tilsyn-1";
     REQUIRE(w.send(first_case, "action_plan_submitted", w.leader, "{}", "2026-11-25").status ==
             ApplyStatus::ok);
-    REQUIRE(w.send(first_case, "supervision_resolved", w.chief, R"({"note":"Løst."})",
-                   "2026-12-15")
+    REQUIRE(w.send(first_case, "supervision_resolved", w.chief, R"({"note":"Løst."})", "2026-12-15")
                 .status == ApplyStatus::ok);
     REQUIRE(w.send(c, "plan_submitted", w.leader, "{}", "2027-01-10").status == ApplyStatus::ok);
     // plan_approval is due 10 working days after the plan: approved late.

@@ -534,8 +534,7 @@ TEST_CASE("the learning dialogue runs its rounds and ends after the last one", "
          {complete("observation"), arm("learning_conversation")});
     step(*m, "learning_conversation_held", facts(1, 0), "AwaitingOneToOne",
          {complete("learning_conversation"), arm("one_to_one")});
-    step(*m, "one_to_one_held", last, "DialogueCompleted",
-         {complete("one_to_one"), kCloseAll});
+    step(*m, "one_to_one_held", last, "DialogueCompleted", {complete("one_to_one"), kCloseAll});
     CHECK(m->is_final());
     for (const auto& event : tilsyn::workflows::event_names("learning_dialogue")) {
         refused(*m, event, last);

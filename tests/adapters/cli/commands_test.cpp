@@ -21,8 +21,7 @@ namespace {
 
 // The time commands run at when no --at is given: fixed, so runs repeat.
 const tilsyn::Clock& test_clock() {
-    static const tilsyn::FixedClock clock(std::chrono::sys_days{std::chrono::year{2026} /
-                                                                 12 / 1} +
+    static const tilsyn::FixedClock clock(std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} +
                                           std::chrono::hours{9});
     return clock;
 }

@@ -13,8 +13,7 @@ namespace {
 
 // The time commands run at when no --at is given: fixed, so runs repeat.
 const tilsyn::Clock& test_clock() {
-    static const tilsyn::FixedClock clock(std::chrono::sys_days{std::chrono::year{2026} /
-                                                                 12 / 1} +
+    static const tilsyn::FixedClock clock(std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} +
                                           std::chrono::hours{9});
     return clock;
 }
@@ -164,15 +163,15 @@ TEST_CASE("report, feed and user token refuse bad arguments with exit code 2 and
     REQUIRE(db({"migrate"}).code == 0);
     REQUIRE(db({"tick", "--at", "2026-08-03T09:00"}).code == 0);
     for (const auto& args : std::vector<std::vector<std::string>>{
-             {"report", "political"},                                   // no --year
-             {"report", "political", "--year", "26"},                   // not four digits
+             {"report", "political"},                  // no --year
+             {"report", "political", "--year", "26"},  // not four digits
              {"report", "political", "--year", "20x6"},
-             {"report", "political", "--year", "1999"},                 // out of range
+             {"report", "political", "--year", "1999"},  // out of range
              {"report", "political", "--year", "2026", "--format", "pdf"},
              {"report", "political", "--year", "2026", "--area", "atlantis"},
              {"report", "economic", "--year", "2026"},
              {"feed", "subscribe", "--email", "chief.syd@example.dk"},
-             {"feed", "create"},                                        // no --email
+             {"feed", "create"},  // no --email
              {"feed", "create", "--email", "nobody@example.dk"},
              {"feed", "create", "--email", "chief.syd@example.dk", "--role", "leader"},
              {"user", "token"},
@@ -194,6 +193,5 @@ TEST_CASE("report, feed and user token refuse bad arguments with exit code 2 and
     REQUIRE(created.code == 0);
     CHECK(created.out.find("/feeds/") != std::string::npos);
     const auto revoked = db({"feed", "revoke", "--email", "chief.syd@example.dk"});
-    CHECK(revoked.out.find("1 calendar feed of chief.syd@example.dk revoked") !=
-          std::string::npos);
+    CHECK(revoked.out.find("1 calendar feed of chief.syd@example.dk revoked") != std::string::npos);
 }

@@ -32,11 +32,12 @@ TEST_CASE("percent-decoding and forms", "[http]") {
 }
 
 TEST_CASE("the listen address is HOST:PORT", "[http]") {
-    CHECK(parse_listen("127.0.0.1:8080") == std::pair<std::string, unsigned short>{"127.0.0.1", 8080});
+    CHECK(parse_listen("127.0.0.1:8080") ==
+          std::pair<std::string, unsigned short>{"127.0.0.1", 8080});
     CHECK(parse_listen("[::1]:0") == std::pair<std::string, unsigned short>{"::1", 0});
     CHECK(parse_listen("localhost:65535").second == 65535);
-    for (const char* bad : {"8080", ":8080", "127.0.0.1:", "127.0.0.1:80x", "127.0.0.1:65536",
-                            "127.0.0.1:999999"}) {
+    for (const char* bad :
+         {"8080", ":8080", "127.0.0.1:", "127.0.0.1:80x", "127.0.0.1:65536", "127.0.0.1:999999"}) {
         CHECK_THROWS_AS(parse_listen(bad), std::invalid_argument);
     }
 }
@@ -89,15 +90,14 @@ TEST_CASE("dashboard text is HTML-escaped", "[http][dashboard]") {
 }
 
 TEST_CASE("dashboard forms become event payloads", "[http][dashboard]") {
-    CHECK(ui::form_payload("conversation_held",
-                           {{"dp_title_0", "Læsning"},
-                            {"dp_goal_0", "learning"},
-                            {"dp_title_1", "  "},
-                            {"dp_goal_1", "wellbeing"},
-                            {"sp_title_2", "Normering"},
-                            {"sp_reason_2", "law"},
-                            {"sp_goal_2", "wellbeing"},
-                            {"csrf", "x"}}) ==
+    CHECK(ui::form_payload("conversation_held", {{"dp_title_0", "Læsning"},
+                                                 {"dp_goal_0", "learning"},
+                                                 {"dp_title_1", "  "},
+                                                 {"dp_goal_1", "wellbeing"},
+                                                 {"sp_title_2", "Normering"},
+                                                 {"sp_reason_2", "law"},
+                                                 {"sp_goal_2", "wellbeing"},
+                                                 {"csrf", "x"}}) ==
           R"({"development_points":[{"title":"Læsning","goal":"learning"}],)"
           R"("supervision_points":[{"title":"Normering","goal":"wellbeing","reason":"law"}]})");
     // No development point: the (required) list is sent empty, so validation names it.
@@ -117,8 +117,9 @@ TEST_CASE("metrics are Prometheus text with a cumulative histogram", "[http][met
     metrics.observe_request(std::chrono::milliseconds{3});    // <= 0.005
     metrics.observe_request(std::chrono::seconds{10});        // only +Inf
     const std::string text = metrics.render(7, 1);
-    CHECK(text.find("# TYPE tilsyn_events_applied_total counter\ntilsyn_events_applied_total 3\n") !=
-          std::string::npos);
+    CHECK(
+        text.find("# TYPE tilsyn_events_applied_total counter\ntilsyn_events_applied_total 3\n") !=
+        std::string::npos);
     CHECK(text.find("tilsyn_reminders_sent_total 2\n") != std::string::npos);
     CHECK(text.find("tilsyn_outbox_pending 7\n") != std::string::npos);
     CHECK(text.find("tilsyn_outbox_failed 1\n") != std::string::npos);
@@ -160,11 +161,13 @@ TEST_CASE("the case view lists what an actor may see, sharpened and overdue firs
     REQUIRE(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
                    "2026-10-02")
                 .status == ApplyStatus::ok);
-    REQUIRE(w.send(w.cycle, "conversation_held", w.chief,
-                   R"({"development_points":[{"title":"Læsning","goal":"learning"}],)"
-                   R"("supervision_points":[{"title":"Trivsel","reason":"concern","goal":"wellbeing"}]})",
-                   "2026-10-05")
-                .status == ApplyStatus::ok);
+    REQUIRE(
+        w.send(
+             w.cycle, "conversation_held", w.chief,
+             R"({"development_points":[{"title":"Læsning","goal":"learning"}],)"
+             R"("supervision_points":[{"title":"Trivsel","reason":"concern","goal":"wellbeing"}]})",
+             "2026-10-05")
+            .status == ApplyStatus::ok);
     listed = list_cycles(*w.store, *w.cases, {}, &w.chief, before_due);
     REQUIRE(listed.size() == 2);
     CHECK(listed[0].row.cycle.workflow == "supervision");
