@@ -19,9 +19,6 @@ using workflows::FieldType;
 // Each event's senders and fields are written once, in its workflow's description.
 using EventRule = workflows::EventDescription;
 
-constexpr std::string_view kGoals[] = {"learning", "communities", "wellbeing"};
-constexpr std::string_view kReasons[] = {"concern", "law", "guidelines"};
-
 /// An event people send (not one the engine records itself), or nullptr.
 const EventRule* find_rule(std::string_view event) {
     const EventRule* rule = workflows::find_event(event);
@@ -47,7 +44,7 @@ std::string text_value(const json::value& v, const std::string& field, bool non_
 
 template <std::size_t N>
 std::string one_of(const json::object& o, std::string_view key, const std::string& where,
-                   const std::string_view (&allowed)[N]) {
+                   const std::array<std::string_view, N>& allowed) {
     const std::string field = fmt::format("{}.{}", where, key);
     const auto* v = o.if_contains(key);
     if (!v) fail(field, "is required");
@@ -84,10 +81,10 @@ void read_points(const json::value& v, const std::string& name, bool supervision
         const auto* title = point.if_contains("title");
         if (!title) fail(where + ".title", "is required");
         std::string title_text = text_value(*title, where + ".title", true);
-        std::string goal = one_of(point, "goal", where, kGoals);
+        std::string goal = one_of(point, "goal", where, kEffectGoals);
         if (supervision) {
             out.supervision_points.push_back(
-                {std::move(title_text), one_of(point, "reason", where, kReasons), goal});
+                {std::move(title_text), one_of(point, "reason", where, kSupervisionReasons), goal});
         } else {
             out.development_points.push_back({std::move(title_text), goal});
         }
@@ -95,6 +92,22 @@ void read_points(const json::value& v, const std::string& name, bool supervision
 }
 
 }  // namespace
+
+std::string_view goal_title(std::string_view goal) {
+    if (goal == kEffectGoals[0]) return "Læring og udvikling";
+    if (goal == kEffectGoals[1]) return "Fællesskaber";
+    if (goal == kEffectGoals[2]) return "Sundhed og trivsel";
+    return goal;
+}
+
+std::string_view reason_title(std::string_view reason) {
+    if (reason == kSupervisionReasons[0]) return "Bekymrende udvikling";
+    if (reason == kSupervisionReasons[1]) return "Lovgivningen er ikke overholdt";
+    if (reason == kSupervisionReasons[2]) {
+        return "Rammer og retningslinjer vedtaget af byrådet eller rådmanden er ikke overholdt";
+    }
+    return reason;
+}
 
 std::string to_json(const SupervisionPoint& point) {
     return json::serialize(

@@ -2,6 +2,7 @@
 // JSON payload must hold. Validation names the field and what is wrong with it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -14,6 +15,21 @@ namespace tilsyn {
 
 /// Larger payloads are refused before parsing.
 constexpr std::size_t kMaxPayloadBytes = 1 << 20;
+
+/// The effect goals (effektmål) a point is tied to, as payloads write them.
+inline constexpr std::array<std::string_view, 3> kEffectGoals = {"learning", "communities",
+                                                                 "wellbeing"};
+/// Why a supervision point is given, as payloads write it.
+inline constexpr std::array<std::string_view, 3> kSupervisionReasons = {"concern", "law",
+                                                                        "guidelines"};
+
+/// What people read for an effect goal, always in full (glossary.md: "Sundhed og trivsel");
+/// the id itself for an unknown one.
+std::string_view goal_title(std::string_view goal);
+
+/// What people read for a supervision point's reason ("Lovgivningen er ikke overholdt"); the
+/// id itself for an unknown one.
+std::string_view reason_title(std::string_view reason);
 
 struct DevelopmentPoint {
     std::string title;

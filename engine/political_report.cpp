@@ -30,13 +30,6 @@ std::string text_of(const json::object& o, std::string_view key) {
     return v && v->is_string() ? std::string(v->as_string()) : std::string{};
 }
 
-std::string_view goal_danish(std::string_view goal) {
-    if (goal == "learning") return "Læring";
-    if (goal == "communities") return "Fællesskaber";
-    if (goal == "wellbeing") return "Trivsel";
-    return goal;
-}
-
 void add_into(AreaFigures& total, const AreaFigures& area) {
     total.cycles += area.cycles;
     total.plans_on_time += area.plans_on_time;
@@ -198,7 +191,7 @@ std::string political_report_markdown(const PoliticalReport& report, const Confi
             "afsluttet | åbne |\n|---|---:|---:|---:|---:|---:|\n";
         for (std::size_t g = 0; g < kEffectGoals.size(); ++g) {
             const auto& f = a.goals[g];
-            t += fmt::format("| {} | {} | {} | {} | {} | {} |\n", goal_danish(kEffectGoals[g]),
+            t += fmt::format("| {} | {} | {} | {} | {} | {} |\n", goal_title(kEffectGoals[g]),
                              f.development_points, f.supervision_points, f.cases_opened,
                              f.cases_resolved, f.cases_open);
         }
@@ -218,7 +211,7 @@ std::string political_report_markdown(const PoliticalReport& report, const Confi
         for (std::size_t g = 0; g < kEffectGoals.size(); ++g) {
             const auto& f = area.goals[g];
             if (f.development_titles.empty() && f.supervision_titles.empty()) continue;
-            out += fmt::format("\n### {}\n\n", goal_danish(kEffectGoals[g]));
+            out += fmt::format("\n### {}\n\n", goal_title(kEffectGoals[g]));
             for (const auto& t : f.development_titles)
                 out += fmt::format("- Udviklingspunkt: {}\n", t);
             for (const auto& t : f.supervision_titles)
@@ -245,7 +238,7 @@ std::string political_report_html(const PoliticalReport& report, const Config& c
             t += fmt::format(
                 R"(<tr data-goal="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>)"
                 R"(<td>{}</td></tr>)",
-                kEffectGoals[g], goal_danish(kEffectGoals[g]), f.development_points,
+                kEffectGoals[g], goal_title(kEffectGoals[g]), f.development_points,
                 f.supervision_points, f.cases_opened, f.cases_resolved, f.cases_open);
         }
         t += fmt::format(
@@ -271,7 +264,7 @@ std::string political_report_html(const PoliticalReport& report, const Config& c
         for (std::size_t g = 0; g < kEffectGoals.size(); ++g) {
             const auto& f = area.goals[g];
             if (f.development_titles.empty() && f.supervision_titles.empty()) continue;
-            out += fmt::format("<h3>{}</h3><ul>", goal_danish(kEffectGoals[g]));
+            out += fmt::format("<h3>{}</h3><ul>", goal_title(kEffectGoals[g]));
             for (const auto& t : f.development_titles) {
                 out += fmt::format("<li>Udviklingspunkt: {}</li>", html_escape(t));
             }

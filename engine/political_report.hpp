@@ -17,11 +17,10 @@
 #include <vector>
 
 #include "engine/config.hpp"
+#include "engine/event_payload.hpp"
 #include "engine/store.hpp"
 
 namespace tilsyn {
-
-constexpr std::array<std::string_view, 3> kEffectGoals = {"learning", "communities", "wellbeing"};
 
 struct GoalFigures {
     int development_points = 0;

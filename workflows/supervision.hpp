@@ -36,7 +36,7 @@ namespace tilsyn::workflows::sup {
 // or exit actions: a machine is restored to a state by name without running any.
 // clang-format off
 struct ActionPlanDue : boost::msm::front::state<> { static constexpr const char* name = "ActionPlanDue"; static constexpr const char* step = "action_plan";  static constexpr const char* title = "Afventer handleplan"; };
-struct FollowUp      : boost::msm::front::state<> { static constexpr const char* name = "FollowUp";      static constexpr const char* step = "follow_up";  static constexpr const char* title = "Skærpet opfølgning"; };
+struct FollowUp      : boost::msm::front::state<> { static constexpr const char* name = "FollowUp";      static constexpr const char* step = "follow_up";  static constexpr const char* title = "Styrket opfølgning"; };
 struct Resolved      : boost::msm::front::state<> { static constexpr const char* name = "Resolved";      static constexpr const char* step = "";  static constexpr const char* title = "Tilsynssag afsluttet"; };
 // clang-format on
 

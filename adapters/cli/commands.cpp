@@ -195,11 +195,10 @@ int run_plan(const Options& options, std::ostream& out, std::ostream& err) {
     }
     auto loaded = load_valid_config(options, err);
     if (!loaded) return kExitBadInput;
-    const Config& config = loaded->config;
-    const Calendar calendar(config.calendar.danish_holidays, config.calendar.closed_days);
+    const auto domain = make_domain(std::move(*loaded));
     const Instant now = options.clock->now();
-    PlanWriter writer(out, config, *loaded->zone, format, now);
-    visit_plan(config, calendar, *loaded->zone, from, to,
+    PlanWriter writer(out, domain->config, domain->zone, format, now);
+    visit_plan(domain->config, domain->calendar, domain->zone, from, to,
                [&](const PlanItem& item) { writer.add(item); });
     writer.finish();
     if (!out) {

@@ -321,7 +321,7 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
     for (const auto& line : lines) {
         const auto& row = line.row;
         std::string flags;
-        if (line.sharpened) flags += "SKÆRPET ";
+        if (line.sharpened) flags += "TILSYNSPUNKT ";
         if (line.overdue) flags += "OVERSKREDET";
         out << fmt::format("{:<{}} {:<9} {:<22} {:<11} {:<22} {}\n", row.cycle.id, id_width,
                            row.area_id, row.cycle.state,

@@ -97,7 +97,8 @@ std::string option(std::string_view value, std::string_view label, std::string_v
 std::string summary_row(const CycleSummary& s) {
     const auto& c = s.row.cycle;
     std::string flags;
-    if (s.sharpened) flags += R"(<span class="badge sharp">Skærpet tilsyn</span> )";
+    if (s.sharpened)
+        flags += R"(<span class="badge sharp">Skærpet ledelsesmæssig opmærksomhed</span> )";
     if (s.overdue) flags += R"(<span class="badge overdue">Overskredet</span>)";
     if (s.final) flags += R"(<span class="badge done">Afsluttet</span>)";
     return fmt::format(
@@ -226,6 +227,8 @@ std::string payload_text(const std::string& payload) {
         if (member.is_string()) {
             text = std::string(member.as_string());
             if (auto date = parse_date(text); date && text.size() == 10) text = danish_date(*date);
+            if (key == "goal") text = goal_label(text);  // a supervision point's own payload
+            if (key == "reason") text = reason_label(text);
         } else if (member.is_array()) {
             std::vector<std::string> titles;
             for (const auto& item : member.as_array()) {
@@ -311,11 +314,12 @@ std::string overview_page(const Page& page, const Config& config,
     std::string body = fmt::format(
         R"(<h1>Oversigt</h1><p class="counts"><strong>{}</strong> forløb · )"
         R"(<strong class="red">{}</strong> {} · <strong>{}</strong> under skærpet )"
-        R"(tilsyn</p>{})",
+        R"(ledelsesmæssig opmærksomhed</p>{})",
         rows.size(), overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size(), form);
     if (!sharpened.empty()) {
-        body += R"(<section class="sharpened"><h2>Skærpet tilsyn</h2>)" + table(sharpened) +
-                "</section>";
+        body +=
+            R"(<section class="sharpened"><h2>Skærpet ledelsesmæssig opmærksomhed (tilsynspunkt)</h2>)" +
+            table(sharpened) + "</section>";
     }
     for (const auto& area : config.areas) {
         auto it = by_area.find(area.id);
@@ -339,7 +343,8 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
         escape(area ? area->name : s.row.area_id), escape(kind_label(s.kind)),
         danish_date(c.started_on));
     std::string flags;
-    if (s.sharpened) flags += R"(<span class="badge sharp">Skærpet tilsyn</span> )";
+    if (s.sharpened)
+        flags += R"(<span class="badge sharp">Skærpet ledelsesmæssig opmærksomhed</span> )";
     if (s.overdue) flags += R"(<span class="badge overdue">Overskredet</span>)";
     body +=
         fmt::format(R"(<dl class="facts"><dt>Tilstand</dt><dd id="state" data-state="{}">{}</dd>)"

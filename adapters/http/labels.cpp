@@ -1,7 +1,9 @@
 #include "adapters/http/labels.hpp"
 
 #include <algorithm>
+#include <array>
 
+#include "engine/event_payload.hpp"
 #include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
@@ -43,7 +45,7 @@ std::string_view lookup(const std::pair<std::string_view, std::string_view> (&ta
 constexpr std::pair<std::string_view, std::string_view> kKindLabels[] = {
     {"school", "Skole"},
     {"daycare", "Dagtilbud"},
-    {"youth", "Ungdomsskole og klub"},
+    {"youth", "Fritidstilbud"},
 };
 
 constexpr std::pair<std::string_view, std::string_view> kRoleLabels[] = {
@@ -72,10 +74,14 @@ constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
     {"feedback", "Skriftlig feedback"},
 };
 
-constexpr std::pair<std::string_view, std::string_view> kGoalLabels[] = {
-    {"learning", "Læring"}, {"communities", "Fællesskaber"}, {"wellbeing", "Trivsel"}};
-constexpr std::pair<std::string_view, std::string_view> kReasonLabels[] = {
-    {"concern", "Bekymring"}, {"law", "Lovgivning"}, {"guidelines", "Retningslinjer"}};
+/// Select-box choices for a vocabulary of ids, with the engine's words for them.
+template <std::size_t N>
+std::array<Label, N> labelled(const std::array<std::string_view, N>& ids,
+                              std::string_view (*title)(std::string_view)) {
+    std::array<Label, N> labels;
+    for (std::size_t i = 0; i < N; ++i) labels[i] = {ids[i], title(ids[i])};
+    return labels;
+}
 
 constexpr std::pair<std::string_view, std::string_view> kStatusLabels[] = {
     {"met", "Overholdt"},       {"late", "Overholdt for sent"}, {"closed", "Lukket"},
@@ -107,14 +113,20 @@ std::string_view workflow_label(std::string_view workflow) {
 std::string_view kind_label(std::string_view kind) { return lookup(kKindLabels, kind); }
 std::string_view role_label(std::string_view role) { return lookup(kRoleLabels, role); }
 std::string_view field_label(std::string_view field) { return lookup(kFieldLabels, field); }
-std::string_view goal_label(std::string_view goal) { return lookup(kGoalLabels, goal); }
-std::string_view reason_label(std::string_view reason) { return lookup(kReasonLabels, reason); }
+std::string_view goal_label(std::string_view goal) { return goal_title(goal); }
+std::string_view reason_label(std::string_view reason) { return reason_title(reason); }
 std::string_view status_label(std::string_view status) { return lookup(kStatusLabels, status); }
 std::string_view deadline_kind_label(std::string_view kind) { return lookup(kDeadlineKinds, kind); }
 
 std::span<const Label> kind_labels() { return kKindLabels; }
-std::span<const Label> goal_labels() { return kGoalLabels; }
-std::span<const Label> reason_labels() { return kReasonLabels; }
+std::span<const Label> goal_labels() {
+    static const auto labels = labelled(kEffectGoals, &goal_title);
+    return labels;
+}
+std::span<const Label> reason_labels() {
+    static const auto labels = labelled(kSupervisionReasons, &reason_title);
+    return labels;
+}
 
 }  // namespace ui
 

@@ -279,8 +279,8 @@ else
     fail "status line of $CASE" "${case_line:-(absent)}"
 fi
 run_db malling-table status --at 2026-10-14T11:00
-if [[ $code -eq 0 ]] && head -3 "$tmp/malling-table.out" | grep -F "$CASE" | grep -q 'SKÆRPET'; then
-    pass "status (table) shows the case near the top, marked SKÆRPET"
+if [[ $code -eq 0 ]] && head -3 "$tmp/malling-table.out" | grep -F "$CASE" | grep -q 'TILSYNSPUNKT'; then
+    pass "status (table) shows the case near the top, marked TILSYNSPUNKT"
 else
     fail "status (table): exit $code" "$(head -5 "$tmp/malling-table.out")"
 fi

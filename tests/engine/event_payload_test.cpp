@@ -84,3 +84,17 @@ TEST_CASE("each event names the roles that may send it", "[payload]") {
     CHECK(tilsyn::event_roles("cycle_cancelled") == std::vector<Role>{Role::admin});
     CHECK(tilsyn::event_roles("nope").empty());
 }
+
+TEST_CASE("effect goals and reasons read in full in Danish, as the glossary writes them",
+          "[payload][words]") {
+    CHECK(tilsyn::goal_title("learning") == "Læring og udvikling");
+    CHECK(tilsyn::goal_title("communities") == "Fællesskaber");
+    CHECK(tilsyn::goal_title("wellbeing") == "Sundhed og trivsel");
+    CHECK(tilsyn::reason_title("concern") == "Bekymrende udvikling");
+    CHECK(tilsyn::reason_title("law") == "Lovgivningen er ikke overholdt");
+    CHECK(tilsyn::reason_title("guidelines") ==
+          "Rammer og retningslinjer vedtaget af byrådet eller rådmanden er ikke overholdt");
+    for (auto goal : tilsyn::kEffectGoals) CHECK(tilsyn::goal_title(goal) != goal);
+    for (auto reason : tilsyn::kSupervisionReasons) CHECK(tilsyn::reason_title(reason) != reason);
+    CHECK(tilsyn::goal_title("unknown") == "unknown");
+}

@@ -84,8 +84,9 @@ TEST_CASE("the political report counts points, cases, signals and plans by area 
     CHECK(csv.find("2026,6-18,all,all,3,2,2,1,1,0,1,0\r\n") != std::string::npos);
     const std::string md = political_report_markdown(report, w.config);
     CHECK(md.find("Flere pædagoger i indskolingen.") != std::string::npos);
-    CHECK(md.find("| Trivsel | 1 | 2 | 2 | 1 | 1 |") != std::string::npos);
+    CHECK(md.find("| Sundhed og trivsel | 1 | 2 | 2 | 1 | 1 |") != std::string::npos);
     const std::string html = political_report_html(report, w.config);
-    CHECK(html.find(R"(<tr data-goal="wellbeing"><td>Trivsel</td><td>1</td><td>2</td>)") !=
-          std::string::npos);
+    CHECK(
+        html.find(R"(<tr data-goal="wellbeing"><td>Sundhed og trivsel</td><td>1</td><td>2</td>)") !=
+        std::string::npos);
 }
