@@ -1,0 +1,209 @@
+#include "adapters/config/yaml_settings.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "engine/civil_time.hpp"
+#include "engine/mail_message.hpp"
+#include "engine/mail_template.hpp"
+#include "engine/role.hpp"
+#include "engine/suggest.hpp"
+
+namespace tilsyn::yaml_config {
+
+SettingsReader::SettingsReader(const NodeReader& nodes, Config& config)
+    : NodeReader(nodes), config_(config) {}
+
+void SettingsReader::read_organisation(const YAML::Node& node, SourceLocation& timezone_where) {
+    if (!check_map(node, "organisation", {"name", "timezone", "dashboard_url", "director"},
+                   {"name", "timezone", "director"}))
+        return;
+    auto& org = config_.organisation;
+    org.name = text(node, "name", "organisation");
+    org.timezone = text(node, "timezone", "organisation");
+    timezone_where = where(node["timezone"] ? node["timezone"] : node);
+    org.dashboard_url = text(node, "dashboard_url", "organisation");
+    if (org.dashboard_url.empty()) org.dashboard_url = "http://127.0.0.1:8080";
+    if (org.dashboard_url.rfind("http://", 0) != 0 && org.dashboard_url.rfind("https://", 0) != 0) {
+        problem(where(node["dashboard_url"]), fmt::format("dashboard_url '{}' must start with "
+                                                          "http:// or https://",
+                                                          org.dashboard_url));
+    }
+    if (auto d = node["director"]) org.director = read_person(d, "organisation.director", true);
+}
+
+void SettingsReader::read_calendar(const YAML::Node& node) {
+    if (!check_map(node, "calendar", {"holidays", "closed_days", "send_at"}, {})) return;
+    auto& cal = config_.calendar;
+    if (auto h = node["holidays"]) {
+        std::string value;
+        if (scalar(h, "calendar.holidays", value)) {
+            if (value == "denmark") {
+                cal.danish_holidays = true;
+            } else if (value == "none") {
+                cal.danish_holidays = false;
+            } else {
+                problem(where(h), fmt::format("calendar.holidays '{}' is not known; use "
+                                              "'denmark' or 'none'{}",
+                                              value, did_you_mean(value, {"denmark"})));
+            }
+        }
+    }
+    if (auto days = node["closed_days"]) {
+        if (!days.IsSequence()) {
+            problem(where(days),
+                    "calendar.closed_days must be a list of \"MM-DD\" or "
+                    "\"YYYY-MM-DD\"");
+        } else {
+            for (const auto& day : days) read_closed_day(day);
+        }
+    }
+    if (auto s = node["send_at"]) {
+        std::string value;
+        if (scalar(s, "calendar.send_at", value)) {
+            if (auto minutes = parse_clock_time(value)) {
+                cal.send_at_minutes = *minutes;
+            } else {
+                problem(where(s), fmt::format("calendar.send_at '{}' is not a time of day "
+                                              "(HH:MM, 00:00-23:59)",
+                                              value));
+            }
+        }
+    }
+}
+
+void SettingsReader::read_closed_day(const YAML::Node& node) {
+    std::string value;
+    if (!scalar(node, "a closed day", value)) return;
+    if (value.size() == 10) {
+        if (auto date = parse_date(value)) {
+            std::chrono::year_month_day ymd{*date};
+            config_.calendar.closed_days.push_back(
+                {static_cast<int>(static_cast<unsigned>(ymd.month())),
+                 static_cast<int>(static_cast<unsigned>(ymd.day())), static_cast<int>(ymd.year())});
+            return;
+        }
+    } else if (value.size() == 5) {
+        // A leap year accepts every MM-DD that exists in some year (02-29 included).
+        if (auto date = parse_date("2024-" + value)) {
+            std::chrono::year_month_day ymd{*date};
+            config_.calendar.closed_days.push_back(
+                {static_cast<int>(static_cast<unsigned>(ymd.month())),
+                 static_cast<int>(static_cast<unsigned>(ymd.day())), std::nullopt});
+            return;
+        }
+    }
+    problem(where(node), fmt::format("closed day '{}' is not a valid \"MM-DD\" or "
+                                     "\"YYYY-MM-DD\" date",
+                                     value));
+}
+
+void SettingsReader::read_mail(const YAML::Node& node) {
+    if (!check_map(node, "mail", {"from", "transport", "templates", "digest"},
+                   {"from", "transport"}))
+        return;
+    auto& mail = config_.mail;
+    if (auto digest = node["digest"]) read_digest(digest);
+    mail.from = text(node, "from", "mail");
+    mail.transport = text(node, "transport", "mail");
+    if (node["from"]) {
+        if (!is_valid_email(mail_address(mail.from))) {
+            problem(where(node["from"]), fmt::format("mail.from '{}' has no valid e-mail "
+                                                     "address",
+                                                     mail.from));
+        }
+    }
+    if (node["transport"]) {
+        const auto& t = mail.transport;
+        bool file = t.rfind("file:", 0) == 0 && t.size() > 5;
+        bool smtp = t.rfind("smtp://", 0) == 0 || t.rfind("smtps://", 0) == 0;
+        if (!file && !smtp) {
+            problem(where(node["transport"]),
+                    fmt::format("mail.transport '{}' must be 'file:DIR', 'smtp://host:port' "
+                                "or 'smtps://host:port'",
+                                t));
+        }
+    }
+    if (auto t = node["templates"]) read_templates(t);
+}
+
+// mail.templates: a folder with one file per kind of message (reminder.txt, …), each
+// checked for unknown placeholders; problems inside a file point into that file.
+void SettingsReader::read_templates(const YAML::Node& node) {
+    auto& mail = config_.mail;
+    if (!scalar(node, "mail.templates", mail.templates_dir)) return;
+    if (mail.templates_dir.empty()) {
+        problem(where(node), "mail.templates must name a folder of mail templates");
+        return;
+    }
+    std::filesystem::path dir(mail.templates_dir);
+    if (dir.is_relative()) dir = std::filesystem::path(config_.base_dir) / dir;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+        problem(where(node), fmt::format("mail.templates: '{}' is not a folder", dir.string()));
+        return;
+    }
+    // The folder's other .txt files, to name a misspelt file when one is missing.
+    std::vector<std::string> others;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const bool is_template =
+            std::any_of(kAllMailKinds.begin(), kAllMailKinds.end(),
+                        [&](MailKind kind) { return template_file_name(kind) == name; });
+        if (entry.path().extension() == ".txt" && !is_template) others.push_back(name);
+    }
+    std::sort(others.begin(), others.end());
+    const Keys other_keys(others.begin(), others.end());
+    for (MailKind kind : kAllMailKinds) {
+        const std::string name = template_file_name(kind);
+        const std::string file = (dir / name).string();
+        std::string content, error;
+        if (std::filesystem::is_regular_file(file, ec) && !read_file(file, content, error)) {
+            problem(where(node),
+                    fmt::format("mail.templates: template file '{}': {}", file, error));
+            continue;
+        }
+        if (!std::filesystem::is_regular_file(file, ec)) {
+            std::string hint;
+            if (auto near = closest_match(name, other_keys)) {
+                hint = fmt::format(" (is '{}' meant to be it?)", *near);
+            }
+            problem(where(node),
+                    fmt::format("mail.templates: missing template file '{}' for the {} mail{}",
+                                file, mail_kind_name(kind), hint));
+            continue;
+        }
+        auto parsed = parse_mail_template(kind, content);
+        for (auto& p : parsed.problems) problem({file, p.line, p.column}, std::move(p.message));
+        if (parsed.ok()) mail.templates.set(kind, std::move(parsed.mail));
+    }
+}
+
+void SettingsReader::read_digest(const YAML::Node& node) {
+    if (!check_map(node, "mail.digest", {"roles"}, {"roles"})) return;
+    const auto roles = node["roles"];
+    if (!roles.IsSequence()) {
+        problem(where(roles), "mail.digest.roles must be a list, e.g. [area_chief]");
+        return;
+    }
+    for (const auto& r : roles) {
+        std::string value;
+        if (!scalar(r, "a digest role", value)) continue;
+        auto role = parse_role(value);
+        if (role == Role::area_chief || role == Role::director) {
+            config_.mail.digest_roles.push_back(*role);
+        } else {
+            problem(where(r), fmt::format("digest role '{}' is not one of area_chief, "
+                                          "director{}",
+                                          value, did_you_mean(value, {"area_chief", "director"})));
+        }
+    }
+}
+
+}  // namespace tilsyn::yaml_config
