@@ -16,6 +16,10 @@ namespace tilsyn {
 
 namespace {
 
+bool contains_role(const std::vector<Role>& roles, Role role) {
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
 bool contains(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -254,7 +258,31 @@ int CaseService::notify(const CycleRecord& cycle, std::string_view event,
     return mails;
 }
 
-std::string CaseService::observer_of(const CycleRecord& cycle) {
+bool CaseService::observes(const CycleRecord& cycle, const Actor& actor) const {
+    return actor.role == Role::leader && !actor.institution_id.empty() &&
+           actor.institution_id != cycle.institution_id &&
+           observer_of(cycle) == actor.institution_id;
+}
+
+std::vector<std::string> CaseService::events_for(const CycleRecord& cycle,
+                                                 const std::vector<std::string>& allowed,
+                                                 const Actor& actor) const {
+    std::vector<std::string> mine;
+    const bool own = actor.institution_id == cycle.institution_id;
+    for (const auto& event : allowed) {
+        const auto* described = workflows::find_event(event);
+        if (!described || !contains_role(described->senders, actor.role)) continue;
+        if (described->from_observer
+                ? !observes(cycle, actor)
+                : (actor.role == Role::leader || actor.role == Role::board) && !own) {
+            continue;
+        }
+        mine.push_back(event);
+    }
+    return mine;
+}
+
+std::string CaseService::observer_of(const CycleRecord& cycle) const {
     std::string observer;
     for (const auto& c : config_.cycles) {
         if (c.id != cycle.cycle_config) continue;
@@ -286,10 +314,8 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         const auto inst = cycle ? store_.find_institution(cycle->institution_id) : std::nullopt;
         const auto* described = workflows::find_event(event);
         // The observer's leader reaches the observed institution's dialogue for its feedback.
-        const bool observer_reach = cycle && inst && described && described->from_observer &&
-                                    actor.role == Role::leader && !actor.institution_id.empty() &&
-                                    actor.institution_id != inst->id &&
-                                    observer_of(*cycle) == actor.institution_id;
+        const bool observer_reach =
+            cycle && inst && described && described->from_observer && observes(*cycle, actor);
         if (!cycle || !inst || (!can_see(actor, inst->area_id, inst->id) && !observer_reach)) {
             return refuse(ApplyStatus::not_found,
                           fmt::format("no cycle or case '{}'", instance_id));

@@ -95,7 +95,18 @@ class CaseService {
 
     /// The institution observing a learning dialogue's institution: the last
     /// `observer_assigned` event, else the cycle config's `observers`; empty when none.
-    std::string observer_of(const CycleRecord& cycle);
+    std::string observer_of(const CycleRecord& cycle) const;
+
+    /// Whether `actor` is the leader of the institution observing this dialogue (another
+    /// institution than the observed one): it reaches the dialogue for its observation.
+    bool observes(const CycleRecord& cycle, const Actor& actor) const;
+
+    /// The events of `allowed` (the current state's) that `actor` may send on this cycle: its
+    /// role is among the event's senders, an observer's event only by the observer, and a
+    /// leader's or board's other events only on their own institution.
+    std::vector<std::string> events_for(const CycleRecord& cycle,
+                                        const std::vector<std::string>& allowed,
+                                        const Actor& actor) const;
 
   private:
     /// Queues the notices the workflow's description attaches to `event` (the decision's mail

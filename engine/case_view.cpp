@@ -35,15 +35,6 @@ Date date_of(Instant at, const CaseService& cases) { return local_date(at, cases
 
 }  // namespace
 
-std::vector<std::string> events_for_role(const std::vector<std::string>& allowed, Role role) {
-    std::vector<std::string> out;
-    for (const auto& event : allowed) {
-        const auto roles = event_roles(event);
-        if (std::find(roles.begin(), roles.end(), role) != roles.end()) out.push_back(event);
-    }
-    return out;
-}
-
 std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
                                       const CycleFilter& filter, const Actor* actor, Date today) {
     // Narrow the store query to the caller's scope where it allows it.
@@ -91,7 +82,10 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
     if (!cycle) return std::nullopt;
     auto inst = store.find_institution(cycle->institution_id);
     if (!inst) return std::nullopt;
-    if (actor && !can_see(*actor, inst->area_id, inst->id)) return std::nullopt;
+    // The observing institution's leader reaches a dialogue it observes, for its observation.
+    if (actor && !can_see(*actor, inst->area_id, inst->id) && !cases.observes(*cycle, *actor)) {
+        return std::nullopt;
+    }
 
     CycleDetail detail;
     CycleStatusRow row;
@@ -117,6 +111,7 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
     }
     if (auto machine = workflows::make_machine(cycle->workflow, cycle->state)) {
         detail.allowed_events = machine->allowed_events();
+        if (actor) detail.actor_events = cases.events_for(*cycle, detail.allowed_events, *actor);
     }
     for (const auto& d : deadlines) {
         DeadlineView view{d, {}, {}};

@@ -51,6 +51,7 @@ struct DeadlineView {
 struct CycleDetail {
     CycleSummary summary;
     std::vector<std::string> allowed_events;  // in the current state, for any role
+    std::vector<std::string> actor_events;    // of those, the ones the asking actor may send
     std::vector<DeadlineView> deadlines;
     std::vector<EventRecord> history;       // the audit events of the instance, in order
     std::vector<CycleRecord> cases;         // supervision cases opened from it
@@ -62,8 +63,5 @@ struct CycleDetail {
 /// (the API answers both with 404).
 std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, std::string_view id,
                                         const Actor* actor, Date today);
-
-/// Events of `allowed` that `role` may send.
-std::vector<std::string> events_for_role(const std::vector<std::string>& allowed, Role role);
 
 }  // namespace tilsyn

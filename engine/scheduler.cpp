@@ -63,6 +63,7 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
     struct Instance {
         std::string id;
         std::string workflow;
+        std::string cycle_config;
         std::string institution_id;
         std::shared_ptr<const Timeline> timeline;
     };
@@ -84,7 +85,8 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     }
                     it = instances
                              .emplace(deadline.cycle_id,
-                                      Instance{record->id, record->workflow, record->institution_id,
+                                      Instance{record->id, record->workflow, record->cycle_config,
+                                               record->institution_id,
                                                cases_.timeline_for(record->timeline)})
                              .first;
                 }
@@ -106,14 +108,16 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     report.superseded += std::max(0, closed - 1);
                     ++report.reminders;
                     if (inst) {
-                        people = individual_recipients(*inst, reminded_for(deadline.step));
+                        people = step_recipients(instance.id, instance.cycle_config, *inst,
+                                                 deadline.step, reminded_for(deadline.step));
                     }
                 } else {
                     store_.mark_deadline_done(deadline.id);
                     ++report.escalations;
                     const auto level = static_cast<std::size_t>(deadline.level);
                     if (inst && level >= 1 && level <= timeline.escalation.size()) {
-                        people = individual_recipients(*inst, timeline.escalation[level - 1].to);
+                        people = step_recipients(instance.id, instance.cycle_config, *inst,
+                                                 deadline.step, timeline.escalation[level - 1].to);
                     }
                 }
                 for (const auto& person : people) {
@@ -144,6 +148,45 @@ std::vector<Person> Scheduler::individual_recipients(const Institution& institut
         }
     }
     return people_for(cases_.config(), institution, individual);
+}
+
+std::vector<Person> Scheduler::step_recipients(const std::string& cycle_id,
+                                               const std::string& cycle_config,
+                                               const Institution& institution,
+                                               std::string_view step,
+                                               const std::vector<Role>& roles) {
+    const workflows::StepDescription* description = workflows::find_step(step);
+    if (!description || !description->observer_acts) {
+        return individual_recipients(institution, roles);
+    }
+    // The observing institution's leader does this step: the observed institution's leader and
+    // board are never reminded of it. Without an observer yet, the area chief (who assigns
+    // one) is told instead.
+    std::vector<Role> others;
+    bool leader = false;
+    for (Role role : roles) {
+        if (role == Role::leader || role == Role::board) {
+            leader = true;
+        } else {
+            others.push_back(role);
+        }
+    }
+    CycleRecord cycle;
+    cycle.id = cycle_id;
+    cycle.cycle_config = cycle_config;
+    cycle.institution_id = institution.id;
+    const Institution* observer = cases_.institution(cases_.observer_of(cycle));
+    if (leader && !observer) others.push_back(Role::area_chief);
+    std::vector<Person> people = individual_recipients(institution, others);
+    if (leader && observer) {
+        for (auto& person : individual_recipients(*observer, {Role::leader})) {
+            const bool known = std::any_of(people.begin(), people.end(), [&](const Person& p) {
+                return p.email == person.email;
+            });
+            if (!known) people.push_back(std::move(person));
+        }
+    }
+    return people;
 }
 
 void Scheduler::queue_digests(Instant at, TickReport& report) {

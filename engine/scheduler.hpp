@@ -41,6 +41,13 @@ class Scheduler {
     void fire_deadlines(Instant at, TickReport& report);
     void queue_digests(Instant at, TickReport& report);
     /// The people with `roles` for an institution, less the roles that get a digest instead.
+    /// Who a reminder or escalation of `step` goes to: the people holding `roles` for the
+    /// institution, except that a step the observer acts on (its description says so) goes to
+    /// the observing institution's leader instead of the observed one's leader and board.
+    std::vector<Person> step_recipients(const std::string& cycle_id,
+                                        const std::string& cycle_config,
+                                        const Institution& institution, std::string_view step,
+                                        const std::vector<Role>& roles);
     std::vector<Person> individual_recipients(const Institution& institution,
                                               const std::vector<Role>& roles) const;
 

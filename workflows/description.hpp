@@ -37,6 +37,8 @@ struct StepDescription {
     bool recurring = false;          // due `follow_up.every` after its own last completion,
                                      // the first time after the step before it
     bool political_on_time = false;  // the political report counts it as on time or late
+    bool observer_acts = false;      // the observing institution's leader acts on it and is
+                                     // reminded, never the observed institution's
 };
 
 /// An event as people send it (or, with `by_system`, as the engine records it).

@@ -30,6 +30,7 @@ struct observer_assigned              { static constexpr const char* name = "obs
 struct observation_feedback_submitted { static constexpr const char* name = "observation_feedback_submitted"; EventFacts facts; };
 struct learning_conversation_held     { static constexpr const char* name = "learning_conversation_held";     EventFacts facts; };
 struct one_to_one_held                { static constexpr const char* name = "one_to_one_held";                EventFacts facts; };
+struct observation_not_held           { static constexpr const char* name = "observation_not_held";           EventFacts facts; };
 struct cycle_cancelled                { static constexpr const char* name = "cycle_cancelled";                EventFacts facts; };
 // clang-format on
 
@@ -93,6 +94,16 @@ struct submit_feedback {
     }
 };
 
+/// close(observation), arm(learning_conversation): the area chief records that the observation
+/// was not held, so the conversation can go ahead
+struct skip_observation {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::close, "observation");
+        detail::emit(fsm, Effect::Kind::arm, "learning_conversation");
+    }
+};
+
 /// complete(learning_conversation), open_cases (when it gave supervision points), arm(one_to_one)
 struct hold_learning_conversation {
     template <class Event, class Fsm, class Source, class Target>
@@ -148,7 +159,8 @@ inline const WorkflowDescription& describe() {
                  .title = "Læringsmiljøobservation",
                  .responsible = {Role::leader},
                  .reminded = {Role::leader},
-                 .per_round = true},
+                 .per_round = true,
+                 .observer_acts = true},
                 {.id = "learning_conversation",
                  .title = "Læringssamtale",
                  .responsible = {Role::area_chief, Role::leader},
@@ -179,6 +191,11 @@ inline const WorkflowDescription& describe() {
                  .senders = {Role::leader},
                  .fields = {{"observer_institution", F::text, true}, {"feedback", F::text, true}},
                  .from_observer = true},
+                {.id = "observation_not_held",
+                 .title = "Observation ikke gennemført",
+                 .action = "Registrér at observationen ikke blev gennemført",
+                 .senders = {Role::area_chief},
+                 .fields = {{"reason", F::text, true}}},
                 {.id = "learning_conversation_held",
                  .title = "Læringssamtale afholdt",
                  .action = "Registrér afholdt læringssamtale",
@@ -221,6 +238,7 @@ struct LearningDialogue : boost::msm::front::state_machine_def<LearningDialogue>
 
         Row < AwaitingObservation         , ld_events::observer_assigned             , AwaitingObservation         , none                      , none              >,
         Row < AwaitingObservation         , ld_events::observation_feedback_submitted, AwaitingLearningConversation, submit_feedback           , none              >,
+        Row < AwaitingObservation         , ld_events::observation_not_held          , AwaitingLearningConversation, skip_observation          , none              >,
         Row < AwaitingObservation         , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >,
 
         Row < AwaitingLearningConversation, ld_events::learning_conversation_held    , AwaitingOneToOne            , hold_learning_conversation, has_focus_area    >,

@@ -309,7 +309,7 @@ Response detail(WebContext& context, const std::string& id, const StoredUser& us
     json::object body = json::parse(summary).as_object();
     body["started_on"] = format_date(d.summary.row.cycle.started_on);
     body["allowed_events"] = string_array(d.allowed_events);
-    body["your_events"] = string_array(events_for_role(d.allowed_events, actor.role));
+    body["your_events"] = string_array(d.actor_events);
     body["deadlines"] = deadlines_json(d, zone);
     body["points"] = json::object{{"development", json::parse(d.development_points)},
                                   {"supervision", json::parse(d.supervision_points)}};

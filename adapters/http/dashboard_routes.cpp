@@ -196,8 +196,8 @@ Response cycle_page(WebContext& context, const ui::Page& page, const std::string
     const Actor actor = actor_of(*page.user);
     auto found = cycle_detail(*context.store, *context.cases, id, &actor, context.today());
     if (!found) return html(404, ui::error_page(&page, 404, "Forløbet findes ikke."));
-    const auto mine = events_for_role(found->allowed_events, actor.role);
-    return html(status, ui::cycle_page(page, context.config(), *found, mine, notice));
+    return html(status,
+                ui::cycle_page(page, context.config(), *found, found->actor_events, notice));
 }
 
 /// A cycle's page; after a form was applied (?ok=EVENT) with the confirmation.

@@ -5,6 +5,7 @@
 
 #include "engine/case_view.hpp"
 #include "workflow_fixture.hpp"
+#include "workflows/workflow.hpp"
 
 using namespace tilsyn;
 using tilsyn::testing::at;
@@ -162,4 +163,81 @@ TEST_CASE("learning dialogue observers: assigned, never themselves, only they gi
     // A conversation without focus areas is refused.
     CHECK(w.send_on("learning_conversation_held", w.chief, R"({"focus_areas":[]})", day).status ==
           ApplyStatus::bad_payload);
+}
+
+namespace {
+
+/// Recipients of the pending mails whose subject or body names a step's title.
+std::set<std::string> mailed_about(testing::WorkflowWorld& w, std::string_view title) {
+    std::set<std::string> to;
+    for (const auto& m : w.store->outbox("pending", 10000)) {
+        if (m.subject.find(title) != std::string::npos || m.body.find(title) != std::string::npos) {
+            to.insert(m.recipient);
+        }
+    }
+    return to;
+}
+
+}  // namespace
+
+TEST_CASE("the observation's reminders and escalations go to the observer, never the observed",
+          "[ld][workflow][observer]") {
+    DialogueWorld w;
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 2);
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", *parse_date("2026-09-10")).status ==
+            ApplyStatus::ok);
+    // Observation due 2026-10-22: the reminder -5 workdays, the escalation +2 workdays.
+    w.scheduler->tick(at("2026-10-15", 9));
+    w.scheduler->tick(at("2026-10-27", 9));
+    const auto to = mailed_about(w, "Læringsmiljøobservation");
+    CHECK(to.count("Lene Leder <leder@frydenlund.example.dk>") == 1);  // the observer's leader
+    CHECK(to.count("Bo Leder <leder@solsikken.example.dk>") == 0);     // not the observed one's
+    CHECK(to.count("Søren Chef <chef.syd@example.dk>") == 1);          // the escalation
+}
+
+TEST_CASE("without an observer, the observation's reminder goes to the area chief who assigns one",
+          "[ld][workflow][observer]") {
+    DialogueWorld w;
+    w.config.cycles.back().observers.clear();
+    w.rebuild();
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 2);
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", *parse_date("2026-09-10")).status ==
+            ApplyStatus::ok);
+    w.scheduler->tick(at("2026-10-16", 9));  // the reminder only
+    const auto to = mailed_about(w, "Læringsmiljøobservation");
+    CHECK(to == std::set<std::string>{"Søren Chef <chef.syd@example.dk>"});
+}
+
+TEST_CASE("only the observer is offered the feedback; the area chief may record it as not held",
+          "[ld][workflow][observer]") {
+    DialogueWorld w;
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 2);
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", *parse_date("2026-09-10")).status ==
+            ApplyStatus::ok);
+    const auto record = *w.store->find_cycle(kDialogue);
+    const auto allowed = workflows::make_machine(record.workflow, record.state)->allowed_events();
+    CHECK(w.cases->events_for(record, allowed, w.solsikken_leader).empty());
+    CHECK(w.cases->events_for(record, allowed, w.leader) ==
+          std::vector<std::string>{"observation_feedback_submitted"});
+    // The observer reaches the dialogue's page; another institution's leader does not.
+    const Date today = *parse_date("2026-09-11");
+    CHECK(cycle_detail(*w.store, *w.cases, kDialogue, &w.leader, today).has_value());
+    const Actor stranger{"x@example.dk", Role::leader, "", "ukendt"};
+    CHECK_FALSE(cycle_detail(*w.store, *w.cases, kDialogue, &stranger, today).has_value());
+
+    // Not held, with a reason: refused without one, then the conversation can go ahead.
+    const auto before = w.snapshot(kDialogue);
+    auto refused = w.send_on("observation_not_held", w.chief, "{}", today);
+    CHECK(refused.status == ApplyStatus::bad_payload);
+    CHECK(refused.field == "reason");
+    CHECK(w.snapshot(kDialogue) == before);
+    CHECK(w.send_on("observation_not_held", w.solsikken_leader, R"({"reason":"Syg"})", today)
+              .status == ApplyStatus::forbidden);
+    const auto skipped =
+        w.send_on("observation_not_held", w.chief, R"({"reason":"Observatøren blev syg."})", today);
+    REQUIRE(skipped.status == ApplyStatus::ok);
+    CHECK(skipped.state_after == "AwaitingLearningConversation");
+    auto due = w.open_deadlines(kDialogue, "due");
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].step == "learning_conversation");
 }

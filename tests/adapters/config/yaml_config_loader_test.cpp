@@ -3,12 +3,11 @@
 // fragment and that the mistake causes exactly the expected number of problems.
 #include "adapters/config/yaml_config_loader.hpp"
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <fmt/format.h>
-
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -927,8 +926,7 @@ TEST_CASE("bad observers are reported where they are written", "[config][ld]") {
     }
     SECTION("an unknown institution") {
         const auto text = with_dialogue("{ beta: gamma }");
-        expect_single_problem(text, locate(text, "{ beta: gamma }"),
-                              "unknown institution 'gamma'");
+        expect_single_problem(text, locate(text, "{ beta: gamma }"), "unknown institution 'gamma'");
     }
     SECTION("a list instead of a mapping") {
         const auto text = with_dialogue("[alpha, beta]");

@@ -179,8 +179,12 @@ TEST_CASE("the case view lists what an actor may see, sharpened and overdue firs
     CHECK(detail->cases.size() == 1);
     CHECK(detail->supervision_points.find("Trivsel") != std::string::npos);
     CHECK(detail->development_points.find("Læsning") != std::string::npos);
-    CHECK(events_for_role(detail->allowed_events, Role::leader) ==
+    const auto record = *w.store->find_cycle(w.cycle);
+    CHECK(w.cases->events_for(record, detail->allowed_events, w.leader) ==
           std::vector<std::string>{"plan_submitted"});
+    CHECK(detail->actor_events.empty());  // the chief waits while the leader writes the plan
+    CHECK(w.cases->events_for(record, detail->allowed_events, w.admin) ==
+          std::vector<std::string>{"cycle_cancelled"});
     std::map<std::string, std::string> status;
     for (const auto& view : detail->deadlines) {
         if (view.deadline.kind == "due") status[view.deadline.step] = view.status;
