@@ -188,6 +188,7 @@ void SettingsReader::read_templates(const YAML::Node& node) {
 void SettingsReader::read_digest(const YAML::Node& node) {
     if (!check_map(node, "mail.digest", {"roles"}, {"roles"})) return;
     const auto roles = node["roles"];
+    if (!roles) return;  // check_map reported it missing
     if (!roles.IsSequence()) {
         problem(where(roles), "mail.digest.roles must be a list, e.g. [area_chief]");
         return;

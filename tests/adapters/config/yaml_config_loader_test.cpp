@@ -886,6 +886,15 @@ TEST_CASE("digest roles load, and a role that cannot get a digest is reported wi
     expect_single_problem(bad, locate(bad, "area_chef"),
                           "digest role 'area_chef' is not one of area_chief, director (did you "
                           "mean 'area_chief'?)");
+    // A digest without roles is reported where it is written, not thrown (fuzz regression).
+    const std::string missing = replace_once(kValid, "  transport: \"file:mail\"\n",
+                                             "  transport: \"file:mail\"\n"
+                                             "  digest: { rolesx: [director] }\n");
+    auto loaded = load(dir, missing);
+    INFO(dump(loaded));
+    REQUIRE(loaded.problems.size() == 2);
+    CHECK(loaded.problems[0].message == "mail.digest is missing required key 'roles'");
+    CHECK(loaded.problems[1].message.find("unknown key 'rolesx' in mail.digest") == 0);
 }
 
 namespace {
