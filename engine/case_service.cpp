@@ -348,6 +348,15 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                               : fmt::format("{}: {}", error->field, error->message));
         }
         const EventPayload& payload = std::get<EventPayload>(validated);
+        if (contains_role(described->proxies, actor.role) &&
+            std::find(payload.flags.begin(), payload.flags.end(), described->proxy_field) ==
+                payload.flags.end()) {
+            result.field = std::string(described->proxy_field);
+            return refuse(ApplyStatus::forbidden,
+                          fmt::format("Du kan kun registrere dette på andres vegne, og det skal "
+                                      "fremgå: sæt {} til true",
+                                      described->proxy_field));
+        }
         if (described->assigns_observer) {
             const std::string& observer = payload.observer_institution;
             if (!institution(observer)) {

@@ -130,6 +130,9 @@ std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
             case FieldType::url:
                 type = "url";
                 break;
+            case FieldType::flag:
+                type = "flag";
+                break;
             case FieldType::development_points:
                 type = "development_points";
                 break;
@@ -210,6 +213,10 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
                     }
                     break;
                 }
+                case FieldType::flag:
+                    if (!v->is_bool()) fail(name, "must be true or false");
+                    if (v->as_bool()) out.flags.push_back(name);
+                    break;
                 case FieldType::development_points:
                     read_points(*v, name, false, out);
                     if (out.development_points.empty()) {

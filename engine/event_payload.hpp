@@ -47,6 +47,7 @@ struct EventPayload {
     std::vector<DevelopmentPoint> development_points;  // also a learning conversation's focus areas
     std::vector<SupervisionPoint> supervision_points;
     std::string observer_institution;  // observer_assigned, observation_feedback_submitted
+    std::vector<std::string> flags;    // the flag fields set to true
 };
 
 struct PayloadError {
@@ -63,7 +64,8 @@ std::vector<Role> event_roles(std::string_view event);
 /// A payload field as a form or a description of the API shows it.
 struct PayloadFieldInfo {
     std::string_view name;
-    std::string_view type;  // text, date, url, development_points, supervision_points, focus_areas
+    std::string_view type;  // text, date, url, flag, development_points, supervision_points,
+                            // focus_areas
     bool required = false;
 };
 

@@ -144,6 +144,11 @@ std::string dashboard_base(const Config& config) {
     return base;
 }
 
+std::string danish_date(Date date) {
+    const std::string iso = format_date(date);  // YYYY-MM-DD
+    return fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
+}
+
 std::string danish_long_date(Date date) {
     std::chrono::year_month_day ymd{date};
     std::chrono::weekday wd{date};
@@ -241,7 +246,7 @@ MailText reminder_mail(const Config& config, const Institution& institution,
     auto values = common_values(config, to);
     values["institution"] = institution.name;
     values["step"] = std::string(workflows::step_title(step));
-    values["due_date"] = format_date(due);
+    values["due_date"] = danish_date(due);
     values["due_date_long"] = danish_long_date(due);
     values["link"] = cycle_link(config, cycle_id);
     return mail_template_for(config, MailKind::reminder).render(values);
@@ -253,7 +258,7 @@ MailText escalation_mail(const Config& config, const Institution& institution,
     auto values = common_values(config, to);
     values["institution"] = institution.name;
     values["step"] = std::string(workflows::step_title(step));
-    values["due_date"] = format_date(due);
+    values["due_date"] = danish_date(due);
     values["due_date_long"] = danish_long_date(due);
     values["level"] = std::to_string(level);
     values["link"] = cycle_link(config, cycle_id);
@@ -266,7 +271,7 @@ MailText case_opened_mail(const Config& config, const Institution& institution,
     auto values = common_values(config, to);
     values["institution"] = institution.name;
     values["title"] = std::string(title);
-    values["action_plan_due"] = format_date(action_plan_due);
+    values["action_plan_due"] = danish_date(action_plan_due);
     values["action_plan_due_long"] = danish_long_date(action_plan_due);
     values["link"] = cycle_link(config, case_id);
     return mail_template_for(config, MailKind::case_opened).render(values);

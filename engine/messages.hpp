@@ -19,8 +19,11 @@ const MailTemplate& builtin_template(MailKind kind);
 /// The config's template of a kind, else the built-in one.
 const MailTemplate& mail_template_for(const Config& config, MailKind kind);
 
-/// "mandag den 12. oktober 2026".
+/// "mandag den 12. oktober 2026": a date in running text.
 std::string danish_long_date(Date date);
+
+/// "12.10.2026": a date on screen, in tables and in mail subjects (glossary.md).
+std::string danish_date(Date date);
 
 /// The people holding some roles for an institution, each once, in role order.
 std::vector<Person> people_for(const Config& config, const Institution& institution,

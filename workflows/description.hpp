@@ -19,7 +19,7 @@ inline constexpr std::string_view kCycleOpenedEvent = "cycle_opened";
 inline constexpr std::string_view kCaseOpenedEvent = "case_opened";
 
 /// How a payload field is read and checked (engine/event_payload.cpp).
-enum class FieldType { text, date, url, development_points, supervision_points, focus_areas };
+enum class FieldType { text, date, url, flag, development_points, supervision_points, focus_areas };
 
 struct FieldDescription {
     std::string_view name;  // the JSON key
@@ -55,6 +55,8 @@ struct EventDescription {
     bool records_board_signals = false;  // its payload holds the board's signals (reports)
     bool assigns_observer = false;       // names the observing institution (another one; it exists)
     bool from_observer = false;          // sent by the observing institution's leader only
+    std::vector<Role> proxies;           // may send it only on another's behalf, saying so
+    std::string_view proxy_field;        // with this flag field true (the history shows it)
 };
 
 /// Who is told of a transition, and with which mail template (config/templates/<mail>.txt).

@@ -23,6 +23,7 @@ namespace tilsyn::workflows::qr_events {
 // clang-format off
 struct report_submitted          { static constexpr const char* name = "report_submitted";          EventFacts facts; };
 struct board_statement_submitted { static constexpr const char* name = "board_statement_submitted"; EventFacts facts; };
+struct board_statement_missing   { static constexpr const char* name = "board_statement_missing";   EventFacts facts; };
 struct conversation_scheduled    { static constexpr const char* name = "conversation_scheduled";    EventFacts facts; };
 struct conversation_held         { static constexpr const char* name = "conversation_held";         EventFacts facts; };
 struct plan_submitted            { static constexpr const char* name = "plan_submitted";            EventFacts facts; };
@@ -69,6 +70,16 @@ struct submit_report {
     void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
         detail::emit(fsm, Effect::Kind::complete, "quality_report");
         detail::emit(fsm, Effect::Kind::arm, "board_statement");
+    }
+};
+
+/// close(board_statement), arm(quality_conversation): the area chief records that the board
+/// gave no statement, so the cycle goes on
+struct skip_board_statement {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::close, "board_statement");
+        detail::emit(fsm, Effect::Kind::arm, "quality_conversation");
     }
 };
 
@@ -181,9 +192,17 @@ inline const WorkflowDescription& describe() {
                  .fields = {{"assessment", F::text, false},
                             {"interpretation", F::text, false},
                             {"signals_local", F::text, false},
-                            {"signals_political", F::text, false}},
+                            {"signals_political", F::text, false},
+                            {"on_behalf_of_board", F::flag, false}},
                  .needs_one_text = true,
-                 .records_board_signals = true},
+                 .records_board_signals = true,
+                 .proxies = {Role::leader},
+                 .proxy_field = "on_behalf_of_board"},
+                {.id = "board_statement_missing",
+                 .title = "Ingen udtalelse fra bestyrelsen",
+                 .action = "Registrér at bestyrelsen ikke har afgivet udtalelse",
+                 .senders = {Role::area_chief},
+                 .fields = {{"reason", F::text, true}}},
                 {.id = "conversation_scheduled",
                  .title = "Kvalitetssamtale planlagt",
                  .action = "Planlæg kvalitetssamtale",
@@ -247,6 +266,7 @@ struct QualityReport : boost::msm::front::state_machine_def<QualityReport> {
         Row < ReportInPreparation   , qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >,
 
         Row < AwaitingBoardStatement, qr_events::board_statement_submitted, AwaitingConversation  , submit_board_statement, none                  >,
+        Row < AwaitingBoardStatement, qr_events::board_statement_missing  , AwaitingConversation  , skip_board_statement  , none                  >,
         Row < AwaitingBoardStatement, qr_events::cycle_cancelled          , Cancelled             , cancel_cycle          , none                  >,
 
         Row < AwaitingConversation  , qr_events::conversation_scheduled   , ConversationScheduled , none                  , none                  >,

@@ -12,6 +12,7 @@
 #include "adapters/http/labels.hpp"
 #include "engine/event_payload.hpp"
 #include "engine/html.hpp"
+#include "engine/messages.hpp"
 #include "workflows/description.hpp"
 
 namespace tilsyn::http::ui {
@@ -22,11 +23,6 @@ namespace {
 
 // Rows of a form for development and supervision points.
 constexpr int kPointRows = 3;
-
-std::string danish_date(Date date) {
-    const std::string iso = format_date(date);  // YYYY-MM-DD
-    return fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
-}
 
 /// "24.11.2026 09:15" in the page's zone.
 std::string local_time(const Page& page, Instant at) {
@@ -121,12 +117,31 @@ std::string table(const std::vector<const CycleSummary*>& rows) {
     return out;
 }
 
+std::string_view proxy_field(std::string_view event) {
+    const auto* described = workflows::find_event(event);
+    return described ? described->proxy_field : std::string_view{};
+}
+
+/// Whether the page's user sends `event` only on another's behalf (a leader for the board).
+bool is_proxy(const Page& page, std::string_view event) {
+    const auto* described = workflows::find_event(event);
+    const auto role = page.user ? parse_role(page.user->role) : std::nullopt;
+    return described && role &&
+           std::find(described->proxies.begin(), described->proxies.end(), *role) !=
+               described->proxies.end();
+}
+
 std::string input_for(std::string_view name, std::string_view type, bool required) {
     const std::string label = std::string(field_label(name));
     const std::string mark = required ? R"( <span class="req">*</span>)" : "";
     if (type == "date") {
         return fmt::format(R"(<label>{}{}<input type="date" name="{}"{}></label>)", escape(label),
                            mark, escape(name), required ? " required" : "");
+    }
+    if (type == "flag") {
+        return fmt::format(
+            R"(<label class="check"><input type="checkbox" name="{}" value="ja"> {}</label>)",
+            escape(name), escape(label));
     }
     if (type == "url") {
         return fmt::format(
@@ -171,6 +186,8 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
             fields += points_inputs("fa");
         } else if (field.type == "supervision_points") {
             fields += points_inputs("sp");
+        } else if (field.name == proxy_field(event) && !is_proxy(page, event)) {
+            continue;  // only those who send it on another's behalf say so
         } else {
             fields += input_for(field.name, field.type, field.required);
         }
@@ -238,6 +255,8 @@ std::string payload_text(const std::string& payload) {
                                                              : json::serialize(item));
             }
             text = fmt::format("{}", fmt::join(titles, "; "));
+        } else if (member.is_bool()) {
+            text = member.as_bool() ? "ja" : "nej";
         } else {
             text = json::serialize(member);
         }
@@ -506,7 +525,11 @@ std::string form_payload(std::string_view event, const Fields& form) {
             continue;
         }
         const std::string text = value(std::string(field.name));
-        if (!blank(text)) payload[field.name] = text;
+        if (field.type == "flag") {
+            if (!blank(text)) payload[field.name] = true;
+        } else if (!blank(text)) {
+            payload[field.name] = text;
+        }
     }
     return json::serialize(payload);
 }

@@ -72,6 +72,7 @@ constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
     {"focus_areas", "Fokusområder"},
     {"observer_institution", "Observerende institution (id)"},
     {"feedback", "Skriftlig feedback"},
+    {"on_behalf_of_board", "Registreret af lederen på bestyrelsens vegne"},
 };
 
 /// Select-box choices for a vocabulary of ids, with the engine's words for them.

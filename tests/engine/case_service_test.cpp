@@ -307,3 +307,49 @@ TEST_CASE("an audit trail that was tampered with names the first broken link", "
     CHECK(check.broken_seq == forged.seq);
     CHECK(check.problem.find("was changed after it was recorded") != std::string::npos);
 }
+
+TEST_CASE("the board gives its statement; a leader records it only on the board's behalf",
+          "[case][workflow][board]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    expect_ok(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01"),
+              "AwaitingBoardStatement");
+    const auto before = w.snapshot(w.cycle);
+    const auto refused = w.send(w.cycle, "board_statement_submitted", w.leader,
+                                R"({"assessment":"Fin rapport"})", "2026-10-02");
+    CHECK(refused.status == ApplyStatus::forbidden);
+    CHECK(refused.field == "on_behalf_of_board");
+    CHECK(refused.message.find("på andres vegne") != std::string::npos);
+    CHECK(w.snapshot(w.cycle) == before);
+    const auto bad = w.send(w.cycle, "board_statement_submitted", w.leader,
+                            R"({"assessment":"Fin","on_behalf_of_board":"ja"})", "2026-10-02");
+    CHECK(bad.status == ApplyStatus::bad_payload);
+    CHECK(bad.field == "on_behalf_of_board");
+    CHECK(w.snapshot(w.cycle) == before);
+    expect_ok(w.send(w.cycle, "board_statement_submitted", w.leader,
+                     R"({"assessment":"Fin rapport","on_behalf_of_board":true})", "2026-10-02"),
+              "AwaitingConversation");
+    const auto events = w.store->events(w.cycle);
+    CHECK(events.back().actor == "leder@frydenlund.example.dk");
+    CHECK(events.back().payload.find(R"("on_behalf_of_board":true)") != std::string::npos);
+}
+
+TEST_CASE("the area chief records that no board statement came, and the cycle goes on",
+          "[case][workflow][board]") {
+    WorkflowWorld w;
+    open_cycle(w);
+    expect_ok(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01"),
+              "AwaitingBoardStatement");
+    const auto before = w.snapshot(w.cycle);
+    CHECK(w.send(w.cycle, "board_statement_missing", w.chief, "{}", "2026-11-02").field ==
+          "reason");
+    CHECK(w.send(w.cycle, "board_statement_missing", w.leader, R"({"reason":"x"})", "2026-11-02")
+              .status == ApplyStatus::forbidden);
+    CHECK(w.snapshot(w.cycle) == before);
+    expect_ok(w.send(w.cycle, "board_statement_missing", w.chief,
+                     R"({"reason":"Bestyrelsen har ikke mødtes i perioden."})", "2026-11-02"),
+              "AwaitingConversation");
+    const auto due = w.open_deadlines(w.cycle, "due");
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].step == "quality_conversation");
+}

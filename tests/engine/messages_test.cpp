@@ -94,7 +94,7 @@ TEST_CASE("a reminder says the step, institution, due date and link in Danish", 
     const Config config = tilsyn::testing::small_config();
     const auto mail = tilsyn::reminder_mail(config, config.institutions[0], kCycle,
                                             "quality_report", date("2026-10-12"), kLeader);
-    CHECK(mail.subject == "Påmindelse: Kvalitetsrapport for Frydenlund Skole – frist 2026-10-12");
+    CHECK(mail.subject == "Påmindelse: Kvalitetsrapport for Frydenlund Skole – frist 12.10.2026");
     CHECK(mail.body.starts_with("Kære Lene Leder,\n\n"));
     CHECK(contains(mail.body,
                    "trinnet »Kvalitetsrapport« for Frydenlund Skole har frist mandag "
@@ -110,7 +110,7 @@ TEST_CASE("a recipient without a name is greeted with Hej", "[messages]") {
     CHECK(mail.body.starts_with("Hej,\n\n"));
     CHECK(mail.subject ==
           "Påmindelse: Bestyrelsens udtalelse for Frydenlund Skole – frist "
-          "2026-11-09");
+          "09.11.2026");
 }
 
 TEST_CASE("an escalation names the missed due date and the level", "[messages]") {
@@ -118,7 +118,7 @@ TEST_CASE("an escalation names the missed due date and the level", "[messages]")
     const auto mail = tilsyn::escalation_mail(config, config.institutions[0], kCycle,
                                               "quality_report", date("2026-10-12"), 2, kLeader);
     CHECK(mail.subject ==
-          "Overskredet frist: Kvalitetsrapport for Frydenlund Skole (frist 2026-10-12)");
+          "Overskredet frist: Kvalitetsrapport for Frydenlund Skole (frist 12.10.2026)");
     CHECK(contains(mail.body,
                    "var mandag den 12. oktober 2026, og trinnet er endnu ikke "
                    "afsluttet."));
@@ -183,7 +183,7 @@ TEST_CASE("a configured template replaces the built-in text for its kind only", 
     config.mail.templates.set(MailKind::reminder, parsed.mail);
     const auto mail = tilsyn::reminder_mail(config, config.institutions[0], kCycle,
                                             "quality_report", date("2026-10-12"), kLeader);
-    CHECK(mail.subject == "Husk Kvalitetsrapport (2026-10-12)");
+    CHECK(mail.subject == "Husk Kvalitetsrapport (12.10.2026)");
     CHECK(mail.body == "Hej Lene Leder fra Frydenlund Skole: mandag den 12. oktober 2026.\n" +
                            std::string(kLink) + "\n");
     // Escalations still use the built-in text.

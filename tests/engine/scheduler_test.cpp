@@ -42,7 +42,7 @@ TEST_CASE("reminders fire once, at send time, to the people who act on the step"
     REQUIRE(mail.size() == 1);
     CHECK(mail[0].recipient == "Lene Leder <leder@frydenlund.example.dk>");
     CHECK(mail[0].subject ==
-          "Påmindelse: Kvalitetsrapport for Frydenlund Skole – frist 2026-10-12");
+          "Påmindelse: Kvalitetsrapport for Frydenlund Skole – frist 12.10.2026");
     CHECK(mail[0].body.find("mandag den 12. oktober 2026") != std::string::npos);
     CHECK(mail[0].body.find("http://127.0.0.1:8080/cycles/" + w.cycle) != std::string::npos);
     // A second tick at the same moment sends nothing new.

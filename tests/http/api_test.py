@@ -206,7 +206,8 @@ class Workflow(unittest.TestCase):
                           SERVER.cli("user", "token", "--email", "leder.boernehus@example.dk"))
         SERVER.tokens["leader_boernehus"] = token.group(0)
         steps = [("leader_boernehus", "report_submitted", {}),
-                 ("leader_boernehus", "board_statement_submitted", {"assessment": "Fint."}),
+                 ("leader_boernehus", "board_statement_submitted",
+                  {"assessment": "Fint.", "on_behalf_of_board": True}),
                  ("chief_syd", "conversation_scheduled", {"date": "2026-12-01"}),
                  ("chief_syd", "conversation_held",
                   {"development_points": [{"title": "Sprog", "goal": "learning"}],

@@ -118,7 +118,8 @@ class Server:
         """report, board statement, conversation scheduled and held, plan submitted."""
         steps = [
             (leader, "report_submitted", {"url": "https://example.dk/rapport.pdf"}),
-            (leader, "board_statement_submitted", {"assessment": "Bestyrelsen er enig."}),
+            (leader, "board_statement_submitted",
+             {"assessment": "Bestyrelsen er enig.", "on_behalf_of_board": True}),
             (chief, "conversation_scheduled", {"date": datetime.date.today().isoformat()}),
             (chief, "conversation_held",
              {"development_points": [{"title": "Mere læsning", "goal": "learning"}]}),

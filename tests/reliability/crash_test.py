@@ -62,7 +62,8 @@ class EventStream(threading.Thread):
             state = self.state.get(cycle, "ReportInPreparation")
             step = {
                 "ReportInPreparation": ("report_submitted", {}, leader),
-                "AwaitingBoardStatement": ("board_statement_submitted", {"assessment": "Ok."}, leader),
+                "AwaitingBoardStatement": ("board_statement_submitted",
+                                           {"assessment": "Ok.", "on_behalf_of_board": True}, leader),
                 "AwaitingConversation": ("conversation_held", {
                     "development_points": [{"title": "Læsning", "goal": "learning"}],
                     "supervision_points": ([{"title": "Fravær", "reason": "concern",

@@ -181,7 +181,8 @@ def postgres_restart(tilsyn, tmp, checks, summary):
                         event, data = "plan_published", {"url": "https://x.dk"}
                     else:
                         event = steps[done[inst]]
-                        data = {"assessment": "Ok"} if event.startswith("board") else {}
+                        data = ({"assessment": "Ok", "on_behalf_of_board": True}
+                                if event.startswith("board") else {})
                     cycle = f"qr/{inst}/{w.start.isoformat()}"
                     try:
                         status, body = api.post_event(serve.port, token, cycle, event, data,

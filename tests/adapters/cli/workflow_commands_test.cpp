@@ -152,8 +152,8 @@ TEST_CASE("tick, event and status work together on the default configuration", "
     auto refused = db({"event", cycle, "report_submitted", "--as", "leder.beder-skole@example.dk",
                        "--at", "2026-09-01T10:05"});
     CHECK(refused.code == 2);
-    CHECK(refused.err.find("allowed now: board_statement_submitted, cycle_cancelled") !=
-          std::string::npos);
+    CHECK(refused.err.find("allowed now: board_statement_submitted, board_statement_missing, "
+                           "cycle_cancelled") != std::string::npos);
     CHECK(db({"audit", "verify"}).out == "audit trail intact: 65 events\n");
 }
 
