@@ -20,6 +20,8 @@ constexpr std::string_view kEscalation[] = {"name",  "greeting", "institution",
 constexpr std::string_view kCaseOpened[] = {"name",  "greeting",        "institution",
                                             "title", "action_plan_due", "action_plan_due_long",
                                             "link",  "organisation"};
+constexpr std::string_view kCaseResolved[] = {"name", "greeting", "institution",
+                                              "note", "link",     "organisation"};
 constexpr std::string_view kPlanApproved[] = {"name", "greeting", "institution", "link",
                                               "organisation"};
 constexpr std::string_view kPlanReturned[] = {"name",    "greeting", "institution",
@@ -347,6 +349,8 @@ std::string_view mail_kind_name(MailKind kind) {
             return "escalation";
         case MailKind::case_opened:
             return "case_opened";
+        case MailKind::case_resolved:
+            return "case_resolved";
         case MailKind::plan_approved:
             return "plan_approved";
         case MailKind::plan_returned:
@@ -376,6 +380,8 @@ std::span<const std::string_view> template_placeholders(MailKind kind) {
             return kEscalation;
         case MailKind::case_opened:
             return kCaseOpened;
+        case MailKind::case_resolved:
+            return kCaseResolved;
         case MailKind::plan_approved:
             return kPlanApproved;
         case MailKind::plan_returned:

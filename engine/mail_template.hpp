@@ -30,10 +30,19 @@ struct MailText {
 };
 
 /// The kinds of message that have a template; each is one file `<name>.txt`.
-enum class MailKind { reminder, escalation, case_opened, plan_approved, plan_returned, digest };
+enum class MailKind {
+    reminder,
+    escalation,
+    case_opened,
+    case_resolved,
+    plan_approved,
+    plan_returned,
+    digest
+};
 inline constexpr std::array kAllMailKinds = {MailKind::reminder,      MailKind::escalation,
-                                             MailKind::case_opened,   MailKind::plan_approved,
-                                             MailKind::plan_returned, MailKind::digest};
+                                             MailKind::case_opened,   MailKind::case_resolved,
+                                             MailKind::plan_approved, MailKind::plan_returned,
+                                             MailKind::digest};
 
 /// "reminder", "case_opened", …
 std::string_view mail_kind_name(MailKind kind);

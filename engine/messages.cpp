@@ -76,6 +76,24 @@ Tilsyn
 {organisation}
 )TXT";
 
+constexpr std::string_view kCaseResolvedText = R"TXT(Emne: Tilsynssag afsluttet: {institution}
+
+{greeting}
+
+Tilsynssagen for {institution} er afsluttet. Områdechefen skriver:
+
+{note}
+
+Institutionen er ikke længere under skærpet ledelsesmæssig opmærksomhed for dette tilsynspunkt.
+
+Du kan se tilsynssagen på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
 constexpr std::string_view kPlanApprovedText = R"TXT(Emne: Udviklingsplan godkendt: {institution}
 
 {greeting}
@@ -208,6 +226,8 @@ std::string_view builtin_template_text(MailKind kind) {
             return kEscalationText;
         case MailKind::case_opened:
             return kCaseOpenedText;
+        case MailKind::case_resolved:
+            return kCaseResolvedText;
         case MailKind::plan_approved:
             return kPlanApprovedText;
         case MailKind::plan_returned:

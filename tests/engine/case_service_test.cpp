@@ -266,10 +266,22 @@ TEST_CASE("a supervision point opens a case with its own deadlines and a notice"
     CHECK(w.open_deadlines(case_id, "due").size() == 2);  // follow-up + resolution
     expect_ok(w.send(case_id, "follow_up_held", w.chief, R"({"note":"Bedre"})", "2026-12-18"),
               "FollowUp");
-    expect_ok(w.send(case_id, "supervision_resolved", w.chief, R"({"note":"Løst"})", "2027-02-01"),
-              "Resolved");
+    const auto resolved = w.send(case_id, "supervision_resolved", w.chief,
+                                 R"({"note":"Fraværet er halveret."})", "2027-02-01");
+    expect_ok(resolved, "Resolved");
     CHECK(w.open_deadlines(case_id, "due").empty());
     CHECK(tilsyn::verify_audit(*w.store).intact);
+    // The resolution is told to the leader and the board, with the chief's note.
+    CHECK(resolved.mails_queued == 2);
+    std::vector<std::string> to;
+    for (const auto& m : w.store->outbox("pending", 1000)) {
+        if (m.subject != "Tilsynssag afsluttet: Frydenlund Skole") continue;
+        CHECK(m.body.find("Fraværet er halveret.") != std::string::npos);
+        to.push_back(m.recipient);
+    }
+    std::sort(to.begin(), to.end());
+    CHECK(to == std::vector<std::string>{"Lene Leder <leder@frydenlund.example.dk>",
+                                         "bestyrelse@frydenlund.example.dk"});
 }
 
 TEST_CASE("a running cycle keeps the timeline it started with when the config changes",
