@@ -84,7 +84,7 @@ Tilsynssagen for {institution} er afsluttet. Områdechefen skriver:
 
 {note}
 
-Institutionen er ikke længere under skærpet ledelsesmæssig opmærksomhed for dette tilsynspunkt.
+Tilbuddet er ikke længere under skærpet ledelsesmæssig opmærksomhed for dette tilsynspunkt.
 
 Du kan se tilsynssagen på dashboardet:
 {link}
