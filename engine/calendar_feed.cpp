@@ -15,6 +15,8 @@ bool step_concerns(Role role, std::string_view step) {
     if (role == Role::admin || role == Role::area_chief) return true;
     const workflows::StepDescription* description = workflows::find_step(step);
     if (!description) return false;
+    // The observing institution's leader does such a step, never the observed one's.
+    if (description->observer_acts && (role == Role::leader || role == Role::board)) return false;
     return std::find(description->responsible.begin(), description->responsible.end(), role) !=
            description->responsible.end();
 }

@@ -13,7 +13,7 @@ namespace tilsyn {
 
 /// Whether a step's deadline concerns a role: an area chief and an admin follow every step in
 /// their reach; a leader, board or director the steps they act on (the
-/// workflows' descriptions).
+/// workflows' descriptions), which for the observed institution is not its observation.
 bool step_concerns(Role role, std::string_view step);
 
 /// The calendar of `user`'s open deadlines as of `now` (DTSTAMP).

@@ -13,12 +13,11 @@ class Clock {
     virtual Instant now() const = 0;
 };
 
-/// A clock that stands still until it is set: tests, `--at`, and replayed inputs.
+/// A clock that stands still: tests and replayed inputs.
 class FixedClock final : public Clock {
   public:
     explicit FixedClock(Instant at = {}) : at_(at) {}
     Instant now() const override { return at_; }
-    void set(Instant at) { at_ = at; }
 
   private:
     Instant at_;

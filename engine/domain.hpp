@@ -5,12 +5,10 @@
 #pragma once
 
 #include <memory>
-#include <span>
 
 #include "engine/calendar.hpp"
 #include "engine/config.hpp"
 #include "engine/time_zone.hpp"
-#include "workflows/description.hpp"
 
 namespace tilsyn {
 
@@ -18,8 +16,7 @@ struct Domain {
     Config config;
     TimeZone zone;
     Calendar calendar;  // the configured working days: holidays and closed days
-    /// The workflow catalogue (each workflow's description, written beside its table).
-    std::span<const workflows::WorkflowDescription* const> workflows;
+    // The workflow catalogue is fixed in code, not configuration: workflows::all_workflows().
 
     Domain(Config config, TimeZone zone);
 };

@@ -171,14 +171,17 @@ std::vector<Person> Scheduler::step_recipients(const std::string& cycle_id,
             others.push_back(role);
         }
     }
-    CycleRecord cycle;
-    cycle.id = cycle_id;
-    cycle.cycle_config = cycle_config;
-    cycle.institution_id = institution.id;
-    const Institution* observer = cases_.institution(cases_.observer_of(cycle));
-    if (leader && !observer) others.push_back(Role::area_chief);
+    const Institution* observer = nullptr;
+    if (leader) {  // only then is the observer looked up (it reads the dialogue's events)
+        CycleRecord cycle;
+        cycle.id = cycle_id;
+        cycle.cycle_config = cycle_config;
+        cycle.institution_id = institution.id;
+        observer = cases_.institution(cases_.observer_of(cycle));
+        if (!observer) others.push_back(Role::area_chief);
+    }
     std::vector<Person> people = individual_recipients(institution, others);
-    if (leader && observer) {
+    if (observer) {
         for (auto& person : individual_recipients(*observer, {Role::leader})) {
             const bool known = std::any_of(people.begin(), people.end(), [&](const Person& p) {
                 return p.email == person.email;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "engine/calendar_feed.hpp"
 #include "engine/case_view.hpp"
 #include "workflow_fixture.hpp"
 #include "workflows/workflow.hpp"
@@ -240,4 +241,12 @@ TEST_CASE("only the observer is offered the feedback; the area chief may record 
     auto due = w.open_deadlines(kDialogue, "due");
     REQUIRE(due.size() == 1);
     CHECK(due[0].step == "learning_conversation");
+}
+
+TEST_CASE("the observed institution's calendar feed does not hold its observation",
+          "[ld][observer][feed]") {
+    CHECK_FALSE(step_concerns(Role::leader, "observation"));
+    CHECK_FALSE(step_concerns(Role::board, "observation"));
+    CHECK(step_concerns(Role::area_chief, "observation"));
+    CHECK(step_concerns(Role::leader, "learning_conversation"));
 }
