@@ -7,18 +7,19 @@
 #include "engine/case_view.hpp"
 #include "engine/messages.hpp"
 #include "engine/plan_format.hpp"
+#include "engine/who_acts.hpp"
 #include "workflows/description.hpp"
 
 namespace tilsyn {
 
-bool step_concerns(Role role, std::string_view step) {
+bool step_concerns(Role role, const CycleConfig* cycle, std::string_view step) {
     if (role == Role::admin || role == Role::area_chief) return true;
     const workflows::StepDescription* description = workflows::find_step(step);
     if (!description) return false;
     // The observing institution's leader does such a step, never the observed one's.
     if (description->observer_acts && (role == Role::leader || role == Role::board)) return false;
-    return std::find(description->responsible.begin(), description->responsible.end(), role) !=
-           description->responsible.end();
+    const auto actors = step_actors(cycle, *description);
+    return std::find(actors.begin(), actors.end(), role) != actors.end();
 }
 
 std::string feed_url(const Config& config, std::string_view secret) {
@@ -38,8 +39,9 @@ std::string calendar_feed(Store& store, CaseService& cases, const StoredUser& us
     for (const auto& summary : list_cycles(store, cases, {}, &actor, today)) {
         const auto& cycle = summary.row.cycle;
         const std::string link = cycle_link(cases.config(), cycle.id);
+        const CycleConfig* cycle_config = cases.config().find_cycle(cycle.cycle_config);
         for (const auto& d : store.deadlines(cycle.id)) {
-            if (d.kind != "due" || d.done || !step_concerns(role, d.step)) continue;
+            if (d.kind != "due" || d.done || !step_concerns(role, cycle_config, d.step)) continue;
             const std::string_view title = workflows::step_title(d.step);
             const std::string round = d.round ? fmt::format(" (runde {})", d.round) : "";
             const std::string uid = fmt::format("{}/{}/r{}@tilsyn", cycle.id, d.step, d.round);

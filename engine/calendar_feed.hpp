@@ -13,8 +13,9 @@ namespace tilsyn {
 
 /// Whether a step's deadline concerns a role: an area chief and an admin follow every step in
 /// their reach; a leader, board or director the steps they act on (the
-/// workflows' descriptions), which for the observed institution is not its observation.
-bool step_concerns(Role role, std::string_view step);
+/// workflows' descriptions, or the cycle's config for an assignable step; nullptr: a cycle no
+/// longer configured), which for the observed institution is not its observation.
+bool step_concerns(Role role, const CycleConfig* cycle, std::string_view step);
 
 /// The calendar of `user`'s open deadlines as of `now` (DTSTAMP).
 std::string calendar_feed(Store& store, CaseService& cases, const StoredUser& user, Instant now);

@@ -9,6 +9,7 @@
 #include "engine/audit.hpp"
 #include "engine/deadlines.hpp"
 #include "engine/messages.hpp"
+#include "engine/who_acts.hpp"
 #include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
@@ -271,7 +272,11 @@ std::vector<std::string> CaseService::events_for(const CycleRecord& cycle,
     const bool own = actor.institution_id == cycle.institution_id;
     for (const auto& event : allowed) {
         const auto* described = workflows::find_event(event);
-        if (!described || !contains_role(described->senders, actor.role)) continue;
+        if (!described ||
+            !contains_role(event_senders(config_.find_cycle(cycle.cycle_config), *described),
+                           actor.role)) {
+            continue;
+        }
         if (described->from_observer
                 ? !observes(cycle, actor)
                 : (actor.role == Role::leader || actor.role == Role::board) && !own) {
@@ -333,7 +338,7 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                 ApplyStatus::bad_payload,
                 fmt::format("unknown event '{}' for a {} workflow", event, cycle->workflow));
         }
-        const auto roles = event_roles(event);
+        const auto roles = event_senders(config_, cycle->cycle_config, event);
         if (std::find(roles.begin(), roles.end(), actor.role) == roles.end()) {
             return refuse(ApplyStatus::forbidden,
                           fmt::format("{} may be sent by {} only, not by {}", event,
@@ -396,6 +401,14 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         facts.supervision_points = static_cast<int>(payload.supervision_points.size());
         const int round = current_round(timeline, anchors, calendar_);
         facts.last_round = timeline.rounds && round >= timeline.rounds->count;
+        if (!described->acts_on.empty()) {
+            for (const auto& deadline : store_.deadlines(cycle->id)) {
+                if (deadline.kind == "due" && !deadline.done &&
+                    deadline.step == described->acts_on) {
+                    facts.step_open = true;
+                }
+            }
+        }
         const auto transition = machine->fire(event, facts);
         if (!transition.accepted) {
             return refuse(ApplyStatus::conflict,
@@ -456,6 +469,104 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         result.allowed_events = machine->allowed_events();
     });
     if (result.status != ApplyStatus::ok) result.state_after = result.state_before;
+    return result;
+}
+
+ManyResult CaseService::apply_to_many(std::string_view cycle_config, InstitutionKind kind,
+                                      int round, std::string_view event, const Actor& actor,
+                                      std::string_view payload_json, Instant now) {
+    ManyResult result;
+    auto refuse = [&](ApplyStatus status, std::string_view code, std::string_view field,
+                      std::string message) {
+        result.status = status;
+        result.code = code;
+        result.field = field;
+        result.message = std::move(message);
+        return result;
+    };
+    const CycleConfig* cycle = config_.find_cycle(cycle_config);
+    const auto* described = workflows::find_event(event);
+    if (!cycle) {
+        return refuse(ApplyStatus::not_found, "unknown_cycle", "cycle",
+                      fmt::format("Forløbet »{}« findes ikke i konfigurationen. Vælg et af de "
+                                  "konfigurerede forløb.",
+                                  cycle_config));
+    }
+    const auto events = workflows::event_names(cycle->workflow);
+    if (!described || !described->for_many || !contains(events, event)) {
+        return refuse(ApplyStatus::bad_payload, "not_for_many", "event",
+                      fmt::format("»{}« kan ikke registreres for mange tilbud på én gang; "
+                                  "registrér det på det enkelte forløb.",
+                                  workflows::event_title(event)));
+    }
+    const bool covered = std::any_of(
+        config_.institutions.begin(), config_.institutions.end(), [&](const Institution& inst) {
+            return inst.kind == kind && selects(cycle->institutions, inst);
+        });
+    if (!covered) {
+        return refuse(ApplyStatus::bad_payload, "unknown_kind", "kind",
+                      fmt::format("Forløbet »{}« omfatter ingen {}. Vælg en type tilbud, "
+                                  "forløbet omfatter.",
+                                  cycle->id, kind_plural(kind)));
+    }
+    const int rounds = cycle->rounds ? cycle->rounds->count : 1;
+    if (round < 1 || round > rounds) {
+        return refuse(ApplyStatus::bad_payload, "unknown_round", "round",
+                      fmt::format("Runde {} findes ikke: forløbet »{}« har runde 1 til {}.", round,
+                                  cycle->id, rounds));
+    }
+    const auto senders = event_senders(cycle, *described);
+    if (!contains_role(senders, actor.role)) {
+        return refuse(ApplyStatus::forbidden, "role_not_allowed", "",
+                      fmt::format("Din rolle kan ikke registrere »{}« i forløbet »{}«.",
+                                  workflows::event_title(event), cycle->id));
+    }
+    const auto validated = validate_payload(event, payload_json);
+    if (const auto* error = std::get_if<PayloadError>(&validated)) {
+        return refuse(ApplyStatus::bad_payload, "bad_payload", error->field,
+                      fmt::format("{}: {}", error->field, error->message));
+    }
+    // Which instances wait for it: running, of the kind, in the round, in a state that takes
+    // the event. Read first, then recorded one by one.
+    std::vector<std::string> waiting;
+    int in_round = 0;
+    store_.in_transaction([&] {
+        for (const auto& row : store_.cycle_status("", "")) {
+            if (row.cycle.cycle_config != cycle->id) continue;
+            const Institution* inst = institution(row.cycle.institution_id);
+            if (!inst || inst->kind != kind || !can_see(actor, inst->area, inst->id)) continue;
+            auto machine = workflows::make_machine(row.cycle.workflow, row.cycle.state);
+            if (!machine || machine->is_final()) continue;
+            const auto record = store_.find_cycle(row.cycle.id);
+            if (!record) continue;
+            const auto timeline = timeline_for(record->timeline);
+            if (current_round(*timeline, anchors_from_json(record->anchors), calendar_) != round) {
+                continue;
+            }
+            ++in_round;
+            if (contains(machine->allowed_events(), event)) {
+                waiting.push_back(record->id);
+            } else {
+                ++result.already;
+            }
+        }
+    });
+    if (waiting.empty()) {
+        return refuse(ApplyStatus::conflict, "nothing_waiting", "round",
+                      in_round == 0
+                          ? fmt::format("Ingen {} er i runde {} af forløbet »{}« endnu.",
+                                        kind_plural(kind), round, cycle->id)
+                          : fmt::format("»{}« er allerede registreret for alle {} i runde {}.",
+                                        workflows::event_title(event), kind_plural(kind), round));
+    }
+    for (const auto& id : waiting) {
+        const auto applied = apply(id, event, actor, payload_json, now);
+        if (applied.status == ApplyStatus::ok) {
+            result.recorded.push_back(id);
+        } else {
+            ++result.already;  // moved on meanwhile (another node recorded it)
+        }
+    }
     return result;
 }
 

@@ -52,6 +52,16 @@ struct ApplyResult {
 /// its original due date, if that is later).
 constexpr int kRevisionWorkdays = 10;
 
+/// An event recorded once for every tilbud of a kind in a round (CaseService::apply_to_many).
+struct ManyResult {
+    ApplyStatus status = ApplyStatus::ok;
+    std::string code;     // stable, for the API: unknown_cycle, unknown_round, …; empty when ok
+    std::string message;  // Danish, what is wrong and what to do; empty when ok
+    std::string field;    // the request field at fault
+    std::vector<std::string> recorded;  // the instances it was recorded on
+    int already = 0;  // instances of that kind and round past the step already (left as they are)
+};
+
 /// The local calendar date of an instant in a zone.
 Date local_date(Instant at, const TimeZone& zone);
 
@@ -64,6 +74,16 @@ class CaseService {
 
     ApplyResult apply(std::string_view instance_id, std::string_view event, const Actor& actor,
                       std::string_view payload_json, Instant now);
+
+    /// Records `event` (one its description marks for_many) on every running instance of the
+    /// configured cycle `cycle_config` whose tilbud is of `kind`, that is in `round` and waits
+    /// for it, each as `apply` would (its own transaction, its own audit entry and mail).
+    /// Refused as a whole, with nothing changed, for an unknown cycle, an event not meant for
+    /// many, a kind the cycle does not cover, a round it does not have, a sender whose role may
+    /// not send it, a bad payload, or when no instance waits for it.
+    ManyResult apply_to_many(std::string_view cycle_config, InstitutionKind kind, int round,
+                             std::string_view event, const Actor& actor,
+                             std::string_view payload_json, Instant now);
 
     /// Opens the cycle of `cycle` for `institution` starting on `start` (idempotent: false when
     /// it exists). Call inside a transaction.

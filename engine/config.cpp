@@ -31,6 +31,18 @@ std::optional<InstitutionKind> parse_kind(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view kind_plural(InstitutionKind kind) {
+    switch (kind) {
+        case InstitutionKind::school:
+            return "skoler";
+        case InstitutionKind::daycare:
+            return "dagtilbud";
+        case InstitutionKind::youth:
+            return "fritidstilbud";
+    }
+    return "tilbud";
+}
+
 std::string_view age_band(InstitutionKind kind) {
     return kind == InstitutionKind::daycare ? "0-6" : "6-18";
 }
@@ -91,6 +103,13 @@ bool is_valid_email(std::string_view address) {
 const Area* Config::find_area(std::string_view id) const {
     for (const auto& area : areas) {
         if (area.id == id) return &area;
+    }
+    return nullptr;
+}
+
+const CycleConfig* Config::find_cycle(std::string_view id) const {
+    for (const auto& cycle : cycles) {
+        if (cycle.id == id) return &cycle;
     }
     return nullptr;
 }

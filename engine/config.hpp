@@ -35,6 +35,8 @@ std::string format_problem(const ConfigProblem& problem);
 enum class InstitutionKind { school, daycare, youth };
 std::string_view kind_name(InstitutionKind kind);
 std::optional<InstitutionKind> parse_kind(std::string_view text);
+/// What people read, in the plural of a running sentence ("dagtilbud", "fritidstilbud").
+std::string_view kind_plural(InstitutionKind kind);
 /// "6-18" for school and youth, "0-6" for daycare.
 std::string_view age_band(InstitutionKind kind);
 
@@ -53,6 +55,9 @@ struct Organisation {
     std::string timezone = "Europe/Copenhagen";
     std::string dashboard_url;
     Person director;
+    // Forvaltningen's shared mailbox: what is sent to the administrator role (the reminders of
+    // the data packages it makes). Optional; without it the role gets no mail.
+    Person administration;
 };
 
 struct CalendarSettings {
@@ -95,6 +100,9 @@ struct StepTimeline {
     std::string step;
     DueExpression due;
     SourceLocation where;  // of the due expression text
+    // Who acts on the step and is reminded of it, when the config names them (`by:`, only for
+    // a step its workflow's description calls assignable); empty: the description's roles.
+    std::vector<Role> by;
 };
 
 struct EscalationLevel {
@@ -159,6 +167,7 @@ struct Config {
     std::vector<CycleConfig> cycles;
 
     const Area* find_area(std::string_view id) const;
+    const CycleConfig* find_cycle(std::string_view id) const;
 };
 
 /// Whether a cycle covers an institution.

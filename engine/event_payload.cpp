@@ -148,11 +148,6 @@ std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
     return out;
 }
 
-std::vector<Role> event_roles(std::string_view event) {
-    const EventRule* rule = find_rule(event);
-    return rule ? rule->senders : std::vector<Role>{};
-}
-
 std::vector<std::string> known_events() {
     std::vector<std::string> names;
     for (const auto* workflow : workflows::all_workflows()) {

@@ -58,9 +58,6 @@ struct PayloadError {
 /// {"title","reason","goal"} as compact JSON.
 std::string to_json(const SupervisionPoint& point);
 
-/// Roles allowed to send an event; empty for an unknown event.
-std::vector<Role> event_roles(std::string_view event);
-
 /// A payload field as a form or a description of the API shows it.
 struct PayloadFieldInfo {
     std::string_view name;

@@ -185,7 +185,7 @@ std::vector<Person> people_for(const Config& config, const Institution& institut
         }
         people.push_back(p);
     };
-    for (Role role : {Role::leader, Role::board, Role::area_chief, Role::director}) {
+    for (Role role : {Role::leader, Role::board, Role::area_chief, Role::director, Role::admin}) {
         if (std::find(roles.begin(), roles.end(), role) == roles.end()) continue;
         switch (role) {
             case Role::leader:
@@ -201,6 +201,7 @@ std::vector<Person> people_for(const Config& config, const Institution& institut
                 add(config.organisation.director);
                 break;
             case Role::admin:
+                add(config.organisation.administration);
                 break;
         }
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/messages.hpp"
+#include "engine/who_acts.hpp"
 #include "workflows/description.hpp"
 
 namespace tilsyn {
@@ -48,21 +49,20 @@ void append_json_string(std::string& out, std::string_view text) {
 
 namespace {
 
-const std::vector<Role>& item_roles(const Config& config, const PlanItem& item) {
-    static const std::vector<Role> kNone;
+std::vector<Role> item_roles(const Config& config, const PlanItem& item) {
     const CycleConfig& cycle = config.cycles[item.cycle];
     const workflows::WorkflowDescription* workflow = workflows::find_workflow(cycle.workflow);
-    if (!workflow) return kNone;
+    if (!workflow) return {};
     switch (item.kind) {
         case PlanKind::start:
-            return workflow->steps.front().reminded;
+            return step_reminded(&cycle, workflow->steps.front());
         case PlanKind::due:
         case PlanKind::reminder:
-            return workflow->steps[item.step].reminded;
+            return step_reminded(&cycle, workflow->steps[item.step]);
         case PlanKind::escalation:
             return cycle.escalation[item.level - 1].to;
     }
-    return kNone;
+    return {};
 }
 
 unsigned role_mask(const std::vector<Role>& roles) {
@@ -118,7 +118,7 @@ PlanWriter::PlanWriter(std::ostream& out, const Config& config, const TimeZone& 
             if (const auto* workflow = workflows::find_workflow(cycle.workflow)) {
                 for (const auto& step : workflow->steps) {
                     steps.emplace_back(step.id);
-                    step_roles.push_back(role_mask(step.reminded));
+                    step_roles.push_back(role_mask(step_reminded(&cycle, step)));
                 }
             }
             for (const auto& level : cycle.escalation)

@@ -9,6 +9,7 @@
 
 #include "engine/messages.hpp"
 #include "engine/planner.hpp"
+#include "engine/who_acts.hpp"
 #include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
@@ -16,10 +17,13 @@ namespace tilsyn {
 
 namespace {
 
-// Who a step's reminders go to (its workflow's description says).
-std::vector<Role> reminded_for(std::string_view step) {
+// Who a step's reminders go to (its workflow's description says, or the cycle's config for an
+// assignable step).
+std::vector<Role> reminded_for(const Config& config, std::string_view cycle_config,
+                               std::string_view step) {
     const workflows::StepDescription* description = workflows::find_step(step);
-    return description ? description->reminded : std::vector<Role>{};
+    return description ? step_reminded(config.find_cycle(cycle_config), *description)
+                       : std::vector<Role>{};
 }
 
 }  // namespace
@@ -108,8 +112,9 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                     report.superseded += std::max(0, closed - 1);
                     ++report.reminders;
                     if (inst) {
-                        people = step_recipients(instance.id, instance.cycle_config, *inst,
-                                                 deadline.step, reminded_for(deadline.step));
+                        people = step_recipients(
+                            instance.id, instance.cycle_config, *inst, deadline.step,
+                            reminded_for(config, instance.cycle_config, deadline.step));
                     }
                 } else {
                     store_.mark_deadline_done(deadline.id);

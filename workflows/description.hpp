@@ -39,6 +39,8 @@ struct StepDescription {
     bool political_on_time = false;  // the political report counts it as on time or late
     bool observer_acts = false;      // the observing institution's leader acts on it and is
                                      // reminded, never the observed institution's
+    bool assignable = false;         // a cycle's config may name who acts on it and is
+                                     // reminded instead (`by:` beside its due expression)
 };
 
 /// An event as people send it (or, with `by_system`, as the engine records it).
@@ -57,6 +59,10 @@ struct EventDescription {
     bool from_observer = false;          // sent by the observing institution's leader only
     std::vector<Role> proxies;           // may send it only on another's behalf, saying so
     std::string_view proxy_field;        // with this flag field true (the history shows it)
+    std::string_view acts_on;  // the assignable step it does: a cycle's `by:` for that step
+                               // names its senders instead of `senders`
+    bool for_many = false;     // may be recorded once for every tilbud of a kind in a round
+                               // (the data package forvaltningen makes per kind)
 };
 
 /// Who is told of a transition, and with which mail template (config/templates/<mail>.txt).

@@ -1,13 +1,17 @@
 // The learning dialogue (domain.md workflow 2, seeds 001/003) as a Boost.MSM front-end: four
 // rounds over two years (the count and spacing come from the configuration); each round has
-// a data package, a learning-environment observation by the leader of another institution
-// with written feedback, the learning conversation (focus areas, and supervision points that
-// open the same supervision case as the quality report), and the director's 1:1 follow-up.
-// Only workflows/machines.cpp instantiates the back-end.
+// a data package (made by forvaltningen), a learning-environment observation by the leader of
+// another institution with written feedback, and the learning conversation (focus areas, and
+// supervision points that open the same supervision case as the quality report). Beside the
+// rounds, never between them, the area chief's 1:1 management follow-up ("udover
+// læringssamtalerne", seed 003) is armed by each conversation and may be held whenever it is
+// due; only the last round's 1:1 closes the dialogue. Only workflows/machines.cpp instantiates
+// the back-end.
 //
 // Actions do not touch the world: they append the effects the case service must carry out to
 // the machine's `effects_`. The case service tells the machine whether the instance is in its
-// last round (EventFacts::last_round); the round itself lives in the instance's anchors.
+// last round (EventFacts::last_round) and whether a 1:1 is due (EventFacts::step_open); the
+// round itself lives in the instance's anchors.
 #pragma once
 
 #include <boost/mpl/vector.hpp>
@@ -45,18 +49,34 @@ namespace tilsyn::workflows::ld {
 struct AwaitingDataPackage          : boost::msm::front::state<> { static constexpr const char* name = "AwaitingDataPackage";          static constexpr const char* step = "data_package";  static constexpr const char* title = "Afventer datapakke"; };
 struct AwaitingObservation          : boost::msm::front::state<> { static constexpr const char* name = "AwaitingObservation";          static constexpr const char* step = "observation";  static constexpr const char* title = "Afventer læringsmiljøobservation"; };
 struct AwaitingLearningConversation : boost::msm::front::state<> { static constexpr const char* name = "AwaitingLearningConversation"; static constexpr const char* step = "learning_conversation";  static constexpr const char* title = "Afventer læringssamtale"; };
-struct AwaitingOneToOne             : boost::msm::front::state<> { static constexpr const char* name = "AwaitingOneToOne";             static constexpr const char* step = "one_to_one";  static constexpr const char* title = "Afventer 1:1-opfølgning"; };
+struct AwaitingOneToOne             : boost::msm::front::state<> { static constexpr const char* name = "AwaitingOneToOne";             static constexpr const char* step = "one_to_one";  static constexpr const char* title = "Afventer sidste 1:1 ledelsesopfølgning"; };
 struct DialogueCompleted            : boost::msm::front::state<> { static constexpr const char* name = "DialogueCompleted";            static constexpr const char* step = "";  static constexpr const char* title = "Læringsdialog afsluttet"; };
 struct DialogueCancelled            : boost::msm::front::state<> { static constexpr const char* name = "DialogueCancelled";            static constexpr const char* step = "";  static constexpr const char* title = "Læringsdialog annulleret"; };
 // clang-format on
 
 // Guards.
 
-/// The conversation chose at least one focus area.
-struct has_focus_area {
+/// A 1:1 is armed and not held yet (the one the last conversation armed).
+struct step_is_open {
     template <class Event, class Fsm, class Source, class Target>
     bool operator()(const Event& event, Fsm&, Source&, Target&) const {
-        return event.facts.development_points > 0;
+        return event.facts.step_open;
+    }
+};
+
+/// A conversation with focus areas in a round before the last.
+struct conversation_before_last_round {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event& event, Fsm&, Source&, Target&) const {
+        return event.facts.development_points > 0 && !event.facts.last_round;
+    }
+};
+
+/// A conversation with focus areas in the last round.
+struct conversation_in_last_round {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event& event, Fsm&, Source&, Target&) const {
+        return event.facts.development_points > 0 && event.facts.last_round;
     }
 };
 
@@ -104,17 +124,43 @@ struct skip_observation {
     }
 };
 
-/// complete(learning_conversation), open_cases (when it gave supervision points), arm(one_to_one)
+/// complete(learning_conversation), open_cases (when it gave supervision points),
+/// close(one_to_one), arm(one_to_one), next_round, arm(data_package): the round's 1:1 follows
+/// the conversation beside the next round (an earlier 1:1 not held is superseded by it)
 struct hold_learning_conversation {
     template <class Event, class Fsm, class Source, class Target>
     void operator()(const Event& event, Fsm& fsm, Source&, Target&) const {
         detail::emit(fsm, Effect::Kind::complete, "learning_conversation");
         if (event.facts.supervision_points > 0) detail::emit(fsm, Effect::Kind::open_cases);
+        detail::emit(fsm, Effect::Kind::close, "one_to_one");
+        detail::emit(fsm, Effect::Kind::arm, "one_to_one");
+        detail::emit(fsm, Effect::Kind::next_round);
+        detail::emit(fsm, Effect::Kind::arm, "data_package");
+    }
+};
+
+/// complete(learning_conversation), open_cases (when it gave supervision points),
+/// close(one_to_one), arm(one_to_one): the last round's conversation; its 1:1 ends the dialogue
+struct hold_last_conversation {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event& event, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "learning_conversation");
+        if (event.facts.supervision_points > 0) detail::emit(fsm, Effect::Kind::open_cases);
+        detail::emit(fsm, Effect::Kind::close, "one_to_one");
         detail::emit(fsm, Effect::Kind::arm, "one_to_one");
     }
 };
 
-/// complete(one_to_one), next_round, arm(data_package)
+/// complete(one_to_one): a 1:1 held beside the rounds; the round goes on as it was
+struct hold_one_to_one {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+        detail::emit(fsm, Effect::Kind::complete, "one_to_one");
+    }
+};
+
+/// complete(one_to_one), next_round, arm(data_package): a dialogue stored in AwaitingOneToOne
+/// before the 1:1 moved beside the rounds, in a round before its last
 struct start_next_round {
     template <class Event, class Fsm, class Source, class Target>
     void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
@@ -152,9 +198,10 @@ inline const WorkflowDescription& describe() {
             {
                 {.id = "data_package",
                  .title = "Datapakke",
-                 .responsible = {Role::area_chief},
-                 .reminded = {Role::area_chief},
-                 .per_round = true},
+                 .responsible = {Role::admin},
+                 .reminded = {Role::admin},
+                 .per_round = true,
+                 .assignable = true},
                 {.id = "observation",
                  .title = "Læringsmiljøobservation",
                  .responsible = {Role::leader},
@@ -168,17 +215,20 @@ inline const WorkflowDescription& describe() {
                  .per_round = true},
                 {.id = "one_to_one",
                  .title = "1:1 ledelsesopfølgning",
-                 .responsible = {Role::director, Role::leader},
-                 .reminded = {Role::director, Role::leader},
-                 .per_round = true},
+                 .responsible = {Role::area_chief, Role::leader},
+                 .reminded = {Role::area_chief, Role::leader},
+                 .per_round = true,
+                 .assignable = true},
             },
         .events =
             {
                 {.id = "data_package_published",
-                 .title = "Datapakke offentliggjort",
-                 .action = "Registrér offentliggjort datapakke",
+                 .title = "Datapakke klar",
+                 .action = "Registrér at datapakken er klar",
                  .senders = {Role::admin},
-                 .fields = {{"url", F::url, false}}},
+                 .fields = {{"url", F::url, false}},
+                 .acts_on = "data_package",
+                 .for_many = true},
                 {.id = "observer_assigned",
                  .title = "Observatør udpeget",
                  .action = "Udpeg observatør",
@@ -204,10 +254,11 @@ inline const WorkflowDescription& describe() {
                             {"supervision_points", F::supervision_points, false}},
                  .records_points = true},
                 {.id = "one_to_one_held",
-                 .title = "1:1-opfølgning afholdt",
-                 .action = "Registrér 1:1-opfølgning",
-                 .senders = {Role::director},
-                 .fields = {{"note", F::text, true}}},
+                 .title = "1:1 ledelsesopfølgning afholdt",
+                 .action = "Registrér 1:1 ledelsesopfølgning",
+                 .senders = {Role::area_chief, Role::director},
+                 .fields = {{"note", F::text, true}},
+                 .acts_on = "one_to_one"},
                 common::cycle_cancelled(),
                 common::cycle_opened(),
             },
@@ -232,21 +283,27 @@ struct LearningDialogue : boost::msm::front::state_machine_def<LearningDialogue>
     // clang-format off
     struct transition_table : boost::mpl::vector<
         //    Start                         Event                                     Next                          Action                      Guard
-        Row < AwaitingDataPackage         , ld_events::data_package_published        , AwaitingObservation         , publish_data_package      , none              >,
-        Row < AwaitingDataPackage         , ld_events::observer_assigned             , AwaitingDataPackage         , none                      , none              >,
-        Row < AwaitingDataPackage         , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >,
+        // The 1:1 is held beside the rounds (any state of a running round takes it while one is
+        // due); AwaitingOneToOne waits only for the last round's 1:1.
+        Row < AwaitingDataPackage         , ld_events::data_package_published        , AwaitingObservation         , publish_data_package      , none                          >,
+        Row < AwaitingDataPackage         , ld_events::observer_assigned             , AwaitingDataPackage         , none                      , none                          >,
+        Row < AwaitingDataPackage         , ld_events::one_to_one_held               , AwaitingDataPackage         , hold_one_to_one           , step_is_open                  >,
+        Row < AwaitingDataPackage         , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none                          >,
 
-        Row < AwaitingObservation         , ld_events::observer_assigned             , AwaitingObservation         , none                      , none              >,
-        Row < AwaitingObservation         , ld_events::observation_feedback_submitted, AwaitingLearningConversation, submit_feedback           , none              >,
-        Row < AwaitingObservation         , ld_events::observation_not_held          , AwaitingLearningConversation, skip_observation          , none              >,
-        Row < AwaitingObservation         , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >,
+        Row < AwaitingObservation         , ld_events::observer_assigned             , AwaitingObservation         , none                      , none                          >,
+        Row < AwaitingObservation         , ld_events::observation_feedback_submitted, AwaitingLearningConversation, submit_feedback           , none                          >,
+        Row < AwaitingObservation         , ld_events::observation_not_held          , AwaitingLearningConversation, skip_observation          , none                          >,
+        Row < AwaitingObservation         , ld_events::one_to_one_held               , AwaitingObservation         , hold_one_to_one           , step_is_open                  >,
+        Row < AwaitingObservation         , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none                          >,
 
-        Row < AwaitingLearningConversation, ld_events::learning_conversation_held    , AwaitingOneToOne            , hold_learning_conversation, has_focus_area    >,
-        Row < AwaitingLearningConversation, ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >,
+        Row < AwaitingLearningConversation, ld_events::learning_conversation_held    , AwaitingDataPackage         , hold_learning_conversation, conversation_before_last_round>,
+        Row < AwaitingLearningConversation, ld_events::learning_conversation_held    , AwaitingOneToOne            , hold_last_conversation    , conversation_in_last_round    >,
+        Row < AwaitingLearningConversation, ld_events::one_to_one_held               , AwaitingLearningConversation, hold_one_to_one           , step_is_open                  >,
+        Row < AwaitingLearningConversation, ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none                          >,
 
-        Row < AwaitingOneToOne            , ld_events::one_to_one_held               , AwaitingDataPackage         , start_next_round          , is_not_last_round >,
-        Row < AwaitingOneToOne            , ld_events::one_to_one_held               , DialogueCompleted           , finish_dialogue           , is_last_round     >,
-        Row < AwaitingOneToOne            , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none              >
+        Row < AwaitingOneToOne            , ld_events::one_to_one_held               , AwaitingDataPackage         , start_next_round          , is_not_last_round             >,
+        Row < AwaitingOneToOne            , ld_events::one_to_one_held               , DialogueCompleted           , finish_dialogue           , is_last_round                 >,
+        Row < AwaitingOneToOne            , ld_events::cycle_cancelled               , DialogueCancelled           , cancel_dialogue           , none                          >
         // DialogueCompleted and DialogueCancelled are final: no rows leave them.
     > {};
     // clang-format on

@@ -33,6 +33,8 @@ struct EventFacts {
     int development_points = 0;  // for a learning conversation: its focus areas
     int supervision_points = 0;
     bool last_round = false;  // learning_dialogue: the instance is in its last round
+    bool step_open = false;   // the step the event acts on (EventDescription::acts_on) is
+                              // armed and not done yet
 };
 
 struct Transition {

@@ -46,6 +46,7 @@ std::optional<LoadedConfig> load_valid_config(const Options& options, std::ostre
 Instant parse_moment(const std::string& text, const TimeZone& zone, const std::string& option);
 
 int run_event(const Options& options, std::ostream& out, std::ostream& err);
+int run_event_all(const Options& options, std::ostream& out, std::ostream& err);
 int run_status(const Options& options, std::ostream& out, std::ostream& err);
 int run_user(const Options& options, std::ostream& out, std::ostream& err);
 int run_tick(const Options& options, std::ostream& out, std::ostream& err);

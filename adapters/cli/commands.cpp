@@ -39,6 +39,9 @@ verbs:
   outbox retry ID            mail waiting or given up; put a failed message back in line
   event ID EVENT [--data JSON] --as EMAIL [--at TIME]
                              apply a workflow event to a cycle or supervision case
+  event-all CYCLE EVENT --kind school|daycare|youth --round N [--data JSON] --as EMAIL
+            [--at TIME]      record an event meant for many (the data package) once for
+                             every tilbud of a kind in round N of the configured cycle CYCLE
   status [--area ID] [--institution ID] [--overdue] [--all] [--format table|json] [--at TIME]
                              cycles and supervision cases: state, next deadline, overdue
   user add --email E --role ROLE [--area ID] [--institution ID]
@@ -79,6 +82,7 @@ const std::map<std::string, VerbSyntax> kVerbs = {
     {"serve", {{"--listen", "--log-format", "--node"}, {}, 0, 0}},
     {"outbox", {{"--status"}, {}, 1, 2}},
     {"event", {{"--data", "--as", "--at"}, {}, 2, 2}},
+    {"event-all", {{"--data", "--as", "--at", "--kind", "--round"}, {}, 2, 2}},
     {"status", {{"--area", "--institution", "--format", "--at"}, {"--overdue", "--all"}, 0, 0}},
     {"user", {{"--email", "--role", "--area", "--institution"}, {}, 1, 1}},
     {"audit", {{}, {}, 1, 1}},
@@ -252,6 +256,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (options.verb == "serve") return run_serve(options, out, err);
         if (options.verb == "outbox") return run_outbox(options, out, err);
         if (options.verb == "event") return run_event(options, out, err);
+        if (options.verb == "event-all") return run_event_all(options, out, err);
         if (options.verb == "status") return run_status(options, out, err);
         if (options.verb == "user") return run_user(options, out, err);
         if (options.verb == "audit") return run_audit(options, out, err);

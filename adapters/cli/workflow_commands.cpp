@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 #include <tuple>
 
@@ -24,6 +25,8 @@
 #include "engine/political_report.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/sha256.hpp"
+#include "engine/who_acts.hpp"
+#include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
 namespace tilsyn::cli {
@@ -68,11 +71,11 @@ std::string format_moment(Instant at, const TimeZone& zone) {
     return format_local_iso(at, zone.offset_at(at));
 }
 
-std::optional<Actor> actor_for(Store& store, const std::string& email, std::string_view event,
-                               std::string_view area, std::string_view institution) {
+std::optional<Actor> actor_for(Store& store, const std::vector<Role>& roles,
+                               const std::string& email, std::string_view area,
+                               std::string_view institution) {
     std::optional<Actor> best;
     int best_score = -1;
-    const auto roles = event_roles(event);
     for (const auto& user : store.find_users_by_email(email)) {
         auto role = parse_role(user.role);
         if (!role) continue;
@@ -248,8 +251,10 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
     const Instant now = engine->now(options);
     auto cycle = engine->store->find_cycle(id);
     auto inst = cycle ? engine->store->find_institution(cycle->institution_id) : std::nullopt;
-    auto actor = actor_for(*engine->store, options.value("--as"), event, inst ? inst->area_id : "",
-                           inst ? inst->id : "");
+    const auto senders = cycle ? event_senders(engine->domain->config, cycle->cycle_config, event)
+                               : std::vector<Role>{};
+    auto actor = actor_for(*engine->store, senders, options.value("--as"),
+                           inst ? inst->area_id : "", inst ? inst->id : "");
     if (!actor) {
         err << fmt::format("tilsyn: no user with e-mail '{}' (see 'tilsyn user add')\n",
                            options.value("--as"));
@@ -279,6 +284,51 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
             return kExitBadInput;
     }
     return kExitFailure;
+}
+
+int run_event_all(const Options& options, std::ostream& out, std::ostream& err) {
+    const std::string& cycle = options.positional[0];
+    const std::string& event = options.positional[1];
+    if (!options.has("--as")) throw UsageError("event-all needs --as EMAIL (who sends it)");
+    if (!options.has("--kind")) throw UsageError("event-all needs --kind school|daycare|youth");
+    if (!options.has("--round")) throw UsageError("event-all needs --round N");
+    const auto kind = parse_kind(options.value("--kind"));
+    if (!kind) {
+        throw UsageError(
+            fmt::format("--kind '{}' er ikke en type tilbud; brug school, daycare "
+                        "eller youth",
+                        options.value("--kind")));
+    }
+    int round = 0;
+    const std::string& round_text = options.value("--round");
+    const auto [end, ec] =
+        std::from_chars(round_text.data(), round_text.data() + round_text.size(), round);
+    if (ec != std::errc{} || end != round_text.data() + round_text.size()) {
+        throw UsageError(fmt::format("--round '{}' er ikke et rundenummer (1, 2, …)", round_text));
+    }
+    auto engine = open_engine(options, err);
+    if (!engine) return kExitBadInput;
+    const CycleConfig* configured = engine->config().find_cycle(cycle);
+    const auto senders =
+        configured ? event_senders(engine->config(), cycle, event) : std::vector<Role>{};
+    auto actor = actor_for(*engine->store, senders, options.value("--as"), "", "");
+    if (!actor) {
+        err << fmt::format("tilsyn: no user with e-mail '{}' (see 'tilsyn user add')\n",
+                           options.value("--as"));
+        return kExitBadInput;
+    }
+    const ManyResult result = engine->cases->apply_to_many(
+        cycle, *kind, round, event, *actor, options.value("--data", "{}"), engine->now(options));
+    if (result.status != ApplyStatus::ok) {
+        err << fmt::format("tilsyn: {}\n", result.message);
+        return kExitBadInput;
+    }
+    out << fmt::format("{} registreret for {} {} i runde {}", workflows::event_title(event),
+                       result.recorded.size(), kind_plural(*kind), round);
+    if (result.already > 0) out << fmt::format(" ({} havde det allerede)", result.already);
+    out << '\n';
+    for (const auto& id : result.recorded) out << id << '\n';
+    return kExitOk;
 }
 
 int run_status(const Options& options, std::ostream& out, std::ostream& err) {

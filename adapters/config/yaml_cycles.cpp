@@ -64,25 +64,46 @@ std::vector<EscalationLevel> CycleReader::escalation(const YAML::Node& node) {
             if (!to.IsSequence() || to.size() == 0) {
                 problem(where(to), "escalation.to must be a list of roles, e.g. [director]");
             } else {
-                for (const auto& r : to) {
-                    std::string value;
-                    if (!scalar(r, "a role", value)) continue;
-                    if (auto role = parse_role(value)) {
-                        level.to.push_back(*role);
-                    } else {
-                        problem(where(r),
-                                fmt::format("unknown role '{}'{}; use leader, board, "
-                                            "area_chief or director",
-                                            value,
-                                            did_you_mean(value, {"leader", "board", "area_chief",
-                                                                 "director"})));
-                    }
-                }
+                level.to = roles(to);
             }
         }
         result.push_back(std::move(level));
     }
     return result;
+}
+
+std::vector<Role> CycleReader::roles(const YAML::Node& node) {
+    std::vector<Role> result;
+    auto read = [&](const YAML::Node& r) {
+        std::string value;
+        if (!scalar(r, "a role", value)) return;
+        if (auto role = parse_role(value)) {
+            result.push_back(*role);
+        } else {
+            problem(where(r), fmt::format("unknown role '{}'{}; use leader, board, area_chief, "
+                                          "director or admin",
+                                          value,
+                                          did_you_mean(value, {"leader", "board", "area_chief",
+                                                               "director", "admin"})));
+        }
+    };
+    if (node.IsSequence()) {
+        for (const auto& r : node) read(r);
+    } else {
+        read(node);
+    }
+    return result;
+}
+
+// The steps a cycle's config may name the actors of, for messages: "data_package, one_to_one".
+std::string CycleReader::assignable_steps() {
+    std::string names;
+    for (const auto* workflow : workflows::all_workflows()) {
+        for (const auto& step : workflow->steps) {
+            if (step.assignable) names += fmt::format("{}{}", names.empty() ? "" : ", ", step.id);
+        }
+    }
+    return names;
 }
 
 // A step whose due expression is unusable still yields a placeholder timeline (anchored
@@ -93,7 +114,21 @@ std::optional<StepTimeline> CycleReader::step_due(const std::string& step, const
     if (supervision) timeline.due.anchor.kind = Anchor::Kind::given;
     timeline.step = step;
     timeline.where = where(key);
-    if (!check_map(node, fmt::format("step '{}'", step), {"due"}, {"due"})) return timeline;
+    if (!check_map(node, fmt::format("step '{}'", step), {"due", "by"}, {"due"})) return timeline;
+    if (auto by = node["by"]) {
+        const auto* described = workflows::find_step(step);
+        if (supervision || !described || !described->assignable) {
+            problem(where(by), fmt::format("step '{}' takes no 'by': its workflow says who acts "
+                                           "on it (only {} may name the roles)",
+                                           step, assignable_steps()));
+        } else if ((by.IsSequence() && by.size() == 0) || by.IsNull()) {
+            problem(where(by), fmt::format("step '{}' by: name at least one role, e.g. "
+                                           "[area_chief]",
+                                           step));
+        } else {
+            timeline.by = roles(by);
+        }
+    }
     std::string value;
     if (!scalar(node["due"], fmt::format("step '{}' due", step), value)) return timeline;
     timeline.where = where_in(node["due"], 0);

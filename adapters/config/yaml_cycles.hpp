@@ -25,6 +25,9 @@ class CycleReader : NodeReader {
   private:
     std::vector<Offset> reminders(const YAML::Node& node);
     std::vector<EscalationLevel> escalation(const YAML::Node& node);
+    /// A role or a list of roles (escalation `to`, a step's `by`); unknown names are reported.
+    std::vector<Role> roles(const YAML::Node& node);
+    static std::string assignable_steps();
     std::optional<StepTimeline> step_due(const std::string& step, const YAML::Node& node,
                                          const YAML::Node& key, bool supervision);
     void read_selector(const YAML::Node& node, InstitutionSelector& selector);

@@ -21,7 +21,8 @@ SettingsReader::SettingsReader(const NodeReader& nodes, Config& config)
     : NodeReader(nodes), config_(config) {}
 
 void SettingsReader::read_organisation(const YAML::Node& node, SourceLocation& timezone_where) {
-    if (!check_map(node, "organisation", {"name", "timezone", "dashboard_url", "director"},
+    if (!check_map(node, "organisation",
+                   {"name", "timezone", "dashboard_url", "director", "administration"},
                    {"name", "timezone", "director"}))
         return;
     auto& org = config_.organisation;
@@ -36,6 +37,9 @@ void SettingsReader::read_organisation(const YAML::Node& node, SourceLocation& t
                                                           org.dashboard_url));
     }
     if (auto d = node["director"]) org.director = read_person(d, "organisation.director", true);
+    if (auto a = node["administration"]) {
+        org.administration = read_person(a, "organisation.administration", false);
+    }
 }
 
 void SettingsReader::read_calendar(const YAML::Node& node) {

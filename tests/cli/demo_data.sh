@@ -6,6 +6,7 @@
 cd "$SOURCE_DIR"
 need_tilsyn build/tilsyn  # the binary scripts/demo-data runs
 need_command jq
+need_command sqlite3
 make_tmp demo
 begin_checks
 db=sqlite:$tmp/demo.db
@@ -23,10 +24,45 @@ expect quality-report-6-18/beder-skole/2026-08-03 "PlanInPreparation sharpened"
 expect quality-report-6-18/frederiksbjerg-skole/2026-08-03 "PlanAwaitingApproval -"
 expect quality-report-6-18/bakkegaardsskolen/2026-08-03 "AwaitingConversation -"
 expect learning-dialogue/boernehuset-solsikken/2026-09-07 "AwaitingDataPackage -"
-expect learning-dialogue/vuggestuen-maelkeboetten/2026-09-07 "AwaitingOneToOne sharpened"
+# Its conversation started round 2 at once; the 1:1 goes beside the round.
+expect learning-dialogue/vuggestuen-maelkeboetten/2026-09-07 "AwaitingDataPackage sharpened"
+# Round 1's data package, recorded once for every daycare and every school.
+expect learning-dialogue/boernehaven-skovbrynet/2026-09-07 "AwaitingObservation -"
+expect learning-dialogue/beder-skole/2026-09-07 "AwaitingObservation sharpened"
+if grep -q '^Datapakke klar registreret for 25 dagtilbud i runde 1$' "$tmp/out" &&
+    grep -q '^Datapakke klar registreret for 49 skoler i runde 1$' "$tmp/out"; then
+    pass "one data package for all 25 daycares and one for all 49 schools"
+else
+    fail "event-all did not record the data packages: $(grep Datapakke "$tmp/out")"
+fi
 expect learning-dialogue/vuggestuen-maelkeboetten/2026-09-07/tilsyn-1 "ActionPlanDue sharpened"
+# event-all refuses as a whole, in Danish, and changes nothing.
+events_before=$(sqlite3 "$tmp/demo.db" "SELECT count(*) FROM events")
+refuse() {  # DESCRIPTION EXPECTED-MESSAGE-FRAGMENT ARGS...
+    local what=$1 want=$2 code=0
+    shift 2
+    build/tilsyn event-all --db "$db" learning-dialogue data_package_published "$@" \
+        --at 2026-09-19T09:00 >"$tmp/all.out" 2>"$tmp/all.err" || code=$?
+    if [[ $code == 2 ]] && grep -qF "$want" "$tmp/all.err"; then
+        pass "event-all $what: exit 2, \"$want\""
+    else
+        fail "event-all $what: exit $code, $(cat "$tmp/all.err")"
+    fi
+}
+refuse "twice" "er allerede registreret for alle dagtilbud i runde 1" \
+    --kind daycare --round 1 --as admin@tilsyn.local
+refuse "for a round the dialogue does not have" "Runde 7 findes ikke" \
+    --kind daycare --round 7 --as admin@tilsyn.local
+refuse "for a round not reached" "Ingen fritidstilbud er i runde 2" \
+    --kind youth --round 2 --as admin@tilsyn.local
+refuse "by an unknown kind" "er ikke en type tilbud" --kind hospital --round 1 --as admin@tilsyn.local
+if [[ $(sqlite3 "$tmp/demo.db" "SELECT count(*) FROM events") == "$events_before" ]]; then
+    pass "the refused event-all calls recorded nothing"
+else
+    fail "refused event-all calls changed the audit trail"
+fi
 n=$(grep -c -- '->' "$tmp/out")
-if [[ $n == 23 ]]; then pass "23 demo events applied"; else fail "$n demo events applied, expected 23"; fi
+if [[ $n == 19 ]]; then pass "19 demo events applied"; else fail "$n demo events applied, expected 19"; fi
 if tail -n 1 "$tmp/out" | grep -Eq '^admin@tilsyn.local: tls_[0-9a-f]{64}$'; then
     pass "the administrator's token is printed last"
 else

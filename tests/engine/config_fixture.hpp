@@ -13,7 +13,7 @@ inline DueExpression due(std::string_view text) {
 }
 
 inline StepTimeline step(std::string name, std::string_view expression, int line) {
-    return {std::move(name), due(expression), {"test.yaml", line, 30}};
+    return {std::move(name), due(expression), {"test.yaml", line, 30}, {}};
 }
 
 /// One area, a school and a daycare, a quality_report cycle for schools as in interface.md.

@@ -75,16 +75,6 @@ TEST_CASE("dates and addresses in payloads are checked", "[payload]") {
     CHECK(error_of("plan_returned", R"({"comment":"   "})").message == "must not be empty");
 }
 
-TEST_CASE("each event names the roles that may send it", "[payload]") {
-    using tilsyn::Role;
-    CHECK(tilsyn::event_roles("report_submitted") == std::vector<Role>{Role::leader});
-    CHECK(tilsyn::event_roles("board_statement_submitted") ==
-          std::vector<Role>{Role::leader, Role::board});
-    CHECK(tilsyn::event_roles("plan_approved") == std::vector<Role>{Role::area_chief});
-    CHECK(tilsyn::event_roles("cycle_cancelled") == std::vector<Role>{Role::admin});
-    CHECK(tilsyn::event_roles("nope").empty());
-}
-
 TEST_CASE("effect goals and reasons read in full in Danish, as the glossary writes them",
           "[payload][words]") {
     CHECK(tilsyn::goal_title("learning") == "Læring og udvikling");

@@ -1,6 +1,7 @@
 // The learning dialogue (domain.md workflow 2) through the case service on a real SQLite
 // store: one daycare through its full two years (four rounds), and the observer rules.
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 
 #include "engine/calendar_feed.hpp"
@@ -91,18 +92,31 @@ TEST_CASE("a daycare goes through a two-year learning dialogue, four rounds", "[
             round_start + std::chrono::days{40});
         REQUIRE(held.status == ApplyStatus::ok);
         CHECK(held.opened_cases.size() == (round == 2 ? 1u : 0u));
-        due = w.open_deadlines(kDialogue, "due");
-        REQUIRE(due.size() == 1);
-        CHECK(due[0].step == "one_to_one");
-        CHECK(due[0].round == round);
-        // Only the director holds the 1:1.
-        CHECK(w.send_on("one_to_one_held", w.chief, R"({"note":"x"})",
+        // The 1:1 follows the conversation beside the rounds: the next round starts at once,
+        // and only the last round waits for its 1:1.
+        CHECK(held.state_after == (round < 4 ? "AwaitingDataPackage" : "AwaitingOneToOne"));
+        std::map<std::string, int> open;
+        for (const auto& d : w.open_deadlines(kDialogue, "due")) open[d.step] = d.round;
+        if (round < 4) {
+            CHECK(open ==
+                  std::map<std::string, int>{{"data_package", round + 1}, {"one_to_one", round}});
+        } else {
+            CHECK(open == std::map<std::string, int>{{"one_to_one", 4}});
+        }
+        // The area chief holds the 1:1 (the leader is the one followed up on).
+        CHECK(w.send_on("one_to_one_held", w.solsikken_leader, R"({"note":"x"})",
                         round_start + std::chrono::days{50})
                   .status == ApplyStatus::forbidden);
-        auto one = w.send_on("one_to_one_held", w.director, R"({"note":"Opfølgning på sprog."})",
+        auto one = w.send_on("one_to_one_held", w.chief, R"({"note":"Opfølgning på sprog."})",
                              round_start + std::chrono::days{60});
         REQUIRE(one.status == ApplyStatus::ok);
         CHECK(one.state_after == (round < 4 ? "AwaitingDataPackage" : "DialogueCompleted"));
+        // A second 1:1 with none due is refused.
+        if (round < 4) {
+            CHECK(w.send_on("one_to_one_held", w.chief, R"({"note":"igen"})",
+                            round_start + std::chrono::days{61})
+                      .status == ApplyStatus::conflict);
+        }
     }
     CHECK(w.open_deadlines(kDialogue, "due").empty());
     CHECK(w.open_deadlines(kDialogue, "reminder").empty());
@@ -245,8 +259,101 @@ TEST_CASE("only the observer is offered the feedback; the area chief may record 
 
 TEST_CASE("the observed institution's calendar feed does not hold its observation",
           "[ld][observer][feed]") {
-    CHECK_FALSE(step_concerns(Role::leader, "observation"));
-    CHECK_FALSE(step_concerns(Role::board, "observation"));
-    CHECK(step_concerns(Role::area_chief, "observation"));
-    CHECK(step_concerns(Role::leader, "learning_conversation"));
+    CHECK_FALSE(step_concerns(Role::leader, nullptr, "observation"));
+    CHECK_FALSE(step_concerns(Role::board, nullptr, "observation"));
+    CHECK(step_concerns(Role::area_chief, nullptr, "observation"));
+    CHECK(step_concerns(Role::leader, nullptr, "learning_conversation"));
+}
+
+TEST_CASE(
+    "the cycle's config names who holds the 1:1 and makes the data package; reminders "
+    "follow",
+    "[ld][workflow][by]") {
+    DialogueWorld w;
+    auto& steps = w.config.cycles.back().steps;
+    steps[0].by = {Role::area_chief};  // data_package
+    steps[3].by = {Role::director};    // one_to_one
+    w.rebuild();
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 2);
+    // Data package due 2026-09-21: its reminder (-5 workdays) goes to the area chief now.
+    w.scheduler->tick(at("2026-09-14", 9));
+    CHECK(mailed_about(w, "Datapakke") ==
+          std::set<std::string>{"Søren Chef <chef.syd@example.dk>"});
+    const Date day = *parse_date("2026-09-15");
+    CHECK(w.send_on("data_package_published", w.admin, "{}", day).status == ApplyStatus::forbidden);
+    REQUIRE(w.send_on("data_package_published", w.chief, "{}", day).status == ApplyStatus::ok);
+    REQUIRE(w.send_on("observation_not_held", w.chief, R"({"reason":"Syg"})", day).status ==
+            ApplyStatus::ok);
+    REQUIRE(w.send_on("learning_conversation_held", w.chief,
+                      R"({"focus_areas":[{"title":"Sprog","goal":"learning"}]})", day)
+                .status == ApplyStatus::ok);
+    const auto before = w.snapshot(kDialogue);
+    CHECK(w.send_on("one_to_one_held", w.chief, R"({"note":"x"})", day).status ==
+          ApplyStatus::forbidden);
+    CHECK(w.snapshot(kDialogue) == before);
+    CHECK(w.send_on("one_to_one_held", w.director, R"({"note":"x"})", day).status ==
+          ApplyStatus::ok);
+}
+
+TEST_CASE(
+    "forvaltningen is reminded of the data package and records it for all daycares of a "
+    "round at once",
+    "[ld][workflow][many]") {
+    DialogueWorld w;
+    w.config.organisation.administration = {"Forvaltningen", "forvaltning@example.dk", {}};
+    Institution engen = w.config.institutions[1];
+    engen.id = "engen";
+    engen.name = "Engen";
+    engen.leader.email = "leder@engen.example.dk";
+    w.config.institutions.push_back(engen);
+    w.store->sync_directory(w.config);
+    w.rebuild();
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 3);
+    w.scheduler->tick(at("2026-09-14", 9));
+    CHECK(mailed_about(w, "Datapakke") ==
+          std::set<std::string>{"Forvaltningen <forvaltning@example.dk>"});
+
+    const Instant now = at("2026-09-15", 10);
+    const std::string engen_dialogue = "learning-dialogue/engen/2026-09-07";
+    const auto before = w.snapshot(kDialogue) + w.snapshot(engen_dialogue);
+    auto refused = [&](InstitutionKind kind, int round, const char* event, const Actor& actor,
+                       const char* payload, const char* code) {
+        const auto result =
+            w.cases->apply_to_many("learning-dialogue", kind, round, event, actor, payload, now);
+        INFO(result.message);
+        CHECK(result.status != ApplyStatus::ok);
+        CHECK(result.code == code);
+        CHECK(result.recorded.empty());
+        CHECK_FALSE(result.message.empty());
+    };
+    refused(InstitutionKind::school, 1, "data_package_published", w.admin, "{}", "unknown_kind");
+    refused(InstitutionKind::daycare, 5, "data_package_published", w.admin, "{}", "unknown_round");
+    refused(InstitutionKind::daycare, 0, "data_package_published", w.admin, "{}", "unknown_round");
+    refused(InstitutionKind::daycare, 2, "data_package_published", w.admin, "{}",
+            "nothing_waiting");
+    refused(InstitutionKind::daycare, 1, "observation_not_held", w.admin, R"({"reason":"x"})",
+            "not_for_many");
+    refused(InstitutionKind::daycare, 1, "data_package_published", w.chief, "{}",
+            "role_not_allowed");
+    refused(InstitutionKind::daycare, 1, "data_package_published", w.admin, R"({"url":"ftp://x"})",
+            "bad_payload");
+    const auto unknown = w.cases->apply_to_many("ukendt", InstitutionKind::daycare, 1,
+                                                "data_package_published", w.admin, "{}", now);
+    CHECK(unknown.code == "unknown_cycle");
+    CHECK(w.snapshot(kDialogue) + w.snapshot(engen_dialogue) == before);
+
+    const auto all = w.cases->apply_to_many("learning-dialogue", InstitutionKind::daycare, 1,
+                                            "data_package_published", w.admin,
+                                            R"({"url":"https://lis.example.dk/dagtilbud"})", now);
+    REQUIRE(all.status == ApplyStatus::ok);
+    CHECK(all.recorded == std::vector<std::string>{engen_dialogue, kDialogue});
+    CHECK(w.state(kDialogue) == "AwaitingObservation");
+    CHECK(w.state(engen_dialogue) == "AwaitingObservation");
+    CHECK(w.store->events(kDialogue).back().actor == "admin@example.dk");
+    // Once more: every daycare of the round has it already.
+    const auto again = w.cases->apply_to_many("learning-dialogue", InstitutionKind::daycare, 1,
+                                              "data_package_published", w.admin, "{}", now);
+    CHECK(again.code == "nothing_waiting");
+    CHECK(again.already == 2);
+    CHECK(again.message.find("allerede") != std::string::npos);
 }

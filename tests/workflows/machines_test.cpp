@@ -525,16 +525,25 @@ TEST_CASE("the learning dialogue runs its rounds and ends after the last one", "
     step(*m, "observation_feedback_submitted", middle, "AwaitingLearningConversation",
          {complete("observation"), arm("learning_conversation")});
     refused(*m, "learning_conversation_held", facts(0, 0));  // no focus area
-    step(*m, "learning_conversation_held", facts(1, 1), "AwaitingOneToOne",
-         {complete("learning_conversation"), kOpenCases, arm("one_to_one")});
-    step(*m, "one_to_one_held", middle, "AwaitingDataPackage",
-         {complete("one_to_one"), next_round, arm("data_package")});
+    // The 1:1 goes beside the rounds: the conversation arms it and starts the next round.
+    step(*m, "learning_conversation_held", facts(1, 1), "AwaitingDataPackage",
+         {complete("learning_conversation"), kOpenCases, close("one_to_one"), arm("one_to_one"),
+          next_round, arm("data_package")});
+    EventFacts one_due = middle;
+    one_due.step_open = true;
+    refused(*m, "one_to_one_held", middle);  // none due
+    step(*m, "one_to_one_held", one_due, "AwaitingDataPackage", {complete("one_to_one")});
     step(*m, "data_package_published", middle, "AwaitingObservation",
          {complete("data_package"), arm("observation")});
+    step(*m, "one_to_one_held", one_due, "AwaitingObservation", {complete("one_to_one")});
     step(*m, "observation_feedback_submitted", middle, "AwaitingLearningConversation",
          {complete("observation"), arm("learning_conversation")});
-    step(*m, "learning_conversation_held", facts(1, 0), "AwaitingOneToOne",
-         {complete("learning_conversation"), arm("one_to_one")});
+    step(*m, "one_to_one_held", one_due, "AwaitingLearningConversation", {complete("one_to_one")});
+    // The last round's conversation waits for its 1:1, which ends the dialogue.
+    EventFacts last_conversation = facts(1, 0);
+    last_conversation.last_round = true;
+    step(*m, "learning_conversation_held", last_conversation, "AwaitingOneToOne",
+         {complete("learning_conversation"), close("one_to_one"), arm("one_to_one")});
     step(*m, "one_to_one_held", last, "DialogueCompleted", {complete("one_to_one"), kCloseAll});
     CHECK(m->is_final());
     for (const auto& event : tilsyn::workflows::event_names("learning_dialogue")) {
@@ -543,6 +552,10 @@ TEST_CASE("the learning dialogue runs its rounds and ends after the last one", "
     auto cancelled = make_machine("learning_dialogue", "AwaitingOneToOne");
     REQUIRE(cancelled);
     step(*cancelled, "cycle_cancelled", middle, "DialogueCancelled", {kCloseAll});
+    // A dialogue stored waiting for a 1:1 before it moved beside the rounds goes on.
+    auto stored = make_machine("learning_dialogue", "AwaitingOneToOne");
+    step(*stored, "one_to_one_held", middle, "AwaitingDataPackage",
+         {complete("one_to_one"), next_round, arm("data_package")});
 }
 
 TEST_CASE("every workflow describes exactly its table's events and the steps its states wait for",

@@ -949,3 +949,53 @@ TEST_CASE("bad observers are reported where they are written", "[config][ld]") {
                               "only a learning_dialogue cycle has observers");
     }
 }
+
+TEST_CASE("a learning dialogue names who holds the 1:1 and makes the data package (by:)",
+          "[config][ld][by]") {
+    auto text = replace_once(
+        with_dialogue("{ beta: alpha }"),
+        R"(one_to_one:            { due: "learning_conversation + 4 weeks" })",
+        R"(one_to_one:            { due: "learning_conversation + 4 weeks", by: director })");
+    text = replace_once(
+        text, R"(data_package:          { due: "round + 2 weeks" })",
+        R"(data_package:          { due: "round + 2 weeks", by: [admin, area_chief] })");
+    text = replace_once(text, "organisation:\n",
+                        "organisation:\n  administration: { name: \"Forvaltningen\", email: "
+                        "\"forvaltning@example.dk\" }\n");
+    TempDir dir;
+    const auto loaded = load(dir, text);
+    INFO(dump(loaded));
+    REQUIRE(loaded.ok());
+    const auto& cycle = loaded.config.cycles.back();
+    CHECK(cycle.steps[0].by ==
+          std::vector<tilsyn::Role>{tilsyn::Role::admin, tilsyn::Role::area_chief});
+    CHECK(cycle.steps[1].by.empty());
+    CHECK(cycle.steps[3].by == std::vector<tilsyn::Role>{tilsyn::Role::director});
+    CHECK(loaded.config.organisation.administration.email == "forvaltning@example.dk");
+}
+
+TEST_CASE("bad by: is reported where it is written", "[config][ld][by]") {
+    SECTION("a step whose workflow says who acts") {
+        const auto text = replace_once(
+            with_dialogue("{ beta: alpha }"),
+            R"(observation:           { due: "data_package + 6 weeks" })",
+            R"(observation:           { due: "data_package + 6 weeks", by: [admin] })");
+        expect_single_problem(text, locate(text, "[admin]"),
+                              "step 'observation' takes no 'by': its workflow says who acts on it "
+                              "(only data_package, one_to_one may name the roles)");
+    }
+    SECTION("an unknown role") {
+        const auto text = replace_once(
+            with_dialogue("{ beta: alpha }"),
+            R"(one_to_one:            { due: "learning_conversation + 4 weeks" })",
+            R"(one_to_one:            { due: "learning_conversation + 4 weeks", by: [omraadechef] })");
+        expect_single_problem(text, locate(text, "omraadechef"), "unknown role 'omraadechef'");
+    }
+    SECTION("no role at all") {
+        const auto text = replace_once(
+            with_dialogue("{ beta: alpha }"),
+            R"(one_to_one:            { due: "learning_conversation + 4 weeks" })",
+            R"(one_to_one:            { due: "learning_conversation + 4 weeks", by: [] })");
+        expect_single_problem(text, locate(text, "[] }"), "name at least one role");
+    }
+}
