@@ -41,7 +41,11 @@ std::string calendar_feed(Store& store, CaseService& cases, const StoredUser& us
         const std::string link = cycle_link(cases.config(), cycle.id);
         const CycleConfig* cycle_config = cases.config().find_cycle(cycle.cycle_config);
         for (const auto& d : store.deadlines(cycle.id)) {
-            if (d.kind != "due" || d.done || !step_concerns(role, cycle_config, d.step)) continue;
+            if (d.kind != "due" || d.done) continue;
+            if (summary.observing ? d.step != summary.current_step
+                                  : !step_concerns(role, cycle_config, d.step)) {
+                continue;
+            }
             const std::string_view title = workflows::step_title(d.step);
             const std::string round = d.round ? fmt::format(" (runde {})", d.round) : "";
             const std::string uid = fmt::format("{}/{}/r{}@tilsyn", cycle.id, d.step, d.round);

@@ -55,6 +55,18 @@ std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
         }
         all.push_back(std::move(summary));
     }
+    if (actor && actor->role == Role::leader && !actor->institution_id.empty() &&
+        (filter.institution.empty() || filter.institution == actor->institution_id)) {
+        for (auto& row : store.cycle_status("", "")) {
+            if (row.cycle.institution_id == actor->institution_id) continue;
+            auto machine = workflows::make_machine(row.cycle.workflow, row.cycle.state);
+            const auto* step = machine ? workflows::find_step(machine->current_step()) : nullptr;
+            if (!step || !step->observer_acts || !cases.observes(row.cycle, *actor)) continue;
+            CycleSummary summary = summarize(std::move(row), cases, today);
+            summary.observing = true;
+            all.push_back(std::move(summary));
+        }
+    }
     std::vector<CycleSummary> shown;
     for (auto& summary : all) {
         summary.sharpened = sharpened.count(summary.row.cycle.institution_id) > 0;

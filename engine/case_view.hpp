@@ -21,6 +21,8 @@ struct CycleSummary {
     bool final = false;
     bool overdue = false;    // the next deadline has passed (from the day after it)
     bool sharpened = false;  // the institution has an open supervision case
+    bool observing = false;  // another tilbud's dialogue that waits for the asking leader's
+                             // institution to observe it (the observer's task)
 };
 
 struct CycleFilter {
@@ -34,7 +36,8 @@ struct CycleFilter {
 };
 
 /// Instances matching `filter` that `actor` may see (nullptr: everything), institutions under
-/// sharpened follow-up first, then overdue ones, then by next deadline.
+/// sharpened follow-up first, then overdue ones, then by next deadline. A leader also gets the
+/// dialogues its institution observes while they wait for the observation (`observing`).
 std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
                                       const CycleFilter& filter, const Actor* actor, Date today);
 

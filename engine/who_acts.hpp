@@ -21,8 +21,7 @@ std::vector<Role> step_actors(const CycleConfig* cycle, const workflows::StepDes
 std::vector<Role> step_reminded(const CycleConfig* cycle, const workflows::StepDescription& step);
 
 /// The roles that may send `event` in `cycle`.
-std::vector<Role> event_senders(const CycleConfig* cycle,
-                                const workflows::EventDescription& event);
+std::vector<Role> event_senders(const CycleConfig* cycle, const workflows::EventDescription& event);
 
 /// The same, by the cycle's configured id and the event's name; empty for an unknown event.
 std::vector<Role> event_senders(const Config& config, std::string_view cycle_config,

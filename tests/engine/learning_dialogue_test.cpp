@@ -357,3 +357,45 @@ TEST_CASE(
     CHECK(again.already == 2);
     CHECK(again.message.find("allerede") != std::string::npos);
 }
+
+TEST_CASE("the observer's leader finds the observation among its own tasks and in its feed",
+          "[ld][observer][feed]") {
+    DialogueWorld w;
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 2);
+    const Date today = *parse_date("2026-09-11");
+    auto observing = [&](const Actor& actor) {
+        std::vector<std::string> ids;
+        for (const auto& s : list_cycles(*w.store, *w.cases, {}, &actor, today)) {
+            if (s.observing) ids.push_back(s.row.cycle.id);
+        }
+        return ids;
+    };
+    // Before the data package the observation does not wait yet.
+    CHECK(observing(w.leader).empty());
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", *parse_date("2026-09-10")).status ==
+            ApplyStatus::ok);
+    CHECK(observing(w.leader) == std::vector<std::string>{kDialogue});
+    CHECK(observing(w.solsikken_leader).empty());  // the observed leader observes nobody
+    CHECK(observing(w.board).empty());             // nor does a board
+
+    StoredUser observer;
+    observer.email = w.leader.email;
+    observer.role = "leader";
+    observer.institution_id = w.leader.institution_id;
+    std::string feed = calendar_feed(*w.store, *w.cases, observer, at("2026-09-11", 9));
+    for (auto fold = feed.find("\r\n "); fold != std::string::npos; fold = feed.find("\r\n ")) {
+        feed.erase(fold, 3);  // unfold RFC 5545 lines
+    }
+    CHECK(feed.find("Læringsmiljøobservation") != std::string::npos);
+    CHECK(feed.find("Børnehuset Solsikken") != std::string::npos);
+    StoredUser observed = observer;
+    observed.email = w.solsikken_leader.email;
+    observed.institution_id = "solsikken";
+    CHECK(calendar_feed(*w.store, *w.cases, observed, at("2026-09-11", 9))
+              .find("Læringsmiljøobservation") == std::string::npos);
+
+    // Once the feedback is in, the task leaves the observer's list.
+    REQUIRE(w.send_on("observation_feedback_submitted", w.leader, feedback("frydenlund"), today)
+                .status == ApplyStatus::ok);
+    CHECK(observing(w.leader).empty());
+}

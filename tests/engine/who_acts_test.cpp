@@ -1,9 +1,10 @@
 // Who acts on a step, who is reminded, who may send an event: the workflow's description,
 // unless the cycle's config names the roles of an assignable step (`by:`).
+#include "engine/who_acts.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "config_fixture.hpp"
-#include "engine/who_acts.hpp"
 
 using namespace tilsyn;
 
@@ -57,8 +58,7 @@ TEST_CASE("by default forvaltningen makes the data package and the area chief ho
 TEST_CASE("a cycle's by: takes the default actors' place; the leader followed up on stays",
           "[who][ld]") {
     const CycleConfig cycle = dialogue({Role::area_chief}, {Role::director});
-    CHECK(step_reminded(&cycle, described("data_package")) ==
-          std::vector<Role>{Role::area_chief});
+    CHECK(step_reminded(&cycle, described("data_package")) == std::vector<Role>{Role::area_chief});
     CHECK(event_senders(&cycle, *workflows::find_event("data_package_published")) ==
           std::vector<Role>{Role::area_chief});
     CHECK(step_actors(&cycle, described("one_to_one")) ==
