@@ -88,7 +88,43 @@ std::vector<std::string> recipients(const Config& config, const Institution& ins
     return result;
 }
 
+namespace {
+
+/// A step the observing institution's leader does, for a plan item (not a cycle's start).
+bool observer_step(const Config& config, const PlanItem& item) {
+    if (item.kind == PlanKind::start) return false;
+    const auto* workflow = workflows::find_workflow(config.cycles[item.cycle].workflow);
+    return workflow && workflow->steps[item.step].observer_acts;
+}
+
+/// Who a plan item of an observer's step goes to: the plan knows the observers the config
+/// names (not those an observer_assigned event will name later).
+std::vector<std::string> observer_recipients(const Config& config, const PlanItem& item) {
+    const CycleConfig& cycle = config.cycles[item.cycle];
+    const Institution& observed = config.institutions[item.institution];
+    const Institution* observer = nullptr;
+    for (const auto& [who, by] : cycle.observers) {
+        if (who != observed.id) continue;
+        for (const auto& inst : config.institutions) {
+            if (inst.id == by) observer = &inst;
+        }
+    }
+    std::vector<std::string> result;
+    for (const auto& addressed :
+         observer_addressing(observed, observer, item_roles(config, item))) {
+        for (auto& email : recipients(config, *addressed.institution, addressed.roles)) {
+            if (std::find(result.begin(), result.end(), email) == result.end()) {
+                result.push_back(std::move(email));
+            }
+        }
+    }
+    return result;
+}
+
+}  // namespace
+
 std::vector<std::string> plan_recipients(const Config& config, const PlanItem& item) {
+    if (observer_step(config, item)) return observer_recipients(config, item);
     return recipients(config, config.institutions[item.institution], item_roles(config, item));
 }
 
@@ -115,12 +151,15 @@ PlanWriter::PlanWriter(std::ostream& out, const Config& config, const TimeZone& 
             cycle_json_.push_back(std::move(json));
             std::vector<std::string> steps;
             std::vector<unsigned> step_roles, escalation_roles;
+            std::vector<bool> observer_steps;
             if (const auto* workflow = workflows::find_workflow(cycle.workflow)) {
                 for (const auto& step : workflow->steps) {
                     steps.emplace_back(step.id);
                     step_roles.push_back(role_mask(step_reminded(&cycle, step)));
+                    observer_steps.push_back(step.observer_acts);
                 }
             }
+            observer_steps_.push_back(std::move(observer_steps));
             for (const auto& level : cycle.escalation)
                 escalation_roles.push_back(role_mask(level.to));
             step_json_.push_back(std::move(steps));
@@ -171,6 +210,16 @@ void PlanWriter::finish() {
 }
 
 const std::string& PlanWriter::to_json(const PlanItem& item) {
+    if (item.kind != PlanKind::start &&
+        observer_steps_[item.cycle][item.step]) {  // per observer, not per role set: not cached
+        observer_to_ = "[";
+        for (const auto& email : observer_recipients(config_, item)) {
+            if (observer_to_.size() > 1) observer_to_ += ',';
+            append_json_string(observer_to_, email);
+        }
+        observer_to_ += ']';
+        return observer_to_;
+    }
     unsigned mask = 0;
     switch (item.kind) {
         case PlanKind::start:

@@ -20,7 +20,8 @@ void append_json_string(std::string& out, std::string_view text);
 std::vector<std::string> recipients(const Config& config, const Institution& institution,
                                     const std::vector<Role>& roles);
 
-/// Who a plan item goes to.
+/// Who a plan item goes to (for an observation, the observer the config names, else the
+/// area chief; never the observed institution's leader).
 std::vector<std::string> plan_recipients(const Config& config, const PlanItem& item);
 
 enum class PlanFormat { table, json, ics };
@@ -53,12 +54,14 @@ class PlanWriter {
     std::string dtstamp_;
     std::string buffer_;
     std::vector<std::string> to_cache_;  // per institution and role set: the "to" JSON array
+    std::string observer_to_;            // the "to" of an observer's step (not cached)
     // Per-item work is appending precomputed pieces: the JSON of each institution id, and of
     // each cycle's id and step names (the plan has millions of items).
     std::vector<std::string> institution_json_;
     std::vector<std::string> cycle_json_;
     std::vector<std::vector<std::string>> step_json_;
     std::vector<std::vector<unsigned>> step_roles_;        // per cycle: role set of each step
+    std::vector<std::vector<bool>> observer_steps_;        // per cycle: the observer does it
     std::vector<std::vector<unsigned>> escalation_roles_;  // per cycle: of each level
     Instant last_at_{};
     std::string time_fields_;

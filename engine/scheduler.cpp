@@ -165,29 +165,20 @@ std::vector<Person> Scheduler::step_recipients(const std::string& cycle_id,
         return individual_recipients(institution, roles);
     }
     // The observing institution's leader does this step: the observed institution's leader and
-    // board are never reminded of it. Without an observer yet, the area chief (who assigns
-    // one) is told instead.
-    std::vector<Role> others;
-    bool leader = false;
-    for (Role role : roles) {
-        if (role == Role::leader || role == Role::board) {
-            leader = true;
-        } else {
-            others.push_back(role);
-        }
-    }
+    // board are never reminded of it. The observer is looked up only when the roles name a
+    // leader or board (it reads the dialogue's events).
     const Institution* observer = nullptr;
-    if (leader) {  // only then is the observer looked up (it reads the dialogue's events)
+    if (std::any_of(roles.begin(), roles.end(),
+                    [](Role role) { return role == Role::leader || role == Role::board; })) {
         CycleRecord cycle;
         cycle.id = cycle_id;
         cycle.cycle_config = cycle_config;
         cycle.institution_id = institution.id;
         observer = cases_.institution(cases_.observer_of(cycle));
-        if (!observer) others.push_back(Role::area_chief);
     }
-    std::vector<Person> people = individual_recipients(institution, others);
-    if (observer) {
-        for (auto& person : individual_recipients(*observer, {Role::leader})) {
+    std::vector<Person> people;
+    for (const auto& addressed : observer_addressing(institution, observer, roles)) {
+        for (auto& person : individual_recipients(*addressed.institution, addressed.roles)) {
             const bool known = std::any_of(people.begin(), people.end(), [&](const Person& p) {
                 return p.email == person.email;
             });

@@ -42,6 +42,26 @@ std::vector<Role> step_reminded(const CycleConfig* cycle, const workflows::StepD
     return assigned(cycle, step, step.reminded);
 }
 
+std::vector<Addressed> observer_addressing(const Institution& observed, const Institution* observer,
+                                           const std::vector<Role>& roles) {
+    std::vector<Role> others;
+    bool leader = false;
+    for (Role role : roles) {
+        if (role == Role::leader || role == Role::board) {
+            leader = true;
+        } else {
+            others.push_back(role);
+        }
+    }
+    if (leader && !observer &&
+        std::find(others.begin(), others.end(), Role::area_chief) == others.end()) {
+        others.push_back(Role::area_chief);
+    }
+    std::vector<Addressed> result{{&observed, std::move(others)}};
+    if (leader && observer) result.push_back({observer, {Role::leader}});
+    return result;
+}
+
 std::vector<Role> event_senders(const CycleConfig* cycle,
                                 const workflows::EventDescription& event) {
     if (event.acts_on.empty()) return event.senders;

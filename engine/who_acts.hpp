@@ -23,6 +23,17 @@ std::vector<Role> step_reminded(const CycleConfig* cycle, const workflows::StepD
 /// The roles that may send `event` in `cycle`.
 std::vector<Role> event_senders(const CycleConfig* cycle, const workflows::EventDescription& event);
 
+/// Who is told of a step the observing institution's leader does (StepDescription::
+/// observer_acts), given the roles its reminder or escalation names: the observer's leader in
+/// place of the observed institution's leader and board, or the area chief while there is no
+/// observer; the other roles as they are, at the observed institution.
+struct Addressed {
+    const Institution* institution;
+    std::vector<Role> roles;
+};
+std::vector<Addressed> observer_addressing(const Institution& observed, const Institution* observer,
+                                           const std::vector<Role>& roles);
+
 /// The same, by the cycle's configured id and the event's name; empty for an unknown event.
 std::vector<Role> event_senders(const Config& config, std::string_view cycle_config,
                                 std::string_view event);

@@ -1,8 +1,11 @@
 #include "engine/planner.hpp"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <sstream>
 
 #include "config_fixture.hpp"
+#include "engine/plan_format.hpp"
 #include "workflows/description.hpp"
 
 namespace {
@@ -135,4 +138,41 @@ TEST_CASE("a workflow in rounds schedules every round from its own start", "[pla
     CHECK(schedule[4].round == 2);
     CHECK(tilsyn::format_date(schedule[4].due) == "2027-03-22");
     CHECK(schedule[15].round == 4);
+}
+
+TEST_CASE(
+    "the plan sends an observation's reminders to the observer the config names, never to "
+    "the observed",
+    "[plan][observer]") {
+    auto config = small_config();
+    auto& cycle = config.cycles[0];
+    cycle.workflow = "learning_dialogue";
+    cycle.institutions.kinds = {};
+    cycle.starts.first = d("2026-09-07");
+    cycle.rounds = tilsyn::Rounds{1, {6, tilsyn::Unit::month}};
+    cycle.steps = {step("data_package", "round + 2 weeks", 24),
+                   step("observation", "data_package + 6 weeks", 25),
+                   step("learning_conversation", "observation + 2 weeks", 26),
+                   step("one_to_one", "learning_conversation + 4 weeks", 27)};
+    cycle.observers = {{"solsikken", "frydenlund"}};     // frydenlund itself has no observer
+    std::map<std::string, std::vector<std::string>> to;  // institution -> observation's "to"
+    std::vector<tilsyn::PlanItem> reminders;
+    for (const auto& item : tilsyn::make_plan(config, kDenmark, tilsyn::TimeZone::utc(),
+                                              d("2026-09-01"), d("2027-03-01"))) {
+        if (item.kind != PlanKind::reminder || item.step != 1) continue;
+        to[config.institutions[item.institution].id] = tilsyn::plan_recipients(config, item);
+        reminders.push_back(item);
+    }
+    CHECK(to["solsikken"] == std::vector<std::string>{"leder@frydenlund.example.dk"});
+    CHECK(to["frydenlund"] == std::vector<std::string>{"chef.syd@example.dk"});
+    // The JSON plan says the same.
+    std::ostringstream json;
+    tilsyn::write_plan_json(json, config, tilsyn::TimeZone::utc(), reminders);
+    CHECK(json.str().find(
+              R"("institution":"solsikken","cycle":"quality-report-6-18","step":)"
+              R"("observation","kind":"reminder","to":["leder@frydenlund.example.dk"])") !=
+          std::string::npos);
+    CHECK(json.str().find(R"("institution":"frydenlund","cycle":"quality-report-6-18","step":)"
+                          R"("observation","kind":"reminder","to":["chef.syd@example.dk"])") !=
+          std::string::npos);
 }
