@@ -23,6 +23,7 @@ expect quality-report-6-18/beder-skole/2026-08-03/tilsyn-1 "ActionPlanDue sharpe
 expect quality-report-6-18/beder-skole/2026-08-03 "PlanInPreparation sharpened"
 expect quality-report-6-18/frederiksbjerg-skole/2026-08-03 "PlanAwaitingApproval -"
 expect quality-report-6-18/bakkegaardsskolen/2026-08-03 "AwaitingConversation -"
+expect quality-report-6-18/holme-skole/2026-08-03 "PlanInPreparation -"
 expect learning-dialogue/boernehuset-solsikken/2026-09-07 "AwaitingDataPackage -"
 # Its conversation started round 2 at once; the 1:1 goes beside the round.
 expect learning-dialogue/vuggestuen-maelkeboetten/2026-09-07 "AwaitingDataPackage sharpened"
@@ -62,7 +63,7 @@ else
     fail "refused event-all calls changed the audit trail"
 fi
 n=$(grep -c -- '->' "$tmp/out")
-if [[ $n == 19 ]]; then pass "19 demo events applied"; else fail "$n demo events applied, expected 19"; fi
+if [[ $n == 26 ]]; then pass "26 demo events applied"; else fail "$n demo events applied, expected 26"; fi
 if tail -n 1 "$tmp/out" | grep -Eq '^admin@tilsyn.local: tls_[0-9a-f]{64}$'; then
     pass "the administrator's token is printed last"
 else
