@@ -210,16 +210,7 @@ void PlanWriter::finish() {
 }
 
 const std::string& PlanWriter::to_json(const PlanItem& item) {
-    if (item.kind != PlanKind::start &&
-        observer_steps_[item.cycle][item.step]) {  // per observer, not per role set: not cached
-        observer_to_ = "[";
-        for (const auto& email : observer_recipients(config_, item)) {
-            if (observer_to_.size() > 1) observer_to_ += ',';
-            append_json_string(observer_to_, email);
-        }
-        observer_to_ += ']';
-        return observer_to_;
-    }
+    const bool observer = item.kind != PlanKind::start && observer_steps_[item.cycle][item.step];
     unsigned mask = 0;
     switch (item.kind) {
         case PlanKind::start:
@@ -233,12 +224,14 @@ const std::string& PlanWriter::to_json(const PlanItem& item) {
             mask = escalation_roles_[item.cycle][item.level - 1];
             break;
     }
-    std::string& to = to_cache_[item.institution * kRoleSets + mask];
+    // An observer's step goes to the observer its cycle names for the institution: cached per
+    // cycle too.
+    std::string& to = observer ? observer_to_cache_[(std::uint64_t{item.cycle} << 40) |
+                                                    (std::uint64_t{item.institution} << 8) | mask]
+                               : to_cache_[item.institution * kRoleSets + mask];
     if (to.empty()) {
-        const auto& roles = item_roles(config_, item);
         to = "[";
-        for (const auto& email :
-             recipients(config_, config_.institutions[item.institution], roles)) {
+        for (const auto& email : plan_recipients(config_, item)) {
             if (to.size() > 1) to += ',';
             append_json_string(to, email);
         }

@@ -1,8 +1,10 @@
 // Writes a plan as a table, JSON lines or an RFC 5545 calendar.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/config.hpp"
@@ -54,7 +56,8 @@ class PlanWriter {
     std::string dtstamp_;
     std::string buffer_;
     std::vector<std::string> to_cache_;  // per institution and role set: the "to" JSON array
-    std::string observer_to_;            // the "to" of an observer's step (not cached)
+    // The "to" of an observer's step, per cycle, institution and role set.
+    std::unordered_map<std::uint64_t, std::string> observer_to_cache_;
     // Per-item work is appending precomputed pieces: the JSON of each institution id, and of
     // each cycle's id and step names (the plan has millions of items).
     std::vector<std::string> institution_json_;
