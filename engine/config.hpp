@@ -14,6 +14,7 @@
 #include "engine/due_expression.hpp"
 #include "engine/mail_template.hpp"
 #include "engine/role.hpp"
+#include "engine/role_titles.hpp"
 
 namespace tilsyn {
 
@@ -165,6 +166,7 @@ struct Config {
     std::vector<Area> areas;
     std::vector<Institution> institutions;
     std::vector<CycleConfig> cycles;
+    RoleTitles roles;  // what people read for each role: the defaults, or `roles:`
 
     const Area* find_area(std::string_view id) const;
     const CycleConfig* find_cycle(std::string_view id) const;

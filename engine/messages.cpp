@@ -167,6 +167,15 @@ std::string danish_date(Date date) {
     return fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
 }
 
+std::string danish_list(const std::vector<std::string>& items, std::string_view conjunction) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += i + 1 == items.size() ? fmt::format(" {} ", conjunction) : ", ";
+        out += items[i];
+    }
+    return out;
+}
+
 std::string danish_long_date(Date date) {
     std::chrono::year_month_day ymd{date};
     std::chrono::weekday wd{date};

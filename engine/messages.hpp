@@ -25,6 +25,10 @@ std::string danish_long_date(Date date);
 /// "12.10.2026": a date on screen, in tables and in mail subjects (glossary.md).
 std::string danish_date(Date date);
 
+/// Items joined the Danish way, with no comma before the last: "A", "A og B", "A, B og C"
+/// (`conjunction` "og" or "eller").
+std::string danish_list(const std::vector<std::string>& items, std::string_view conjunction);
+
 /// The people holding some roles for an institution, each once, in role order.
 std::vector<Person> people_for(const Config& config, const Institution& institution,
                                const std::vector<Role>& roles);

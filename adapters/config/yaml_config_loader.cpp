@@ -25,16 +25,17 @@ constexpr const char* kZoneInfoDir = "/usr/share/zoneinfo";
 // `timezone_where` is set to where the time zone is named, for a problem loading it.
 void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& config,
                SourceLocation& timezone_where) {
-    nodes.check_map(
-        root, "the configuration",
-        {"organisation", "calendar", "mail", "areas", "institutions", "institutions_csv", "cycles"},
-        {"organisation", "areas", "cycles"});
+    nodes.check_map(root, "the configuration",
+                    {"organisation", "calendar", "mail", "roles", "areas", "institutions",
+                     "institutions_csv", "cycles"},
+                    {"organisation", "areas", "cycles"});
     yaml_config::SettingsReader settings(nodes, config);
     yaml_config::DirectoryReader directory(nodes, config);
     yaml_config::CycleReader cycles(nodes, config);
     if (auto n = root["organisation"]) settings.read_organisation(n, timezone_where);
     if (auto n = root["calendar"]) settings.read_calendar(n);
     if (auto n = root["mail"]) settings.read_mail(n);
+    if (auto n = root["roles"]) settings.read_roles(n);
     if (auto n = root["areas"]) directory.read_areas(n);
     if (auto n = root["institutions"]) directory.read_institutions(n);
     if (auto n = root["institutions_csv"]) directory.read_institutions_csv(n);

@@ -13,6 +13,7 @@
 #include "engine/mail_message.hpp"
 #include "engine/mail_template.hpp"
 #include "engine/role.hpp"
+#include "engine/role_titles.hpp"
 #include "engine/suggest.hpp"
 
 namespace tilsyn::yaml_config {
@@ -207,6 +208,67 @@ void SettingsReader::read_digest(const YAML::Node& node) {
             problem(where(r), fmt::format("digest role '{}' is not one of area_chief, "
                                           "director{}",
                                           value, did_you_mean(value, {"area_chief", "director"})));
+        }
+    }
+}
+
+void SettingsReader::read_roles(const YAML::Node& node) {
+    if (node.IsNull()) return;  // `roles:` without entries: the defaults
+    if (!node.IsMap()) {
+        problem(where(node),
+                "roles must be a mapping of role to title, e.g. "
+                "{ area_chief: \"Børn og Unge-chef\" }");
+        return;
+    }
+    Keys names;
+    for (Role role : kAllRoles) names.push_back(role_name(role));
+    std::vector<std::pair<Role, SourceLocation>> titled;  // in the order written
+    std::vector<Role> keys;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        const auto role = parse_role(key);
+        if (!role) {
+            problem(where(it->first),
+                    fmt::format("unknown role '{}' in roles{}; the roles are {}", key,
+                                did_you_mean(key, names), fmt::join(names, ", ")));
+            continue;
+        }
+        if (std::find(keys.begin(), keys.end(), *role) != keys.end()) {
+            problem(where(it->first), fmt::format("duplicate key '{}' in roles", key));
+            continue;
+        }
+        keys.push_back(*role);
+        std::string title;
+        if (!it->second.IsNull() && !scalar(it->second, fmt::format("roles.{}", key), title)) {
+            continue;
+        }
+        const auto first = title.find_first_not_of(" \t");
+        if (first == std::string::npos) {
+            // `board:` with nothing after it has no place of its own: its key's.
+            problem(where(it->second.IsNull() ? it->first : it->second),
+                    fmt::format("roles.{}: the title must not be empty; write the title people "
+                                "read, e.g. \"{}\", or leave the role out for that default",
+                                key, default_role_title(*role)));
+            continue;
+        }
+        config_.roles.set(*role, title.substr(first, title.find_last_not_of(" \t") - first + 1));
+        titled.emplace_back(*role, where(it->second));
+    }
+    // Two roles with one title would make "only X may do this; you are X" possible.
+    for (std::size_t i = 0; i < titled.size(); ++i) {
+        const auto& [role, at] = titled[i];
+        for (Role other : kAllRoles) {
+            const bool other_first = std::any_of(titled.begin(), titled.begin() + i,
+                                                 [&](const auto& t) { return t.first == other; });
+            const bool other_later = std::any_of(titled.begin() + i + 1, titled.end(),
+                                                 [&](const auto& t) { return t.first == other; });
+            if (other == role || other_later || config_.roles.of(other) != config_.roles.of(role)) {
+                continue;
+            }
+            problem(at, fmt::format("roles.{}: '{}' is already the title of {}{}; each role needs "
+                                    "its own title",
+                                    role_name(role), config_.roles.of(role), role_name(other),
+                                    other_first ? "" : " (its default)"));
         }
     }
 }

@@ -999,3 +999,81 @@ TEST_CASE("bad by: is reported where it is written", "[config][ld][by]") {
         expect_single_problem(text, locate(text, "[] }"), "name at least one role");
     }
 }
+
+// ---- roles: the titles people read --------------------------------------------------------
+
+namespace {
+
+// kValid with a `roles:` section after mail (lines 12-14 then).
+std::string with_roles(std::string_view roles) {
+    return replace_once(kValid, "  transport: \"file:mail\"\n",
+                        "  transport: \"file:mail\"\nroles:\n" + std::string(roles));
+}
+
+// Loads `text`, requires one problem at `needle` containing `fragment`, and that every role
+// kept its default title: a refused `roles:` changes nothing.
+void expect_roles_refused(const std::string& text, std::string_view needle,
+                          std::string_view fragment) {
+    expect_single_problem(text, locate(text, needle), fragment);
+    TempDir dir;
+    const auto loaded = load(dir, text);
+    for (tilsyn::Role role : tilsyn::kAllRoles) {
+        if (role == tilsyn::Role::director) continue;  // set by the good line of some tests
+        CHECK(loaded.config.roles.of(role) == tilsyn::default_role_title(role));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("roles: gives the titles people read; the roles left out keep their defaults",
+          "[config][roles]") {
+    TempDir dir;
+    CHECK(load(dir, kValid).config.roles.of(tilsyn::Role::area_chief) == "Områdechef");
+    const auto loaded = load(dir, with_roles("  area_chief: \"Børn og Unge-chef\"\n"
+                                             "  director: \"  Direktør for Børn og Unge \"\n"));
+    INFO(dump(loaded));
+    REQUIRE(loaded.ok());
+    const auto& roles = loaded.config.roles;
+    CHECK(roles.of(tilsyn::Role::area_chief) == "Børn og Unge-chef");
+    CHECK(roles.of(tilsyn::Role::director) == "Direktør for Børn og Unge");  // trimmed
+    CHECK(roles.of(tilsyn::Role::leader) == "Leder");
+    CHECK(roles.of(tilsyn::Role::board) == "Bestyrelse");
+    CHECK(roles.of(tilsyn::Role::admin) == "Administrator");
+    CHECK(load(dir, with_roles("")).ok());  // `roles:` with nothing under it
+}
+
+TEST_CASE("an unknown role in roles: is reported at the key with a suggestion", "[config][roles]") {
+    expect_roles_refused(with_roles("  director: \"Direktør for Børn og Unge\"\n"
+                                    "  area_chef: \"Børn og Unge-chef\"\n"),
+                         "area_chef",
+                         "unknown role 'area_chef' in roles (did you mean 'area_chief'?); the "
+                         "roles are admin, director, area_chief, leader, board");
+}
+
+TEST_CASE("an empty role title is reported at the title", "[config][roles]") {
+    expect_roles_refused(with_roles("  leader: \"  \"\n"), "\"  \"",
+                         "roles.leader: the title must not be empty; write the title people "
+                         "read, e.g. \"Leder\", or leave the role out for that default");
+    expect_roles_refused(with_roles("  board:\n"), "board",
+                         "roles.board: the title must not be empty");
+    expect_roles_refused(with_roles("  board: [Bestyrelse]\n"), "[Bestyrelse]",
+                         "roles.board must be a text value, found a list");
+}
+
+TEST_CASE("two roles with one title are reported at the second", "[config][roles]") {
+    expect_single_problem(with_roles("  board: \"Leder\"\n"),
+                          locate(with_roles("  board: \"Leder\"\n"), "\"Leder\""),
+                          "roles.board: 'Leder' is already the title of leader (its default); "
+                          "each role needs its own title");
+    const auto text = with_roles("  director: Chef\n  area_chief: Chef\n");
+    expect_single_problem(text, locate(text, "Chef", 2),
+                          "roles.area_chief: 'Chef' is already the title of director; each role "
+                          "needs its own title");
+}
+
+TEST_CASE("roles: that is not a mapping is reported", "[config][roles]") {
+    const auto text = replace_once(kValid, "  transport: \"file:mail\"\n",
+                                   "  transport: \"file:mail\"\nroles: [area_chief]\n");
+    expect_single_problem(text, locate(text, "[area_chief]"),
+                          "roles must be a mapping of role to title");
+}
