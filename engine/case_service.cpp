@@ -25,13 +25,12 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-std::string role_list(const std::vector<Role>& roles) {
-    std::string out;
-    for (Role role : roles) {
-        if (!out.empty()) out += ", ";
-        out += role_name(role);
-    }
-    return out;
+/// An event as a refusal names it: its button's words in quotes, »Godkend udviklingsplan«.
+std::string quoted_action(std::string_view event) {
+    const auto* described = workflows::find_event(event);
+    return fmt::format("»{}«", described && !described->action.empty()
+                                   ? described->action
+                                   : workflows::event_title(event));
 }
 
 }  // namespace
@@ -259,6 +258,17 @@ int CaseService::notify(const CycleRecord& cycle, std::string_view event,
     return mails;
 }
 
+std::string CaseService::what_you_can_do(const CycleRecord& cycle,
+                                         const std::vector<std::string>& allowed,
+                                         const Actor& actor) const {
+    std::vector<std::string> actions;
+    for (const auto& event : events_for(cycle, allowed, actor)) {
+        actions.push_back(quoted_action(event));
+    }
+    if (actions.empty()) return "Lige nu er der ingen handlinger for dig i forløbet.";
+    return fmt::format("Du kan nu vælge {}.", danish_list(actions, "eller"));
+}
+
 bool CaseService::observes(const CycleRecord& cycle, const Actor& actor) const {
     return actor.role == Role::leader && !actor.institution_id.empty() &&
            actor.institution_id != cycle.institution_id &&
@@ -309,11 +319,13 @@ std::string CaseService::observer_of(const CycleRecord& cycle) const {
 ApplyResult CaseService::apply(std::string_view instance_id, std::string_view event,
                                const Actor& actor, std::string_view payload_json, Instant now) {
     ApplyResult result;
-    auto refuse = [&](ApplyStatus status, std::string message) {
+    auto refuse = [&](ApplyStatus status, ErrorCode code, std::string message) {
         result.status = status;
+        result.code = code;
         result.message = std::move(message);
     };
     const Date today = local_date(now, zone_);
+    const RoleTitles& titles = config_.roles;
     store_.in_transaction([&] {
         auto cycle = store_.find_cycle(instance_id);
         const auto inst = cycle ? store_.find_institution(cycle->institution_id) : std::nullopt;
@@ -322,8 +334,9 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         const bool observer_reach =
             cycle && inst && described && described->from_observer && observes(*cycle, actor);
         if (!cycle || !inst || (!can_see(actor, inst->area_id, inst->id) && !observer_reach)) {
-            return refuse(ApplyStatus::not_found,
-                          fmt::format("no cycle or case '{}'", instance_id));
+            result.field = "id";
+            return refuse(ApplyStatus::not_found, ErrorCode::not_found,
+                          std::string(kNotFoundMessage));
         }
         auto machine = workflows::make_machine(cycle->workflow, cycle->state);
         if (!machine) {
@@ -332,65 +345,73 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         }
         result.state_before = cycle->state;
         result.allowed_events = machine->allowed_events();
-        if (!contains(workflows::event_names(cycle->workflow), event)) {
-            result.field = "event";
-            return refuse(
-                ApplyStatus::bad_payload,
-                fmt::format("unknown event '{}' for a {} workflow", event, cycle->workflow));
-        }
         const auto roles = event_senders(config_, cycle->cycle_config, event);
-        if (std::find(roles.begin(), roles.end(), actor.role) == roles.end()) {
-            return refuse(ApplyStatus::forbidden,
-                          fmt::format("{} may be sent by {} only, not by {}", event,
-                                      role_list(roles), role_name(actor.role)));
+        if (!contains(workflows::event_names(cycle->workflow), event) || roles.empty()) {
+            result.field = "event";
+            return refuse(ApplyStatus::bad_payload, ErrorCode::unknown_event,
+                          fmt::format("Den handling findes ikke for »{}«. {}",
+                                      workflows::workflow_title(cycle->workflow),
+                                      what_you_can_do(*cycle, result.allowed_events, actor)));
+        }
+        if (!contains_role(roles, actor.role)) {
+            result.field = "event";
+            return refuse(ApplyStatus::forbidden, ErrorCode::role_not_allowed,
+                          fmt::format("{} er en opgave for {}, og du er logget ind som {}. {}",
+                                      quoted_action(event), titles.join(roles, "eller"),
+                                      titles.of(actor.role),
+                                      what_you_can_do(*cycle, result.allowed_events, actor)));
         }
         auto validated = validate_payload(event, payload_json);
         if (auto* error = std::get_if<PayloadError>(&validated)) {
             result.field = error->field;
-            return refuse(ApplyStatus::bad_payload,
-                          error->field.empty()
-                              ? error->message
-                              : fmt::format("{}: {}", error->field, error->message));
+            return refuse(ApplyStatus::bad_payload, error->code, error->message);
         }
         const EventPayload& payload = std::get<EventPayload>(validated);
         if (contains_role(described->proxies, actor.role) &&
             std::find(payload.flags.begin(), payload.flags.end(), described->proxy_field) ==
                 payload.flags.end()) {
+            std::vector<Role> principals;  // on whose behalf
+            for (Role role : described->senders) {
+                if (!contains_role(described->proxies, role)) principals.push_back(role);
+            }
             result.field = std::string(described->proxy_field);
-            return refuse(ApplyStatus::forbidden,
-                          fmt::format("Du kan kun registrere dette på andres vegne, og det skal "
-                                      "fremgå: sæt {} til true",
-                                      described->proxy_field));
+            return refuse(ApplyStatus::forbidden, ErrorCode::on_behalf_required,
+                          fmt::format("Som {} kan du kun gøre dette på vegne af {}, og det skal "
+                                      "fremgå: sæt flueben ved »{}«.",
+                                      titles.of(actor.role), titles.join(principals, "eller"),
+                                      field_title(described->proxy_field)));
         }
         if (described->assigns_observer) {
             const std::string& observer = payload.observer_institution;
             if (!institution(observer)) {
                 result.field = "observer_institution";
-                return refuse(
-                    ApplyStatus::bad_payload,
-                    fmt::format("observer_institution: unknown institution '{}'", observer));
+                return refuse(ApplyStatus::bad_payload, ErrorCode::bad_value,
+                              fmt::format("Der findes intet tilbud med det id. Skriv id'et på det "
+                                          "tilbud, hvis leder skal observere, i »{}«.",
+                                          field_title("observer_institution")));
             }
             if (observer == inst->id) {
                 result.field = "observer_institution";
-                return refuse(ApplyStatus::bad_payload,
-                              fmt::format("observer_institution: {} cannot observe itself; the "
-                                          "observer comes from another institution",
-                                          observer));
+                return refuse(ApplyStatus::bad_payload, ErrorCode::bad_value,
+                              fmt::format("Et tilbud kan ikke observere sig selv. Vælg et andet "
+                                          "tilbud end {} som observatør.",
+                                          inst->name));
             }
         }
         if (described->from_observer) {
             if (actor.institution_id == inst->id) {
-                return refuse(ApplyStatus::forbidden,
-                              fmt::format("nobody observes their own institution: the feedback "
-                                          "on {} comes from the leader of its observer",
-                                          inst->id));
+                return refuse(ApplyStatus::forbidden, ErrorCode::not_observer,
+                              fmt::format("Du kan ikke give feedback på dit eget tilbud: "
+                                          "feedbacken på {} gives af lederen af det tilbud, "
+                                          "der observerer.",
+                                          inst->name));
             }
             if (payload.observer_institution != actor.institution_id) {
                 result.field = "observer_institution";
-                return refuse(ApplyStatus::bad_payload,
-                              fmt::format("observer_institution: '{}' is not your institution "
-                                          "'{}'",
-                                          payload.observer_institution, actor.institution_id));
+                return refuse(ApplyStatus::bad_payload, ErrorCode::not_observer,
+                              fmt::format("Skriv dit eget tilbuds id i »{}«: feedbacken gives af "
+                                          "lederen af det tilbud, der observerer.",
+                                          field_title("observer_institution")));
             }
         }
         const auto timeline_ptr = timeline_for(cycle->timeline);
@@ -411,8 +432,12 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         }
         const auto transition = machine->fire(event, facts);
         if (!transition.accepted) {
-            return refuse(ApplyStatus::conflict,
-                          fmt::format("{} is not allowed in state {}", event, cycle->state));
+            result.field = "event";
+            return refuse(ApplyStatus::conflict, ErrorCode::not_allowed_in_state,
+                          fmt::format("{} er ikke muligt nu, hvor forløbet står i »{}«. {}",
+                                      quoted_action(event),
+                                      workflows::state_title(cycle->workflow, cycle->state),
+                                      what_you_can_do(*cycle, result.allowed_events, actor)));
         }
         using Kind = workflows::Effect::Kind;
         for (const auto& effect : transition.effects) {

@@ -14,6 +14,7 @@
 #include "engine/calendar.hpp"
 #include "engine/config.hpp"
 #include "engine/domain.hpp"
+#include "engine/error_code.hpp"
 #include "engine/event_payload.hpp"
 #include "engine/messages.hpp"
 #include "engine/store.hpp"
@@ -36,10 +37,16 @@ bool can_see(const Actor& actor, std::string_view area_id, std::string_view inst
 
 enum class ApplyStatus { ok, bad_payload, forbidden, not_found, conflict };
 
+/// What a person reads when a cycle or case does not exist or is outside their reach (the
+/// same answer for both, so nothing leaks).
+inline constexpr std::string_view kNotFoundMessage =
+    "Forløbet findes ikke, eller du har ikke adgang til det.";
+
 struct ApplyResult {
     ApplyStatus status = ApplyStatus::ok;
-    std::string message;  // what is wrong, for every status but ok
-    std::string field;    // the payload field at fault (bad_payload)
+    ErrorCode code = ErrorCode::internal_error;  // why, for every status but ok
+    std::string message;  // for people, in Danish, saying what to do (every status but ok)
+    std::string field;    // the payload field at fault, or "event"
     std::string state_before;
     std::string state_after;
     std::vector<std::string>
@@ -129,6 +136,11 @@ class CaseService {
                                         const Actor& actor) const;
 
   private:
+    /// "Du kan nu vælge »A« eller »B«." for the events of `allowed` that `actor` may send, or
+    /// that there are none: the end of a refusal, saying what to do instead.
+    std::string what_you_can_do(const CycleRecord& cycle, const std::vector<std::string>& allowed,
+                                const Actor& actor) const;
+
     /// Queues the notices the workflow's description attaches to `event` (the decision's mail
     /// to the people it concerns); `seq` is the event's place in the audit trail, so a second
     /// decision of the same kind gets its own Message-ID. Returns the mails queued.

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 
+#include "engine/messages.hpp"
 #include "workflows/description.hpp"
 
 namespace tilsyn {
@@ -29,67 +31,123 @@ struct Invalid {
     PayloadError error;
 };
 
-[[noreturn]] void fail(std::string field, std::string message) {
-    throw Invalid{{std::move(field), std::move(message)}};
+[[noreturn]] void fail(std::string field, ErrorCode code, std::string message) {
+    throw Invalid{{code, std::move(field), std::move(message)}};
 }
 
-std::string text_value(const json::value& v, const std::string& field, bool non_empty) {
-    if (!v.is_string()) fail(field, "must be text");
+/// A field's title in quotes, as messages name it: »Begrundelse«.
+std::string quoted_title(std::string_view field) { return fmt::format("»{}«", field_title(field)); }
+
+/// "»A«, »B« og »C«".
+template <class Range, class Title>
+std::string quoted_list(const Range& items, Title title, std::string_view conjunction) {
+    std::vector<std::string> quoted;
+    for (const auto& item : items) quoted.push_back(fmt::format("»{}«", title(item)));
+    return danish_list(quoted, conjunction);
+}
+
+/// A text value; `what` names it in a message ("»Begrundelse«", "titlen på udviklingspunkt 1").
+std::string text_value(const json::value& v, const std::string& field, std::string_view what,
+                       bool non_empty) {
+    if (!v.is_string()) fail(field, ErrorCode::bad_value, fmt::format("{} skal være tekst.", what));
     std::string text(v.as_string());
     if (non_empty && text.find_first_not_of(" \t\r\n") == std::string::npos) {
-        fail(field, "must not be empty");
+        fail(field, ErrorCode::field_required, fmt::format("Udfyld {}.", what));
     }
     return text;
 }
 
+/// What one item of a list of points is called: "udviklingspunkt", "fokusområde",
+/// "tilsynspunkt".
+std::string_view point_noun(std::string_view list) {
+    if (list == "supervision_points") return "tilsynspunkt";
+    if (list == "focus_areas") return "fokusområde";
+    return "udviklingspunkt";
+}
+
 template <std::size_t N>
 std::string one_of(const json::object& o, std::string_view key, const std::string& where,
-                   const std::array<std::string_view, N>& allowed) {
+                   std::string_view what, const std::array<std::string_view, N>& allowed,
+                   std::string_view (*title)(std::string_view)) {
     const std::string field = fmt::format("{}.{}", where, key);
     const auto* v = o.if_contains(key);
-    if (!v) fail(field, "is required");
-    std::string value = text_value(*v, field, true);
+    if (!v) fail(field, ErrorCode::field_required, fmt::format("Vælg {}.", what));
+    std::string value = text_value(*v, field, what, true);
     if (std::find(std::begin(allowed), std::end(allowed), value) == std::end(allowed)) {
-        fail(field, fmt::format("'{}' is not one of {}", value, fmt::join(allowed, ", ")));
+        fail(field, ErrorCode::bad_value,
+             fmt::format("Vælg {} blandt {}.", what, quoted_list(allowed, title, "og")));
     }
     return value;
 }
 
-void only_keys(const json::object& o, const std::string& where,
-               std::initializer_list<std::string_view> keys) {
-    for (const auto& [key, value] : o) {
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-            fail(where.empty() ? std::string(key) : fmt::format("{}.{}", where, key),
-                 "is not a known field");
-        }
-    }
-}
-
 void read_points(const json::value& v, const std::string& name, bool supervision,
                  EventPayload& out) {
-    if (!v.is_array()) fail(name, "must be a list");
+    if (!v.is_array()) {
+        fail(name, ErrorCode::bad_value, fmt::format("{} skal være en liste.", quoted_title(name)));
+    }
     const auto& list = v.as_array();
+    const std::string_view noun = point_noun(name);
+    const std::string_view parts =
+        supervision ? "en titel, en begrundelse og et effektmål" : "en titel og et effektmål";
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string where = fmt::format("{}[{}]", name, i);
-        if (!list[i].is_object()) fail(where, "must be an object");
+        const std::string which = fmt::format("{} {}", noun, i + 1);  // "udviklingspunkt 1"
+        if (!list[i].is_object()) {
+            std::string sentence = which;
+            sentence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(which[0])));
+            fail(where, ErrorCode::bad_value, fmt::format("{} skal have {}.", sentence, parts));
+        }
         const auto& point = list[i].as_object();
-        if (supervision) {
-            only_keys(point, where, {"title", "reason", "goal"});
-        } else {
-            only_keys(point, where, {"title", "goal"});
+        for (const auto& [key, value] : point) {
+            const bool known = key == "title" || key == "goal" || (supervision && key == "reason");
+            if (!known) {
+                fail(fmt::format("{}.{}", where, std::string_view(key)), ErrorCode::unknown_field,
+                     fmt::format("Fjern feltet »{}« fra {}: et {} har {}.", std::string_view(key),
+                                 which, noun, parts));
+            }
         }
         const auto* title = point.if_contains("title");
-        if (!title) fail(where + ".title", "is required");
-        std::string title_text = text_value(*title, where + ".title", true);
-        std::string goal = one_of(point, "goal", where, kEffectGoals);
+        const std::string title_what = fmt::format("titlen på {}", which);
+        if (!title) {
+            fail(where + ".title", ErrorCode::field_required,
+                 fmt::format("Udfyld {}.", title_what));
+        }
+        std::string title_text = text_value(*title, where + ".title", title_what, true);
+        std::string goal = one_of(point, "goal", where, fmt::format("effektmål for {}", which),
+                                  kEffectGoals, &goal_title);
         if (supervision) {
             out.supervision_points.push_back(
-                {std::move(title_text), one_of(point, "reason", where, kSupervisionReasons), goal});
+                {std::move(title_text),
+                 one_of(point, "reason", where, fmt::format("begrundelse for {}", which),
+                        kSupervisionReasons, &reason_title),
+                 goal});
         } else {
             out.development_points.push_back({std::move(title_text), goal});
         }
     }
 }
+
+constexpr std::pair<std::string_view, std::string_view> kFieldTitles[] = {
+    {"url", "Link (URL)"},
+    {"text", "Tekst"},
+    {"assessment", "Samlet vurdering"},
+    {"interpretation", "Fortolkning"},
+    {"signals_local", "Signaler til det lokale niveau"},
+    {"signals_political", "Signaler til det politiske niveau"},
+    {"date", "Dato"},
+    {"comment", "Kommentar til lederen"},
+    {"reason", "Begrundelse"},
+    {"note", "Notat"},
+    {"development_points", "Udviklingspunkter"},
+    {"supervision_points", "Tilsynspunkter"},
+    {"start", "Startdato"},
+    {"title", "Titel"},
+    {"goal", "Mål"},
+    {"focus_areas", "Fokusområder"},
+    {"observer_institution", "Observerende institution (id)"},
+    {"feedback", "Skriftlig feedback"},
+    {"on_behalf_of_board", "Registreret af lederen på bestyrelsens vegne"},
+};
 
 }  // namespace
 
@@ -107,6 +165,13 @@ std::string_view reason_title(std::string_view reason) {
         return "Rammer og retningslinjer vedtaget af byrådet eller rådmanden er ikke overholdt";
     }
     return reason;
+}
+
+std::string_view field_title(std::string_view field) {
+    for (const auto& [name, title] : kFieldTitles) {
+        if (name == field) return title;
+    }
+    return field;
 }
 
 std::string to_json(const SupervisionPoint& point) {
@@ -162,15 +227,27 @@ std::vector<std::string> known_events() {
 std::variant<EventPayload, PayloadError> validate_payload(std::string_view event,
                                                           std::string_view text) {
     const EventRule* rule = find_rule(event);
-    if (!rule) return PayloadError{"event", fmt::format("unknown event '{}'", event)};
+    if (!rule) {
+        return PayloadError{
+            ErrorCode::unknown_event, "event",
+            "Den handling findes ikke. Vælg en af de handlinger, der er mulige nu."};
+    }
     if (text.size() > kMaxPayloadBytes) {
-        return PayloadError{"", fmt::format("payload is larger than {} bytes", kMaxPayloadBytes)};
+        return PayloadError{
+            ErrorCode::too_large, "",
+            fmt::format("Indholdet er for stort: højst {} byte.", kMaxPayloadBytes)};
     }
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) text = "{}";
     boost::system::error_code ec;
     json::value value = json::parse(text, ec);
-    if (ec) return PayloadError{"", fmt::format("payload is not valid JSON: {}", ec.message())};
-    if (!value.is_object()) return PayloadError{"", "payload must be a JSON object"};
+    if (ec) {
+        return PayloadError{ErrorCode::bad_json, "",
+                            "Indholdet er ikke gyldig JSON. Ret det, og prøv igen."};
+    }
+    if (!value.is_object()) {
+        return PayloadError{ErrorCode::bad_value, "",
+                            "Indholdet skal være et JSON-objekt med handlingens felter, fx {}."};
+    }
     const auto& object = value.as_object();
     EventPayload out;
     try {
@@ -178,56 +255,72 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
             const std::string_view key = member.key();
             auto known = std::find_if(rule->fields.begin(), rule->fields.end(),
                                       [&](const FieldDescription& f) { return f.name == key; });
-            if (known == rule->fields.end()) fail(std::string(key), "is not a known field");
+            if (known == rule->fields.end()) {
+                fail(std::string(key), ErrorCode::unknown_field,
+                     fmt::format("Handlingen har ikke feltet »{}«. Fjern det.", key));
+            }
         }
         bool any_text = false;
         for (const auto& field : rule->fields) {
             const std::string name(field.name);
+            const std::string what = quoted_title(name);
             const auto* v = object.if_contains(field.name);
             if (!v) {
-                if (field.required) fail(name, "is required");
-                continue;
+                if (!field.required) continue;
+                switch (field.type) {
+                    case FieldType::development_points:
+                    case FieldType::focus_areas:
+                        fail(name, ErrorCode::field_required,
+                             fmt::format("Angiv mindst ét {}.", point_noun(name)));
+                    default:
+                        fail(name, ErrorCode::field_required, fmt::format("Udfyld {}.", what));
+                }
             }
             switch (field.type) {
                 case FieldType::text: {
-                    std::string text = text_value(*v, name, field.required);
+                    std::string text = text_value(*v, name, what, field.required);
                     if (!text.empty()) any_text = true;
                     if (name == "observer_institution") out.observer_institution = text;
                     break;
                 }
                 case FieldType::date:
-                    if (!parse_date(text_value(*v, name, true))) {
-                        fail(name, "must be a date YYYY-MM-DD");
+                    if (!parse_date(text_value(*v, name, what, true))) {
+                        fail(name, ErrorCode::bad_date,
+                             fmt::format("Skriv {} som en dato, der findes, på formen ÅÅÅÅ-MM-DD "
+                                         "(fx 2026-10-12).",
+                                         what));
                     }
                     break;
                 case FieldType::url: {
-                    std::string url = text_value(*v, name, field.required);
+                    std::string url = text_value(*v, name, what, field.required);
                     if (!url.empty() && url.rfind("http://", 0) != 0 &&
                         url.rfind("https://", 0) != 0) {
-                        fail(name, "must be an http:// or https:// address");
+                        fail(name, ErrorCode::bad_value,
+                             fmt::format("Skriv {} som en webadresse, der begynder med http:// "
+                                         "eller https://.",
+                                         what));
                     }
                     break;
                 }
                 case FieldType::flag:
-                    if (!v->is_bool()) fail(name, "must be true or false");
+                    if (!v->is_bool()) {
+                        fail(name, ErrorCode::bad_value,
+                             fmt::format("{} skal være true (ja) eller false (nej).", what));
+                    }
                     if (v->as_bool()) out.flags.push_back(name);
                     break;
                 case FieldType::development_points:
-                    read_points(*v, name, false, out);
-                    if (out.development_points.empty()) {
-                        fail(name, "needs at least one development point");
-                    }
-                    break;
-                case FieldType::supervision_points:
-                    read_points(*v, name, true, out);
-                    break;
                 case FieldType::focus_areas:
                     // Focus areas are tied to the political themes (effect goals), like
                     // development points, and are counted as such.
                     read_points(*v, name, false, out);
                     if (out.development_points.empty()) {
-                        fail(name, "needs at least one focus area");
+                        fail(name, ErrorCode::field_required,
+                             fmt::format("Angiv mindst ét {}.", point_noun(name)));
                     }
+                    break;
+                case FieldType::supervision_points:
+                    read_points(*v, name, true, out);
                     break;
             }
         }
@@ -236,7 +329,9 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
             for (const auto& field : rule->fields) {
                 if (field.type == FieldType::text) texts.push_back(field.name);
             }
-            fail("", fmt::format("at least one of {} must be filled in", fmt::join(texts, ", ")));
+            fail("", ErrorCode::field_required,
+                 fmt::format("Udfyld mindst ét af felterne {}.",
+                             quoted_list(texts, &field_title, "og")));
         }
     } catch (const Invalid& invalid) {
         return invalid.error;

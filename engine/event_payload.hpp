@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/config.hpp"
+#include "engine/error_code.hpp"
 
 namespace tilsyn {
 
@@ -31,6 +32,10 @@ std::string_view goal_title(std::string_view goal);
 /// id itself for an unknown one.
 std::string_view reason_title(std::string_view reason);
 
+/// What people read for a payload field ("Begrundelse"), on forms, in the history and in the
+/// errors that name it; the name itself for an unknown one.
+std::string_view field_title(std::string_view field);
+
 struct DevelopmentPoint {
     std::string title;
     std::string goal;  // learning, communities, wellbeing
@@ -51,8 +56,9 @@ struct EventPayload {
 };
 
 struct PayloadError {
-    std::string field;  // e.g. "development_points[0].goal"; empty for the whole payload
-    std::string message;
+    ErrorCode code = ErrorCode::bad_value;
+    std::string field;    // e.g. "development_points[0].goal"; empty for the whole payload
+    std::string message;  // Danish, saying what to do ("Angiv mindst ét udviklingspunkt.")
 };
 
 /// {"title","reason","goal"} as compact JSON.

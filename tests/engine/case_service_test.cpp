@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "danish_words.hpp"
 #include "engine/audit.hpp"
 #include "workflow_fixture.hpp"
 #include "workflows/workflow.hpp"
@@ -10,6 +11,7 @@
 namespace {
 
 using tilsyn::ApplyStatus;
+using tilsyn::ErrorCode;
 using tilsyn::testing::at;
 using tilsyn::testing::WorkflowWorld;
 
@@ -137,7 +139,17 @@ TEST_CASE(
     const auto before = w.snapshot(w.cycle);
     auto result = w.send(w.cycle, "plan_approved", w.chief, "{}", "2026-09-01");
     CHECK(result.status == ApplyStatus::conflict);
+    CHECK(result.code == ErrorCode::not_allowed_in_state);
+    CHECK(result.field == "event");
     CHECK(result.allowed_events == std::vector<std::string>{"report_submitted", "cycle_cancelled"});
+    // In the words of the descriptions, and what the area chief can do instead: nothing now.
+    CHECK(result.message ==
+          "»Godkend udviklingsplan« er ikke muligt nu, hvor forløbet står i »Kvalitetsrapport "
+          "under udarbejdelse«. Lige nu er der ingen handlinger for dig i forløbet.");
+    CHECK_DANISH(result.message);
+    result = w.send(w.cycle, "plan_approved", w.admin, "{}", "2026-09-01");
+    CHECK(result.code == ErrorCode::role_not_allowed);
+    CHECK(result.message.find("Du kan nu vælge »Annullér forløbet«.") != std::string::npos);
     CHECK(w.snapshot(w.cycle) == before);
 }
 
@@ -183,6 +195,8 @@ TEST_CASE(
             const auto before = w.snapshot(w.cycle);
             auto result = w.send(w.cycle, step.event, *step.actor, step.payload, "2026-10-01");
             CHECK(result.status == ApplyStatus::conflict);
+            CHECK(result.code == ErrorCode::not_allowed_in_state);
+            CHECK_DANISH(result.message);
             CHECK(result.allowed_events == allowed);
             CHECK(w.snapshot(w.cycle) == before);
         }
@@ -202,13 +216,22 @@ TEST_CASE("a wrong role is forbidden and another area's chief does not see the c
     const auto before = w.snapshot(w.cycle);
     auto result = w.send(w.cycle, "report_submitted", w.chief, "{}", "2026-09-01");
     CHECK(result.status == ApplyStatus::forbidden);
-    CHECK(result.message == "report_submitted may be sent by leader only, not by area_chief");
+    CHECK(result.code == ErrorCode::role_not_allowed);
+    CHECK(result.message ==
+          "»Indsend kvalitetsrapport« er en opgave for Leder, og du er logget ind som "
+          "Områdechef. Lige nu er der ingen handlinger for dig i forløbet.");
+    CHECK_DANISH(result.message);
     result = w.send(w.cycle, "report_submitted", w.board, "{}", "2026-09-01");
     CHECK(result.status == ApplyStatus::forbidden);
+    CHECK(result.code == ErrorCode::role_not_allowed);
+    CHECK_DANISH(result.message);
 
     result = w.send(w.cycle, "conversation_scheduled", w.other_chief, R"({"date":"2026-11-20"})",
                     "2026-09-01");
     CHECK(result.status == ApplyStatus::not_found);
+    CHECK(result.code == ErrorCode::not_found);
+    CHECK(result.message == tilsyn::kNotFoundMessage);
+    CHECK_DANISH(result.message);
     tilsyn::Actor other_leader{"leder@solsikken.example.dk", tilsyn::Role::leader, "", "solsikken"};
     CHECK(w.send(w.cycle, "report_submitted", other_leader, "{}", "2026-09-01").status ==
           ApplyStatus::not_found);
@@ -226,12 +249,21 @@ TEST_CASE("a bad payload names the field and changes nothing", "[case][workflow]
     auto result = w.send(w.cycle, "conversation_held", w.chief,
                          R"({"development_points":[{"title":"x","goal":"fun"}]})", "2026-10-03");
     CHECK(result.status == ApplyStatus::bad_payload);
+    CHECK(result.code == ErrorCode::bad_value);
     CHECK(result.field == "development_points[0].goal");
+    CHECK_DANISH(result.message);
     result = w.send(w.cycle, "conversation_held", w.chief, "{not json", "2026-10-03");
     CHECK(result.status == ApplyStatus::bad_payload);
+    CHECK(result.code == ErrorCode::bad_json);
+    CHECK_DANISH(result.message);
     result = w.send(w.cycle, "no_such_event", w.chief, "{}", "2026-10-03");
     CHECK(result.status == ApplyStatus::bad_payload);
-    CHECK(result.message == "unknown event 'no_such_event' for a quality_report workflow");
+    CHECK(result.code == ErrorCode::unknown_event);
+    CHECK(result.field == "event");
+    CHECK(result.message ==
+          "Den handling findes ikke for »Kvalitetsrapport«. Du kan nu vælge »Planlæg "
+          "kvalitetssamtale« eller »Registrér afholdt kvalitetssamtale«.");
+    CHECK_DANISH(result.message);
     CHECK(w.snapshot(w.cycle) == before);
 }
 
@@ -330,8 +362,12 @@ TEST_CASE("the board gives its statement; a leader records it only on the board'
     const auto refused = w.send(w.cycle, "board_statement_submitted", w.leader,
                                 R"({"assessment":"Fin rapport"})", "2026-10-02");
     CHECK(refused.status == ApplyStatus::forbidden);
+    CHECK(refused.code == ErrorCode::on_behalf_required);
     CHECK(refused.field == "on_behalf_of_board");
-    CHECK(refused.message.find("på andres vegne") != std::string::npos);
+    CHECK(refused.message ==
+          "Som Leder kan du kun gøre dette på vegne af Bestyrelse, og det skal fremgå: sæt "
+          "flueben ved »Registreret af lederen på bestyrelsens vegne«.");
+    CHECK_DANISH(refused.message);
     CHECK(w.snapshot(w.cycle) == before);
     const auto bad = w.send(w.cycle, "board_statement_submitted", w.leader,
                             R"({"assessment":"Fin","on_behalf_of_board":"ja"})", "2026-10-02");

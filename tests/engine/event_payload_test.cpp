@@ -2,12 +2,19 @@
 
 #include <catch2/catch.hpp>
 
+#include "danish_words.hpp"
+
+using tilsyn::ErrorCode;
+
 namespace {
 
+/// The refusal of a payload; its message must be Danish and free of raw ids.
 tilsyn::PayloadError error_of(std::string_view event, std::string_view json) {
     auto result = tilsyn::validate_payload(event, json);
     REQUIRE(std::holds_alternative<tilsyn::PayloadError>(result));
-    return std::get<tilsyn::PayloadError>(result);
+    auto error = std::get<tilsyn::PayloadError>(result);
+    CHECK_DANISH(error.message);
+    return error;
 }
 
 tilsyn::EventPayload ok(std::string_view event, std::string_view json) {
@@ -28,51 +35,99 @@ TEST_CASE("a conversation held needs a development point with a known goal", "[p
     CHECK(payload.supervision_points[0].reason == "law");
 
     auto e = error_of("conversation_held", R"({"development_points":[]})");
+    CHECK(e.code == ErrorCode::field_required);
     CHECK(e.field == "development_points");
-    CHECK(e.message == "needs at least one development point");
+    CHECK(e.message == "Angiv mindst ét udviklingspunkt.");  // glossary.md's own example
+    e = error_of("conversation_held", "{}");
+    CHECK(e.code == ErrorCode::field_required);
+    CHECK(e.message == "Angiv mindst ét udviklingspunkt.");
 
     e = error_of("conversation_held", R"({"development_points":[{"title":"x","goal":"fun"}]})");
+    CHECK(e.code == ErrorCode::bad_value);
     CHECK(e.field == "development_points[0].goal");
-    CHECK(e.message == "'fun' is not one of learning, communities, wellbeing");
+    CHECK(e.message ==
+          "Vælg effektmål for udviklingspunkt 1 blandt »Læring og udvikling«, »Fællesskaber« og "
+          "»Sundhed og trivsel«.");
 
     e = error_of("conversation_held",
                  R"({"development_points":[{"title":"x","goal":"learning"}],
                      "supervision_points":[{"title":"y","goal":"learning"}]})");
+    CHECK(e.code == ErrorCode::field_required);
     CHECK(e.field == "supervision_points[0].reason");
-    CHECK(e.message == "is required");
+    CHECK(e.message == "Vælg begrundelse for tilsynspunkt 1.");
 
     e = error_of("conversation_held",
                  R"({"development_points":[{"title":" ","goal":"learning"}]})");
+    CHECK(e.code == ErrorCode::field_required);
     CHECK(e.field == "development_points[0].title");
+    CHECK(e.message == "Udfyld titlen på udviklingspunkt 1.");
+
+    e = error_of("conversation_held", R"({"development_points":[{"title":"x","goal":"learning",
+                                           "owner":"Bo"}]})");
+    CHECK(e.code == ErrorCode::unknown_field);
+    CHECK(e.field == "development_points[0].owner");
+    e = error_of("conversation_held", R"({"development_points":["Læsning"]})");
+    CHECK(e.code == ErrorCode::bad_value);
+    CHECK(e.message == "Udviklingspunkt 1 skal have en titel og et effektmål.");
+}
+
+TEST_CASE("a learning conversation needs a focus area, named as such", "[payload]") {
+    auto e = error_of("learning_conversation_held", R"({"focus_areas":[]})");
+    CHECK(e.code == ErrorCode::field_required);
+    CHECK(e.message == "Angiv mindst ét fokusområde.");
+    e = error_of("learning_conversation_held", R"({"focus_areas":[{"goal":"learning"}]})");
+    CHECK(e.message == "Udfyld titlen på fokusområde 1.");
 }
 
 TEST_CASE("a board statement needs at least one of its four texts", "[payload]") {
     CHECK(ok("board_statement_submitted", R"({"signals_political":"Mere tid"})").json ==
           R"({"signals_political":"Mere tid"})");
     auto e = error_of("board_statement_submitted", R"({"assessment":""})");
+    CHECK(e.code == ErrorCode::field_required);
     CHECK(e.field.empty());
-    CHECK(e.message.find("at least one of") != std::string::npos);
+    CHECK(e.message ==
+          "Udfyld mindst ét af felterne »Samlet vurdering«, »Fortolkning«, »Signaler til det "
+          "lokale niveau« og »Signaler til det politiske niveau«.");
 }
 
 TEST_CASE("malformed, oversized, non-object payloads and unknown fields are refused", "[payload]") {
-    CHECK(error_of("plan_approved", "{").message.find("not valid JSON") != std::string::npos);
-    CHECK(error_of("plan_approved", "[]").message == "payload must be a JSON object");
-    CHECK(error_of("plan_approved", R"({"x":1})").field == "x");
+    CHECK(error_of("plan_approved", "{").code == ErrorCode::bad_json);
+    CHECK(error_of("plan_approved", "[]").code == ErrorCode::bad_value);
+    const auto unknown = error_of("plan_approved", R"({"x":1})");
+    CHECK(unknown.code == ErrorCode::unknown_field);
+    CHECK(unknown.field == "x");
+    CHECK(unknown.message == "Handlingen har ikke feltet »x«. Fjern det.");
     const std::string big = R"({"comment":")" + std::string(tilsyn::kMaxPayloadBytes, 'a') + "\"}";
-    CHECK(error_of("plan_returned", big).message.find("larger than") != std::string::npos);
-    CHECK(error_of("no_such_event", "{}").message == "unknown event 'no_such_event'");
+    CHECK(error_of("plan_returned", big).code == ErrorCode::too_large);
+    const auto no_event = error_of("no_such_event", "{}");
+    CHECK(no_event.code == ErrorCode::unknown_event);
+    CHECK(no_event.field == "event");
     CHECK(ok("plan_approved", "").json == "{}");
 }
 
 TEST_CASE("dates and addresses in payloads are checked", "[payload]") {
-    CHECK(error_of("conversation_scheduled", R"({"date":"2026-02-30"})").message ==
-          "must be a date YYYY-MM-DD");
-    CHECK(error_of("conversation_scheduled", "{}").message == "is required");
+    auto e = error_of("conversation_scheduled", R"({"date":"2026-02-30"})");
+    CHECK(e.code == ErrorCode::bad_date);
+    CHECK(e.field == "date");
+    CHECK(e.message ==
+          "Skriv »Dato« som en dato, der findes, på formen ÅÅÅÅ-MM-DD (fx 2026-10-12).");
+    e = error_of("conversation_scheduled", "{}");
+    CHECK(e.code == ErrorCode::field_required);
+    CHECK(e.message == "Udfyld »Dato«.");
     ok("conversation_scheduled", R"({"date":"2026-11-30"})");
-    CHECK(error_of("plan_published", R"({"url":"ftp://x"})").field == "url");
-    CHECK(error_of("plan_published", R"({"url":42})").message == "must be text");
+    e = error_of("plan_published", R"({"url":"ftp://x"})");
+    CHECK(e.code == ErrorCode::bad_value);
+    CHECK(e.field == "url");
+    e = error_of("plan_published", R"({"url":42})");
+    CHECK(e.code == ErrorCode::bad_value);
+    CHECK(e.message == "»Link (URL)« skal være tekst.");
     ok("plan_published", R"({"url":"https://skole.example.dk/plan.pdf"})");
-    CHECK(error_of("plan_returned", R"({"comment":"   "})").message == "must not be empty");
+    e = error_of("plan_returned", R"({"comment":"   "})");
+    CHECK(e.code == ErrorCode::field_required);
+    CHECK(e.message == "Udfyld »Kommentar til lederen«.");
+    e = error_of("board_statement_submitted", R"({"assessment":"x","on_behalf_of_board":"ja"})");
+    CHECK(e.code == ErrorCode::bad_value);
+    CHECK(e.field == "on_behalf_of_board");
 }
 
 TEST_CASE("effect goals and reasons read in full in Danish, as the glossary writes them",

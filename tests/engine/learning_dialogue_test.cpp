@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "danish_words.hpp"
 #include "engine/calendar_feed.hpp"
 #include "engine/case_view.hpp"
 #include "workflow_fixture.hpp"
@@ -79,6 +80,8 @@ TEST_CASE("a daycare goes through a two-year learning dialogue, four rounds", "[
         auto own = w.send_on("observation_feedback_submitted", w.solsikken_leader,
                              feedback("solsikken"), round_start + std::chrono::days{20});
         CHECK(own.status == ApplyStatus::forbidden);
+        CHECK(own.code == ErrorCode::not_observer);
+        CHECK_DANISH(own.message);
         REQUIRE(w.send_on("observation_feedback_submitted", w.leader, feedback("frydenlund"),
                           round_start + std::chrono::days{30})
                     .status == ApplyStatus::ok);
@@ -144,6 +147,8 @@ TEST_CASE("learning dialogue observers: assigned, never themselves, only they gi
         w.send_on("observer_assigned", w.chief, R"({"observer_institution":"solsikken"})", day);
     CHECK(self.status == ApplyStatus::bad_payload);
     CHECK(self.field == "observer_institution");
+    CHECK(self.message.find("Et tilbud kan ikke observere sig selv.") == 0);
+    CHECK_DANISH(self.message);
     CHECK(w.send_on("observer_assigned", w.chief, R"({"observer_institution":"atlantis"})", day)
               .status == ApplyStatus::bad_payload);
     CHECK(w.send_on("observer_assigned", w.other_chief, R"({"observer_institution":"frydenlund"})",
@@ -154,7 +159,9 @@ TEST_CASE("learning dialogue observers: assigned, never themselves, only they gi
     // Feedback naming another institution than the sender's.
     auto wrong = w.send_on("observation_feedback_submitted", w.leader, feedback("solsikken"), day);
     CHECK(wrong.status == ApplyStatus::bad_payload);
+    CHECK(wrong.code == ErrorCode::not_observer);
     CHECK(wrong.field == "observer_institution");
+    CHECK_DANISH(wrong.message);
     CHECK(w.snapshot(kDialogue) == before);
 
     // The area chief assigns another observer: the configured one no longer reaches it.
