@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <span>
 #include <variant>
 
 #include "adapters/http/responses.hpp"
@@ -51,8 +52,10 @@ std::variant<json::value, std::string> parse_body(std::string_view body) {
             ++column;
         }
     }
-    return fmt::format("the body is not valid JSON: {} at line {}, column {}", ec.message(), line,
-                       column);
+    return fmt::format(
+        "Indholdet er ikke gyldig JSON (fejl i linje {}, kolonne {}). Ret det, og "
+        "prøv igen.",
+        line, column);
 }
 
 std::string date_or_null(const std::optional<Date>& date) {
@@ -104,11 +107,12 @@ RouteHandler with_token(WebContext& context, TokenHandler handler) {
         [&context, handler = std::move(handler)](const Request& request, const PathParams& params) {
             auto user = bearer_user(context, request);
             if (!user) {
+                const bool missing = request.header("authorization").empty();
                 Response response = json_error(
-                    401,
-                    request.header("authorization").empty()
-                        ? "no token: send 'Authorization: Bearer TOKEN' (see 'tilsyn user add')"
-                        : "the token is not valid",
+                    401, missing ? ErrorCode::token_missing : ErrorCode::token_invalid,
+                    missing ? "Der mangler et token. Send det i headeren 'Authorization: Bearer "
+                              "TOKEN'; en administrator kan give dig et."
+                            : "Tokenet er ikke gyldigt. Bed en administrator om et nyt.",
                     "Authorization");
                 response.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="tilsyn")");
                 return response;
@@ -124,7 +128,8 @@ Response healthz(WebContext& context) {
         const int version = context.store->schema_version();
         return json_response(200, fmt::format(R"({{"status":"ok","schema":{}}})", version));
     } catch (const std::exception& e) {
-        return json_error(503, fmt::format("the database does not answer: {}", e.what()));
+        return json_error(503, ErrorCode::database_unavailable, kDatabaseUnavailableMessage, {},
+                          json::object{{"detail", e.what()}});
     }
 }
 
@@ -145,56 +150,68 @@ Response me(const StoredUser& user) {
     return json_response(200, json::serialize(body));
 }
 
+json::array text_array(std::span<const std::string_view> items) {
+    json::array out;
+    for (auto item : items) out.emplace_back(item);
+    return out;
+}
+
+/// A 400 for a query parameter: `allowed` (when given) lists the values it takes.
+Response bad_query(ErrorCode code, std::string_view message, std::string_view parameter,
+                   json::array allowed = {}) {
+    json::object extra;
+    if (!allowed.empty()) extra["allowed"] = std::move(allowed);
+    return json_error(400, code, message, parameter, std::move(extra));
+}
+
 /// Checks the query against the allowed parameters; a 400 response when something is off.
 std::optional<Response> check_query(WebContext& context, const Request& request,
                                     std::initializer_list<std::string_view> allowed) {
     for (const auto& [key, value] : request.query) {
         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-            return json_error(400,
-                              fmt::format("unknown query parameter '{}'; known: {}", key,
-                                          fmt::join(allowed, ", ")),
-                              key);
+            return bad_query(ErrorCode::unknown_field,
+                             fmt::format("Forespørgslen kender ikke parameteren »{}«.", key), key,
+                             text_array({allowed.begin(), allowed.size()}));
         }
     }
     const Config& config = context.config();
     if (request.has_param("area") && !request.param("area").empty() &&
         !config.find_area(request.param("area"))) {
-        return json_error(400, fmt::format("unknown area '{}'", request.param("area")), "area");
+        return bad_query(ErrorCode::bad_value, "Området findes ikke. Brug et områdes id.", "area");
     }
     if (request.has_param("institution") && !request.param("institution").empty() &&
         !context.cases->institution(request.param("institution"))) {
-        return json_error(400,
-                          fmt::format("unknown institution '{}'", request.param("institution")),
-                          "institution");
+        return bad_query(ErrorCode::bad_value,
+                         "Tilbuddet findes ikke. Brug et tilbuds id fra /api/v1/institutions.",
+                         "institution");
     }
+    static constexpr std::string_view kBooleans[] = {"true", "false"};
     for (std::string_view flag : {"overdue", "all"}) {
         if (request.has_param(flag) && request.param(flag) != "true" &&
             request.param(flag) != "false") {
-            return json_error(400, fmt::format("{} must be true or false", flag), flag);
+            return bad_query(ErrorCode::bad_value,
+                             fmt::format("»{}« skal være true eller false.", flag), flag,
+                             text_array(kBooleans));
         }
     }
     if (request.has_param("state") && !contains(context.state_names, request.param("state"))) {
-        return json_error(400,
-                          fmt::format("unknown state '{}'; known: {}", request.param("state"),
-                                      fmt::join(context.state_names, ", ")),
-                          "state");
+        return bad_query(ErrorCode::bad_value, "Den tilstand findes ikke.", "state",
+                         string_array(context.state_names));
     }
     if (request.has_param("kind") && !parse_kind(request.param("kind"))) {
-        return json_error(
-            400,
-            fmt::format("kind '{}' is not one of school, daycare, youth", request.param("kind")),
-            "kind");
+        static constexpr std::string_view kKinds[] = {"school", "daycare", "youth"};
+        return bad_query(ErrorCode::bad_value, "Den type tilbud findes ikke.", "kind",
+                         text_array(kKinds));
     }
     if (request.has_param("workflow") && !is_workflow_filter(request.param("workflow"))) {
-        return json_error(400,
-                          fmt::format("workflow '{}' is not one of {}", request.param("workflow"),
-                                      fmt::join(workflow_filter_names(), ", ")),
-                          "workflow");
+        return bad_query(ErrorCode::bad_value, "Den slags forløb findes ikke.", "workflow",
+                         text_array(workflow_filter_names()));
     }
     const std::string status = request.param("status");
     if (request.has_param("status") && status != "open" && status != "closed" && status != "all") {
-        return json_error(400, fmt::format("status '{}' is not one of open, closed, all", status),
-                          "status");
+        static constexpr std::string_view kStatuses[] = {"open", "closed", "all"};
+        return bad_query(ErrorCode::bad_value, "Den status findes ikke.", "status",
+                         text_array(kStatuses));
     }
     return std::nullopt;
 }
@@ -301,7 +318,7 @@ json::array history_json(const CycleDetail& d, const TimeZone& zone) {
 Response detail(WebContext& context, const std::string& id, const StoredUser& user) {
     const Actor actor = actor_of(user);
     auto found = cycle_detail(*context.store, *context.cases, id, &actor, context.today());
-    if (!found) return json_error(404, fmt::format("no cycle or case '{}'", id), "id");
+    if (!found) return json_error(404, ErrorCode::not_found, kNotFoundMessage, "id");
     const CycleDetail& d = *found;
     const TimeZone& zone = context.zone();
     std::string summary;
@@ -343,16 +360,19 @@ Response apply_answer(const std::string& id, const std::string& event, const App
             const std::string field = result.field.empty() || result.field == "event"
                                           ? result.field
                                           : "data." + result.field;
-            return json_error(status, result.message, field.empty() ? "data" : field,
+            return json_error(status, result.code, result.message, field.empty() ? "data" : field,
                               std::move(extra));
         }
-        case ApplyStatus::forbidden:
-            return json_error(status, result.message, "event");
+        case ApplyStatus::forbidden: {
+            const std::string field =
+                result.field.empty() || result.field == "event" ? "event" : "data." + result.field;
+            return json_error(status, result.code, result.message, field);
+        }
         case ApplyStatus::not_found:
-            return json_error(status, result.message, "id");
+            return json_error(status, result.code, result.message, "id");
         case ApplyStatus::conflict:
             return json_error(
-                status, result.message, "event",
+                status, result.code, result.message, "event",
                 json::object{{"state", result.state_before},
                              {"allowed_events", string_array(result.allowed_events)}});
     }
@@ -363,27 +383,35 @@ Response apply_answer(const std::string& id, const std::string& event, const App
 std::variant<std::pair<std::string, std::string>, Response> read_event_body(
     const std::string& body) {
     auto parsed = parse_body(body);
-    if (auto* error = std::get_if<std::string>(&parsed)) return json_error(400, *error, "body");
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+        return json_error(400, ErrorCode::bad_json, *error, "body");
+    }
     const json::value& value = std::get<json::value>(parsed);
     if (!value.is_object()) {
-        return json_error(400, R"(the body must be an object: {"event":"…","data":{…}})", "body");
+        return json_error(400, ErrorCode::bad_value,
+                          R"(Indholdet skal være et JSON-objekt: {"event":"…","data":{…}}.)",
+                          "body");
     }
     const json::object& object = value.as_object();
     for (const auto& [key, member] : object) {
         if (key != "event" && key != "data") {
-            return json_error(400,
-                              fmt::format("'{}' is not a known field; send event and data",
+            return json_error(400, ErrorCode::unknown_field,
+                              fmt::format("Indholdet har kun »event« og »data«. Fjern »{}«.",
                                           std::string_view(key)),
                               std::string(key));
         }
     }
     const auto* event = object.if_contains("event");
     if (!event || !event->is_string() || event->as_string().empty()) {
-        return json_error(400, "event is required and must be a text", "event");
+        return json_error(400, ErrorCode::field_required, "Angiv handlingen som tekst i »event«.",
+                          "event");
     }
     std::string data = "{}";
     if (const auto* member = object.if_contains("data")) {
-        if (!member->is_object()) return json_error(400, "data must be an object", "data");
+        if (!member->is_object()) {
+            return json_error(400, ErrorCode::bad_value,
+                              "»data« skal være et JSON-objekt med handlingens felter.", "data");
+        }
         data = json::serialize(*member);
     }
     return std::pair{std::string(event->as_string()), std::move(data)};
@@ -407,7 +435,11 @@ Response feed(WebContext& context, std::string_view secret) {
         secret.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
         user = context.store->find_feed_user(sha256_hex(secret));
     }
-    if (!user) return json_error(404, "no such calendar feed (revoked, or never made)");
+    if (!user) {
+        return json_error(404, ErrorCode::not_found,
+                          "Kalender-linket findes ikke: det er tilbagekaldt eller aldrig oprettet. "
+                          "Opret et nyt under Kalender på oversigten.");
+    }
     return {200,
             "text/calendar; charset=utf-8",
             {},

@@ -61,7 +61,7 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
             R"(<div class="who">{} · {}{}<form method="post" action="/logout" class="inline">)"
             R"(<input type="hidden" name="csrf" value="{}"><button class="link">Log ud</button>)"
             R"(</form></div>)",
-            escape(page->user->email), escape(role_label(page->user->role)),
+            escape(page->user->email), escape(page->role_title),
             page->area_name.empty() ? "" : " · " + escape(page->area_name), escape(page->csrf));
     }
     const std::string org = page ? page->organisation : std::string{};
@@ -131,67 +131,115 @@ bool is_proxy(const Page& page, std::string_view event) {
                described->proxies.end();
 }
 
-std::string input_for(std::string_view name, std::string_view type, bool required) {
+/// A refused form's notice, what the form held, and which input is at fault; empty for a
+/// fresh form.
+struct Refill {
+    const Notice* notice = nullptr;
+
+    std::string value(std::string_view name) const {
+        return notice ? first_value(notice->values, name) : std::string{};
+    }
+    /// ` aria-invalid="true"` for the input the refusal names: "reason", or "dp_goal_0" for
+    /// "development_points[0].goal".
+    std::string invalid(std::string_view input) const {
+        if (!notice || notice->field.empty()) return {};
+        std::string wanted = notice->field;
+        const auto open = wanted.find('['), close = wanted.find("].");
+        if (open != std::string::npos && close != std::string::npos && close > open) {
+            const std::string list = wanted.substr(0, open);
+            const std::string prefix = list == "supervision_points" ? "sp"
+                                       : list == "focus_areas"      ? "fa"
+                                                                    : "dp";
+            wanted = fmt::format("{}_{}_{}", prefix, wanted.substr(close + 2),
+                                 wanted.substr(open + 1, close - open - 1));
+        }
+        return wanted == input ? R"( aria-invalid="true")" : "";
+    }
+};
+
+std::string input_for(std::string_view name, std::string_view type, bool required,
+                      const Refill& refill) {
     const std::string label = std::string(field_label(name));
     const std::string mark = required ? R"( <span class="req">*</span>)" : "";
+    const std::string value = refill.value(name);
+    const std::string invalid = refill.invalid(name);
     if (type == "date") {
-        return fmt::format(R"(<label>{}{}<input type="date" name="{}"{}></label>)", escape(label),
-                           mark, escape(name), required ? " required" : "");
+        return fmt::format(R"(<label>{}{}<input type="date" name="{}" value="{}"{}{}></label>)",
+                           escape(label), mark, escape(name), escape(value),
+                           required ? " required" : "", invalid);
     }
     if (type == "flag") {
         return fmt::format(
-            R"(<label class="check"><input type="checkbox" name="{}" value="ja"> {}</label>)",
-            escape(name), escape(label));
+            R"(<label class="check"><input type="checkbox" name="{}" value="ja"{}{}> {}</label>)",
+            escape(name), value.empty() ? "" : " checked", invalid, escape(label));
     }
     if (type == "url") {
         return fmt::format(
-            R"(<label>{}{}<input type="url" name="{}" placeholder="https://…"{}></label>)",
-            escape(label), mark, escape(name), required ? " required" : "");
+            R"(<label>{}{}<input type="url" name="{}" value="{}" placeholder="https://…"{}{}>)"
+            R"(</label>)",
+            escape(label), mark, escape(name), escape(value), required ? " required" : "", invalid);
     }
-    return fmt::format(R"(<label>{}{}<textarea name="{}" rows="3"{}></textarea></label>)",
-                       escape(label), mark, escape(name), required ? " required" : "");
+    return fmt::format(R"(<label>{}{}<textarea name="{}" rows="3"{}{}>{}</textarea></label>)",
+                       escape(label), mark, escape(name), required ? " required" : "", invalid,
+                       escape(value));
 }
 
-std::string select(std::string_view name, std::span<const Label> choices) {
-    std::string out = fmt::format(R"(<select name="{}">)", escape(name));
-    for (const auto& [value, label] : choices) out += option(value, label, {});
+std::string select(const std::string& name, std::span<const Label> choices, const Refill& refill) {
+    std::string out = fmt::format(R"(<select name="{}"{}>)", escape(name), refill.invalid(name));
+    for (const auto& [value, label] : choices) out += option(value, label, refill.value(name));
     out += "</select>";
     return out;
 }
 
 /// Rows for points: "dp" development points, "fa" focus areas, "sp" supervision points.
-std::string points_inputs(std::string_view prefix) {
+std::string points_inputs(std::string_view prefix, const Refill& refill) {
     const bool supervision = prefix == "sp";
     std::string out = fmt::format(R"(<fieldset><legend>{}</legend>)",
                                   supervision      ? "Tilsynspunkter (åbner en tilsynssag hver)"
                                   : prefix == "fa" ? "Fokusområder"
                                                    : "Udviklingspunkter");
     for (int i = 0; i < kPointRows; ++i) {
-        out += fmt::format(R"(<div class="point"><input name="{}_title_{}" placeholder="Titel">)",
-                           prefix, i);
-        if (supervision) out += select(fmt::format("sp_reason_{}", i), reason_labels());
-        out += select(fmt::format("{}_goal_{}", prefix, i), goal_labels());
+        const std::string title = fmt::format("{}_title_{}", prefix, i);
+        out +=
+            fmt::format(R"(<div class="point"><input name="{}" value="{}" placeholder="Titel"{}>)",
+                        title, escape(refill.value(title)), refill.invalid(title));
+        if (supervision) out += select(fmt::format("sp_reason_{}", i), reason_labels(), refill);
+        out += select(fmt::format("{}_goal_{}", prefix, i), goal_labels(), refill);
         out += "</div>";
     }
     out += "</fieldset>";
     return out;
 }
 
-std::string event_form(const Page& page, const CycleDetail& detail, std::string_view event) {
+/// The notice on a cycle's page; a refusal names the payload field at fault, if any.
+std::string notice_html(const Notice& notice) {
+    if (notice.text.empty()) return {};
+    const std::string field =
+        notice.field.empty() ? "" : fmt::format(R"( data-field="{}")", escape(notice.field));
+    return fmt::format(R"(<p class="{}" role="alert"{}>{}</p>)", notice.error ? "error" : "ok",
+                       field, escape(notice.text));
+}
+
+/// An event's form; when `notice` refused this event, with its message under the heading and
+/// the fields as they were sent.
+std::string event_form(const Page& page, const CycleDetail& detail, std::string_view event,
+                       const Notice* notice) {
+    const Refill refill{notice};
     std::string fields;
     for (const auto& field : event_fields(event)) {
         if (field.type == "development_points") {
-            fields += points_inputs("dp");
+            fields += points_inputs("dp", refill);
         } else if (field.type == "focus_areas") {
-            fields += points_inputs("fa");
+            fields += points_inputs("fa", refill);
         } else if (field.type == "supervision_points") {
-            fields += points_inputs("sp");
+            fields += points_inputs("sp", refill);
         } else if (field.name == proxy_field(event) && !is_proxy(page, event)) {
             continue;  // only those who send it on another's behalf say so
         } else {
-            fields += input_for(field.name, field.type, field.required);
+            fields += input_for(field.name, field.type, field.required, refill);
         }
     }
+    if (notice) fields = notice_html(*notice) + fields;
     const auto* described = workflows::find_event(event);
     const bool danger = described && described->destructive;
     return fmt::format(
@@ -202,15 +250,6 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
         "\n",
         escape(event), escape(action_label(event)), escape(page.csrf),
         escape(detail.summary.row.cycle.id), fields, danger ? "danger" : "primary");
-}
-
-/// The notice above a cycle's forms; a refusal names the payload field at fault, if any.
-std::string notice_html(const Notice& notice) {
-    if (notice.text.empty()) return {};
-    const std::string field =
-        notice.field.empty() ? "" : fmt::format(R"( data-field="{}")", escape(notice.field));
-    return fmt::format(R"(<p class="{}" role="alert"{}>{}</p>)", notice.error ? "error" : "ok",
-                       field, escape(notice.text));
 }
 
 std::string points_list(const std::string& points_json, bool supervision) {
@@ -285,7 +324,8 @@ std::string cycle_path(std::string_view id) {
 }
 
 std::string login_page(std::string_view organisation, std::string_view error) {
-    Page page{std::string(organisation), nullptr, {}};
+    Page page;
+    page.organisation = std::string(organisation);
     const std::string message =
         error.empty() ? "" : fmt::format(R"(<p class="error" role="alert">{}</p>)", escape(error));
     return layout(&page, "Log ind",
@@ -375,10 +415,17 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
         body += fmt::format(R"(<p>Åbnet fra <a href="/cycles/{}">kvalitetsforløbet</a>.</p>)",
                             escape(cycle_path(c.parent_id)));
     }
-    body += notice_html(notice);
+    // A refusal goes into the refused event's form, next to what it is about; a confirmation,
+    // or a refusal of a form no longer offered, above the forms.
+    const bool in_form = notice.error && !notice.event.empty() &&
+                         std::find(events.begin(), events.end(), notice.event) != events.end();
+    if (!in_form) body += notice_html(notice);
     if (!events.empty()) {
         body += R"(<section class="actions"><h2>Handlinger</h2>)";
-        for (const auto& event : events) body += event_form(page, detail, event);
+        for (const auto& event : events) {
+            body += event_form(page, detail, event,
+                               in_form && event == notice.event ? &notice : nullptr);
+        }
         body += "</section>";
     }
 

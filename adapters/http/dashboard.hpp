@@ -26,6 +26,7 @@ struct Page {
     std::string csrf;                // put in every form
     const TimeZone* zone = nullptr;  // for times shown (UTC when null)
     std::string area_name;           // of an area chief
+    std::string role_title;          // the user's role as the configuration titles it
 };
 
 /// The overview's filters as the user set them (raw values, shown back in the form).
@@ -43,11 +44,14 @@ std::string overview_page(const Page& page, const Config& config,
                           const std::vector<CycleSummary>& rows, const OverviewFilter& filter,
                           const std::vector<std::string>& states);
 
-/// A message above a cycle's forms: a confirmation, or why an event was refused.
+/// A message on a cycle's page: a confirmation above the forms, or why an event was refused,
+/// in that event's form (above the forms when the form is not shown).
 struct Notice {
     std::string text;
     std::string field;  // the payload field at fault, when the case service named one
     bool error = false;
+    std::string event;  // the refused event, whose form shows the message
+    Fields values;      // what the refused form held, filled in again
 };
 
 /// `events`: the events the user may send now (a form each), below `notice` (none when empty).

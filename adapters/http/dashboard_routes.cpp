@@ -41,8 +41,12 @@ const Session* session_of(WebContext& context, const Request& request) {
 ui::Page page_of(const WebContext& context, const Session& session) {
     const Config& config = context.config();
     const Area* area = config.find_area(session.user.area_id);
-    return ui::Page{config.organisation.name, &session.user, session.csrf, &context.zone(),
-                    area ? area->name : std::string{}};
+    return ui::Page{config.organisation.name,
+                    &session.user,
+                    session.csrf,
+                    &context.zone(),
+                    area ? area->name : std::string{},
+                    std::string(config.roles.of(session.user.role))};
 }
 
 /// POST forms must come from our own pages: the CSRF token of the session, and an Origin
@@ -165,9 +169,10 @@ Response political(WebContext& context, const Visit& visit, bool csv) {
     const ui::Page& page = visit.page;
     const Actor actor = actor_of(*page.user);
     if (actor.role == Role::leader || actor.role == Role::board) {
+        const auto readers =
+            context.config().roles.join({Role::admin, Role::director, Role::area_chief}, "og");
         return html(403, ui::error_page(&page, 403,
-                                        "Den politiske rapport er for administration, "
-                                        "direktion og områdechefer."));
+                                        fmt::format("Den politiske rapport er for {}.", readers)));
     }
     int year = static_cast<int>(std::chrono::year_month_day{context.today()}.year());
     if (visit.request.has_param("year")) {
@@ -195,7 +200,7 @@ Response cycle_page(WebContext& context, const ui::Page& page, const std::string
                     const ui::Notice& notice, int status) {
     const Actor actor = actor_of(*page.user);
     auto found = cycle_detail(*context.store, *context.cases, id, &actor, context.today());
-    if (!found) return html(404, ui::error_page(&page, 404, "Forløbet findes ikke."));
+    if (!found) return html(404, ui::error_page(&page, 404, kNotFoundMessage));
     return html(status,
                 ui::cycle_page(page, context.config(), *found, found->actor_events, notice));
 }
@@ -218,10 +223,10 @@ Response form_event(WebContext& context, const Visit& visit) {
         case ApplyStatus::ok:
             return redirect("/cycles/" + ui::cycle_path(id) + "?ok=" + percent_encode(event));
         case ApplyStatus::not_found:
-            return html(404, ui::error_page(&visit.page, 404, "Forløbet findes ikke."));
+            return html(404, ui::error_page(&visit.page, 404, result.message));
         default:
             return cycle_page(context, visit.page, id,
-                              ui::Notice{result.message, result.field, true},
+                              ui::Notice{result.message, result.field, true, event, visit.form},
                               http_status(result.status));
     }
 }

@@ -1,11 +1,15 @@
 #include "adapters/http/http_server.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <stdexcept>
 #include <thread>
+
+#include "adapters/http/responses.hpp"
 
 namespace tilsyn::http {
 
@@ -69,10 +73,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     /// Answers 503 and closes (too many connections).
     void refuse() {
-        Response busy{503,
-                      "application/json",
-                      {{"Retry-After", "1"}},
-                      R"({"error":"too many connections; try again"})"};
+        Response busy = json_error(503, ErrorCode::too_many_connections,
+                                   "Serveren har for mange forbindelser lige nu. Prøv igen om "
+                                   "et øjeblik.");
+        busy.headers.emplace_back("Retry-After", "1");
         send(std::move(busy), false);
     }
 
@@ -115,17 +119,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     void fail(beast::error_code ec) {
         if (ec == bhttp::error::body_limit) {
-            return send({413,
-                         "application/json",
-                         {},
-                         R"({"error":"the body is larger than the limit of 1048576 bytes"})"},
+            return send(json_error(413, ErrorCode::too_large,
+                                   fmt::format("Indholdet er større end grænsen på {} byte. Send "
+                                               "mindre.",
+                                               kMaxBodyBytes)),
                         false, true);
         }
         if (ec == bhttp::error::header_limit) {
-            return send({431,
-                         "application/json",
-                         {},
-                         R"({"error":"the request headers are larger than 8192 bytes"})"},
+            return send(json_error(431, ErrorCode::too_large,
+                                   fmt::format("Forespørgslens headere fylder mere end {} byte. "
+                                               "Send færre eller kortere.",
+                                               kMaxHeaderBytes)),
                         false, true);
         }
         if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
@@ -133,7 +137,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
             ec == asio::error::eof) {
             return close();
         }
-        send({400, "application/json", {}, R"({"error":"malformed HTTP request"})"}, false, true);
+        send(json_error(400, ErrorCode::bad_request, "Forespørgslen er ikke gyldig HTTP/1.1."),
+             false, true);
     }
 
     void handle() {
@@ -144,7 +149,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         try {
             response = server_.handler(to_request(request));
         } catch (const std::exception& e) {
-            response = {500, "application/json", {}, R"({"error":"internal error"})"};
+            response = json_error(500, ErrorCode::internal_error, "Der opstod en intern fejl.");
         }
         if (request.method() == bhttp::verb::head) {
             head_only_ = true;

@@ -48,33 +48,6 @@ constexpr std::pair<std::string_view, std::string_view> kKindLabels[] = {
     {"youth", "Fritidstilbud"},
 };
 
-constexpr std::pair<std::string_view, std::string_view> kRoleLabels[] = {
-    {"admin", "Administrator"}, {"director", "Direktør"}, {"area_chief", "Områdechef"},
-    {"leader", "Leder"},        {"board", "Bestyrelse"},
-};
-
-constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
-    {"url", "Link (URL)"},
-    {"text", "Tekst"},
-    {"assessment", "Samlet vurdering"},
-    {"interpretation", "Fortolkning"},
-    {"signals_local", "Signaler til det lokale niveau"},
-    {"signals_political", "Signaler til det politiske niveau"},
-    {"date", "Dato"},
-    {"comment", "Kommentar til lederen"},
-    {"reason", "Begrundelse"},
-    {"note", "Notat"},
-    {"development_points", "Udviklingspunkter"},
-    {"supervision_points", "Tilsynspunkter"},
-    {"start", "Startdato"},
-    {"title", "Titel"},
-    {"goal", "Mål"},
-    {"focus_areas", "Fokusområder"},
-    {"observer_institution", "Observerende institution (id)"},
-    {"feedback", "Skriftlig feedback"},
-    {"on_behalf_of_board", "Registreret af lederen på bestyrelsens vegne"},
-};
-
 /// Select-box choices for a vocabulary of ids, with the engine's words for them.
 template <std::size_t N>
 std::array<Label, N> labelled(const std::array<std::string_view, N>& ids,
@@ -112,8 +85,7 @@ std::string_view workflow_label(std::string_view workflow) {
     return workflows::workflow_title(workflow);
 }
 std::string_view kind_label(std::string_view kind) { return lookup(kKindLabels, kind); }
-std::string_view role_label(std::string_view role) { return lookup(kRoleLabels, role); }
-std::string_view field_label(std::string_view field) { return lookup(kFieldLabels, field); }
+std::string_view field_label(std::string_view field) { return field_title(field); }
 std::string_view goal_label(std::string_view goal) { return goal_title(goal); }
 std::string_view reason_label(std::string_view reason) { return reason_title(reason); }
 std::string_view status_label(std::string_view status) { return lookup(kStatusLabels, status); }

@@ -1,6 +1,7 @@
 // The Danish words the dashboard shows: for events, states and workflows from the workflows'
-// descriptions (workflows/description.hpp), and for kinds, roles, form fields and statuses
-// here; and the workflow names the API's filters accept.
+// descriptions (workflows/description.hpp), for form fields, goals and reasons from
+// engine/event_payload, for roles from the configuration (Config::roles), and for kinds and
+// statuses here; and the workflow names the API's filters accept.
 #pragma once
 
 #include <span>
@@ -29,7 +30,6 @@ std::string_view action_label(std::string_view event);  // what to do (a form's 
 std::string_view state_label(std::string_view state);
 std::string_view workflow_label(std::string_view workflow);
 std::string_view kind_label(std::string_view kind);
-std::string_view role_label(std::string_view role);
 std::string_view field_label(std::string_view field);    // a payload field
 std::string_view goal_label(std::string_view goal);      // an effect goal
 std::string_view reason_label(std::string_view reason);  // of a supervision point

@@ -8,10 +8,11 @@ Response json_response(int status, std::string body) {
     return {status, "application/json", {}, std::move(body)};
 }
 
-Response json_error(int status, std::string_view message, std::string_view field,
+Response json_error(int status, ErrorCode code, std::string_view message, std::string_view field,
                     boost::json::object extra) {
     boost::json::object body;
-    body["error"] = message;
+    body["error"] = error_code_name(code);
+    body["message"] = message;
     if (!field.empty()) body["field"] = field;
     for (auto& [key, value] : extra) body[key] = value;
     return json_response(status, boost::json::serialize(body));

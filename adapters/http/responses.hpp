@@ -7,14 +7,20 @@
 #include <string_view>
 
 #include "adapters/http/http_types.hpp"
+#include "engine/error_code.hpp"
 
 namespace tilsyn::http {
 
 Response json_response(int status, std::string body);
 
-/// {"error": message, "field": field} (field left out when empty) plus extra members.
-Response json_error(int status, std::string_view message, std::string_view field = {},
-                    boost::json::object extra = {});
+/// What people read when the database fails or does not answer (503, API and dashboard).
+inline constexpr std::string_view kDatabaseUnavailableMessage =
+    "Databasen svarer ikke lige nu. Prøv igen om lidt.";
+
+/// Every error the API answers (interface.md §5): {"error": code, "message": message, "field":
+/// field} plus extra members; `message` is Danish and for people, `field` left out when empty.
+Response json_error(int status, ErrorCode code, std::string_view message,
+                    std::string_view field = {}, boost::json::object extra = {});
 
 /// An HTML page that loads nothing from elsewhere and may not be framed.
 Response html(int status, std::string body);

@@ -91,19 +91,21 @@ namespace {
 /// Names a failed request in the answer and in the log, so a report of one finds the other.
 std::string new_request_id() { return random_hex_256().substr(0, kRequestIdLength); }
 
-/// A 5xx answer naming the request id: the API says `api_error`, a dashboard page
-/// `page_message` in Danish; the log has the details under the same id.
-Response failure(RouteKind kind, int status, std::string_view api_error,
-                 std::string_view page_message, const std::string& request_id) {
+/// A 5xx answer naming the request id, with `message` in Danish for people; the log has the
+/// details under the same id. The API adds `detail` when given (the store's reason, which
+/// operators and clients act on: "database is locked").
+Response failure(RouteKind kind, int status, ErrorCode code, std::string_view message,
+                 const std::string& request_id, std::string_view detail = {}) {
+    const std::string text =
+        fmt::format("{} Hvis fejlen bliver ved, så oplys fejlkoden {} til en administrator.",
+                    message, request_id);
     Response response;
     if (kind == RouteKind::api) {
-        response = json_response(status, boost::json::serialize(boost::json::object{
-                                             {"error", api_error}, {"request_id", request_id}}));
+        boost::json::object extra{{"request_id", request_id}};
+        if (!detail.empty()) extra["detail"] = detail;
+        response = json_error(status, code, text, {}, std::move(extra));
     } else {
-        response = html(status, ui::error_page(nullptr, status,
-                                               fmt::format("{} Hvis fejlen bliver ved, så oplys "
-                                                           "fejlkoden {} til en administrator.",
-                                                           page_message, request_id)));
+        response = html(status, ui::error_page(nullptr, status, text));
     }
     response.headers.emplace_back("X-Request-Id", request_id);
     return response;
@@ -147,10 +149,11 @@ struct WebApp::Impl {
             log->warn("request {}: {} {}: 503 the database failed: {}", id, request.method,
                       route.pattern, e.what());
             reconnect();
-            // The API keeps the store's reason, which clients act on ("database is locked":
-            // README, tests/reliability); the store leaves statements and values out of it.
-            return failure(route.kind, 503, fmt::format("the database failed: {}", e.what()),
-                           "Databasen svarer ikke lige nu. Prøv igen om lidt.", id);
+            // The API keeps the store's reason in `detail`, which clients act on ("database is
+            // locked": README, tests/reliability); the store leaves statements and values out
+            // of it. The page has the Danish message only.
+            return failure(route.kind, 503, ErrorCode::database_unavailable,
+                           kDatabaseUnavailableMessage, id, e.what());
         } catch (const std::exception& e) {
             return internal_error(route, request, e.what());
         } catch (...) {
@@ -162,7 +165,8 @@ struct WebApp::Impl {
         const std::string id = new_request_id();
         log->error("request {}: {} {}: 500 internal error: {}", id, request.method, route.pattern,
                    what);
-        return failure(route.kind, 500, "internal error", "Der opstod en intern fejl.", id);
+        return failure(route.kind, 500, ErrorCode::internal_error, "Der opstod en intern fejl.",
+                       id);
     }
 
     /// After a database failure: a restarted PostgreSQL is connected again, so the next
@@ -180,7 +184,8 @@ struct WebApp::Impl {
     Response not_allowed(const RouteMatch& match, const Request& request) {
         Response response =
             match.kind == RouteKind::api
-                ? json_error(405, fmt::format("method not allowed; use {}", match.allow))
+                ? json_error(405, ErrorCode::method_not_allowed,
+                             fmt::format("Metoden er ikke tilladt her. Brug {}.", match.allow))
                 : dashboard_error(context, request, 405, "Metoden er ikke tilladt.");
         response.headers.emplace_back("Allow", match.allow);
         return response;
@@ -188,7 +193,8 @@ struct WebApp::Impl {
 
     Response not_found(const RouteMatch& match, const Request& request) {
         if (match.kind == RouteKind::api) {
-            return json_error(404, fmt::format("no such route: {}", request.path));
+            return json_error(404, ErrorCode::not_found,
+                              "Adressen findes ikke i API'et. Se /api/v1/openapi.json.");
         }
         return dashboard_error(context, request, 404, "Siden findes ikke.");
     }

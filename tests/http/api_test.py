@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import fixture  # noqa: E402  (tests/http/fixture.py, beside this script)
 from fixture import USERS, INSTITUTIONS, NAUGHTY_NAME, can_see  # noqa: E402
 from support.database import backend_url  # noqa: E402
+from support.words import danish_problem  # noqa: E402
 
 SERVER = None
 ALL_USERS = ["admin"] + list(USERS)
@@ -38,6 +39,12 @@ def cycle_path(institution):
     return "/api/v1/cycles/" + SERVER.cycle[institution]
 
 
+def assert_error(test, body, code, *context):
+    """An error body: the stable `code`, and a Danish message for people with no raw id."""
+    test.assertEqual(body["error"], code, (body, *context))
+    test.assertIsNone(danish_problem(body["message"]), (body, *context))
+
+
 class Authorization(unittest.TestCase):
     """Each role × each route × own and other area or institution."""
 
@@ -48,9 +55,10 @@ class Authorization(unittest.TestCase):
             self.assertEqual(status, 401, path)
             self.assertIn("Bearer", headers.get("www-authenticate", ""), path)
             self.assertEqual(json.loads(body)["field"], "Authorization")
+            assert_error(self, json.loads(body), "token_missing", path)
             status, _, body = SERVER.request("GET", path, token="tls_" + "0" * 64)
             self.assertEqual(status, 401, path)
-            self.assertIn("not valid", json.loads(body)["error"])
+            assert_error(self, json.loads(body), "token_invalid", path)
         status, _, _ = SERVER.request("GET", "/api/v1/cycles",
                                       headers={"Authorization": "Basic YWRtaW46YWRtaW4="})
         self.assertEqual(status, 401)
@@ -119,7 +127,12 @@ class Authorization(unittest.TestCase):
                     else:
                         expected = 400
                     self.assertEqual(status, expected, (user, inst, event, body))
-                    self.assertTrue(body["error"])
+                    code = {404: "not_found", 403: "role_not_allowed"}.get(expected)
+                    if code:
+                        assert_error(self, body, code, user, inst, event)
+                    else:
+                        self.assertIn(body["error"], ("bad_value", "bad_date", "field_required"))
+                        self.assertIsNone(danish_problem(body["message"]), body)
                     if expected == 400:
                         self.assertTrue(body["field"].startswith("data."), body)
                 after = SERVER.api("GET", cycle_path(inst), "admin")[1]
@@ -137,30 +150,38 @@ class BadInput(unittest.TestCase):
         self.assertEqual(status, 400)
         error = json.loads(body)
         self.assertEqual(error["field"], "body")
-        self.assertIn("line 2", error["error"])
+        assert_error(self, error, "bad_json")
+        self.assertIn("linje 2", error["message"])
         for bad in ['', '[]', '"text"', '{"event": 5}', '{"data": {}}',
                     '{"event": "report_submitted", "data": []}',
                     '{"event": "report_submitted", "extra": 1}']:
             status, _, body = self.post_raw(bad)
             self.assertEqual(status, 400, bad)
-            self.assertTrue(json.loads(body)["error"], bad)
+            error = json.loads(body)
+            self.assertIn(error["error"], ("bad_json", "bad_value", "field_required",
+                                           "unknown_field"), bad)
+            self.assertIsNone(danish_problem(error["message"]), (bad, error))
 
     def test_oversized_body_is_413_and_nothing_changes(self):
         big = json.dumps({"event": "cycle_cancelled", "data": {"reason": "x" * (1 << 20)}})
         status, _, body = self.post_raw(big)
         self.assertEqual(status, 413)
-        self.assertIn("1048576", json.loads(body)["error"])
+        error = json.loads(body)
+        assert_error(self, error, "too_large")
+        self.assertIn("1048576", error["message"])
         self.assertEqual(SERVER.api("GET", cycle_path("nordskole"), "admin")[1]["state"],
                          "ReportInPreparation")
 
     def test_oversized_headers_are_431(self):
-        status, _, _ = SERVER.request("GET", "/api/v1/me", SERVER.tokens["admin"],
-                                      headers={"X-Padding": "p" * 9000})
+        status, _, body = SERVER.request("GET", "/api/v1/me", SERVER.tokens["admin"],
+                                         headers={"X-Padding": "p" * 9000})
         self.assertEqual(status, 431)
+        assert_error(self, json.loads(body), "too_large")
 
     def test_unknown_event_lists_the_allowed_ones(self):
         status, body = SERVER.event("nordskole", "admin", "report_eaten")
         self.assertEqual(status, 400)
+        assert_error(self, body, "unknown_event")
         self.assertEqual(body["field"], "event")
         self.assertIn("report_submitted", body["allowed_events"])
 
@@ -168,6 +189,8 @@ class BadInput(unittest.TestCase):
         status, body = SERVER.event("nordskole", "chief_nord", "conversation_scheduled",
                                     {"date": "2026-12-01"})
         self.assertEqual(status, 409)
+        assert_error(self, body, "not_allowed_in_state")
+        self.assertIn("»Kvalitetsrapport under udarbejdelse«", body["message"])
         self.assertEqual(body["state"], "ReportInPreparation")
         self.assertEqual(body["allowed_events"], ["report_submitted", "cycle_cancelled"])
 
@@ -178,13 +201,17 @@ class BadInput(unittest.TestCase):
             status, body = SERVER.api("GET", "/api/v1/cycles?" + query, "admin")
             self.assertEqual(status, 400, query)
             self.assertEqual(body["field"], field, query)
+            assert_error(self, body, "unknown_field" if field == "areaa" else "bad_value", query)
         status, body = SERVER.api("GET", "/api/v1/cases?status=pending", "admin")
         self.assertEqual((status, body["field"]), (400, "status"))
 
     def test_unknown_route_and_wrong_method(self):
-        self.assertEqual(SERVER.api("GET", "/api/v1/nothing", "admin")[0], 404)
-        status, headers, _ = SERVER.request("DELETE", "/api/v1/cycles", SERVER.tokens["admin"])
+        status, body = SERVER.api("GET", "/api/v1/nothing", "admin")
+        self.assertEqual(status, 404)
+        assert_error(self, body, "not_found")
+        status, headers, body = SERVER.request("DELETE", "/api/v1/cycles", SERVER.tokens["admin"])
         self.assertEqual(status, 405)
+        assert_error(self, json.loads(body), "method_not_allowed")
         self.assertEqual(headers["allow"], "GET")
         self.assertEqual(SERVER.request("GET", cycle_path("nordskole") + "/events",
                                         SERVER.tokens["admin"])[0], 405)
@@ -192,7 +219,14 @@ class BadInput(unittest.TestCase):
     def test_garbage_on_the_socket_is_400(self):
         with socket.create_connection(("127.0.0.1", SERVER.port), timeout=10) as s:
             s.sendall(b"HELLO THERE\r\n\r\n")
-            self.assertIn(b" 400 ", s.recv(4096))
+            answer = b""
+            while b"}" not in answer:  # the server closes after its answer
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+            self.assertIn(b" 400 ", answer)
+            assert_error(self, json.loads(answer.split(b"\r\n\r\n", 1)[1]), "bad_request")
 
 
 class Workflow(unittest.TestCase):
@@ -299,6 +333,9 @@ class Observability(unittest.TestCase):
             status, _, text = SERVER.request(method.upper(), real, SERVER.tokens["admin"], body)
             responses = doc["paths"][path][method]["responses"]
             self.assertIn(str(status), responses, (path, method, text[:200]))
+            if status >= 400 and text.startswith("{"):
+                for key in doc["components"]["schemas"]["Error"]["required"]:
+                    self.assertIn(key, json.loads(text), (path, method, key))
             if status == 200 and "application/json" in responses["200"].get("content", {}):
                 schema = responses["200"]["content"]["application/json"]["schema"]
                 answer = json.loads(text)
@@ -382,7 +419,9 @@ class Dashboard(unittest.TestCase):
             {"csrf": csrf, "cycle": SERVER.cycle["frydenlund"], "event": "plan_published",
              "url": "https://example.dk"}), headers=headers)
         self.assertEqual(status, 409)
-        self.assertIn("not allowed in state", body)
+        message = re.search(r'<p class="error" role="alert"[^>]*>([^<]*)</p>', body).group(1)
+        self.assertIn("»Registrér offentliggørelse« er ikke muligt nu", message)
+        self.assertIsNone(danish_problem(message), message)
 
     def test_political_report_page(self):
         year = SERVER.start.year
@@ -398,7 +437,11 @@ class Dashboard(unittest.TestCase):
         self.assertTrue(csv.startswith("year,age_band,area,goal,"))
         self.assertEqual({line.split(",")[2] for line in csv.splitlines()[1:]}, {"syd", "all"})
         self.assertEqual(self.page("/report?year=20x6", cookie)[0], 400)
-        self.assertEqual(self.page("/report", self.login("leader_frydenlund"))[0], 403)
+        status, _, body = self.page("/report", self.login("leader_frydenlund"))
+        self.assertEqual(status, 403)
+        # The configuration's role titles (tests/support/config.py, as config/aarhus.yaml).
+        self.assertIn("Den politiske rapport er for Administrator, Direktør for Børn og Unge og "
+                      "Børn og Unge-chef.", body)
         status, _, body = self.page(f"/report?year={year}", self.login("director"))
         self.assertIn('data-area="nord"', body)
 

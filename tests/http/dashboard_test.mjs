@@ -1,6 +1,7 @@
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core): login, the
-// area chief's overview, HTML escaping of institution names, approving a development plan
-// through the form, and the 404 for another area's cycle. Started by dashboard_test.py, which
+// area chief's overview, HTML escaping of institution names, a refused form with its Danish
+// reason beside the field, approving a development plan through the form, and the 404 for
+// another area's cycle. Started by dashboard_test.py, which
 // starts the server and passes everything through the environment:
 //   BASE_URL        http://127.0.0.1:PORT of a running `tilsyn serve`
 //   CHIEF_TOKEN     token of the area chief of syd (chief.syd@example.dk)
@@ -105,6 +106,8 @@ try {
      await page.locator('h1').first().textContent());
   ok((await page.locator('header .who').textContent()).includes(CHIEF_EMAIL),
      'the header names the logged-in chief', await page.locator('header .who').textContent());
+  ok((await page.locator('header .who').textContent()).includes('Børn og Unge-chef'),
+     'the header names the role by the configuration\'s title', await page.locator('header .who').textContent());
 
   // ---- Overview: only the chief's area --------------------------------------------------
   const syd = page.locator('section.area[data-area="syd"]');
@@ -185,6 +188,40 @@ try {
   ok((await approveForm.count()) === 1, 'the chief is offered the plan_approved form');
   const approve = approveForm.getByRole('button', { name: 'Godkend udviklingsplan' });
   ok(await approve.isVisible(), 'the form has a "Godkend udviklingsplan" button');
+
+  // ---- A refused form: the Danish reason inside it, beside the field at fault -------------
+  const returnForm = page.locator('form.action[data-event="plan_returned"]');
+  ok((await returnForm.count()) === 1, 'the chief is offered the plan_returned form');
+  await returnForm.locator('textarea[name=comment]').fill('   ');
+  const [refusedAnswer] = await Promise.all([
+    page.waitForResponse((r) => r.url() === ORIGIN + '/event' && r.request().method() === 'POST'),
+    returnForm.locator('button[type=submit]').click(),
+  ]);
+  await page.waitForLoadState();
+  ok(refusedAnswer.status() === 400, 'a blank comment to the leader is refused with 400',
+     refusedAnswer.status());
+  const refusedForm = page.locator('form.action[data-event="plan_returned"]');
+  const refusal = refusedForm.locator('p.error[role=alert]');
+  ok((await refusal.count()) === 1, 'the refusal is shown inside the plan_returned form');
+  ok(await refusal.isVisible(), 'the refusal is visible');
+  const refusalText = await refusal.textContent();
+  ok(refusalText === 'Udfyld »Kommentar til lederen«.', 'the refusal says what to do, in Danish',
+     refusalText);
+  ok(!/[a-z]+_[a-z_]+|[a-z][A-Z]|\bcomment\b/.test(refusalText), 'the refusal names no raw id',
+     refusalText);
+  ok((await refusal.getAttribute('data-field')) === 'comment', 'the refusal names the field at fault',
+     await refusal.getAttribute('data-field'));
+  const invalidField = refusedForm.locator('textarea[name=comment]');
+  ok((await invalidField.getAttribute('aria-invalid')) === 'true', 'the comment field is marked invalid');
+  const invalidBorder = await invalidField.evaluate((el) => getComputedStyle(el).borderTopColor);
+  ok(invalidBorder === 'rgb(180, 35, 24)', 'the field at fault has a red border', invalidBorder);
+  ok((await page.locator('p.error[role=alert]').count()) === 1, 'no other form shows the refusal');
+  ok((await page.locator('#state').getAttribute('data-state')) === 'PlanAwaitingApproval',
+     'the refused form changed nothing', await page.locator('#state').getAttribute('data-state'));
+  noIncidents('after the refused form');
+  await refusedForm.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACT_DIR, 'dashboard-refused-form.png') });
+  console.log(`# screenshot ${join(ARTIFACT_DIR, 'dashboard-refused-form.png')}`);
 
   await Promise.all([
     page.waitForURL((url) => url.pathname === cyclePath(CYCLE_ID) &&

@@ -87,8 +87,11 @@ def sqlite_busy(tilsyn, tmp, checks, summary):
                  f"CLI event while another process holds the write lock: exit {cli.returncode} "
                  f"after {waited:.1f} s: {cli.stderr.strip()}")
     status, body = api.post_event(serve.port, leader, cycle, "report_submitted")
-    checks.check(status == 503 and "locked" in body.get("error", ""),
-                 f"API event meanwhile: {status} {body.get('error', '')}")
+    # The code and a Danish message for people; the store's reason for operators in `detail`.
+    checks.check(status == 503 and body.get("error") == "database_unavailable"
+                 and body.get("message", "").startswith("Databasen svarer ikke lige nu.")
+                 and "locked" in body.get("detail", "") and body.get("request_id"),
+                 f"API event meanwhile: {status} {body}")
     lock.execute("ROLLBACK")
     lock.close()
     states = sqlite3.connect(w.db_path).execute(
@@ -102,7 +105,8 @@ def sqlite_busy(tilsyn, tmp, checks, summary):
     checks.check("intact" in audit.stdout, "audit trail intact")
     summary.append(("SQLite busy: another process holds the write lock",
                     "waits busy_timeout (5 s), then refuses: CLI exit 1, API 503 "
-                    "'database is locked'; the retry succeeds", "nothing"))
+                    "database_unavailable with 'database is locked' in detail; the retry "
+                    "succeeds", "nothing"))
 
 
 # ---- 2. Disk full ----------------------------------------------------------------------------
@@ -194,7 +198,8 @@ def postgres_restart(tilsyn, tmp, checks, summary):
                         acknowledged.append((cycle, event))
                         done[inst] += 1
                     elif status not in (409,):
-                        errors.append(f"{status} {body.get('error', '')}")
+                        errors.append(f"{status} {body.get('error', '')} "
+                                      f"{body.get('detail', '')}")
                 time.sleep(0.01)
 
         thread = threading.Thread(target=stream, daemon=True)

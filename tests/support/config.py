@@ -28,7 +28,8 @@ ZONE = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 NAUGHTY_NAME = "<script>alert(1)</script> Børnehus"
 
-# organisation, calendar and mail as config/aarhus.yaml has them (without its mail templates).
+# organisation, calendar, mail and roles as config/aarhus.yaml has them (without its mail
+# templates).
 PREAMBLE = """\
 organisation:
   name: "{name}"
@@ -44,6 +45,10 @@ calendar:
 mail:
   from: "Tilsyn <tilsyn@example.dk>"
   transport: "{transport}"
+
+roles:
+  area_chief: "Børn og Unge-chef"
+  director: "Direktør for Børn og Unge"
 
 """
 

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "adapters/config/yaml_config_loader.hpp"
+#include "adapters/http/dashboard.hpp"
 #include "adapters/http/web_context.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/calendar.hpp"
@@ -23,6 +24,7 @@
 #include "engine/scheduler.hpp"
 #include "engine/sha256.hpp"
 #include "temp_dir.hpp"
+#include "tests/engine/danish_words.hpp"
 
 using namespace tilsyn;
 using namespace tilsyn::http;
@@ -176,9 +178,12 @@ TEST_CASE("an internal error answers 500 with a request id and logs the error un
         CHECK(response.content_type == "application/json");
         const std::string id = request_id_of(response);
         const auto body = boost::json::parse(response.body).as_object();
-        CHECK(body.at("error").as_string() == "internal error");
+        CHECK(body.at("error").as_string() == "internal_error");
+        CHECK(body.at("message").as_string() ==
+              "Der opstod en intern fejl. Hvis fejlen bliver ved, så oplys fejlkoden " + id +
+                  " til en administrator.");
         CHECK(body.at("request_id").as_string() == id);
-        CHECK(body.size() == 2);
+        CHECK(body.size() == 3);
         const std::string log = w.log_text.str();
         CHECK(log.find("request " + id) != std::string::npos);
         CHECK(log.find("GET /api/v1/cycles/{id...}") != std::string::npos);
@@ -213,6 +218,17 @@ TEST_CASE("a database failure on the dashboard is 503 with a request id and noth
     const std::string log = w.log_text.str();
     CHECK(log.find("request " + id) != std::string::npos);
     CHECK(log.find("soon") != std::string::npos);
+
+    // The API: the code and the Danish message for people, the store's reason in `detail`.
+    const Response api = w.api("/api/v1/cycles/" + w.cycle);
+    CHECK(api.status == 503);
+    const std::string api_id = request_id_of(api);
+    const auto body = boost::json::parse(api.body).as_object();
+    CHECK(body.at("error").as_string() == "database_unavailable");
+    CHECK(std::string(body.at("message").as_string())
+              .starts_with("Databasen svarer ikke lige nu. Prøv igen om lidt."));
+    CHECK_FALSE(body.at("detail").as_string().empty());
+    CHECK(body.at("request_id").as_string() == api_id);
 }
 
 TEST_CASE("a refused dashboard form shows the case service's reason, field and status",
@@ -231,13 +247,26 @@ TEST_CASE("a refused dashboard form shows the case service's reason, field and s
                           "&event=" + event + fields);
     };
 
+    // In the refused form: the Danish message beside the field at fault, what was sent kept.
     Response response = post("cycle_cancelled", "&reason=+");
     CHECK(response.status == 400);
-    CHECK(response.body.find(R"(<p class="error" role="alert" data-field="reason">reason: )") !=
-          std::string::npos);
+    const std::regex refused_form(
+        R"re(<form [^>]*data-event="cycle_cancelled"><h3>[^<]*</h3>)re"
+        R"re(<input type="hidden" name="csrf" value="[0-9a-f]{64}">)re"
+        R"re(<input type="hidden" name="cycle" value="[^"]*"><input type="hidden" name="event" )re"
+        R"re(value="cycle_cancelled"><p class="error" role="alert" data-field="reason">)re"
+        R"re(Udfyld »Begrundelse«\.</p><label>Begrundelse <span class="req">\*</span>)re"
+        R"re(<textarea name="reason" rows="3" required aria-invalid="true"> </textarea>)re");
+    CHECK(std::regex_search(response.body, refused_form));
     response = post("report_submitted", "");
     CHECK(response.status == 403);
-    CHECK(response.body.find("report_submitted may be sent by") != std::string::npos);
+    // Not offered to the administrator, so above the forms; in the configuration's titles.
+    const std::string role_refusal =
+        "»Indsend kvalitetsrapport« er en opgave for Leder, og du er logget ind som "
+        "Administrator. Du kan nu vælge »Annullér forløbet«.";
+    CHECK(response.body.find(R"(<p class="error" role="alert" data-field="event">)" +
+                             ui::escape(role_refusal) + "</p>") != std::string::npos);
+    CHECK_DANISH(role_refusal);
     CHECK(w.store->find_cycle(w.cycle)->state == "ReportInPreparation");
 
     response = post("cycle_cancelled", "&reason=Lukket");
@@ -246,7 +275,84 @@ TEST_CASE("a refused dashboard form shows the case service's reason, field and s
     CHECK(w.store->find_cycle(w.cycle)->state == "Cancelled");
     response = post("cycle_cancelled", "&reason=Igen");
     CHECK(response.status == 409);
-    CHECK(response.body.find("not allowed in state") != std::string::npos);
+    CHECK(response.body.find("»Annullér forløbet« er ikke muligt nu, hvor forløbet står i "
+                             "»Annulleret«. Lige nu er der ingen handlinger for dig i forløbet.") !=
+          std::string::npos);
+}
+
+TEST_CASE("openapi.json lists every error code, and only those", "[web]") {
+    const auto doc = boost::json::parse(kOpenApiJson).as_object();
+    const auto& error = doc.at("components").at("schemas").at("Error").as_object();
+    std::set<std::string> documented;
+    for (const auto& code : error.at("properties").at("error").at("enum").as_array()) {
+        documented.emplace(code.as_string());
+    }
+    std::set<std::string> codes;
+    for (int i = 0; i <= static_cast<int>(ErrorCode::internal_error); ++i) {
+        codes.emplace(error_code_name(static_cast<ErrorCode>(i)));
+    }
+    CHECK(documented == codes);
+    CHECK(boost::json::serialize(error.at("required")) == R"(["error","message"])");
+}
+
+TEST_CASE("every API error carries a stable code and a Danish message", "[web]") {
+    WebWorld w;
+    const std::string auth = std::string("Bearer ") + kAdminToken;
+    auto body_of = [](const Response& response) {
+        CHECK(response.content_type == "application/json");
+        const auto body = boost::json::parse(response.body).as_object();
+        CHECK_DANISH(std::string(body.at("message").as_string()));
+        return body;
+    };
+    auto post = [&](const std::string& json) {
+        return w.send("POST", "/api/v1/cycles/" + w.cycle + "/events",
+                      {{"authorization", auth}, {"content-type", "application/json"}}, json);
+    };
+    struct Case {
+        Response response;
+        int status;
+        const char* code;
+        const char* field;
+    };
+    const std::vector<Case> cases = {
+        {w.send("GET", "/api/v1/me"), 401, "token_missing", "Authorization"},
+        {w.send("GET", "/api/v1/me", {{"authorization", "Bearer nope"}}), 401, "token_invalid",
+         "Authorization"},
+        {w.api("/api/v1/cycles/no/such/cycle"), 404, "not_found", "id"},
+        {w.api("/api/v1/nothing"), 404, "not_found", ""},
+        {w.send("DELETE", "/api/v1/cycles", {{"authorization", auth}}), 405, "method_not_allowed",
+         ""},
+        {w.api("/api/v1/cycles?areaa=syd"), 400, "unknown_field", "areaa"},
+        {w.api("/api/v1/cycles?kind=zoo"), 400, "bad_value", "kind"},
+        {post(R"({"event":"report_submitted","data":{"url":}})"), 400, "bad_json", "body"},
+        {post(R"({"data":{}})"), 400, "field_required", "event"},
+        {post(R"({"event":"frobnicate"})"), 400, "unknown_event", "event"},
+        {post(R"({"event":"cycle_cancelled","data":{}})"), 400, "field_required", "data.reason"},
+        {post(R"({"event":"report_submitted"})"), 403, "role_not_allowed", "event"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.code << ": " << c.response.body);
+        CHECK(c.response.status == c.status);
+        const auto body = body_of(c.response);
+        CHECK(body.at("error").as_string() == c.code);
+        if (*c.field) {
+            CHECK(body.at("field").as_string() == c.field);
+        } else {
+            CHECK_FALSE(body.contains("field"));
+        }
+    }
+    const auto kinds = body_of(cases[6].response);
+    CHECK(boost::json::serialize(kinds.at("allowed")) == R"(["school","daycare","youth"])");
+    CHECK(w.store->find_cycle(w.cycle)->state == "ReportInPreparation");
+
+    REQUIRE(post(R"({"event":"cycle_cancelled","data":{"reason":"Lukket"}})").status == 200);
+    const Response again = post(R"({"event":"cycle_cancelled","data":{"reason":"Igen"}})");
+    CHECK(again.status == 409);
+    const auto conflict = body_of(again);
+    CHECK(conflict.at("error").as_string() == "not_allowed_in_state");
+    CHECK(conflict.at("field").as_string() == "event");
+    CHECK(conflict.at("state").as_string() == "Cancelled");
+    CHECK(conflict.at("allowed_events").as_array().empty());
 }
 
 TEST_CASE("unknown paths are 404 and known ones with another method 405, in their kind", "[web]") {

@@ -70,7 +70,7 @@ TEST_CASE("dashboard text is HTML-escaped", "[http][dashboard]") {
     StoredUser user;
     user.email = "a@b.dk\"><script>";
     user.role = "admin";
-    ui::Page page{"Kommune <b>", &user, "c0ffee", nullptr, {}};
+    ui::Page page{"Kommune <b>", &user, "c0ffee", nullptr, {}, "Forvaltning <i>"};
     CycleSummary row;
     row.row.cycle.id = "qr/x/2026-08-03";
     row.row.cycle.workflow = "quality_report";
@@ -86,7 +86,49 @@ TEST_CASE("dashboard text is HTML-escaped", "[http][dashboard]") {
     CHECK(html.find("Område &lt;Syd&gt;") != std::string::npos);
     CHECK(html.find("Kommune &lt;b&gt;") != std::string::npos);
     CHECK(html.find(R"(class="overdue")") != std::string::npos);
-    CHECK(html.find(R"(value="c0ffee")") != std::string::npos);  // the logout form's CSRF token
+    CHECK(html.find(R"(value="c0ffee")") != std::string::npos);      // the logout form's CSRF token
+    CHECK(html.find("Forvaltning &lt;i&gt;") != std::string::npos);  // the role's title
+}
+
+TEST_CASE("a refused form shows its reason inside it, marks the field and keeps what was sent",
+          "[http][dashboard]") {
+    StoredUser user;
+    user.email = "chief.syd@example.dk";
+    user.role = "area_chief";
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Børn og Unge-chef"};
+    CycleDetail detail;
+    detail.summary.row.cycle.id = "qr/x/2026-08-03";
+    detail.summary.row.cycle.workflow = "quality_report";
+    detail.summary.row.cycle.state = "AwaitingConversation";
+    const std::vector<std::string> events = {"conversation_scheduled", "conversation_held"};
+    ui::Notice notice{"Vælg effektmål for udviklingspunkt 1 <blandt>.",
+                      "development_points[0].goal",
+                      true,
+                      "conversation_held",
+                      {{"dp_title_0", "Læsning \"højt\""}, {"dp_goal_0", "communities"}}};
+    const std::string html = ui::cycle_page(page, Config{}, detail, events, notice);
+    const auto held = html.find(R"(data-event="conversation_held")");
+    const auto scheduled = html.find(R"(data-event="conversation_scheduled")");
+    const auto message =
+        html.find(R"(<p class="error" role="alert" data-field="development_points[0].goal">)"
+                  "Vælg effektmål for udviklingspunkt 1 &lt;blandt&gt;.</p>");
+    REQUIRE(held != std::string::npos);
+    REQUIRE(message != std::string::npos);
+    CHECK(message > held);                         // in the refused form
+    CHECK(html.find("Vælg effektmål") > message);  // only there
+    CHECK(html.find("Vælg effektmål", html.find("Vælg effektmål") + 1) == std::string::npos);
+    CHECK(scheduled < held);
+    CHECK(html.find(R"(<input name="dp_title_0" value="Læsning &quot;højt&quot;" )") !=
+          std::string::npos);
+    CHECK(html.find(R"(<select name="dp_goal_0" aria-invalid="true">)") != std::string::npos);
+    CHECK(html.find(R"(<option value="communities" selected>)") != std::string::npos);
+    CHECK(html.find(R"(<select name="dp_goal_1">)") != std::string::npos);  // not at fault
+
+    // A refusal of an event not offered (another role's), and a confirmation: above the forms.
+    notice.event = "report_submitted";
+    std::string other = ui::cycle_page(page, Config{}, detail, events, notice);
+    CHECK(other.find(R"(<p class="error" role="alert")") < other.find("data-event="));
+    CHECK(other.find(R"(value="Læsning)") == std::string::npos);
 }
 
 TEST_CASE("dashboard forms become event payloads", "[http][dashboard]") {
