@@ -256,8 +256,10 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
     auto actor = actor_for(*engine->store, senders, options.value("--as"),
                            inst ? inst->area_id : "", inst ? inst->id : "");
     if (!actor) {
-        err << fmt::format("tilsyn: no user with e-mail '{}' (see 'tilsyn user add')\n",
-                           options.value("--as"));
+        err << fmt::format(
+            "tilsyn: der er ingen bruger med e-mailen '{}'. Opret personen med "
+            "'tilsyn user add'.\n",
+            options.value("--as"));
         return kExitBadInput;
     }
     const ApplyResult result =
@@ -270,18 +272,20 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
             }
             return kExitOk;
         case ApplyStatus::conflict:
-            err << fmt::format("tilsyn: {}; allowed now: {}\n", result.message,
-                               join(result.allowed_events));
-            return kExitBadInput;
         case ApplyStatus::bad_payload:
-            err << fmt::format("tilsyn: bad event: {}\n", result.message);
-            return kExitBadInput;
         case ApplyStatus::forbidden:
-            err << fmt::format("tilsyn: not allowed: {}\n", result.message);
+        case ApplyStatus::not_found: {
+            // The Danish message for people, then what a script matches on: the code, the
+            // field at fault and, when the event was wrong, the events the state allows (the
+            // names `event` takes).
+            std::string machine = std::string(error_code_name(result.code));
+            if (!result.field.empty()) machine += " " + result.field;
+            if (result.status == ApplyStatus::conflict || result.code == ErrorCode::unknown_event) {
+                machine += fmt::format("; hændelser nu: {}", join(result.allowed_events));
+            }
+            err << fmt::format("tilsyn: {} [{}]\n", result.message, machine);
             return kExitBadInput;
-        case ApplyStatus::not_found:
-            err << fmt::format("tilsyn: {}\n", result.message);
-            return kExitBadInput;
+        }
     }
     return kExitFailure;
 }

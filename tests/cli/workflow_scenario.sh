@@ -186,17 +186,23 @@ refuse() {
         fail "$what: the data changed" "$(diff <(echo "$before") <(echo "$after") | head -20)"
     fi
 }
+# stderr: the Danish message (in the descriptions' and the configuration's words), then the code.
 refuse wrong-state "plan_approved while awaiting the conversation (wrong state)" \
-    'allowed.*conversation_held|conversation_held.*allowed' "$C" plan_approved '{}' "$CHIEF_SYD"
-refuse wrong-role "conversation_held sent by the leader (wrong role)" '' \
+    '^tilsyn: »Godkend udviklingsplan« er ikke muligt nu, hvor forløbet står i »Afventer kvalitetssamtale«\..*\[not_allowed_in_state event; hændelser nu: .*conversation_held' \
+    "$C" plan_approved '{}' "$CHIEF_SYD"
+refuse wrong-role "conversation_held sent by the leader (wrong role)" \
+    'er en opgave for Børn og Unge-chef, og du er logget ind som Leder\..*\[role_not_allowed event\]' \
     "$C" conversation_held "$HELD" "$(LEADER_OF $S)"
-refuse other-area "conversation_held sent by the area chief of nord (another area)" '' \
+refuse other-area "conversation_held sent by the area chief of nord (another area)" \
+    '^tilsyn: Forløbet findes ikke, eller du har ikke adgang til det\. \[not_found id\]$' \
     "$C" conversation_held "$HELD" "$CHIEF_NORD"
-refuse bad-json "conversation_held with malformed JSON --data" 'JSON|json' \
+refuse bad-json "conversation_held with malformed JSON --data" 'JSON.*\[bad_json\]' \
     "$C" conversation_held '{"development_points":[{"title":"Trivsel",' "$CHIEF_SYD"
-refuse no-points "conversation_held without a development point" '' \
+refuse no-points "conversation_held without a development point" \
+    '^tilsyn: Angiv mindst ét udviklingspunkt\. \[field_required development_points\]$' \
     "$C" conversation_held '{"development_points":[],"supervision_points":[]}' "$CHIEF_SYD"
-refuse unknown-event "an unknown event" 'frobnicate' "$C" frobnicate '{}' "$CHIEF_SYD"
+refuse unknown-event "an unknown event" '\[unknown_event event; hændelser nu: ' \
+    "$C" frobnicate '{}' "$CHIEF_SYD"
 refuse unknown-user "an event as an unknown user" 'nobody@example\.dk' \
     "$C" conversation_held "$HELD" nobody@example.dk
 

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 
@@ -90,7 +92,75 @@ TEST_CASE("workflow verbs refuse bad arguments with exit code 2", "[cli]") {
     CHECK(db({"audit", "check"}).code == 2);
     auto r = db({"event", "x/y/z", "report_submitted", "--as", "ghost@example.dk"});
     CHECK(r.code == 2);
-    CHECK(r.err.find("no user with e-mail 'ghost@example.dk'") != std::string::npos);
+    CHECK(r.err.find("der er ingen bruger med e-mailen 'ghost@example.dk'") != std::string::npos);
+}
+
+TEST_CASE("a refused event is told in Danish with the configured role titles, and a code",
+          "[cli]") {
+    TempDb db;
+    REQUIRE(db({"migrate"}).code == 0);
+    REQUIRE(db({"tick", "--at", "2026-08-03T09:00", "--no-mail"}).code == 0);
+    const std::string cycle = "quality-report-6-18/beder-skole/2026-08-03";
+    auto r = db({"event", cycle, "report_submitted", "--as", "chief.syd@example.dk"});
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    // config/aarhus.yaml titles the area chief "Børn og Unge-chef".
+    CHECK(r.err ==
+          "tilsyn: »Indsend kvalitetsrapport« er en opgave for Leder, og du er logget ind som "
+          "Børn og Unge-chef. Lige nu er der ingen handlinger for dig i forløbet. "
+          "[role_not_allowed event]\n");
+    r = db({"event", cycle, "plan_approved", "--as", "chief.syd@example.dk"});
+    CHECK(r.code == 2);
+    CHECK(r.err ==
+          "tilsyn: »Godkend udviklingsplan« er ikke muligt nu, hvor forløbet står i "
+          "»Kvalitetsrapport under udarbejdelse«. Lige nu er der ingen handlinger for dig i "
+          "forløbet. [not_allowed_in_state event; hændelser nu: report_submitted, "
+          "cycle_cancelled]\n");
+    r = db({"event", cycle, "report_submitted", "--as", "leder.beder-skole@example.dk", "--data",
+            R"({"url":"ftp://x"})"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("tilsyn: Skriv »Link (URL)« som en webadresse") == 0);
+    CHECK(r.err.find("[bad_value url]") != std::string::npos);
+    r = db({"event", "quality-report-6-18/nowhere/2026-08-03", "report_submitted", "--as",
+            "leder.beder-skole@example.dk"});
+    CHECK(r.err ==
+          "tilsyn: Forløbet findes ikke, eller du har ikke adgang til det. "
+          "[not_found id]\n");
+}
+
+TEST_CASE("a configuration with a bad roles: stops every verb, and nothing changes", "[cli]") {
+    TempDb db;
+    REQUIRE(db({"migrate"}).code == 0);
+    REQUIRE(db({"tick", "--at", "2026-08-03T09:00", "--no-mail"}).code == 0);
+    std::ifstream in(db.config);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string templates = "templates: \"templates\"";
+    REQUIRE(text.find(templates) != std::string::npos);
+    text.replace(text.find(templates), templates.size(),
+                 fmt::format("templates: \"{}/config/templates\"", TILSYN_SOURCE_DIR));
+    const std::string chief = "  area_chief: \"Børn og Unge-chef\"";
+    REQUIRE(text.find(chief) != std::string::npos);
+    text.replace(text.find(chief), chief.size(),
+                 "  area_chef: \"Børn og Unge-chef\"\n  leader: \"\"");
+    const auto bad = (db.dir / "bad.yaml").string();
+    std::ofstream(bad) << text;
+    db.config = bad;
+    const std::string cycle = "quality-report-6-18/beder-skole/2026-08-03";
+    auto r = db({"event", cycle, "report_submitted", "--as", "leder.beder-skole@example.dk"});
+    CHECK(r.code == 2);
+    INFO(r.err);
+    CHECK(r.err.find(bad + ":26:3: unknown role 'area_chef' in roles (did you mean "
+                           "'area_chief'?)") != std::string::npos);
+    CHECK(r.err.find(bad + ":27:11: roles.leader: the title must not be empty") !=
+          std::string::npos);
+    db.config = std::string(TILSYN_SOURCE_DIR) + "/config/aarhus.yaml";
+    auto status = db({"status", "--format", "json"});
+    REQUIRE(status.code == 0);
+    CHECK(status.out.find(R"("id":")" + cycle +
+                          R"(","institution":"beder-skole",)"
+                          R"("institution_name":"Beder Skole","area":"syd",)"
+                          R"("workflow":"quality_report","state":"ReportInPreparation")") !=
+          std::string::npos);
 }
 
 TEST_CASE(
@@ -152,8 +222,11 @@ TEST_CASE("tick, event and status work together on the default configuration", "
     auto refused = db({"event", cycle, "report_submitted", "--as", "leder.beder-skole@example.dk",
                        "--at", "2026-09-01T10:05"});
     CHECK(refused.code == 2);
-    CHECK(refused.err.find("allowed now: board_statement_submitted, board_statement_missing, "
-                           "cycle_cancelled") != std::string::npos);
+    CHECK(refused.err ==
+          "tilsyn: »Indsend kvalitetsrapport« er ikke muligt nu, hvor forløbet står i »Afventer "
+          "bestyrelsens udtalelse«. Du kan nu vælge »Indsend bestyrelsens udtalelse«. "
+          "[not_allowed_in_state event; hændelser nu: board_statement_submitted, "
+          "board_statement_missing, cycle_cancelled]\n");
     CHECK(db({"audit", "verify"}).out == "audit trail intact: 65 events\n");
 }
 
