@@ -29,7 +29,7 @@ enum class ErrorCode {
     bad_request,           // 400: malformed HTTP
     too_many_connections,  // 503
     database_unavailable,  // 503: the database failed or does not answer; `detail` says why
-    internal_error,        // 500: with a request id
+    internal_error,        // 500: with a request id (the last: tests iterate up to it)
 };
 
 /// The code as the API writes it ("role_not_allowed").

@@ -199,9 +199,10 @@ std::optional<Response> check_query(WebContext& context, const Request& request,
                          string_array(context.state_names));
     }
     if (request.has_param("kind") && !parse_kind(request.param("kind"))) {
-        static constexpr std::string_view kKinds[] = {"school", "daycare", "youth"};
+        json::array kinds;
+        for (const auto& [kind, label] : ui::kind_labels()) kinds.emplace_back(kind);
         return bad_query(ErrorCode::bad_value, "Den type tilbud findes ikke.", "kind",
-                         text_array(kKinds));
+                         std::move(kinds));
     }
     if (request.has_param("workflow") && !is_workflow_filter(request.param("workflow"))) {
         return bad_query(ErrorCode::bad_value, "Den slags forløb findes ikke.", "workflow",
