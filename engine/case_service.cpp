@@ -501,7 +501,7 @@ ManyResult CaseService::apply_to_many(std::string_view cycle_config, Institution
                                       int round, std::string_view event, const Actor& actor,
                                       std::string_view payload_json, Instant now) {
     ManyResult result;
-    auto refuse = [&](ApplyStatus status, std::string_view code, std::string_view field,
+    auto refuse = [&](ApplyStatus status, ErrorCode code, std::string_view field,
                       std::string message) {
         result.status = status;
         result.code = code;
@@ -512,14 +512,14 @@ ManyResult CaseService::apply_to_many(std::string_view cycle_config, Institution
     const CycleConfig* cycle = config_.find_cycle(cycle_config);
     const auto* described = workflows::find_event(event);
     if (!cycle) {
-        return refuse(ApplyStatus::not_found, "unknown_cycle", "cycle",
+        return refuse(ApplyStatus::not_found, ErrorCode::not_found, "cycle",
                       fmt::format("Forløbet »{}« findes ikke i konfigurationen. Vælg et af de "
                                   "konfigurerede forløb.",
                                   cycle_config));
     }
     const auto events = workflows::event_names(cycle->workflow);
     if (!described || !described->for_many || !contains(events, event)) {
-        return refuse(ApplyStatus::bad_payload, "not_for_many", "event",
+        return refuse(ApplyStatus::bad_payload, ErrorCode::not_for_many, "event",
                       fmt::format("»{}« kan ikke registreres for mange tilbud på én gang; "
                                   "registrér det på det enkelte forløb.",
                                   workflows::event_title(event)));
@@ -529,27 +529,27 @@ ManyResult CaseService::apply_to_many(std::string_view cycle_config, Institution
             return inst.kind == kind && selects(cycle->institutions, inst);
         });
     if (!covered) {
-        return refuse(ApplyStatus::bad_payload, "unknown_kind", "kind",
+        return refuse(ApplyStatus::bad_payload, ErrorCode::bad_value, "kind",
                       fmt::format("Forløbet »{}« omfatter ingen {}. Vælg en type tilbud, "
                                   "forløbet omfatter.",
                                   cycle->id, kind_plural(kind)));
     }
     const int rounds = cycle->rounds ? cycle->rounds->count : 1;
     if (round < 1 || round > rounds) {
-        return refuse(ApplyStatus::bad_payload, "unknown_round", "round",
+        return refuse(ApplyStatus::bad_payload, ErrorCode::bad_value, "round",
                       fmt::format("Runde {} findes ikke: forløbet »{}« har runde 1 til {}.", round,
                                   cycle->id, rounds));
     }
     const auto senders = event_senders(cycle, *described);
     if (!contains_role(senders, actor.role)) {
-        return refuse(ApplyStatus::forbidden, "role_not_allowed", "",
-                      fmt::format("Din rolle kan ikke registrere »{}« i forløbet »{}«.",
-                                  workflows::event_title(event), cycle->id));
+        return refuse(
+            ApplyStatus::forbidden, ErrorCode::role_not_allowed, "event",
+            fmt::format("{} er en opgave for {}, og du er logget ind som {}.", quoted_action(event),
+                        config_.roles.join(senders, "eller"), config_.roles.of(actor.role)));
     }
     const auto validated = validate_payload(event, payload_json);
     if (const auto* error = std::get_if<PayloadError>(&validated)) {
-        return refuse(ApplyStatus::bad_payload, "bad_payload", error->field,
-                      fmt::format("{}: {}", error->field, error->message));
+        return refuse(ApplyStatus::bad_payload, error->code, error->field, error->message);
     }
     // Which instances wait for it: running, of the kind, in the round, in a state that takes
     // the event. Read first, then recorded one by one.
@@ -577,7 +577,7 @@ ManyResult CaseService::apply_to_many(std::string_view cycle_config, Institution
         }
     });
     if (waiting.empty()) {
-        return refuse(ApplyStatus::conflict, "nothing_waiting", "round",
+        return refuse(ApplyStatus::conflict, ErrorCode::nothing_waiting, "round",
                       in_round == 0
                           ? fmt::format("Ingen {} er i runde {} af forløbet »{}« endnu.",
                                         kind_plural(kind), round, cycle->id)

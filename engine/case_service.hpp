@@ -62,9 +62,9 @@ constexpr int kRevisionWorkdays = 10;
 /// An event recorded once for every tilbud of a kind in a round (CaseService::apply_to_many).
 struct ManyResult {
     ApplyStatus status = ApplyStatus::ok;
-    std::string code;     // stable, for the API: unknown_cycle, unknown_round, …; empty when ok
-    std::string message;  // Danish, what is wrong and what to do; empty when ok
-    std::string field;    // the request field at fault
+    ErrorCode code = ErrorCode::internal_error;  // why, when refused (engine/error_code.hpp)
+    std::string message;                // Danish, what is wrong and what to do; empty when ok
+    std::string field;                  // the request field at fault
     std::vector<std::string> recorded;  // the instances it was recorded on
     int already = 0;  // instances of that kind and round past the step already (left as they are)
 };

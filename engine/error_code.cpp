@@ -16,6 +16,10 @@ std::string_view error_code_name(ErrorCode code) {
             return "not_observer";
         case ErrorCode::not_allowed_in_state:
             return "not_allowed_in_state";
+        case ErrorCode::not_for_many:
+            return "not_for_many";
+        case ErrorCode::nothing_waiting:
+            return "nothing_waiting";
         case ErrorCode::bad_json:
             return "bad_json";
         case ErrorCode::unknown_field:

@@ -16,6 +16,8 @@ enum class ErrorCode {
     on_behalf_required,    // 403: this role sends it only on another's behalf, and must say so
     not_observer,          // 403/400: only the observing institution's leader sends it
     not_allowed_in_state,  // 409: the current state does not allow the event
+    not_for_many,          // 400: event-all with an event recorded per instance only
+    nothing_waiting,       // 409: event-all where no instance of the kind and round waits
     bad_json,              // 400: a body or payload that is not JSON
     unknown_field,         // 400: a payload field, body member or query parameter not known
     field_required,        // 400: a required field is missing or empty

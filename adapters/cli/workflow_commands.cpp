@@ -97,6 +97,23 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
+/// A refusal on stderr: the Danish message for people, then what a script matches on: the
+/// code, the field at fault and, when the event was wrong, the events the state allows (the
+/// names `event` takes).
+std::string refusal_line(std::string_view message, ErrorCode code, std::string_view field,
+                         const std::vector<std::string>* allowed = nullptr) {
+    std::string machine(error_code_name(code));
+    if (!field.empty()) machine += fmt::format(" {}", field);
+    if (allowed) machine += fmt::format("; hændelser nu: {}", join(*allowed));
+    return fmt::format("tilsyn: {} [{}]\n", message, machine);
+}
+
+std::string no_user(std::string_view email) {
+    return fmt::format(
+        "tilsyn: der er ingen bruger med e-mailen '{}'. Opret personen med 'tilsyn user add'.\n",
+        email);
+}
+
 std::string json_string(std::string_view text) {
     std::string out;
     append_json_string(out, text);
@@ -256,10 +273,7 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
     auto actor = actor_for(*engine->store, senders, options.value("--as"),
                            inst ? inst->area_id : "", inst ? inst->id : "");
     if (!actor) {
-        err << fmt::format(
-            "tilsyn: der er ingen bruger med e-mailen '{}'. Opret personen med "
-            "'tilsyn user add'.\n",
-            options.value("--as"));
+        err << no_user(options.value("--as"));
         return kExitBadInput;
     }
     const ApplyResult result =
@@ -275,15 +289,10 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
         case ApplyStatus::bad_payload:
         case ApplyStatus::forbidden:
         case ApplyStatus::not_found: {
-            // The Danish message for people, then what a script matches on: the code, the
-            // field at fault and, when the event was wrong, the events the state allows (the
-            // names `event` takes).
-            std::string machine = std::string(error_code_name(result.code));
-            if (!result.field.empty()) machine += " " + result.field;
-            if (result.status == ApplyStatus::conflict || result.code == ErrorCode::unknown_event) {
-                machine += fmt::format("; hændelser nu: {}", join(result.allowed_events));
-            }
-            err << fmt::format("tilsyn: {} [{}]\n", result.message, machine);
+            const bool wrong_event =
+                result.status == ApplyStatus::conflict || result.code == ErrorCode::unknown_event;
+            err << refusal_line(result.message, result.code, result.field,
+                                wrong_event ? &result.allowed_events : nullptr);
             return kExitBadInput;
         }
     }
@@ -317,14 +326,13 @@ int run_event_all(const Options& options, std::ostream& out, std::ostream& err) 
         configured ? event_senders(engine->config(), cycle, event) : std::vector<Role>{};
     auto actor = actor_for(*engine->store, senders, options.value("--as"), "", "");
     if (!actor) {
-        err << fmt::format("tilsyn: no user with e-mail '{}' (see 'tilsyn user add')\n",
-                           options.value("--as"));
+        err << no_user(options.value("--as"));
         return kExitBadInput;
     }
     const ManyResult result = engine->cases->apply_to_many(
         cycle, *kind, round, event, *actor, options.value("--data", "{}"), engine->now(options));
     if (result.status != ApplyStatus::ok) {
-        err << fmt::format("tilsyn: {}\n", result.message);
+        err << refusal_line(result.message, result.code, result.field);
         return kExitBadInput;
     }
     out << fmt::format("{} registreret for {} {} i runde {}", workflows::event_title(event),
