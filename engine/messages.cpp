@@ -224,6 +224,13 @@ std::string message_id(std::string_view cycle_id, std::string_view step, int rou
     return fmt::format("<{}@tilsyn>", sha256_hex(key).substr(0, 40));
 }
 
+std::string deadline_message_id(std::string_view cycle_id, std::string_view step, int round,
+                                Date due, std::string_view kind, int level,
+                                std::string_view recipient) {
+    return message_id(cycle_id, step, round, fmt::format("{}\n{}", kind, format_date(due)), level,
+                      recipient);
+}
+
 std::string cycle_link(const Config& config, std::string_view cycle_id) {
     return fmt::format("{}/cycles/{}", dashboard_base(config), cycle_id);
 }

@@ -37,6 +37,15 @@ std::vector<Person> people_for(const Config& config, const Institution& institut
 std::string message_id(std::string_view cycle_id, std::string_view step, int round,
                        std::string_view kind, int level, std::string_view recipient);
 
+/// The Message-ID of a reminder or escalation to one recipient: one per occurrence of the
+/// deadline, told apart by its due date. A retry of the same mail keeps it, while a recurring
+/// step's next occurrence (the next follow-up of a supervision case) or a step armed again with
+/// a new due date (a plan returned after its deadline) gets mail of its own: the outbox keeps
+/// one message per Message-ID, so a shared one would be dropped.
+std::string deadline_message_id(std::string_view cycle_id, std::string_view step, int round,
+                                Date due, std::string_view kind, int level,
+                                std::string_view recipient);
+
 /// The configured dashboard_url without trailing slashes.
 std::string dashboard_base(const Config& config);
 

@@ -132,11 +132,12 @@ void Scheduler::fire_deadlines(Instant at, TickReport& report) {
                                             deadline.due_on, person)
                             : escalation_mail(config, *inst, instance.id, deadline.step,
                                               deadline.due_on, deadline.level, person);
-                    report.mails +=
-                        cases_.queue_mail(person, text,
-                                          message_id(instance.id, deadline.step, deadline.round,
-                                                     deadline.kind, deadline.level, person.email),
-                                          at);
+                    report.mails += cases_.queue_mail(
+                        person, text,
+                        deadline_message_id(instance.id, deadline.step, deadline.round,
+                                            deadline.due_on, deadline.kind, deadline.level,
+                                            person.email),
+                        at);
                 }
             }
         });

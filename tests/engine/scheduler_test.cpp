@@ -1,7 +1,9 @@
 #include "engine/scheduler.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "engine/messages.hpp"
 #include "workflow_fixture.hpp"
 
 namespace {
@@ -146,6 +148,66 @@ TEST_CASE(
     CHECK(report.escalations == 1);
     mail = w.store->pending_mail(at("2026-11-30", 9), 100);
     CHECK(mail.back().recipient == "Dorte Direktør <direktoer@example.dk>");
+}
+
+TEST_CASE("every follow-up of a supervision case is reminded and escalated, not only the first",
+          "[scheduler]") {
+    WorkflowWorld w;
+    w.config.cycles[0].supervision->reminders = {{-5, tilsyn::Unit::workday}};
+    w.config.cycles[0].supervision->escalation = {
+        {{0, tilsyn::Unit::day}, {tilsyn::Role::area_chief}, {}}};
+    w.rebuild();
+    w.scheduler->tick(at("2026-08-03"));
+    w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01");
+    w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})", "2026-10-02");
+    auto result = w.send(w.cycle, "conversation_held", w.chief, kHeldWithPoint, "2026-11-02");
+    REQUIRE(result.opened_cases.size() == 1);
+    const std::string case_id = result.opened_cases[0];
+    // The cycle itself goes on to its end, so that only the case has deadlines.
+    w.send(w.cycle, "plan_submitted", w.leader, R"({"text":"Plan"})", "2026-11-03");
+    w.send(w.cycle, "plan_approved", w.chief, "{}", "2026-11-03");
+    w.send(w.cycle, "plan_published", w.leader, R"({"url":"https://example.dk/plan"})",
+           "2026-11-03");
+    REQUIRE(w.state(w.cycle) == "Completed");
+    w.send(case_id, "action_plan_submitted", w.leader, R"({"text":"Plan"})", "2026-11-20");
+    // The follow-ups are told to the area chief: reminder and escalation, for each due date.
+    auto follow_up_mail = [&](const std::string& due) {
+        std::vector<std::string> ids;
+        for (const auto& m : w.store->outbox("pending", 1000)) {
+            if (m.subject.find("Opfølgning i tilsynssag") != std::string::npos &&
+                m.subject.find(due) != std::string::npos) {
+                CHECK(m.recipient == "Søren Chef <chef.syd@example.dk>");
+                ids.push_back(m.message_id);
+            }
+        }
+        return ids;
+    };
+    // The first is due Nov 20 + 4 weeks = Dec 18: reminder Dec 11, escalation Dec 21.
+    auto report = w.scheduler->tick(at("2026-12-11", 9));
+    CHECK(report.mails == 1);
+    report = w.scheduler->tick(at("2026-12-21", 9));
+    CHECK(report.mails == 1);
+    const auto first = follow_up_mail("18.12.2026");
+    CHECK(first.size() == 2);
+    // Held Jan 4, the next is due Feb 1: reminder Jan 25, escalation Feb 2. Same step, round,
+    // kind, level and person as the first: only the due date tells them apart.
+    w.send(case_id, "follow_up_held", w.chief, R"({"note":"Bedre"})", "2027-01-04");
+    report = w.scheduler->tick(at("2027-01-25", 9));
+    CHECK(report.reminders == 1);
+    CHECK(report.mails == 1);
+    report = w.scheduler->tick(at("2027-02-02", 9));
+    CHECK(report.escalations == 1);
+    CHECK(report.mails == 1);
+    const auto second = follow_up_mail("01.02.2027");
+    REQUIRE(second.size() == 2);
+    for (const auto& id : second) {
+        CHECK(std::find(first.begin(), first.end(), id) == first.end());
+    }
+    // Derived from the deadline, so a retry of the same mail keeps its Message-ID.
+    const auto reminder_id =
+        tilsyn::deadline_message_id(case_id, "follow_up", 0, *tilsyn::parse_date("2027-02-01"),
+                                    "reminder", 1, "chef.syd@example.dk");
+    CHECK(std::find(second.begin(), second.end(), reminder_id) != second.end());
 }
 
 TEST_CASE("the next due moment is the earliest open reminder or escalation", "[scheduler]") {
