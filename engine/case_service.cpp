@@ -530,15 +530,15 @@ ManyResult CaseService::apply_to_many(std::string_view cycle_config, Institution
         });
     if (!covered) {
         return refuse(ApplyStatus::bad_payload, ErrorCode::bad_value, "kind",
-                      fmt::format("Forløbet »{}« omfatter ingen {}. Vælg en type tilbud, "
-                                  "forløbet omfatter.",
-                                  cycle->id, kind_plural(kind)));
+                      fmt::format("»{}« omfatter ingen {}. Vælg en type tilbud, forløbet "
+                                  "omfatter.",
+                                  workflows::workflow_title(cycle->workflow), kind_plural(kind)));
     }
     const int rounds = cycle->rounds ? cycle->rounds->count : 1;
     if (round < 1 || round > rounds) {
         return refuse(ApplyStatus::bad_payload, ErrorCode::bad_value, "round",
-                      fmt::format("Runde {} findes ikke: forløbet »{}« har runde 1 til {}.", round,
-                                  cycle->id, rounds));
+                      fmt::format("Runde {} findes ikke: »{}« har runde 1 til {}.", round,
+                                  workflows::workflow_title(cycle->workflow), rounds));
     }
     const auto senders = event_senders(cycle, *described);
     if (!contains_role(senders, actor.role)) {
@@ -579,8 +579,8 @@ ManyResult CaseService::apply_to_many(std::string_view cycle_config, Institution
     if (waiting.empty()) {
         return refuse(ApplyStatus::conflict, ErrorCode::nothing_waiting, "round",
                       in_round == 0
-                          ? fmt::format("Ingen {} er i runde {} af forløbet »{}« endnu.",
-                                        kind_plural(kind), round, cycle->id)
+                          ? fmt::format("Ingen {} er i runde {} af »{}« endnu.", kind_plural(kind),
+                                        round, workflows::workflow_title(cycle->workflow))
                           : fmt::format("»{}« er allerede registreret for alle {} i runde {}.",
                                         workflows::event_title(event), kind_plural(kind), round));
     }

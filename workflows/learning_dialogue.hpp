@@ -216,7 +216,7 @@ inline const WorkflowDescription& describe() {
                 {.id = "one_to_one",
                  .title = "1:1 ledelsesopfølgning",
                  .responsible = {Role::area_chief, Role::leader},
-                 .reminded = {Role::area_chief, Role::leader},
+                 .reminded = {Role::area_chief},  // who holds it; the leader takes part
                  .per_round = true,
                  .assignable = true},
             },

@@ -163,10 +163,12 @@ inline const WorkflowDescription& describe() {
                  "Bestyrelsens udtalelse",
                  {Role::board, Role::leader},
                  {Role::board, Role::leader}},
+                // The leader takes part (its feed holds the date); the area chief, who
+                // schedules and holds it, is reminded.
                 {"quality_conversation",
                  "Kvalitetssamtale",
                  {Role::area_chief, Role::leader},
-                 {Role::area_chief, Role::leader}},
+                 {Role::area_chief}},
                 {"development_plan", "Lokal udviklingsplan", {Role::leader}, {Role::leader}},
                 {.id = "plan_approval",
                  .title = "Godkendelse af udviklingsplan",

@@ -429,6 +429,81 @@ Response post_event(WebContext& context, const Request& request, const std::stri
     return apply_answer(id, event, context.apply_event(id, event, actor_of(user), data));
 }
 
+/// POST /api/v1/events: an event meant for many (the data package) for every tilbud of a kind
+/// in a round: {"cycle","kind","round","event","data"} -> the instances it was recorded on.
+Response post_many(WebContext& context, const Request& request, const StoredUser& user) {
+    auto parsed = parse_body(request.body);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+        return json_error(400, ErrorCode::bad_json, *error, "body");
+    }
+    const json::value& value = std::get<json::value>(parsed);
+    const json::object* object = value.if_object();
+    if (!object) {
+        return json_error(400, ErrorCode::bad_value,
+                          R"(Indholdet skal være et JSON-objekt: {"cycle":"…","kind":"…",)"
+                          R"("round":1,"event":"…","data":{…}}.)",
+                          "body");
+    }
+    for (const auto& [key, member] : *object) {
+        if (key != "cycle" && key != "kind" && key != "round" && key != "event" && key != "data") {
+            return json_error(400, ErrorCode::unknown_field,
+                              fmt::format("Indholdet har kun »cycle«, »kind«, »round«, »event« og "
+                                          "»data«. Fjern »{}«.",
+                                          std::string_view(key)),
+                              std::string(key));
+        }
+    }
+    auto text = [&](const char* key) -> std::optional<std::string> {
+        const auto* member = object->if_contains(key);
+        if (!member || !member->is_string() || member->as_string().empty()) return std::nullopt;
+        return std::string(member->as_string());
+    };
+    const auto cycle = text("cycle");
+    const auto event = text("event");
+    if (!cycle) {
+        return json_error(400, ErrorCode::field_required, "Angiv forløbet som tekst i »cycle«.",
+                          "cycle");
+    }
+    if (!event) {
+        return json_error(400, ErrorCode::field_required, "Angiv handlingen som tekst i »event«.",
+                          "event");
+    }
+    const auto kind = text("kind") ? parse_kind(*text("kind")) : std::nullopt;
+    if (!kind) {
+        return json_error(400, ErrorCode::bad_value,
+                          "Angiv typen af tilbud i »kind«: school, daycare eller youth.", "kind",
+                          json::object{{"allowed", json::array{"school", "daycare", "youth"}}});
+    }
+    const auto* round = object->if_contains("round");
+    if (!round || !round->is_int64()) {
+        return json_error(400, ErrorCode::bad_value, "Angiv runden som et tal i »round«.", "round");
+    }
+    std::string data = "{}";
+    if (const auto* member = object->if_contains("data")) {
+        if (!member->is_object()) {
+            return json_error(400, ErrorCode::bad_value,
+                              "»data« skal være et JSON-objekt med handlingens felter.", "data");
+        }
+        data = json::serialize(*member);
+    }
+    const ManyResult result = context.apply_to_many(
+        *cycle, *kind, static_cast<int>(round->as_int64()), *event, actor_of(user), data);
+    if (result.status != ApplyStatus::ok) {
+        const bool payload = result.field != "cycle" && result.field != "kind" &&
+                             result.field != "round" && result.field != "event" &&
+                             !result.field.empty();
+        return json_error(http_status(result.status), result.code, result.message,
+                          payload ? "data." + result.field : result.field);
+    }
+    return json_response(200,
+                         json::serialize(json::object{{"cycle", *cycle},
+                                                      {"event", *event},
+                                                      {"kind", std::string(kind_name(*kind))},
+                                                      {"round", round->as_int64()},
+                                                      {"recorded", string_array(result.recorded)},
+                                                      {"already", result.already}}));
+}
+
 /// A calendar feed by its secret (the URL is the credential; no session or token).
 Response feed(WebContext& context, std::string_view secret) {
     std::optional<StoredUser> user;
@@ -483,6 +558,10 @@ void add_api_routes(RouteTable& routes, WebContext& context) {
     add_with_token("POST", "/api/v1/cycles/{id...}/events",
                    [&](const Request& request, const PathParams& params, const StoredUser& user) {
                        return post_event(context, request, first_value(params, "id"), user);
+                   });
+    add_with_token("POST", "/api/v1/events",
+                   [&](const Request& request, const PathParams&, const StoredUser& user) {
+                       return post_many(context, request, user);
                    });
     add("GET", "/feeds/{secret}.ics", [&](const Request&, const PathParams& params) {
         return feed(context, first_value(params, "secret"));

@@ -56,6 +56,9 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
         if (role == "admin" || role == "director" || role == "area_chief") {
             header += R"(<a href="/report">Politisk rapport</a>)";
         }
+        if (!page->many_title.empty()) {
+            header += fmt::format(R"(<a href="/many">{}</a>)", escape(page->many_title));
+        }
         header += R"(<a href="/calendar">Kalender</a></nav>)";
         header += fmt::format(
             R"(<div class="who">{} · {}{}<form method="post" action="/logout" class="inline">)"
@@ -545,6 +548,46 @@ std::string report_page(const Page& page, int year, const std::string& report_ht
                     R"(<a href="/report?year={1}">{1}</a> · )"
                     R"(<a href="/report.csv?year={2}">Hent som CSV</a></p>{3})",
                     year - 1, year + 1, year, report_html));
+}
+
+std::string many_page(const Page& page, const std::vector<ManyForm>& forms, const Notice& notice) {
+    std::string body = "<h1>" + escape(page.many_title) + "</h1>";
+    body += R"(<p class="lead">Registrér det én gang for alle tilbud af en type i en runde. )"
+            R"(Tilbud, der allerede har det, bliver ikke ændret.</p>)";
+    if (!notice.error) body += notice_html(notice);
+    for (const auto& form : forms) {
+        const std::string key = form.cycle->id + " " + form.event;
+        const Notice* refused = notice.error && notice.event == key ? &notice : nullptr;
+        const Refill refill{refused};
+        std::string kinds;
+        for (const auto kind : form.kinds) {
+            const std::string name(kind_name(kind));
+            kinds += option(name, kind_label(name), refill.value("kind"));
+        }
+        std::string rounds;
+        for (int round = 1; round <= form.rounds; ++round) {
+            const std::string value = std::to_string(round);
+            rounds += option(value, "Runde " + value, refill.value("round"));
+        }
+        std::string fields;
+        for (const auto& field : event_fields(form.event)) {
+            fields += input_for(field.name, field.type, field.required, refill);
+        }
+        body += fmt::format(R"(<form method="post" action="/many" class="action" data-event="{0}">)"
+                            R"(<h2>{1} · {2}</h2>{3}<input type="hidden" name="csrf" value="{4}">)"
+                            R"(<input type="hidden" name="cycle" value="{5}">)"
+                            R"(<input type="hidden" name="event" value="{0}">)"
+                            R"(<label>Type tilbud<select name="kind"{6}>{7}</select></label>)"
+                            R"(<label>Runde<select name="round"{8}>{9}</select></label>{10})"
+                            R"(<button type="submit" class="primary">{1}</button></form>)"
+                            "\n",
+                            escape(form.event), escape(action_label(form.event)),
+                            escape(workflows::workflow_title(form.cycle->workflow)),
+                            refused ? notice_html(*refused) : "", escape(page.csrf),
+                            escape(form.cycle->id), refill.invalid("kind"), kinds,
+                            refill.invalid("round"), rounds, fields);
+    }
+    return layout(&page, page.many_title, body);
 }
 
 std::string form_payload(std::string_view event, const Fields& form) {

@@ -11,6 +11,7 @@
 #include "adapters/http/http_types.hpp"
 #include "engine/case_view.hpp"
 #include "engine/config.hpp"
+#include "engine/role.hpp"
 #include "engine/store.hpp"
 #include "engine/time_zone.hpp"
 
@@ -27,6 +28,8 @@ struct Page {
     const TimeZone* zone = nullptr;  // for times shown (UTC when null)
     std::string area_name;           // of an area chief
     std::string role_title;          // the user's role as the configuration titles it
+    std::string many_title;          // the nav link to many_page for a user who records an
+                                     // event for many (the step's title); empty for others
 };
 
 /// The overview's filters as the user set them (raw values, shown back in the form).
@@ -65,6 +68,19 @@ std::string calendar_page(const Page& page, std::string_view url, std::string_vi
 
 /// The political report page around `report_html` (already escaped), with year navigation.
 std::string report_page(const Page& page, int year, const std::string& report_html);
+
+/// An event meant for many (EventDescription::for_many: the data package) as the user may
+/// record it: for every tilbud of a kind in a round of a configured cycle.
+struct ManyForm {
+    const CycleConfig* cycle = nullptr;
+    std::string event;
+    std::vector<InstitutionKind> kinds;  // the kinds the cycle covers
+    int rounds = 1;
+};
+
+/// The forms that record an event for many tilbud at once; `notice` confirms one or, with
+/// `error`, says in the form it names (`event` "CYCLE EVENT") why it was refused.
+std::string many_page(const Page& page, const std::vector<ManyForm>& forms, const Notice& notice);
 
 /// The JSON payload of an event from its form's fields (see cycle_page).
 std::string form_payload(std::string_view event, const Fields& form);

@@ -3,6 +3,8 @@
 // pages themselves are rendered by dashboard.cpp.
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "adapters/http/dashboard.hpp"
 #include "adapters/http/responses.hpp"
 #include "adapters/http/web_context.hpp"
@@ -10,6 +12,7 @@
 #include "engine/case_view.hpp"
 #include "engine/political_report.hpp"
 #include "engine/sha256.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn::http {
 
@@ -41,12 +44,20 @@ const Session* session_of(WebContext& context, const Request& request) {
 ui::Page page_of(const WebContext& context, const Session& session) {
     const Config& config = context.config();
     const Area* area = config.find_area(session.user.area_id);
-    return ui::Page{config.organisation.name,
-                    &session.user,
-                    session.csrf,
-                    &context.zone(),
-                    area ? area->name : std::string{},
-                    std::string(config.roles.of(session.user.role))};
+    ui::Page page{config.organisation.name,
+                  &session.user,
+                  session.csrf,
+                  &context.zone(),
+                  area ? area->name : std::string{},
+                  std::string(config.roles.of(session.user.role)),
+                  {}};
+    const auto role = parse_role(session.user.role);
+    const auto forms = role ? context.many_forms(*role) : std::vector<ui::ManyForm>{};
+    if (!forms.empty()) {
+        const auto* event = workflows::find_event(forms.front().event);
+        page.many_title = std::string(workflows::step_title(event ? event->acts_on : ""));
+    }
+    return page;
 }
 
 /// POST forms must come from our own pages: the CSRF token of the session, and an Origin
@@ -231,6 +242,46 @@ Response form_event(WebContext& context, const Visit& visit) {
     }
 }
 
+/// The forms that record an event for many tilbud at once (the data package), for the users
+/// whose role may; others get 404 as for a page that is not theirs.
+Response many(WebContext& context, const Visit& visit, const ui::Notice& notice, int status) {
+    const auto role = parse_role(visit.page.user->role);
+    const auto forms = role ? context.many_forms(*role) : std::vector<ui::ManyForm>{};
+    if (forms.empty()) return html(404, ui::error_page(&visit.page, 404, kNotFoundMessage));
+    return html(status, ui::many_page(visit.page, forms, notice));
+}
+
+/// The many form: recorded, the page with what was done; refused, the form with the reason.
+Response form_many(WebContext& context, const Visit& visit) {
+    const std::string cycle = first_value(visit.form, "cycle");
+    const std::string event = first_value(visit.form, "event");
+    const std::string round_text = first_value(visit.form, "round");
+    const auto kind = parse_kind(first_value(visit.form, "kind"));
+    int round = 0;
+    std::from_chars(round_text.data(), round_text.data() + round_text.size(), round);
+    ManyResult result;
+    if (!kind) {
+        result.status = ApplyStatus::bad_payload;
+        result.code = ErrorCode::bad_value;
+        result.field = "kind";
+        result.message = "Vælg en type tilbud.";
+    } else {
+        result = context.apply_to_many(cycle, *kind, round, event, actor_of(*visit.page.user),
+                                       ui::form_payload(event, visit.form));
+    }
+    if (result.status != ApplyStatus::ok) {
+        return many(context, visit,
+                    ui::Notice{result.message, result.field, true, cycle + " " + event, visit.form},
+                    http_status(result.status));
+    }
+    std::string text = fmt::format("{} registreret for {} {} i runde {}.", ui::event_label(event),
+                                   result.recorded.size(), kind_plural(*kind), round);
+    if (result.already > 0) {
+        text += fmt::format(" {} havde det allerede og er ikke ændret.", result.already);
+    }
+    return many(context, visit, ui::Notice{text, {}, false, {}, {}}, 200);
+}
+
 }  // namespace
 
 Response dashboard_error(WebContext& context, const Request& request, int status,
@@ -263,6 +314,8 @@ void add_dashboard_routes(RouteTable& routes, WebContext& context) {
     page("/", [&](const Visit& visit) { return overview(context, visit); });
     page("/cycles/{id...}", [&](const Visit& visit) { return cycle(context, visit); });
     form("/event", [&](const Visit& visit) { return form_event(context, visit); });
+    page("/many", [&](const Visit& visit) { return many(context, visit, {}, 200); });
+    form("/many", [&](const Visit& visit) { return form_many(context, visit); });
     page("/calendar", [&](const Visit& visit) { return calendar_page(context, visit.page, {}); });
     form("/calendar", [&](const Visit& visit) {
         return calendar_page(context, visit.page, first_value(visit.form, "action"));

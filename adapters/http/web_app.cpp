@@ -11,6 +11,8 @@
 #include "adapters/http/web_context.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/sha256.hpp"
+#include "engine/who_acts.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn::http {
 
@@ -45,6 +47,47 @@ ApplyResult WebContext::apply_event(const std::string& id, const std::string& ev
     generation++;
     if (settings.on_change) settings.on_change();
     return result;
+}
+
+ManyResult WebContext::apply_to_many(const std::string& cycle, InstitutionKind kind, int round,
+                                     const std::string& event, const Actor& actor,
+                                     const std::string& data) {
+    ManyResult result = cases->apply_to_many(cycle, kind, round, event, actor, data, now());
+    if (result.recorded.empty()) {
+        metrics.events_refused++;
+        return result;
+    }
+    metrics.events_applied += result.recorded.size();
+    generation++;
+    if (settings.on_change) settings.on_change();
+    return result;
+}
+
+std::vector<ui::ManyForm> WebContext::many_forms(Role role) const {
+    std::vector<ui::ManyForm> forms;
+    const Config& config = domain->config;
+    for (const auto& cycle : config.cycles) {
+        const auto* workflow = workflows::find_workflow(cycle.workflow);
+        if (!workflow) continue;
+        for (const auto& event : workflow->events) {
+            if (!event.for_many) continue;
+            const auto senders = event_senders(&cycle, event);
+            if (std::find(senders.begin(), senders.end(), role) == senders.end()) continue;
+            ui::ManyForm form{
+                &cycle, std::string(event.id), {}, cycle.rounds ? cycle.rounds->count : 1};
+            for (const auto kind :
+                 {InstitutionKind::school, InstitutionKind::daycare, InstitutionKind::youth}) {
+                const bool covered =
+                    std::any_of(config.institutions.begin(), config.institutions.end(),
+                                [&](const Institution& inst) {
+                                    return inst.kind == kind && selects(cycle.institutions, inst);
+                                });
+                if (covered) form.kinds.push_back(kind);
+            }
+            if (!form.kinds.empty()) forms.push_back(std::move(form));
+        }
+    }
+    return forms;
 }
 
 Response WebContext::cached_listing(const std::string& key, const std::function<Response()>& make) {

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/http/dashboard.hpp"
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/labels.hpp"
 #include "adapters/http/route_table.hpp"
@@ -56,6 +57,15 @@ struct WebContext {
     /// marks cached listings stale and calls settings.on_change.
     ApplyResult apply_event(const std::string& id, const std::string& event, const Actor& actor,
                             const std::string& data);
+
+    /// Records an event meant for many (CaseService::apply_to_many), counted like apply_event;
+    /// when it recorded any, cached listings go stale and settings.on_change is called.
+    ManyResult apply_to_many(const std::string& cycle, InstitutionKind kind, int round,
+                             const std::string& event, const Actor& actor, const std::string& data);
+
+    /// The events meant for many that `role` may record, per configured cycle (for the
+    /// dashboard's form and nav link).
+    std::vector<ui::ManyForm> many_forms(Role role) const;
 
     /// A listing answer from the cache when fresh (same generation, younger than
     /// kListingCacheTtl), else made by `make` and kept when it is a 200.

@@ -352,9 +352,9 @@ TEST_CASE("plan --format json on a small config gives the hand-computed timeline
         // quality_conversation due board_statement + 6 weeks = Monday 12-21; reminders 12-07
         // and Wednesday 12-16; escalation 1 Tuesday 12-22; escalation 2 skips 12-24 (closed),
         // 12-25/26 (Christmas), 12-31 (closed) and 01-01 and lands in January 2027, outside.
-        {"2026-12-07T08:00:00+01:00", "quality_conversation", "reminder", {chief, leader}, 0},
-        {"2026-12-16T08:00:00+01:00", "quality_conversation", "reminder", {chief, leader}, 0},
-        {"2026-12-21T08:00:00+01:00", "quality_conversation", "due", {chief, leader}, 0},
+        {"2026-12-07T08:00:00+01:00", "quality_conversation", "reminder", {chief}, 0},
+        {"2026-12-16T08:00:00+01:00", "quality_conversation", "reminder", {chief}, 0},
+        {"2026-12-21T08:00:00+01:00", "quality_conversation", "due", {chief}, 0},
         {"2026-12-22T08:00:00+01:00", "quality_conversation", "escalation", {leader, chief}, 1},
         // development_plan is due quality_conversation + 8 weeks = 2027-02-15, and its first
         // reminder (2027-02-01) is outside the period too.

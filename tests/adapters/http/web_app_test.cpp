@@ -373,3 +373,91 @@ TEST_CASE("unknown paths are 404 and known ones with another method 405, in thei
     CHECK(response.body.find("Siden findes ikke.") != std::string::npos);
     CHECK(response.body.find("Log ud") != std::string::npos);  // with the session's header
 }
+
+TEST_CASE(
+    "the data package is recorded for every daycare of a round at once, through the API "
+    "and the dashboard",
+    "[web][many]") {
+    WebWorld w;
+    const Fields json_post{{"authorization", std::string("Bearer ") + kAdminToken},
+                           {"content-type", "application/json"}};
+    auto post = [&](const std::string& body) {
+        return w.send("POST", "/api/v1/events", json_post, body);
+    };
+    auto daycare_states = [&] {
+        std::set<std::string> states;
+        for (const auto& row : w.store->cycle_status("", "")) {
+            if (row.cycle.workflow == "learning_dialogue" &&
+                row.cycle.institution_id.find("boern") != std::string::npos) {
+                states.insert(row.cycle.state);
+            }
+        }
+        return states;
+    };
+    REQUIRE(daycare_states() == std::set<std::string>{"AwaitingDataPackage"});
+    // Bad requests: a stable code, a Danish message, the field, nothing changed.
+    auto refused = [&](const std::string& body, int status, const char* code, const char* field) {
+        const Response response = post(body);
+        INFO(body << " -> " << response.body);
+        CHECK(response.status == status);
+        const auto answer = boost::json::parse(response.body).as_object();
+        CHECK(answer.at("error").as_string() == code);
+        CHECK(answer.at("field").as_string() == field);
+        CHECK_DANISH(std::string(answer.at("message").as_string()));
+    };
+    refused(R"({"cycle":"learning-dialogue","kind":"hospital","round":1,)"
+            R"("event":"data_package_published"})",
+            400, "bad_value", "kind");
+    refused(R"({"cycle":"learning-dialogue","kind":"daycare","round":9,)"
+            R"("event":"data_package_published"})",
+            400, "bad_value", "round");
+    refused(R"({"cycle":"ukendt","kind":"daycare","round":1,"event":"data_package_published"})",
+            404, "not_found", "cycle");
+    refused(R"({"cycle":"learning-dialogue","kind":"daycare","round":1,)"
+            R"("event":"observation_not_held","data":{"reason":"x"}})",
+            400, "not_for_many", "event");
+    refused(R"({"cycle":"learning-dialogue","kind":"daycare","round":1,)"
+            R"("event":"data_package_published","data":{"url":"ftp://x"}})",
+            400, "bad_value", "data.url");
+    refused(R"({"cycle":"learning-dialogue","kind":"daycare","round":1,"event":"x","extra":1})",
+            400, "unknown_field", "extra");
+    CHECK(daycare_states() == std::set<std::string>{"AwaitingDataPackage"});
+
+    const Response done = post(
+        R"({"cycle":"learning-dialogue","kind":"daycare","round":1,)"
+        R"("event":"data_package_published","data":{"url":"https://lis.example.dk/dagtilbud"}})");
+    REQUIRE(done.status == 200);
+    const auto answer = boost::json::parse(done.body).as_object();
+    CHECK(answer.at("recorded").as_array().size() == 25);
+    CHECK(answer.at("already").as_int64() == 0);
+    CHECK(daycare_states() == std::set<std::string>{"AwaitingObservation"});
+    refused(R"({"cycle":"learning-dialogue","kind":"daycare","round":1,)"
+            R"("event":"data_package_published"})",
+            409, "nothing_waiting", "round");
+
+    // The dashboard: the administrator's nav links to the form, which records it for schools.
+    const std::string cookie = w.login();
+    const Response overview = w.send("GET", "/", {{"cookie", cookie}});
+    CHECK(overview.body.find(R"(<a href="/many">Datapakke</a>)") != std::string::npos);
+    const Response page = w.send("GET", "/many", {{"cookie", cookie}});
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find(R"(<option value="school">Skole</option>)") != std::string::npos);
+    CHECK(page.body.find(R"(<option value="4">Runde 4</option>)") != std::string::npos);
+    std::smatch csrf;
+    REQUIRE(std::regex_search(page.body, csrf,
+                              std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re")));
+    auto form = [&](const std::string& fields) {
+        return w.send("POST", "/many",
+                      {{"cookie", cookie}, {"content-type", "application/x-www-form-urlencoded"}},
+                      "csrf=" + csrf[1].str() +
+                          "&cycle=learning-dialogue&event=data_package_published" + fields);
+    };
+    Response response = form("&kind=daycare&round=1&url=");
+    CHECK(response.status == 409);
+    CHECK(response.body.find("er allerede registreret for alle dagtilbud i runde 1") !=
+          std::string::npos);
+    response = form("&kind=school&round=1&url=https%3A%2F%2Flis.example.dk%2Fskoler");
+    CHECK(response.status == 200);
+    CHECK(response.body.find("Datapakke klar registreret for 49 skoler i runde 1.") !=
+          std::string::npos);
+}
