@@ -323,6 +323,7 @@ class Observability(unittest.TestCase):
         routes = {("/healthz", "get"), ("/metrics", "get"), ("/api/v1/openapi.json", "get"),
                   ("/api/v1/me", "get"), ("/api/v1/cycles", "get"),
                   ("/api/v1/cycles/{id}", "get"), ("/api/v1/cycles/{id}/events", "post"),
+                  ("/api/v1/events", "post"),
                   ("/api/v1/cases", "get"), ("/api/v1/institutions", "get"),
                   ("/feeds/{secret}.ics", "get")}
         documented = {(path, method) for path, item in doc["paths"].items() for method in item}
