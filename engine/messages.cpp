@@ -64,9 +64,9 @@ constexpr std::string_view kCaseOpenedText = R"TXT(Emne: Tilsynspunkt givet: {in
 
 {greeting}
 
-Der er givet et tilsynspunkt til {institution}: »{title}«.
+{institution} har fået et tilsynspunkt: »{title}«.
 
-Institutionen er nu under skærpet ledelsesmæssig opmærksomhed og får styrket opfølgning og understøttelse. Som første skridt udarbejdes en handleplan, der har frist {action_plan_due_long}.
+Tilbuddet er derfor under skærpet ledelsesmæssig opmærksomhed og får styrket opfølgning og understøttelse, indtil tilsynssagen er afsluttet. Som første skridt udarbejder lederen en handleplan med frist {action_plan_due_long}.
 
 Du kan se tilsynssagen på dashboardet:
 {link}

@@ -109,7 +109,7 @@ inline const WorkflowDescription& describe() {
             },
         .notifications =
             {
-                {kCaseOpenedEvent, "case_opened", {Role::leader, Role::area_chief}},
+                {kCaseOpenedEvent, "case_opened", {Role::leader, Role::board}},
                 {"supervision_resolved", "case_resolved", {Role::leader, Role::board}},
             },
         .is_case = true,

@@ -288,8 +288,22 @@ TEST_CASE("a supervision point opens a case with its own deadlines and a notice"
     CHECK(tilsyn::format_date(due[0].due_on) == "2026-11-23");
     CHECK(due[0].step == "action_plan");
     CHECK(tilsyn::format_date(due[1].due_on) == "2027-05-03");
-    CHECK(result.mails_queued == 2);  // leader and area chief
     CHECK(w.store->events(case_id).front().event == "case_opened");
+    // The point is told to the leader and the board (the area chief gave it).
+    CHECK(result.mails_queued == 2);
+    std::vector<std::string> told;
+    for (const auto& m : w.store->outbox("pending", 1000)) {
+        if (m.subject != "Tilsynspunkt givet: Frydenlund Skole – Fravær over grænsen") continue;
+        CHECK(m.body.find("Områdechefen har givet Frydenlund Skole et tilsynspunkt: »Fravær over "
+                          "grænsen«.") != std::string::npos);
+        CHECK(m.body.find("handleplan med frist mandag den 23. november 2026") !=
+              std::string::npos);
+        CHECK(m.body.find("http://127.0.0.1:8080/cycles/" + case_id) != std::string::npos);
+        told.push_back(m.recipient);
+    }
+    std::sort(told.begin(), told.end());
+    CHECK(told == std::vector<std::string>{"Lene Leder <leder@frydenlund.example.dk>",
+                                           "bestyrelse@frydenlund.example.dk"});
 
     // The case runs its own workflow through the same service.
     expect_ok(

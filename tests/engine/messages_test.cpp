@@ -132,8 +132,11 @@ TEST_CASE("a supervision case notice names the point and the action plan's due d
     const auto mail = tilsyn::case_opened_mail(config, config.institutions[0], "case-7", "Fravær",
                                                date("2026-12-01"), kLeader);
     CHECK(mail.subject == "Tilsynspunkt givet: Frydenlund Skole – Fravær");
-    CHECK(contains(mail.body, "Der er givet et tilsynspunkt til Frydenlund Skole: »Fravær«."));
+    CHECK(contains(mail.body, "Frydenlund Skole har fået et tilsynspunkt: »Fravær«."));
+    // Read by the board too: the framework's words, never "skærpet tilsyn" (glossary.md).
     CHECK(contains(mail.body, "skærpet ledelsesmæssig opmærksomhed"));
+    CHECK_FALSE(contains(mail.body, "skærpet tilsyn"));
+    CHECK(contains(mail.body, "lederen en handleplan"));
     CHECK(contains(mail.body, "frist tirsdag den 1. december 2026"));
     CHECK(contains(mail.body, "http://127.0.0.1:8080/cycles/case-7"));
 }
