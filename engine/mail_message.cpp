@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+
+#include "engine/sha256.hpp"
 
 namespace tilsyn {
 
@@ -26,7 +29,48 @@ std::string one_line(std::string_view text) {
     return out;
 }
 
+// Line ends as CRLF, so readers show the same lines everywhere.
+std::string crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+        out += text[i];
+    }
+    return out;
+}
+
 }  // namespace
+
+std::string base64_lines(std::string_view data) {
+    const std::string encoded = base64(data);
+    std::string out;
+    for (std::size_t i = 0; i < encoded.size(); i += 76) {
+        out += encoded.substr(i, 76);
+        out += "\r\n";
+    }
+    return out;
+}
+
+std::string calendar_method(std::string_view calendar) {
+    // METHOD is a property of the VCALENDAR itself, before its first component.
+    for (std::size_t at = 0; at < calendar.size();) {
+        std::size_t end = calendar.find('\n', at);
+        if (end == std::string_view::npos) end = calendar.size();
+        std::string_view line = calendar.substr(at, end - at);
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (line.starts_with("METHOD:")) {
+            std::string method;
+            for (char c : line.substr(7)) {
+                if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') method += c;
+            }
+            return method;
+        }
+        if (line.starts_with("BEGIN:") && line != "BEGIN:VCALENDAR") break;
+        at = end + 1;
+    }
+    return {};
+}
 
 std::string base64(std::string_view data) {
     std::string out;
@@ -126,20 +170,39 @@ std::string format_mail(const OutboxMessage& message, std::string_view from, Ins
     out += "Date: " + rfc5322_date(date, utc_offset) + "\r\n";
     out += "Message-ID: " + one_line(message.message_id) + "\r\n";
     out += "MIME-Version: 1.0\r\n";
+    const std::string text = base64_lines(crlf(message.body));
+    if (message.calendar.empty()) {
+        out += "Content-Type: text/plain; charset=UTF-8\r\n";
+        out += "Content-Transfer-Encoding: base64\r\n\r\n";
+        return out + text;
+    }
+    // An invitation (RFC 6047): the text and the calendar as alternatives, which is what
+    // Outlook reads as a meeting request, and the calendar again as invite.ics for programs
+    // that only offer attachments. Boundaries come from the Message-ID, so a retry is the same
+    // message byte for byte; they start "=_", which base64 never does.
+    const std::string key = sha256_hex(message.message_id).substr(0, 24);
+    const std::string mixed = "=_tilsyn_mixed_" + key, alternative = "=_tilsyn_alt_" + key;
+    const std::string method = calendar_method(message.calendar);
+    const std::string calendar = base64_lines(crlf(message.calendar));
+    out += "Content-Type: multipart/mixed;\r\n boundary=\"" + mixed + "\"\r\n\r\n";
+    out += "--" + mixed + "\r\n";
+    out += "Content-Type: multipart/alternative;\r\n boundary=\"" + alternative + "\"\r\n\r\n";
+    out += "--" + alternative + "\r\n";
     out += "Content-Type: text/plain; charset=UTF-8\r\n";
-    out += "Content-Transfer-Encoding: base64\r\n";
-    out += "\r\n";
-    // Normalise the body to CRLF before encoding so readers show the same lines everywhere.
-    std::string body;
-    for (std::size_t i = 0; i < message.body.size(); ++i) {
-        char c = message.body[i];
-        if (c == '\n' && (i == 0 || message.body[i - 1] != '\r')) body += '\r';
-        body += c;
-    }
-    const std::string encoded = base64(body);
-    for (std::size_t i = 0; i < encoded.size(); i += 76) {
-        out += encoded.substr(i, 76) + "\r\n";
-    }
+    out += "Content-Transfer-Encoding: base64\r\n\r\n";
+    out += text;
+    out += "--" + alternative + "\r\n";
+    out += "Content-Type: text/calendar; charset=UTF-8";
+    if (!method.empty()) out += "; method=" + method;
+    out += "\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    out += calendar;
+    out += "--" + alternative + "--\r\n";
+    out += "--" + mixed + "\r\n";
+    out += "Content-Type: application/ics; name=\"invite.ics\"\r\n";
+    out += "Content-Disposition: attachment; filename=\"invite.ics\"\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n\r\n";
+    out += calendar;
+    out += "--" + mixed + "--\r\n";
     return out;
 }
 

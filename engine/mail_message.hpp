@@ -25,11 +25,19 @@ std::string encode_mailbox(std::string_view mailbox);
 std::string rfc5322_date(Instant at, std::chrono::seconds utc_offset);
 
 /// The whole message, CRLF line ends, body base64-encoded UTF-8 (lines of 76 characters), so
-/// it passes any 7-bit relay.
+/// it passes any 7-bit relay. A message with a calendar (an invitation, RFC 6047) is
+/// multipart/mixed: multipart/alternative of the text and `text/calendar; method=…` (the
+/// calendar's METHOD), then the calendar again as the attachment invite.ics.
 std::string format_mail(const OutboxMessage& message, std::string_view from, Instant date,
                         std::chrono::seconds utc_offset);
 
 /// Standard base64.
 std::string base64(std::string_view data);
+
+/// Base64 in lines of 76 characters, each ending in CRLF.
+std::string base64_lines(std::string_view data);
+
+/// The METHOD of an iCalendar object ("REQUEST"), or empty when it has none.
+std::string calendar_method(std::string_view calendar);
 
 }  // namespace tilsyn

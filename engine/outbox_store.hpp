@@ -18,6 +18,7 @@ struct OutboxMessage {
     std::string recipient;
     std::string subject;
     std::string body;
+    std::string calendar;  // an iCalendar object the mail carries (an invitation), or empty
     Instant queued_at{};
     std::string status = "pending";  // pending, sent, failed
     int attempts = 0;

@@ -139,12 +139,19 @@ CREATE TABLE calendar_feeds (
 CREATE INDEX calendar_feeds_by_user ON calendar_feeds (user_id)
 )sql";
 
-constexpr std::array<Migration, 4> all_migrations{{
+// Invitations: the iCalendar object a message carries, stored with it so that every retry
+// sends the same one ('' for a message without one).
+constexpr std::string_view outbox_calendar = R"sql(
+ALTER TABLE outbox ADD COLUMN calendar TEXT NOT NULL DEFAULT ''
+)sql";
+
+constexpr std::array<Migration, 5> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
     {2, "cycle anchors, supervision cases by cycle, firing index, opened periods", workflow_engine},
     {3, "outbox claims for delivery by several nodes", mail_delivery},
     {4, "calendar feeds", calendar_feeds},
+    {5, "outbox invitations (text/calendar)", outbox_calendar},
 }};
 static_assert(all_migrations.back().version == kSchemaVersion,
               "a new migration raises kSchemaVersion (schema.hpp)");

@@ -20,7 +20,7 @@ using storage::seconds_of;
 namespace {
 
 constexpr std::string_view outbox_columns =
-    "SELECT id, message_id, recipient, subject, body, queued_at, status, attempts, "
+    "SELECT id, message_id, recipient, subject, body, calendar, queued_at, status, attempts, "
     "next_attempt_at, last_error FROM outbox";
 
 struct OutboxColumns {
@@ -47,14 +47,15 @@ bool SociStore::enqueue(OutboxMessage& message) {
             auto prepared =
                 (session_->prepare
                      << std::string{"INSERT INTO outbox (message_id, recipient, subject, body, "
-                                    "queued_at, status, attempts, next_attempt_at) VALUES "
-                                    "(:message_id, :recipient, :subject, :body, :queued_at, "
-                                    ":status, :attempts, :next_attempt_at) "
-                                    "ON CONFLICT (message_id) DO NOTHING"} +
+                                    "calendar, queued_at, status, attempts, next_attempt_at) "
+                                    "VALUES (:message_id, :recipient, :subject, :body, "
+                                    ":calendar, :queued_at, :status, :attempts, "
+                                    ":next_attempt_at) ON CONFLICT (message_id) DO NOTHING"} +
                             (sqlite ? "" : " RETURNING id"),
                  soci::use(m.message_id), soci::use(m.recipient), soci::use(m.subject),
-                 soci::use(m.body), soci::use(p.queued_at), soci::use(m.status),
-                 soci::use(p.queued_attempts), soci::use(p.queued_next_attempt_at));
+                 soci::use(m.body), soci::use(m.calendar), soci::use(p.queued_at),
+                 soci::use(m.status), soci::use(p.queued_attempts),
+                 soci::use(p.queued_next_attempt_at));
             if (!sqlite) prepared, soci::into(p.queued_id);
             return prepared;
         });
@@ -62,6 +63,7 @@ bool SociStore::enqueue(OutboxMessage& message) {
         m.recipient = message.recipient;
         m.subject = message.subject;
         m.body = message.body;
+        m.calendar = message.calendar;
         m.status = message.status;
         p.queued_at = seconds_of(message.queued_at);
         p.queued_attempts = message.attempts;
@@ -88,14 +90,14 @@ std::vector<OutboxMessage> SociStore::pending_mail(Instant now, int limit) {
             long long queued_at = 0, attempts = 0, next_attempt_at = 0;
             soci::statement read =
                 (session_->prepare
-                     << "SELECT id, message_id, recipient, subject, body, queued_at, status, "
-                        "attempts, next_attempt_at FROM outbox "
+                     << "SELECT id, message_id, recipient, subject, body, calendar, queued_at, "
+                        "status, attempts, next_attempt_at FROM outbox "
                         "WHERE status = 'pending' AND next_attempt_at <= :now "
                         "ORDER BY queued_at, id LIMIT :limit",
                  soci::into(row.id), soci::into(row.message_id), soci::into(row.recipient),
-                 soci::into(row.subject), soci::into(row.body), soci::into(queued_at),
-                 soci::into(row.status), soci::into(attempts), soci::into(next_attempt_at),
-                 soci::use(now_seconds), soci::use(max_rows));
+                 soci::into(row.subject), soci::into(row.body), soci::into(row.calendar),
+                 soci::into(queued_at), soci::into(row.status), soci::into(attempts),
+                 soci::into(next_attempt_at), soci::use(now_seconds), soci::use(max_rows));
             read.execute();
             while (read.fetch()) {
                 row.queued_at = instant_of(queued_at);
@@ -136,10 +138,11 @@ std::vector<OutboxMessage> SociStore::claim_mail(Instant now, int limit, std::st
                                           "ORDER BY next_attempt_at, id LIMIT :limit" +
                                           (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
                  soci::into(c.row.id), soci::into(c.row.message_id), soci::into(c.row.recipient),
-                 soci::into(c.row.subject), soci::into(c.row.body), soci::into(c.queued_at),
-                 soci::into(c.row.status), soci::into(c.attempts), soci::into(c.next_attempt_at),
-                 soci::into(c.row.last_error), soci::use(now_seconds), soci::use(now_seconds),
-                 soci::use(self), soci::use(max_rows));
+                 soci::into(c.row.subject), soci::into(c.row.body), soci::into(c.row.calendar),
+                 soci::into(c.queued_at), soci::into(c.row.status), soci::into(c.attempts),
+                 soci::into(c.next_attempt_at), soci::into(c.row.last_error),
+                 soci::use(now_seconds), soci::use(now_seconds), soci::use(self),
+                 soci::use(max_rows));
             read.execute();
             while (read.fetch()) result.push_back(c.record());
             std::string owner{node};
@@ -204,9 +207,10 @@ std::vector<OutboxMessage> SociStore::outbox(std::string_view status, int limit)
             (session_->prepare << std::string{outbox_columns} +
                                       " WHERE status = :status ORDER BY queued_at, id LIMIT :limit",
              soci::into(c.row.id), soci::into(c.row.message_id), soci::into(c.row.recipient),
-             soci::into(c.row.subject), soci::into(c.row.body), soci::into(c.queued_at),
-             soci::into(c.row.status), soci::into(c.attempts), soci::into(c.next_attempt_at),
-             soci::into(c.row.last_error), soci::use(key), soci::use(max_rows));
+             soci::into(c.row.subject), soci::into(c.row.body), soci::into(c.row.calendar),
+             soci::into(c.queued_at), soci::into(c.row.status), soci::into(c.attempts),
+             soci::into(c.next_attempt_at), soci::into(c.row.last_error), soci::use(key),
+             soci::use(max_rows));
         read.execute();
         while (read.fetch()) result.push_back(c.record());
         return result;

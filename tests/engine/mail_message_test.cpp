@@ -19,6 +19,7 @@ using tilsyn::test::decode_header;
 using tilsyn::test::encoded_words;
 using tilsyn::test::is_valid_utf8;
 using tilsyn::test::parse_mail;
+using tilsyn::test::ParsedMail;
 
 constexpr std::string_view kDanishSubject =
     "Påmindelse: Kvalitetsrapport for Bakkegårdsskolen – frist 2026-10-12";
@@ -243,4 +244,95 @@ TEST_CASE("the body decodes to the text with CRLF line ends", "[mail]") {
     CHECK(body_of(message) == "første\r\nanden\r\ntredje");
     message.body = "\nførste linje var tom";
     CHECK(body_of(message) == "\r\nførste linje var tom");
+}
+
+namespace {
+
+constexpr std::string_view kInvitation =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tilsyn//Tilsyn//DA\r\nMETHOD:REQUEST\r\n"
+    "BEGIN:VEVENT\r\nUID:c/quality_conversation@tilsyn\r\nSEQUENCE:1\r\n"
+    "SUMMARY;LANGUAGE=da:Kvalitetssamtale: Bakkegårdsskolen\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+// The parts of a multipart body: each part's headers and raw body, split at `boundary`.
+std::vector<ParsedMail> parts_of(const ParsedMail& mail) {
+    const std::string type = mail.header("Content-Type");
+    const auto at = type.find("boundary=\"");
+    REQUIRE(at != std::string::npos);
+    const std::string boundary = type.substr(at + 10, type.find('"', at + 10) - at - 10);
+    const std::string delimiter = "--" + boundary + "\r\n";
+    const std::string close = "--" + boundary + "--\r\n";
+    REQUIRE(mail.body.starts_with(delimiter));
+    REQUIRE(mail.body.ends_with(close));
+    std::vector<ParsedMail> parts;
+    std::size_t from = delimiter.size();
+    for (;;) {
+        auto next = mail.body.find("\r\n--" + boundary, from);
+        REQUIRE(next != std::string::npos);
+        parts.push_back(parse_mail(mail.body.substr(from, next + 2 - from)));
+        from = next + 2 + delimiter.size();
+        if (mail.body.compare(next + 2, close.size(), close) == 0) break;
+    }
+    return parts;
+}
+
+}  // namespace
+
+TEST_CASE("a mail with an invitation carries it as text/calendar and as invite.ics",
+          "[mail][invitation]") {
+    OutboxMessage message = danish_message();
+    message.calendar = std::string(kInvitation);
+    const std::string raw = format_mail(message, "Tilsyn <tilsyn@example.dk>", kWinter, 1h);
+    const auto mail = parse_mail(raw);
+    CHECK(mail.header("MIME-Version") == "1.0");
+    CHECK(mail.header("Content-Type").starts_with("multipart/mixed; boundary=\"=_tilsyn_"));
+    CHECK(mail.count("Content-Transfer-Encoding") == 0);
+
+    const auto outer = parts_of(mail);
+    REQUIRE(outer.size() == 2);
+    CHECK(outer[0].header("Content-Type").starts_with("multipart/alternative; boundary="));
+    const auto alternatives = parts_of(outer[0]);
+    REQUIRE(alternatives.size() == 2);
+    CHECK(alternatives[0].header("Content-Type") == "text/plain; charset=UTF-8");
+    CHECK(alternatives[0].header("Content-Transfer-Encoding") == "base64");
+    std::string crlf_body;
+    for (char c : message.body) crlf_body += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    CHECK(base64_decode(alternatives[0].body) == crlf_body);
+    // RFC 6047 §2.4: the method parameter is the calendar's METHOD.
+    CHECK(alternatives[1].header("Content-Type") == "text/calendar; charset=UTF-8; method=REQUEST");
+    CHECK(alternatives[1].header("Content-Transfer-Encoding") == "base64");
+    CHECK(base64_decode(alternatives[1].body) == kInvitation);
+    CHECK(outer[1].header("Content-Type") == "application/ics; name=\"invite.ics\"");
+    CHECK(outer[1].header("Content-Disposition") == "attachment; filename=\"invite.ics\"");
+    CHECK(base64_decode(outer[1].body) == kInvitation);
+
+    // A retry is the same message byte for byte; another message has other boundaries.
+    CHECK(format_mail(message, "Tilsyn <tilsyn@example.dk>", kWinter, 1h) == raw);
+    OutboxMessage other = message;
+    other.message_id = "<other@tilsyn>";
+    CHECK(parse_mail(format_mail(other, "Tilsyn <tilsyn@example.dk>", kWinter, 1h))
+              .header("Content-Type") != mail.header("Content-Type"));
+    // Every line ends in CRLF and fits in 76 characters below the headers.
+    const std::string body = raw.substr(raw.find("\r\n\r\n") + 4);
+    for (std::size_t at = 0; at < body.size();) {
+        const auto eol = body.find("\r\n", at);
+        REQUIRE(eol != std::string::npos);
+        CHECK(eol - at <= 76);
+        CHECK(body.substr(at, eol - at).find('\n') == std::string::npos);
+        at = eol + 2;
+    }
+}
+
+TEST_CASE("a mail without a calendar stays a single text/plain part", "[mail][invitation]") {
+    const auto mail = parse_mail(format_mail(danish_message(), "tilsyn@example.dk", kWinter, 1h));
+    CHECK(mail.header("Content-Type") == "text/plain; charset=UTF-8");
+    CHECK(mail.body.find("--=_tilsyn") == std::string::npos);
+}
+
+TEST_CASE("the METHOD of a calendar is read from the calendar itself", "[mail][invitation]") {
+    CHECK(calendar_method(kInvitation) == "REQUEST");
+    CHECK(calendar_method("BEGIN:VCALENDAR\nMETHOD:CANCEL\nEND:VCALENDAR\n") == "CANCEL");
+    CHECK(calendar_method("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nMETHOD:REQUEST\r\n") == "");
+    CHECK(calendar_method("BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nX: \"; injected\r\n") == "REQUEST");
+    CHECK(calendar_method("BEGIN:VCALENDAR\r\nMETHOD:RE\"Q; x=y\r\n") == "REQxy");
+    CHECK(calendar_method("") == "");
 }

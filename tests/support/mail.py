@@ -28,8 +28,9 @@ def messages(folder):
 def describe(message):
     """A message as a dict: message_id, subject (decoded), subject_raw, subject_ascii (the raw
     header is ASCII only), from, to (decoded), rcpt (the envelope recipient aiosmtpd recorded
-    in X-RcptTo), date (ISO, from Date), content_type, charset, body (decoded text). What does
-    not decode says UNDECODABLE and why."""
+    in X-RcptTo), date (ISO, from Date), content_type, charset, body (decoded text: of the
+    text/plain part in a multipart message), calendar (the decoded text/calendar part of an
+    invitation, else ""). What does not decode says UNDECODABLE and why."""
     raw = message.get("Subject") or ""
     try:
         subject = str(make_header(decode_header(raw)))
@@ -39,18 +40,26 @@ def describe(message):
         date = email.utils.parsedate_to_datetime(message.get("Date")).isoformat()
     except Exception:
         date = ""
-    charset = message.get_content_charset() or ""
-    try:
-        body = message.get_payload(decode=True).decode(charset or "ascii")
-    except Exception as e:
-        body = "UNDECODABLE: %s" % e
+    def text_of(part):
+        try:
+            return part.get_payload(decode=True).decode(part.get_content_charset() or "ascii")
+        except Exception as e:
+            return "UNDECODABLE: %s" % e
+
+    text, calendar = message, None
+    if message.is_multipart():
+        text = next((p for p in message.walk() if p.get_content_type() == "text/plain"), message)
+        calendar = next((p for p in message.walk() if p.get_content_type() == "text/calendar"),
+                        None)
+    charset = text.get_content_charset() or ""
     return {
         "message_id": (message.get("Message-ID") or "").strip(), "subject": subject,
         "subject_raw": raw, "subject_ascii": all(ord(c) < 128 for c in raw),
         "from": message.get("From") or "",
         "to": str(make_header(decode_header(message.get("To") or ""))),
         "rcpt": message.get("X-RcptTo") or "", "date": date,
-        "content_type": message.get_content_type(), "charset": charset.lower(), "body": body}
+        "content_type": message.get_content_type(), "charset": charset.lower(),
+        "body": text_of(text), "calendar": text_of(calendar) if calendar else ""}
 
 
 def main(argv):

@@ -64,3 +64,32 @@ STORE_TEST_CASE("the outbox counts its messages by status", outbox_counts_by_sta
     CHECK(store.outbox_count("failed") == 1);
     CHECK(store.outbox_count("sent") == 0);
 }
+
+STORE_TEST_CASE("a message's invitation is stored with it and read back by every query",
+                outbox_keeps_the_calendar) {
+    Store& store = *db.store;
+    prepare(store);
+    const std::string calendar =
+        "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
+        "SUMMARY;LANGUAGE=da:Kvalitetssamtale: Børnehuset Åbrinken\\, Øst\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    // Several in a row through the prepared insert, with and without a calendar.
+    for (int i = 0; i < 4; ++i) {
+        auto queued = message(fmt::format("invitation-{}", i), 1000 + i);
+        if (i % 2 == 0) queued.calendar = calendar + std::to_string(i);
+        REQUIRE(store.enqueue(queued));
+    }
+    auto pending = store.pending_mail(instant(5000), 10);
+    REQUIRE(pending.size() == 4);
+    for (int i = 0; i < 4; ++i) {
+        INFO(i);
+        CHECK(pending[i].calendar == (i % 2 == 0 ? calendar + std::to_string(i) : ""));
+    }
+    const auto listed = store.outbox("pending", 10);
+    REQUIRE(listed.size() == 4);
+    CHECK(listed[0].calendar == calendar + "0");
+    const auto claimed = store.claim_mail(instant(5000), 10, "node-a", instant(6000));
+    REQUIRE(claimed.size() == 4);
+    CHECK(claimed[2].calendar == calendar + "2");
+    CHECK(claimed[3].calendar.empty());
+}

@@ -113,6 +113,31 @@ STORE_TEST_CASE("a database at version 1 is upgraded to version 2 keeping its da
     CHECK(store.institutions().size() == 3);
 }
 
+STORE_TEST_CASE(
+    "a database at version 4 is upgraded to version 5: queued mail goes on, "
+    "without an invitation",
+    migrate_from_version_4) {
+    auto& store = dynamic_cast<SociStore&>(*db.store);
+    REQUIRE(store.migrate_to(4) == 4);
+    auto raw = raw_session(db);
+    *raw << "INSERT INTO outbox (message_id, recipient, subject, body, queued_at, status, "
+            "attempts, next_attempt_at) VALUES ('<old@tilsyn>', 'lene@example.dk', "
+            "'Påmindelse', 'Tekst', 100, 'pending', 0, 100)";
+    CHECK(store.migrate_to(5) == 5);
+    CHECK(store.schema_version() == 5);
+    const auto pending = store.outbox("pending", 10);
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].message_id == "<old@tilsyn>");
+    CHECK(pending[0].calendar.empty());
+    auto invitation = message("<new@tilsyn>", 200);
+    invitation.calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
+    REQUIRE(store.enqueue(invitation));
+    const auto claimed = store.claim_mail(instant(300), 10, "node", instant(400));
+    REQUIRE(claimed.size() == 2);
+    CHECK(claimed[0].calendar.empty());
+    CHECK(claimed[1].calendar == invitation.calendar);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Transactions
 
