@@ -135,6 +135,8 @@ constexpr std::pair<std::string_view, std::string_view> kFieldTitles[] = {
     {"signals_local", "Signaler til det lokale niveau"},
     {"signals_political", "Signaler til det politiske niveau"},
     {"date", "Dato"},
+    {"time", "Klokkeslæt"},
+    {"place", "Sted"},
     {"comment", "Kommentar til lederen"},
     {"reason", "Begrundelse"},
     {"note", "Notat"},
@@ -191,6 +193,9 @@ std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
                 break;
             case FieldType::date:
                 type = "date";
+                break;
+            case FieldType::clock_time:
+                type = "time";
                 break;
             case FieldType::url:
                 type = "url";
@@ -288,6 +293,13 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
                         fail(name, ErrorCode::bad_date,
                              fmt::format("Skriv {} som en dato, der findes, på formen ÅÅÅÅ-MM-DD "
                                          "(fx 2026-10-12).",
+                                         what));
+                    }
+                    break;
+                case FieldType::clock_time:
+                    if (!v->is_string() || !parse_clock_time(v->as_string())) {
+                        fail(name, ErrorCode::bad_value,
+                             fmt::format("Skriv {} som et klokkeslæt på formen TT:MM (fx 09:30).",
                                          what));
                     }
                     break;

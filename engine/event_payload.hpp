@@ -67,8 +67,8 @@ std::string to_json(const SupervisionPoint& point);
 /// A payload field as a form or a description of the API shows it.
 struct PayloadFieldInfo {
     std::string_view name;
-    std::string_view type;  // text, date, url, flag, development_points, supervision_points,
-                            // focus_areas
+    std::string_view type;  // text, date, time, url, flag, development_points,
+                            // supervision_points, focus_areas
     bool required = false;
 };
 

@@ -19,7 +19,16 @@ inline constexpr std::string_view kCycleOpenedEvent = "cycle_opened";
 inline constexpr std::string_view kCaseOpenedEvent = "case_opened";
 
 /// How a payload field is read and checked (engine/event_payload.cpp).
-enum class FieldType { text, date, url, flag, development_points, supervision_points, focus_areas };
+enum class FieldType {
+    text,
+    date,
+    clock_time,  // "HH:MM", 00:00-23:59
+    url,
+    flag,
+    development_points,
+    supervision_points,
+    focus_areas
+};
 
 struct FieldDescription {
     std::string_view name;  // the JSON key

@@ -171,6 +171,11 @@ std::string input_for(std::string_view name, std::string_view type, bool require
                            escape(label), mark, escape(name), escape(value),
                            required ? " required" : "", invalid);
     }
+    if (type == "time") {
+        return fmt::format(R"(<label>{}{}<input type="time" name="{}" value="{}"{}{}></label>)",
+                           escape(label), mark, escape(name), escape(value),
+                           required ? " required" : "", invalid);
+    }
     if (type == "flag") {
         return fmt::format(
             R"(<label class="check"><input type="checkbox" name="{}" value="ja"{}{}> {}</label>)",

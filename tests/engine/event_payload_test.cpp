@@ -130,6 +130,29 @@ TEST_CASE("dates and addresses in payloads are checked", "[payload]") {
     CHECK(e.field == "on_behalf_of_board");
 }
 
+TEST_CASE("a conversation's time is HH:MM, refused in Danish otherwise", "[payload]") {
+    ok("conversation_scheduled", R"({"date":"2026-11-30","time":"13:30","place":"Rådhuset"})");
+    ok("conversation_scheduled", R"({"date":"2026-11-30","time":"00:00"})");
+    ok("conversation_scheduled", R"({"date":"2026-11-30","time":"23:59"})");
+    for (const char* bad : {R"("9:30")", R"("09.30")", R"("24:00")", R"("12:60")", R"(" 09:30")",
+                            R"("")", "930", "null"}) {
+        INFO(bad);
+        const auto e = error_of("conversation_scheduled",
+                                std::string(R"({"date":"2026-11-30","time":)") + bad + "}");
+        CHECK(e.code == ErrorCode::bad_value);
+        CHECK(e.field == "time");
+        CHECK(e.message == "Skriv »Klokkeslæt« som et klokkeslæt på formen TT:MM (fx 09:30).");
+    }
+    const auto fields = tilsyn::event_fields("conversation_scheduled");
+    REQUIRE(fields.size() == 3);
+    CHECK(fields[1].name == "time");
+    CHECK(fields[1].type == "time");
+    CHECK_FALSE(fields[1].required);
+    CHECK(fields[2].name == "place");
+    CHECK(tilsyn::field_title("time") == "Klokkeslæt");
+    CHECK(tilsyn::field_title("place") == "Sted");
+}
+
 TEST_CASE("effect goals and reasons read in full in Danish, as the glossary writes them",
           "[payload][words]") {
     CHECK(tilsyn::goal_title("learning") == "Læring og udvikling");

@@ -58,6 +58,9 @@ std::string payload_for(const workflows::EventDescription& event, Date day,
             case workflows::FieldType::date:
                 value = fmt::format("\"{}\"", format_date(day));
                 break;
+            case workflows::FieldType::clock_time:
+                value = "\"10:00\"";
+                break;
             case workflows::FieldType::flag:
                 value = "true";  // e.g. a leader records the board's statement on its behalf
                 break;

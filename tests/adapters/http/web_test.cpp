@@ -147,6 +147,13 @@ TEST_CASE("dashboard forms become event payloads", "[http][dashboard]") {
     CHECK(ui::form_payload("board_statement_submitted",
                            {{"assessment", "Godt"}, {"interpretation", ""}}) ==
           R"({"assessment":"Godt"})");
+    // The conversation's time and place are sent only when filled in (the time defaults).
+    CHECK(ui::form_payload("conversation_scheduled",
+                           {{"date", "2026-11-20"}, {"time", "13:30"}, {"place", "Rådhuset"}}) ==
+          R"({"date":"2026-11-20","time":"13:30","place":"Rådhuset"})");
+    CHECK(ui::form_payload("conversation_scheduled",
+                           {{"date", "2026-11-20"}, {"time", ""}, {"place", " "}}) ==
+          R"({"date":"2026-11-20"})");
     CHECK(ui::form_payload("plan_approved", {{"comment", "ignored"}}) == "{}");
     CHECK(ui::form_payload("unknown_event", {{"a", "b"}}) == "{}");
 }
