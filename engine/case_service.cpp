@@ -8,6 +8,8 @@
 
 #include "engine/audit.hpp"
 #include "engine/deadlines.hpp"
+#include "engine/invitation.hpp"
+#include "engine/mail_message.hpp"
 #include "engine/messages.hpp"
 #include "engine/who_acts.hpp"
 #include "workflows/description.hpp"
@@ -122,12 +124,13 @@ std::shared_ptr<const Timeline> CaseService::timeline_for(const std::string& sna
 }
 
 bool CaseService::queue_mail(const Person& to, const MailText& text, const std::string& id,
-                             Instant now) {
+                             Instant now, const std::string& calendar) {
     OutboxMessage message;
     message.message_id = id;
     message.recipient = to.name.empty() ? to.email : fmt::format("{} <{}>", to.name, to.email);
     message.subject = text.subject;
     message.body = text.body;
+    message.calendar = calendar;
     message.queued_at = now;
     message.next_attempt_at = now;
     return store_.enqueue(message);
@@ -228,6 +231,76 @@ int CaseService::open_cases(const CycleRecord& cycle, const Timeline& timeline,
     return mails;
 }
 
+std::optional<Date> CaseService::planned_due(const CycleRecord& cycle, std::string_view step,
+                                             Date today) {
+    const auto deadlines = store_.deadlines(cycle.id);
+    auto open_due = [&](std::string_view of) -> std::optional<Date> {
+        for (const auto& d : deadlines) {
+            if (d.kind == "due" && !d.done && d.step == of) return d.due_on;
+        }
+        return std::nullopt;
+    };
+    if (auto due = open_due(step)) return due;
+    const auto timeline = timeline_for(cycle.timeline);
+    Anchors anchors = anchors_from_json(cycle.anchors);
+    const auto* workflow = workflows::find_workflow(cycle.workflow);
+    auto machine = workflows::make_machine(cycle.workflow, cycle.state);
+    if (workflow && machine) {
+        const int target = workflow->step_index(step);
+        for (int i = workflow->step_index(machine->current_step()); i >= 0 && i < target; ++i) {
+            const std::string_view before = workflow->steps[static_cast<std::size_t>(i)].id;
+            auto due = open_due(before);
+            if (!due) due = step_due(*timeline, before, anchors, today, calendar_);
+            if (due) set_anchor(anchors, before, *due);
+        }
+    }
+    return step_due(*timeline, step, anchors, today, calendar_);
+}
+
+std::string CaseService::meeting_invitation(const CycleRecord& cycle,
+                                            const Institution& institution, std::string_view event,
+                                            const workflows::MeetingDescription& meeting,
+                                            long long seq, Instant now,
+                                            const std::vector<Person>& attendees,
+                                            TemplateValues& values) {
+    // The payload was validated: a date, and a time when given.
+    MeetingInvitation invitation;
+    invitation.date = parse_date(values["date"]).value_or(local_date(now, zone_));
+    invitation.start_minutes = parse_clock_time(values["time"]).value_or(meeting.default_start);
+    invitation.length_minutes = meeting.length_minutes;
+    invitation.stamp = now;
+    // One UID per instance and meeting; each time the event is sent again, the next version.
+    invitation.uid = fmt::format("{}/{}@{}", cycle.id, meeting.step,
+                                 url_host(config_.organisation.dashboard_url, "tilsyn"));
+    for (const auto& earlier : store_.events(cycle.id)) {
+        if (earlier.event == event && earlier.seq < seq) ++invitation.sequence;
+    }
+    invitation.summary =
+        fmt::format("{}: {}", workflows::step_title(meeting.step), institution.name);
+    invitation.location = values["place"];
+    invitation.description = cycle_link(config_, cycle.id);
+    const auto organizers = people_for(config_, institution, {meeting.organizer});
+    const std::string sender = mail_address(config_.mail.from);
+    invitation.organizer = organizers.empty() ? Person{"", sender, {}} : organizers.front();
+    if (invitation.organizer.email != sender) invitation.sent_by = sender;
+    invitation.attendees = attendees;
+
+    auto clock = [](int minutes) {
+        minutes = ((minutes % 1440) + 1440) % 1440;
+        return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+    };
+    values["date"] = danish_date(invitation.date);
+    values["date_long"] = danish_long_date(invitation.date);
+    values["time"] = clock(invitation.start_minutes);
+    values["end_time"] = clock(invitation.start_minutes + invitation.length_minutes);
+    if (values["place"].find_first_not_of(" \t\r\n") == std::string::npos) {
+        values["place"] = "aftales nærmere";
+    }
+    values["organiser"] =
+        invitation.organizer.name.empty() ? invitation.organizer.email : invitation.organizer.name;
+    return invitation_ics(invitation, zone_);
+}
+
 int CaseService::notify(const CycleRecord& cycle, std::string_view event,
                         const EventPayload& payload, long long seq, Instant now) {
     const auto notices = workflows::notifications_of(cycle.workflow, event);
@@ -241,6 +314,7 @@ int CaseService::notify(const CycleRecord& cycle, std::string_view event,
             if (field.is_string()) texts[std::string(key)] = std::string(field.as_string());
         }
     }
+    const Date today = local_date(now, zone_);
     int mails = 0;
     for (const auto* notice : notices) {
         const auto kind = parse_mail_kind(notice->mail);
@@ -248,11 +322,43 @@ int CaseService::notify(const CycleRecord& cycle, std::string_view event,
             throw std::logic_error(fmt::format("{}: notice of {} names no mail template '{}'",
                                                cycle.workflow, event, notice->mail));
         }
-        for (const auto& person : people_for(config_, *inst, notice->to)) {
+        TemplateValues values = texts;
+        auto people = people_for(config_, *inst, notice->to);
+        if (notice->to_observer) {
+            // The observing institution's leader, told what to observe, in which round and by
+            // when (the step its leader acts on).
+            const Institution* observer = institution(observer_of(cycle));
+            if (observer) {
+                for (auto& person : people_for(config_, *observer, {Role::leader})) {
+                    const bool known = std::any_of(people.begin(), people.end(), [&](auto& p) {
+                        return p.email == person.email;
+                    });
+                    if (!known) people.push_back(std::move(person));
+                }
+                values["observer_institution"] = observer->name;
+            }
+            const auto timeline = timeline_for(cycle.timeline);
+            const int round = current_round(*timeline, anchors_from_json(cycle.anchors), calendar_);
+            if (round > 0) values["round"] = std::to_string(round);
+            const auto* workflow = workflows::find_workflow(cycle.workflow);
+            for (const auto& step : workflow->steps) {
+                if (!step.observer_acts) continue;
+                if (auto due = planned_due(cycle, step.id, today)) {
+                    values["due_date"] = danish_date(*due);
+                    values["due_date_long"] = danish_long_date(*due);
+                }
+            }
+        }
+        std::string calendar;
+        if (notice->meeting) {
+            calendar =
+                meeting_invitation(cycle, *inst, event, *notice->meeting, seq, now, people, values);
+        }
+        for (const auto& person : people) {
             mails += queue_mail(
-                person, decision_mail(config_, *kind, *inst, cycle.id, texts, person),
-                message_id(cycle.id, "", 0, notice->mail, static_cast<int>(seq), person.email),
-                now);
+                person, decision_mail(config_, *kind, *inst, cycle.id, values, person),
+                message_id(cycle.id, "", 0, notice->mail, static_cast<int>(seq), person.email), now,
+                calendar);
         }
     }
     return mails;

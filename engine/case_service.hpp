@@ -20,6 +20,7 @@
 #include "engine/store.hpp"
 #include "engine/time_zone.hpp"
 #include "engine/timeline.hpp"
+#include "workflows/description.hpp"
 
 namespace tilsyn {
 
@@ -117,8 +118,10 @@ class CaseService {
     /// so parses are cached (a bounded number of distinct snapshots). Throws TimelineError.
     std::shared_ptr<const Timeline> timeline_for(const std::string& snapshot);
 
-    /// Queues one mail; returns false when its Message-ID was already queued.
-    bool queue_mail(const Person& to, const MailText& text, const std::string& id, Instant now);
+    /// Queues one mail, with the iCalendar object it carries (an invitation) if any; returns
+    /// false when its Message-ID was already queued.
+    bool queue_mail(const Person& to, const MailText& text, const std::string& id, Instant now,
+                    const std::string& calendar = {});
 
     /// The institution observing a learning dialogue's institution: the last
     /// `observer_assigned` event, else the cycle config's `observers`; empty when none.
@@ -146,6 +149,19 @@ class CaseService {
     /// decision of the same kind gets its own Message-ID. Returns the mails queued.
     int notify(const CycleRecord& cycle, std::string_view event, const EventPayload& payload,
                long long seq, Instant now);
+
+    /// The due date of a step of the instance's current round: its open deadline, or, for a
+    /// step not armed yet, the day it falls due if the steps before it are done on their due
+    /// dates (as `plan` assumes). nullopt when the timeline does not date it.
+    std::optional<Date> planned_due(const CycleRecord& cycle, std::string_view step, Date today);
+
+    /// The invitation of a notice with a meeting (RFC 5546 REQUEST) to `attendees`, and the
+    /// meeting's values for its mail ({date}, {time}, {place}, …) in `values`.
+    std::string meeting_invitation(const CycleRecord& cycle, const Institution& institution,
+                                   std::string_view event,
+                                   const workflows::MeetingDescription& meeting, long long seq,
+                                   Instant now, const std::vector<Person>& attendees,
+                                   TemplateValues& values);
 
     int open_cases(const CycleRecord& cycle, const Timeline& timeline, const EventPayload& payload,
                    const Actor& actor, Date today, Instant now, std::vector<std::string>& opened);

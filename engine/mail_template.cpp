@@ -26,6 +26,12 @@ constexpr std::string_view kPlanApproved[] = {"name", "greeting", "institution",
                                               "organisation"};
 constexpr std::string_view kPlanReturned[] = {"name",    "greeting", "institution",
                                               "comment", "link",     "organisation"};
+constexpr std::string_view kConversationScheduled[] = {
+    "name",     "greeting", "institution", "date", "date_long",   "time",
+    "end_time", "place",    "organiser",   "link", "organisation"};
+constexpr std::string_view kObserverAssigned[] = {
+    "name",     "greeting",      "institution", "observer_institution", "round",
+    "due_date", "due_date_long", "link",        "organisation"};
 constexpr std::string_view kDigest[] = {"name",          "greeting", "area",        "overdue_list",
                                         "upcoming_list", "link",     "organisation"};
 
@@ -355,6 +361,10 @@ std::string_view mail_kind_name(MailKind kind) {
             return "plan_approved";
         case MailKind::plan_returned:
             return "plan_returned";
+        case MailKind::conversation_scheduled:
+            return "conversation_scheduled";
+        case MailKind::observer_assigned:
+            return "observer_assigned";
         case MailKind::digest:
             return "digest";
     }
@@ -386,6 +396,10 @@ std::span<const std::string_view> template_placeholders(MailKind kind) {
             return kPlanApproved;
         case MailKind::plan_returned:
             return kPlanReturned;
+        case MailKind::conversation_scheduled:
+            return kConversationScheduled;
+        case MailKind::observer_assigned:
+            return kObserverAssigned;
         case MailKind::digest:
             return kDigest;
     }

@@ -37,11 +37,18 @@ enum class MailKind {
     case_resolved,
     plan_approved,
     plan_returned,
+    conversation_scheduled,
+    observer_assigned,
     digest
 };
-inline constexpr std::array kAllMailKinds = {MailKind::reminder,      MailKind::escalation,
-                                             MailKind::case_opened,   MailKind::case_resolved,
-                                             MailKind::plan_approved, MailKind::plan_returned,
+inline constexpr std::array kAllMailKinds = {MailKind::reminder,
+                                             MailKind::escalation,
+                                             MailKind::case_opened,
+                                             MailKind::case_resolved,
+                                             MailKind::plan_approved,
+                                             MailKind::plan_returned,
+                                             MailKind::conversation_scheduled,
+                                             MailKind::observer_assigned,
                                              MailKind::digest};
 
 /// "reminder", "case_opened", …

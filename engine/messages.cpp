@@ -128,6 +128,42 @@ Tilsyn
 {organisation}
 )TXT";
 
+constexpr std::string_view kConversationScheduledText =
+    R"TXT(Emne: Kvalitetssamtale: {institution} – {date} kl. {time}
+
+{greeting}
+
+Kvalitetssamtalen for {institution} er planlagt til {date_long} fra kl. {time} til {end_time}.
+
+Sted: {place}
+
+Samtalen holdes med {organiser}, og bestyrelsen er repræsenteret. Du kan tage imod invitationen i din kalender. Bliver samtalen flyttet, får du en ny mail, og aftalen i kalenderen flytter med.
+
+Du kan se forløbet på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
+constexpr std::string_view kObserverAssignedText =
+    R"TXT(Emne: Læringsmiljøobservation i {institution} (runde {round}) – frist {due_date}
+
+{greeting}
+
+{observer_institution} er udpeget til at observere læringsmiljøet i {institution} i runde {round} af læringsdialogen.
+
+Efter observationen giver du mundtlig og skriftlig feedback. Den skriftlige feedback er data til læringssamtalen. Fristen er efter planen {due_date_long}, og du får en påmindelse, inden den udløber.
+
+Du afgiver den skriftlige feedback på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
 constexpr std::string_view kDigestText = R"TXT(Emne: Overblik over frister: {area}
 
 {greeting}
@@ -249,6 +285,10 @@ std::string_view builtin_template_text(MailKind kind) {
             return kPlanApprovedText;
         case MailKind::plan_returned:
             return kPlanReturnedText;
+        case MailKind::conversation_scheduled:
+            return kConversationScheduledText;
+        case MailKind::observer_assigned:
+            return kObserverAssignedText;
         case MailKind::digest:
             return kDigestText;
     }

@@ -6,6 +6,7 @@
 // branch: it asks these descriptions.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -74,11 +75,25 @@ struct EventDescription {
                                // (the data package forvaltningen makes per kind)
 };
 
+/// A meeting an event schedules on its payload's `date`, at its `time` (or `default_start`)
+/// and `place`, if given: the notice carries an RFC 5546 invitation to it from the organiser,
+/// with the notice's recipients as attendees. The meeting keeps one UID per instance and step;
+/// sending the event again moves it (a higher SEQUENCE).
+struct MeetingDescription {
+    std::string_view step;              // the step the meeting is; its title names it
+    Role organizer = Role::area_chief;  // who invites, of the institution; replies go to them
+    int default_start = 9 * 60;         // minutes after midnight, local time
+    int length_minutes = 2 * 60;        // how long it lasts
+};
+
 /// Who is told of a transition, and with which mail template (config/templates/<mail>.txt).
 struct NotificationDescription {
-    std::string_view event;  // the event (or the system event) whose transition sends it
-    std::string_view mail;   // template name, e.g. "plan_returned"
-    std::vector<Role> to;
+    std::string_view event;     // the event (or the system event) whose transition sends it
+    std::string_view mail;      // template name, e.g. "plan_returned"
+    std::vector<Role> to = {};  // of the instance's institution
+    bool to_observer = false;   // also the leader of the institution observing it
+                                // (CaseService::observer_of), who is no role of the institution
+    std::optional<MeetingDescription> meeting = std::nullopt;  // the mail invites to it
 };
 
 struct WorkflowDescription {

@@ -244,6 +244,10 @@ inline const WorkflowDescription& describe() {
             },
         .notifications =
             {
+                {.event = "conversation_scheduled",
+                 .mail = "conversation_scheduled",
+                 .to = {Role::leader, Role::board},
+                 .meeting = MeetingDescription{.step = "quality_conversation"}},
                 {"plan_returned", "plan_returned", {Role::leader}},
                 {"plan_approved", "plan_approved", {Role::leader, Role::board}},
             },

@@ -294,8 +294,8 @@ TEST_CASE("a supervision point opens a case with its own deadlines and a notice"
     std::vector<std::string> told;
     for (const auto& m : w.store->outbox("pending", 1000)) {
         if (m.subject != "Tilsynspunkt givet: Frydenlund Skole – Fravær over grænsen") continue;
-        CHECK(m.body.find("Områdechefen har givet Frydenlund Skole et tilsynspunkt: »Fravær over "
-                          "grænsen«.") != std::string::npos);
+        CHECK(m.body.find("Frydenlund Skole har fået et tilsynspunkt: »Fravær over grænsen«.") !=
+              std::string::npos);
         CHECK(m.body.find("handleplan med frist mandag den 23. november 2026") !=
               std::string::npos);
         CHECK(m.body.find("http://127.0.0.1:8080/cycles/" + case_id) != std::string::npos);
@@ -414,4 +414,148 @@ TEST_CASE("the area chief records that no board statement came, and the cycle go
     const auto due = w.open_deadlines(w.cycle, "due");
     REQUIRE(due.size() == 1);
     CHECK(due[0].step == "quality_conversation");
+}
+
+namespace {
+
+// An iCalendar text's content lines unfolded (RFC 5545 §3.1), one a line, LF-separated.
+std::string unfold_ics(const std::string& ics) {
+    std::string out;
+    for (std::size_t i = 0; i < ics.size(); ++i) {
+        if (ics.compare(i, 3, "\r\n ") == 0) {
+            i += 2;
+        } else if (ics.compare(i, 2, "\r\n") == 0) {
+            out += '\n';
+            ++i;
+        } else {
+            out += ics[i];
+        }
+    }
+    return out;
+}
+
+// The queued mails whose subject starts so, in the order they were queued.
+std::vector<tilsyn::OutboxMessage> queued(WorkflowWorld& w, std::string_view subject_start) {
+    std::vector<tilsyn::OutboxMessage> found;
+    for (auto& m : w.store->outbox("pending", 1000)) {
+        if (m.subject.rfind(subject_start, 0) == 0) found.push_back(m);
+    }
+    return found;
+}
+
+void reach_conversation(WorkflowWorld& w) {
+    open_cycle(w);
+    expect_ok(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01"),
+              "AwaitingBoardStatement");
+    expect_ok(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
+                     "2026-10-02"),
+              "AwaitingConversation");
+}
+
+}  // namespace
+
+TEST_CASE("a scheduled conversation invites the leader and the board; a new date updates it",
+          "[case][workflow][notice][invitation]") {
+    WorkflowWorld w;
+    reach_conversation(w);
+    const auto scheduled = w.send(
+        w.cycle, "conversation_scheduled", w.chief,
+        R"({"date":"2026-11-20","time":"13:30","place":"Frydenlund Skole, personalerummet"})",
+        "2026-10-20");
+    expect_ok(scheduled, "ConversationScheduled");
+    CHECK(scheduled.mails_queued == 2);
+    const auto first = queued(w, "Kvalitetssamtale: Frydenlund Skole");
+    REQUIRE(first.size() == 2);
+    std::vector<std::string> to;
+    for (const auto& m : first) {
+        to.push_back(m.recipient);
+        CHECK(m.subject == "Kvalitetssamtale: Frydenlund Skole – 20.11.2026 kl. 13:30");
+        CHECK(m.body.find("Kvalitetssamtalen for Frydenlund Skole er planlagt til fredag den 20. "
+                          "november 2026 fra kl. 13:30 til 15:30.") != std::string::npos);
+        CHECK(m.body.find("Sted: Frydenlund Skole, personalerummet") != std::string::npos);
+        CHECK(m.body.find("Samtalen holdes med Søren Chef") != std::string::npos);
+        CHECK(m.body.find("http://127.0.0.1:8080/cycles/" + w.cycle) != std::string::npos);
+        CHECK(m.calendar == first[0].calendar);  // one invitation, every attendee listed
+    }
+    std::sort(to.begin(), to.end());
+    CHECK(to == std::vector<std::string>{"Lene Leder <leder@frydenlund.example.dk>",
+                                         "bestyrelse@frydenlund.example.dk"});
+    const std::string ics = unfold_ics(first[0].calendar);
+    const std::string uid =
+        "UID:quality-report-6-18/frydenlund/2026-08-03/quality_conversation@127.0.0.1\n";
+    CHECK(ics.find("METHOD:REQUEST\n") != std::string::npos);
+    CHECK(ics.find(uid) != std::string::npos);
+    CHECK(ics.find("SEQUENCE:0\n") != std::string::npos);
+    CHECK(ics.find("DTSTART;TZID=Europe/Copenhagen:20261120T133000\n") != std::string::npos);
+    CHECK(ics.find("DTEND;TZID=Europe/Copenhagen:20261120T153000\n") != std::string::npos);
+    CHECK(ics.find("SUMMARY;LANGUAGE=da:Kvalitetssamtale: Frydenlund Skole\n") !=
+          std::string::npos);
+    CHECK(ics.find("LOCATION;LANGUAGE=da:Frydenlund Skole\\, personalerummet\n") !=
+          std::string::npos);
+    CHECK(ics.find("ORGANIZER;CN=\"Søren Chef\":mailto:chef.syd@example.dk\n") !=
+          std::string::npos);
+    CHECK(ics.find("RSVP=TRUE;CN=\"Lene Leder\":mailto:leder@frydenlund.example.dk\n") !=
+          std::string::npos);
+    CHECK(ics.find("RSVP=TRUE:mailto:bestyrelse@frydenlund.example.dk\n") != std::string::npos);
+
+    // A new date, without a time: the same meeting moved, at 09:00, a second mail each.
+    const auto moved = w.send(w.cycle, "conversation_scheduled", w.chief,
+                              R"({"date":"2026-11-27"})", "2026-10-22");
+    expect_ok(moved, "ConversationScheduled");
+    CHECK(moved.mails_queued == 2);
+    const auto all = queued(w, "Kvalitetssamtale: Frydenlund Skole");
+    REQUIRE(all.size() == 4);
+    for (std::size_t i = 2; i < 4; ++i) {
+        const auto& m = all[i];
+        CHECK(m.subject == "Kvalitetssamtale: Frydenlund Skole – 27.11.2026 kl. 09:00");
+        CHECK(m.body.find("fredag den 27. november 2026 fra kl. 09:00 til 11:00.") !=
+              std::string::npos);
+        CHECK(m.body.find("Sted: aftales nærmere") != std::string::npos);
+        CHECK(m.message_id != all[0].message_id);
+        CHECK(m.message_id != all[1].message_id);
+        const std::string update = unfold_ics(m.calendar);
+        CHECK(update.find(uid) != std::string::npos);
+        CHECK(update.find("SEQUENCE:1\n") != std::string::npos);
+        CHECK(update.find("DTSTART;TZID=Europe/Copenhagen:20261127T090000\n") != std::string::npos);
+        CHECK(update.find("LOCATION") == std::string::npos);
+    }
+    // A third date: SEQUENCE 2.
+    expect_ok(w.send(w.cycle, "conversation_scheduled", w.chief,
+                     R"({"date":"2026-12-01","time":"08:15"})", "2026-10-23"),
+              "ConversationScheduled");
+    const auto third = queued(w, "Kvalitetssamtale: Frydenlund Skole – 01.12.2026 kl. 08:15");
+    REQUIRE(third.size() == 2);
+    CHECK(unfold_ics(third[0].calendar).find("SEQUENCE:2\n") != std::string::npos);
+    // Other mails carry no invitation.
+    for (const auto& m : w.store->outbox("pending", 1000)) {
+        if (m.subject.rfind("Kvalitetssamtale:", 0) != 0) CHECK(m.calendar.empty());
+    }
+}
+
+TEST_CASE("a malformed time is refused with a Danish message and changes nothing",
+          "[case][workflow][invitation]") {
+    WorkflowWorld w;
+    reach_conversation(w);
+    auto refuse_all = [&] {
+        const auto before = w.snapshot(w.cycle);
+        for (const char* bad : {R"("9.30")", R"("9:30")", R"("24:00")", R"("")", "930"}) {
+            INFO(bad);
+            const auto result = w.send(
+                w.cycle, "conversation_scheduled", w.chief,
+                fmt::format(R"({{"date":"2026-11-20","time":{}}})", bad).c_str(), "2026-10-20");
+            CHECK(result.status == ApplyStatus::bad_payload);
+            CHECK(result.code == ErrorCode::bad_value);
+            CHECK(result.field == "time");
+            CHECK(result.message ==
+                  "Skriv »Klokkeslæt« som et klokkeslæt på formen TT:MM (fx 09:30).");
+        }
+        CHECK(w.snapshot(w.cycle) == before);
+    };
+    refuse_all();
+    // Moving a scheduled conversation is refused alike: no mail, the invitation stays.
+    expect_ok(w.send(w.cycle, "conversation_scheduled", w.chief, R"({"date":"2026-11-20"})",
+                     "2026-10-20"),
+              "ConversationScheduled");
+    refuse_all();
+    CHECK(queued(w, "Kvalitetssamtale:").size() == 2);
 }

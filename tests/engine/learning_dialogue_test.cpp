@@ -407,3 +407,62 @@ TEST_CASE("the observer's leader finds the observation among its own tasks and i
                 .status == ApplyStatus::ok);
     CHECK(observing(w.leader).empty());
 }
+
+TEST_CASE("an assigned observer's leader is told what to observe, in which round and by when",
+          "[ld][workflow][observer][notice]") {
+    DialogueWorld w;
+    w.config.cycles.back().observers.clear();
+    Institution engen = w.config.institutions[0];
+    engen.id = "engen";
+    engen.name = "Engen";
+    engen.leader = {"Erik Engen", "leder@engen.example.dk", {}};
+    engen.board = {"", "bestyrelse@engen.example.dk", {}};
+    w.config.institutions.push_back(engen);
+    w.store->sync_directory(w.config);
+    w.rebuild();
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 3);
+    auto told = [&] {
+        std::vector<OutboxMessage> found;
+        for (const auto& m : w.store->outbox("pending", 1000)) {
+            if (m.subject.rfind("Læringsmiljøobservation i ", 0) == 0) found.push_back(m);
+        }
+        return found;
+    };
+
+    // Before the data package: the observation's due date as planned (data package due
+    // 2026-09-21, + 6 weeks).
+    const auto assigned =
+        w.send_on("observer_assigned", w.chief, R"({"observer_institution":"frydenlund"})",
+                  *parse_date("2026-09-08"));
+    REQUIRE(assigned.status == ApplyStatus::ok);
+    CHECK(assigned.mails_queued == 1);
+    auto mails = told();
+    REQUIRE(mails.size() == 1);
+    CHECK(mails[0].recipient == "Lene Leder <leder@frydenlund.example.dk>");
+    CHECK(mails[0].subject ==
+          "Læringsmiljøobservation i Børnehuset Solsikken (runde 1) – frist 02.11.2026");
+    CHECK(mails[0].body.find("Frydenlund Skole er udpeget til at observere læringsmiljøet i "
+                             "Børnehuset Solsikken i runde 1 af læringsdialogen.") !=
+          std::string::npos);
+    CHECK(mails[0].body.find("Fristen er efter planen mandag den 2. november 2026") !=
+          std::string::npos);
+    CHECK(mails[0].body.find("http://127.0.0.1:8080/cycles/" + kDialogue) != std::string::npos);
+    CHECK(mails[0].calendar.empty());
+
+    // After the data package (2026-09-10): the observation's own deadline (+ 6 weeks). The
+    // new observer is told; the observed institution never is.
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", *parse_date("2026-09-10")).status ==
+            ApplyStatus::ok);
+    REQUIRE(w.send_on("observer_assigned", w.chief, R"({"observer_institution":"engen"})",
+                      *parse_date("2026-09-11"))
+                .status == ApplyStatus::ok);
+    mails = told();
+    REQUIRE(mails.size() == 2);
+    CHECK(mails[1].recipient == "Erik Engen <leder@engen.example.dk>");
+    CHECK(mails[1].subject ==
+          "Læringsmiljøobservation i Børnehuset Solsikken (runde 1) – frist 22.10.2026");
+    CHECK(mails[1].body.find("Engen er udpeget til at observere") != std::string::npos);
+    for (const auto& m : w.store->outbox("pending", 1000)) {
+        CHECK(m.recipient.find("solsikken") == std::string::npos);
+    }
+}
