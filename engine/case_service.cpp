@@ -315,6 +315,17 @@ int CaseService::notify(const CycleRecord& cycle, std::string_view event,
         }
     }
     const Date today = local_date(now, zone_);
+    // The step the decision leaves open first, and its due date: a decision's mail says by
+    // when the next step is due (a reminder armed too late to be sent would not).
+    std::optional<DeadlineRecord> next;
+    for (const auto& d : store_.deadlines(cycle.id)) {
+        if (d.kind == "due" && !d.done && (!next || d.due_on < next->due_on)) next = d;
+    }
+    if (next) {
+        texts["next_step"] = std::string(workflows::step_title(next->step));
+        texts["next_due"] = danish_date(next->due_on);
+        texts["next_due_long"] = danish_long_date(next->due_on);
+    }
     int mails = 0;
     for (const auto* notice : notices) {
         const auto kind = parse_mail_kind(notice->mail);

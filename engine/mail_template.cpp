@@ -22,10 +22,12 @@ constexpr std::string_view kCaseOpened[] = {"name",  "greeting",        "institu
                                             "link",  "organisation"};
 constexpr std::string_view kCaseResolved[] = {"name", "greeting", "institution",
                                               "note", "link",     "organisation"};
-constexpr std::string_view kPlanApproved[] = {"name", "greeting", "institution", "link",
-                                              "organisation"};
-constexpr std::string_view kPlanReturned[] = {"name",    "greeting", "institution",
-                                              "comment", "link",     "organisation"};
+constexpr std::string_view kPlanApproved[] = {"name",      "greeting",    "institution",
+                                              "next_step", "next_due",    "next_due_long",
+                                              "link",      "organisation"};
+constexpr std::string_view kPlanReturned[] = {"name",          "greeting",  "institution",
+                                              "comment",       "next_step", "next_due",
+                                              "next_due_long", "link",      "organisation"};
 constexpr std::string_view kConversationScheduled[] = {
     "name",     "greeting", "institution", "date", "date_long",   "time",
     "end_time", "place",    "organiser",   "link", "organisation"};

@@ -100,7 +100,7 @@ constexpr std::string_view kPlanApprovedText = R"TXT(Emne: Udviklingsplan godken
 
 Udviklingsplanen for {institution} er godkendt.
 
-Næste trin er, at planen offentliggøres på institutionens hjemmeside, og at linket til den registreres i Tilsyn.
+Næste trin: {next_step}. Planen offentliggøres på tilbuddets hjemmeside senest {next_due}, og linket til den registreres i Tilsyn.
 
 Du kan se forløbet på dashboardet:
 {link}
@@ -118,7 +118,7 @@ Udviklingsplanen for {institution} er sendt retur med følgende kommentar:
 
 {comment}
 
-Vi beder dig tilrette planen ud fra kommentaren og indsende den igen.
+Vi beder dig tilrette planen ud fra kommentaren og indsende den igen senest {next_due}.
 
 Du kan se forløbet på dashboardet:
 {link}

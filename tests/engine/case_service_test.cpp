@@ -117,6 +117,12 @@ TEST_CASE("a returned plan tells the leader with the comment; an approved one le
         REQUIRE(mails.size() == static_cast<std::size_t>(round));
         CHECK(mails.back().recipient == "Lene Leder <leder@frydenlund.example.dk>");
         CHECK(mails.back().body.find("Mere om læsning") != std::string::npos);
+        // The mail says by when the revised plan is due (the deadline the return armed).
+        const auto due = w.open_deadlines(w.cycle, "due");
+        REQUIRE(due.size() == 1);
+        CHECK(mails.back().body.find("indsende den igen senest " +
+                                     tilsyn::danish_date(due[0].due_on) + ".") !=
+              std::string::npos);
     }
     expect_ok(w.send(w.cycle, "plan_submitted", w.leader, "{}", "2027-01-14"),
               "PlanAwaitingApproval");
@@ -128,6 +134,14 @@ TEST_CASE("a returned plan tells the leader with the comment; an approved one le
     std::sort(to.begin(), to.end());
     CHECK(to == std::vector<std::string>{"Lene Leder <leder@frydenlund.example.dk>",
                                          "bestyrelse@frydenlund.example.dk"});
+    // It names the next step and its due date, which no reminder may tell in time.
+    const auto publication = w.open_deadlines(w.cycle, "due");
+    REQUIRE(publication.size() == 1);
+    CHECK(mails_to("Udviklingsplan godkendt")
+              .front()
+              .body.find("Næste trin: Offentliggørelse af udviklingsplan. Planen offentliggøres "
+                         "på tilbuddets hjemmeside senest " +
+                         tilsyn::danish_date(publication[0].due_on)) != std::string::npos);
 }
 
 TEST_CASE(
