@@ -160,7 +160,7 @@ bool CaseService::open_cycle(const CycleConfig& cycle, const Institution& instit
     EventRecord event;
     event.cycle_id = record.id;
     event.event = std::string(workflows::kCycleOpenedEvent);
-    event.actor = "system";
+    event.actor = std::string(kSystemActor);
     event.payload = fmt::format(R"({{"start":"{}"}})", format_date(start));
     event.state_after = initial;
     event.at = now;
@@ -390,6 +390,21 @@ bool CaseService::observes(const CycleRecord& cycle, const Actor& actor) const {
     return actor.role == Role::leader && !actor.institution_id.empty() &&
            actor.institution_id != cycle.institution_id &&
            observer_of(cycle) == actor.institution_id;
+}
+
+std::vector<const Institution*> CaseService::observer_choices(const CycleRecord& cycle) const {
+    const Institution* observed = institution(cycle.institution_id);
+    const std::string current = observer_of(cycle);
+    std::vector<const Institution*> choices;
+    for (const auto& inst : config_.institutions) {
+        if (inst.id == cycle.institution_id) continue;
+        if (inst.id == current || (observed && inst.kind == observed->kind)) {
+            choices.push_back(&inst);
+        }
+    }
+    std::stable_sort(choices.begin(), choices.end(),
+                     [](const Institution* a, const Institution* b) { return a->name < b->name; });
+    return choices;
 }
 
 std::vector<std::string> CaseService::events_for(const CycleRecord& cycle,

@@ -131,6 +131,11 @@ class CaseService {
     /// institution than the observed one): it reaches the dialogue for its observation.
     bool observes(const CycleRecord& cycle, const Actor& actor) const;
 
+    /// The tilbud an area chief may choose as this dialogue's observer: the others of the
+    /// observed tilbud's kind (a daycare's leader observes a daycare), by name, with the
+    /// current observer kept among them whatever its kind.
+    std::vector<const Institution*> observer_choices(const CycleRecord& cycle) const;
+
     /// The events of `allowed` (the current state's) that `actor` may send on this cycle: its
     /// role is among the event's senders, an observer's event only by the observer, and a
     /// leader's or board's other events only on their own institution.

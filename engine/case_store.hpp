@@ -42,11 +42,14 @@ struct DeadlineRecord {
 };
 
 /// One entry of the append-only audit trail.
+/// The actor of the events the engine records itself (a cycle opened).
+inline constexpr std::string_view kSystemActor = "system";
+
 struct EventRecord {
     long long seq = 0;
     std::string cycle_id;
     std::string event;
-    std::string actor;
+    std::string actor;    // the sender's e-mail address, or kSystemActor
     std::string payload;  // JSON
     std::string state_before;
     std::string state_after;

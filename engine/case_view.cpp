@@ -33,6 +33,27 @@ CycleSummary summarize(CycleStatusRow row, const CaseService& cases, Date today)
 
 Date date_of(Instant at, const CaseService& cases) { return local_date(at, cases.zone()); }
 
+/// Whether a workflow's events name an observing institution (the learning dialogue).
+bool names_observer(std::string_view workflow) {
+    const auto* description = workflows::find_workflow(workflow);
+    return description && std::any_of(description->events.begin(), description->events.end(),
+                                      [](const auto& event) { return event.assigns_observer; });
+}
+
+/// The title of the point a supervision case was opened for (its first event's payload).
+std::string opening_point(Store& store, const std::string& case_id) {
+    for (const auto& event : store.events(case_id)) {
+        boost::system::error_code ec;
+        auto value = boost::json::parse(event.payload, ec);
+        if (ec || !value.is_object()) continue;
+        if (const auto* title = value.as_object().if_contains("title");
+            title && title->is_string()) {
+            return std::string(title->as_string());
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
@@ -113,10 +134,12 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
         }
     }
     detail.summary = summarize(std::move(row), cases, today);
+    detail.summary.observing = actor && cases.observes(*cycle, *actor);
     for (const auto& child : store.child_cases(id)) {
         auto machine = workflows::make_machine(child.workflow, child.state);
         if (machine && !machine->is_final()) detail.summary.sharpened = true;
         detail.cases.push_back(child);
+        detail.case_points.push_back(opening_point(store, child.id));
     }
     if (!detail.summary.sharpened && is_case(cycle->workflow) && !detail.summary.final) {
         detail.summary.sharpened = true;
@@ -125,9 +148,27 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
         detail.allowed_events = machine->allowed_events();
         if (actor) detail.actor_events = cases.events_for(*cycle, detail.allowed_events, *actor);
     }
+    if (names_observer(cycle->workflow)) {
+        if (const Institution* observer = cases.institution(cases.observer_of(*cycle))) {
+            detail.observer = {observer->id, observer->name};
+        }
+        const bool may_name =
+            std::any_of(detail.actor_events.begin(), detail.actor_events.end(), [](auto& event) {
+                const auto* described = workflows::find_event(event);
+                return described && described->assigns_observer;
+            });
+        if (may_name) {
+            for (const Institution* inst : cases.observer_choices(*cycle)) {
+                detail.observer_choices.push_back({inst->id, inst->name});
+            }
+        }
+    }
     for (const auto& d : deadlines) {
         DeadlineView view{d, {}, {}};
         view.completed_on = find_anchor(anchors, d.step);
+        if (d.kind == "due" && !d.done && d.step == detail.summary.current_step) {
+            detail.round = d.round;
+        }
         if (d.kind == "due") {
             if (!d.done) {
                 view.status = d.due_on < today ? "overdue" : "coming";

@@ -21,8 +21,9 @@ struct CycleSummary {
     bool final = false;
     bool overdue = false;    // the next deadline has passed (from the day after it)
     bool sharpened = false;  // the institution has an open supervision case
-    bool observing = false;  // another tilbud's dialogue that waits for the asking leader's
-                             // institution to observe it (the observer's task)
+    bool observing = false;  // another tilbud's dialogue that the asking leader's institution
+                             // observes: listed while it waits for the observation (the
+                             // observer's task), and so shown on its page
 };
 
 struct CycleFilter {
@@ -51,13 +52,23 @@ struct DeadlineView {
     std::optional<Date> completed_on;  // for a completed step
 };
 
+/// A tilbud as a choice in a form: its id (what the form sends) and its name (what people read).
+struct InstitutionChoice {
+    std::string id;
+    std::string name;
+};
+
 struct CycleDetail {
     CycleSummary summary;
+    int round = 0;  // the round of the step the state waits for (workflows with rounds)
     std::vector<std::string> allowed_events;  // in the current state, for any role
     std::vector<std::string> actor_events;    // of those, the ones the asking actor may send
     std::vector<DeadlineView> deadlines;
-    std::vector<EventRecord> history;       // the audit events of the instance, in order
-    std::vector<CycleRecord> cases;         // supervision cases opened from it
+    std::vector<EventRecord> history;      // the audit events of the instance, in order
+    std::vector<CycleRecord> cases;        // supervision cases opened from it
+    std::vector<std::string> case_points;  // the title of the point that opened each case
+    InstitutionChoice observer;            // the observing tilbud, when one is named
+    std::vector<InstitutionChoice> observer_choices;  // when the actor may name the observer
     std::string development_points = "[]";  // JSON arrays, from the last conversation held
     std::string supervision_points = "[]";
 };

@@ -144,9 +144,9 @@ constexpr std::pair<std::string_view, std::string_view> kFieldTitles[] = {
     {"supervision_points", "Tilsynspunkter"},
     {"start", "Startdato"},
     {"title", "Titel"},
-    {"goal", "Mål"},
+    {"goal", "Effektmål"},
     {"focus_areas", "Fokusområder"},
-    {"observer_institution", "Observerende institution (id)"},
+    {"observer_institution", "Observerende tilbud"},
     {"feedback", "Skriftlig feedback"},
     {"on_behalf_of_board", "Registreret af lederen på bestyrelsens vegne"},
 };
@@ -211,6 +211,9 @@ std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
                 break;
             case FieldType::focus_areas:
                 type = "focus_areas";
+                break;
+            case FieldType::institution:
+                type = "institution";
                 break;
         }
         out.push_back({field.name, type, field.required});
@@ -285,9 +288,11 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
                 case FieldType::text: {
                     std::string text = text_value(*v, name, what, field.required);
                     if (!text.empty()) any_text = true;
-                    if (name == "observer_institution") out.observer_institution = text;
                     break;
                 }
+                case FieldType::institution:
+                    out.observer_institution = text_value(*v, name, what, true);
+                    break;
                 case FieldType::date:
                     if (!parse_date(text_value(*v, name, what, true))) {
                         fail(name, ErrorCode::bad_date,

@@ -51,7 +51,8 @@ struct EventPayload {
     std::string json;  // the payload, re-serialized compactly (what the audit trail stores)
     std::vector<DevelopmentPoint> development_points;  // also a learning conversation's focus areas
     std::vector<SupervisionPoint> supervision_points;
-    std::string observer_institution;  // observer_assigned, observation_feedback_submitted
+    std::string observer_institution;  // its institution field (observer_assigned,
+                                       // observation_feedback_submitted)
     std::vector<std::string> flags;    // the flag fields set to true
 };
 
@@ -68,7 +69,7 @@ std::string to_json(const SupervisionPoint& point);
 struct PayloadFieldInfo {
     std::string_view name;
     std::string_view type;  // text, date, time, url, flag, development_points,
-                            // supervision_points, focus_areas
+                            // supervision_points, focus_areas, institution (a tilbud's id)
     bool required = false;
 };
 

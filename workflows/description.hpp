@@ -19,7 +19,8 @@ namespace tilsyn::workflows {
 inline constexpr std::string_view kCycleOpenedEvent = "cycle_opened";
 inline constexpr std::string_view kCaseOpenedEvent = "case_opened";
 
-/// How a payload field is read and checked (engine/event_payload.cpp).
+/// How a payload field is read and checked (engine/event_payload.cpp). `institution` names a
+/// tilbud by its id (forms offer the tilbud by name).
 enum class FieldType {
     text,
     date,
@@ -28,7 +29,8 @@ enum class FieldType {
     flag,
     development_points,
     supervision_points,
-    focus_areas
+    focus_areas,
+    institution
 };
 
 struct FieldDescription {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "danish_words.hpp"
 #include "engine/calendar_feed.hpp"
@@ -465,4 +466,49 @@ TEST_CASE("an assigned observer's leader is told what to observe, in which round
     for (const auto& m : w.store->outbox("pending", 1000)) {
         CHECK(m.recipient.find("solsikken") == std::string::npos);
     }
+}
+
+TEST_CASE("the observer's page: observing, its round and observer; the chief chooses among tilbud",
+          "[ld][observer][view]") {
+    DialogueWorld w;
+    // Two more daycares and a school: the chief chooses among the daycares (and the school
+    // the configuration named), never the observed one itself.
+    for (auto [id, name, kind] : {std::tuple{"engen", "Engen", InstitutionKind::daycare},
+                                  std::tuple{"aaen", "Åen", InstitutionKind::daycare},
+                                  std::tuple{"bakken", "Bakkeskolen", InstitutionKind::school}}) {
+        Institution other = w.config.institutions[1];
+        other.id = id;
+        other.name = name;
+        other.kind = kind;
+        other.leader.email = fmt::format("leder@{}.example.dk", id);
+        w.config.institutions.push_back(other);
+    }
+    w.store->sync_directory(w.config);
+    w.rebuild();
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened > 0);
+    const Date day = *parse_date("2026-09-20");
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", day).status == ApplyStatus::ok);
+    const auto record = *w.store->find_cycle(kDialogue);
+    std::vector<std::string> choices;
+    for (const Institution* inst : w.cases->observer_choices(record)) choices.push_back(inst->id);
+    CHECK(choices == std::vector<std::string>{"engen", "frydenlund", "aaen"});  // by name
+
+    auto chief = cycle_detail(*w.store, *w.cases, kDialogue, &w.chief, day);
+    REQUIRE(chief);
+    CHECK_FALSE(chief->summary.observing);
+    CHECK(chief->round == 1);
+    CHECK(chief->observer.id == "frydenlund");
+    CHECK(chief->observer.name == "Frydenlund Skole");
+    REQUIRE(chief->observer_choices.size() == 3);
+    CHECK(chief->observer_choices[0].name == "Engen");
+
+    auto observer = cycle_detail(*w.store, *w.cases, kDialogue, &w.leader, day);
+    REQUIRE(observer);
+    CHECK(observer->summary.observing);
+    CHECK(observer->actor_events == std::vector<std::string>{"observation_feedback_submitted"});
+    CHECK(observer->observer_choices.empty());  // the observer names nobody
+    auto observed = cycle_detail(*w.store, *w.cases, kDialogue, &w.solsikken_leader, day);
+    REQUIRE(observed);
+    CHECK_FALSE(observed->summary.observing);
+    CHECK(observed->actor_events.empty());
 }

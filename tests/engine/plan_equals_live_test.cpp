@@ -49,8 +49,10 @@ std::string payload_for(const workflows::EventDescription& event, Date day,
         std::string value;
         switch (field.type) {
             case workflows::FieldType::text:
-                value = field.name == "observer_institution" ? fmt::format("\"{}\"", observer)
-                                                             : "\"Tekst\"";
+                value = "\"Tekst\"";
+                break;
+            case workflows::FieldType::institution:
+                value = fmt::format("\"{}\"", observer);
                 break;
             case workflows::FieldType::url:
                 value = "\"https://example.dk/dokument\"";
