@@ -67,12 +67,12 @@ void append_summary(std::string& out, const CycleSummary& s) {
     out += fmt::format(
         R"({{"id":{},"workflow":{},"cycle":{},"institution":{},"institution_name":{},"area":{},)"
         R"("kind":{},"state":{},"step":{},"next_due":{},"next_step":{},"overdue":{},)"
-        R"("sharpened":{},"final":{})",
+        R"("sharpened":{},"final":{},"observing":{})",
         quoted(c.id), quoted(c.workflow), quoted(c.cycle_config), quoted(c.institution_id),
         quoted(s.row.institution_name), quoted(s.row.area_id), quoted(s.kind), quoted(c.state),
         s.current_step.empty() ? "null" : quoted(s.current_step), date_or_null(s.row.next_due),
         s.row.next_due ? quoted(s.row.next_due_step) : "null", s.overdue ? "true" : "false",
-        s.sharpened ? "true" : "false", s.final ? "true" : "false");
+        s.sharpened ? "true" : "false", s.final ? "true" : "false", s.observing ? "true" : "false");
     if (!c.parent_id.empty()) out += fmt::format(R"(,"parent":{})", quoted(c.parent_id));
     out += '}';
 }
@@ -326,6 +326,8 @@ Response detail(WebContext& context, const std::string& id, const StoredUser& us
     append_summary(summary, d.summary);
     json::object body = json::parse(summary).as_object();
     body["started_on"] = format_date(d.summary.row.cycle.started_on);
+    if (d.round) body["round"] = d.round;
+    if (!d.observer.id.empty()) body["observer"] = d.observer.id;
     body["allowed_events"] = string_array(d.allowed_events);
     body["your_events"] = string_array(d.actor_events);
     body["deadlines"] = deadlines_json(d, zone);
