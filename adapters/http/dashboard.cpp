@@ -93,30 +93,75 @@ std::string option(std::string_view value, std::string_view label, std::string_v
                        value == selected ? " selected" : "", escape(label));
 }
 
-std::string summary_row(const CycleSummary& s) {
-    const auto& c = s.row.cycle;
+std::string badges(const CycleSummary& s) {
     std::string flags;
     if (s.sharpened)
         flags += R"(<span class="badge sharp">Skærpet ledelsesmæssig opmærksomhed</span> )";
     if (s.overdue) flags += R"(<span class="badge overdue">Overskredet</span>)";
     if (s.final) flags += R"(<span class="badge done">Afsluttet</span>)";
+    return flags;
+}
+
+// The overview's columns; on a narrow screen each row is a card, its cells labelled by these.
+constexpr std::string_view kColumns[] = {"Tilbud", "Forløb", "Tilstand", "Aktuelt trin",
+                                         "Næste frist"};
+
+std::string summary_row(const CycleSummary& s) {
+    const auto& c = s.row.cycle;
+    const std::string flags = badges(s);
     return fmt::format(
-        R"(<tr class="{}"><td><a href="/cycles/{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>)"
-        R"(<td class="date">{}</td><td>{}</td></tr>)"
+        R"(<tr class="{}"><td class="name"><a href="/cycles/{}">{}</a></td>)"
+        R"(<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td>)"
+        R"(<td class="date" data-label="{}">{}</td><td{}>{}</td></tr>)"
         "\n",
         s.overdue ? "overdue" : "", escape(cycle_path(c.id)), escape(s.row.institution_name),
-        escape(workflow_label(c.workflow)), escape(state_label(c.state)),
-        s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
-        s.row.next_due ? danish_date(*s.row.next_due) : "–", flags);
+        kColumns[1], escape(workflow_label(c.workflow)), kColumns[2], escape(state_label(c.state)),
+        kColumns[3], s.current_step.empty() ? "–" : escape(step_label(s.current_step)), kColumns[4],
+        s.row.next_due ? danish_date(*s.row.next_due) : "–",
+        flags.empty() ? R"( class="empty")" : "", flags);
 }
 
 std::string table(const std::vector<const CycleSummary*>& rows) {
-    std::string out =
-        R"(<table class="cycles"><thead><tr><th>Institution</th><th>Forløb</th><th>Tilstand</th>)"
-        R"(<th>Aktuelt trin</th><th>Næste frist</th><th></th></tr></thead><tbody>)"
-        "\n";
+    std::string out = R"(<table class="cycles"><thead><tr>)";
+    for (std::string_view column : kColumns) out += fmt::format("<th>{}</th>", column);
+    out += "<th></th></tr></thead><tbody>\n";
     for (const auto* row : rows) out += summary_row(*row);
     out += "</tbody></table>\n";
+    return out;
+}
+
+/// The step a workflow's observer does (StepDescription::observer_acts), or nullptr.
+const workflows::StepDescription* observer_step(std::string_view workflow) {
+    const auto* described = workflows::find_workflow(workflow);
+    if (!described) return nullptr;
+    for (const auto& step : described->steps) {
+        if (step.observer_acts) return &step;
+    }
+    return nullptr;
+}
+
+/// "Læringsmiljøobservation hos Børnehaven Skovbrynet": an observer's task, by the step's title.
+std::string observation_title(const CycleSummary& s) {
+    const auto* step = observer_step(s.row.cycle.workflow);
+    return fmt::format("{} hos {}", step ? step->title : workflow_label(s.row.cycle.workflow),
+                       s.row.institution_name);
+}
+
+/// A leader's tasks at other tilbud: the observations its tilbud gives (CycleSummary::observing).
+std::string observing_section(const std::vector<const CycleSummary*>& rows) {
+    std::string out = fmt::format(
+        R"(<section class="observing"><h2>{}</h2><p>Du er udpeget til at observere )"
+        R"(læringsmiljøet hos et andet tilbud og give tilbuddet skriftlig feedback, som indgår i )"
+        R"(dets læringssamtale.</p><ul class="tasks">)",
+        rows.size() == 1 ? "Din observation" : "Dine observationer");
+    for (const auto* s : rows) {
+        out += fmt::format(
+            R"(<li class="{}"><a href="/cycles/{}">{}</a> <span class="due">Frist {}</span> {}</li>)",
+            s->overdue ? "overdue" : "", escape(cycle_path(s->row.cycle.id)),
+            escape(observation_title(*s)), s->row.next_due ? danish_date(*s->row.next_due) : "–",
+            badges(*s));
+    }
+    out += "</ul></section>";
     return out;
 }
 
@@ -228,6 +273,28 @@ std::string notice_html(const Notice& notice) {
                        field, escape(notice.text));
 }
 
+/// A field naming a tilbud: the observer sends its own (a hidden input: the page is its
+/// tilbud's task); whoever names one chooses it by name among the detail's choices.
+std::string institution_input(const Page& page, const CycleDetail& detail, std::string_view event,
+                              const PayloadFieldInfo& field, const Refill& refill) {
+    const auto* described = workflows::find_event(event);
+    if (described && described->from_observer) {
+        return fmt::format(R"(<input type="hidden" name="{}" value="{}">)", escape(field.name),
+                           escape(page.user ? page.user->institution_id : std::string{}));
+    }
+    const std::string chosen =
+        refill.notice ? refill.value(field.name) : std::string(detail.observer.id);
+    std::string out =
+        fmt::format(R"(<label>{}{}<select name="{}"{}{}>)", escape(field_label(field.name)),
+                    field.required ? R"( <span class="req">*</span>)" : "", escape(field.name),
+                    field.required ? " required" : "", refill.invalid(field.name));
+    if (chosen.empty()) out += option("", "Vælg et tilbud", chosen);
+    for (const auto& choice : detail.observer_choices)
+        out += option(choice.id, choice.name, chosen);
+    out += "</select></label>";
+    return out;
+}
+
 /// An event's form; when `notice` refused this event, with its message under the heading and
 /// the fields as they were sent.
 std::string event_form(const Page& page, const CycleDetail& detail, std::string_view event,
@@ -235,7 +302,9 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
     const Refill refill{notice};
     std::string fields;
     for (const auto& field : event_fields(event)) {
-        if (field.type == "development_points") {
+        if (field.type == "institution") {
+            fields += institution_input(page, detail, event, field, refill);
+        } else if (field.type == "development_points") {
             fields += points_inputs("dp", refill);
         } else if (field.type == "focus_areas") {
             fields += points_inputs("fa", refill);
@@ -260,10 +329,14 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
         escape(detail.summary.row.cycle.id), fields, danger ? "danger" : "primary");
 }
 
-std::string points_list(const std::string& points_json, bool supervision) {
+/// The points of a JSON array as a list; `none` when there are none.
+std::string points_list(const std::string& points_json, bool supervision,
+                        std::string_view none = "Ingen.") {
     boost::system::error_code ec;
     auto value = json::parse(points_json, ec);
-    if (ec || !value.is_array() || value.as_array().empty()) return "<p class=\"muted\">Ingen.</p>";
+    if (ec || !value.is_array() || value.as_array().empty()) {
+        return fmt::format(R"(<p class="muted">{}</p>)", none);
+    }
     std::string out = "<ul>";
     for (const auto& item : value.as_array()) {
         if (!item.is_object()) continue;
@@ -281,7 +354,24 @@ std::string points_list(const std::string& points_json, bool supervision) {
     return out;
 }
 
-std::string payload_text(const std::string& payload) {
+/// A tilbud's name in the configuration; its id for one no longer configured.
+std::string institution_name(const Config& config, std::string_view id) {
+    for (const auto& inst : config.institutions) {
+        if (inst.id == id) return inst.name;
+    }
+    return std::string(id);
+}
+
+/// Whether `event`'s payload field `name` names a tilbud (FieldType::institution).
+bool names_institution(std::string_view event, std::string_view name) {
+    for (const auto& field : event_fields(event)) {
+        if (field.name == name) return field.type == "institution";
+    }
+    return false;
+}
+
+/// An event's payload as people read it: each field by its title, a tilbud by its name.
+std::string payload_text(const Config& config, std::string_view event, const std::string& payload) {
     boost::system::error_code ec;
     auto value = json::parse(payload, ec);
     if (ec || !value.is_object()) return escape(payload);
@@ -291,6 +381,7 @@ std::string payload_text(const std::string& payload) {
         if (member.is_string()) {
             text = std::string(member.as_string());
             if (auto date = parse_date(text); date && text.size() == 10) text = danish_date(*date);
+            if (names_institution(event, key)) text = institution_name(config, text);
             if (key == "goal") text = goal_label(text);  // a supervision point's own payload
             if (key == "reason") text = reason_label(text);
         } else if (member.is_array()) {
@@ -339,11 +430,11 @@ std::string login_page(std::string_view organisation, std::string_view error) {
     return layout(&page, "Log ind",
                   fmt::format(R"(<section class="login"><h1>Log ind</h1>{})"
                               R"(<form method="post" action="/login">)"
-                              R"(<label>Dit token<input type="password" name="token" )"
+                              R"(<label>Din adgangskode<input type="password" name="token" )"
                               R"(autocomplete="current-password" required autofocus></label>)"
                               R"(<button type="submit" class="primary">Log ind</button></form>)"
-                              R"(<p class="muted">Tokenet får du af en administrator )"
-                              R"((<code>tilsyn user add</code>).</p></section>)",
+                              R"(<p class="muted">Din personlige adgangskode får du af en )"
+                              R"(administrator i forvaltningen.</p></section>)",
                               message));
 }
 
@@ -370,19 +461,27 @@ std::string overview_page(const Page& page, const Config& config,
         R"(</form>)",
         filter.overdue ? " checked" : "", filter.all ? " checked" : "");
 
+    std::vector<const CycleSummary*> observing;  // other tilbud's, where this leader observes
     std::vector<const CycleSummary*> sharpened;
     std::map<std::string, std::vector<const CycleSummary*>> by_area;
+    std::size_t own = 0, overdue = 0;
     for (const auto& row : rows) {
+        if (row.observing) {
+            observing.push_back(&row);
+            continue;
+        }
+        ++own;
+        if (row.overdue) ++overdue;
         if (row.sharpened) sharpened.push_back(&row);
         by_area[row.row.area_id].push_back(&row);
     }
-    const auto overdue =
-        std::count_if(rows.begin(), rows.end(), [](const CycleSummary& s) { return s.overdue; });
-    std::string body = fmt::format(
-        R"(<h1>Oversigt</h1><p class="counts"><strong>{}</strong> forløb · )"
-        R"(<strong class="red">{}</strong> {} · <strong>{}</strong> under skærpet )"
-        R"(ledelsesmæssig opmærksomhed</p>{})",
-        rows.size(), overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size(), form);
+    std::string body =
+        fmt::format(R"(<h1>Oversigt</h1><p class="counts"><strong>{}</strong> forløb · )"
+                    R"(<strong class="red">{}</strong> {} · <strong>{}</strong> under skærpet )"
+                    R"(ledelsesmæssig opmærksomhed</p>)",
+                    own, overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size());
+    if (!observing.empty()) body += observing_section(observing);
+    body += form;
     if (!sharpened.empty()) {
         body +=
             R"(<section class="sharpened"><h2>Skærpet ledelsesmæssig opmærksomhed (tilsynspunkt)</h2>)" +
@@ -395,56 +494,46 @@ std::string overview_page(const Page& page, const Config& config,
                             escape(area.name)) +
                 table(it->second) + "</section>";
     }
-    if (rows.empty()) body += R"(<p class="muted">Ingen forløb matcher filtret.</p>)";
+    if (own == 0) body += R"(<p class="muted">Ingen forløb matcher filtret.</p>)";
     return layout(&page, "Oversigt", body);
 }
 
-std::string cycle_page(const Page& page, const Config& config, const CycleDetail& detail,
-                       const std::vector<std::string>& events, const Notice& notice) {
-    const auto& s = detail.summary;
-    const auto& c = s.row.cycle;
-    const Area* area = config.find_area(s.row.area_id);
-    std::string body = fmt::format(
-        R"(<p><a href="/">← Oversigt</a></p><h1>{}</h1><p class="sub">{} · {} · {} · startet {}</p>)",
-        escape(s.row.institution_name), escape(workflow_label(c.workflow)),
-        escape(area ? area->name : s.row.area_id), escape(kind_label(s.kind)),
-        danish_date(c.started_on));
-    std::string flags;
-    if (s.sharpened)
-        flags += R"(<span class="badge sharp">Skærpet ledelsesmæssig opmærksomhed</span> )";
-    if (s.overdue) flags += R"(<span class="badge overdue">Overskredet</span>)";
-    body +=
-        fmt::format(R"(<dl class="facts"><dt>Tilstand</dt><dd id="state" data-state="{}">{}</dd>)"
-                    R"(<dt>Aktuelt trin</dt><dd>{}</dd><dt>Næste frist</dt><dd>{}</dd></dl>{})",
-                    escape(c.state), escape(state_label(c.state)),
-                    s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
-                    s.row.next_due ? danish_date(*s.row.next_due) : "–", flags);
-    if (!c.parent_id.empty()) {
-        body += fmt::format(R"(<p>Åbnet fra <a href="/cycles/{}">kvalitetsforløbet</a>.</p>)",
-                            escape(cycle_path(c.parent_id)));
-    }
+namespace {
+
+/// Who did it, for the history: a person's address, or the engine itself.
+std::string actor_label(std::string_view actor) {
+    return actor == kSystemActor ? "Tilsyn (automatisk)" : std::string(actor);
+}
+
+/// The notice and a form for each event the user may send now.
+std::string actions_section(const Page& page, const CycleDetail& detail,
+                            const std::vector<std::string>& events, const Notice& notice,
+                            std::string_view heading) {
     // A refusal goes into the refused event's form, next to what it is about; a confirmation,
     // or a refusal of a form no longer offered, above the forms.
     const bool in_form = notice.error && !notice.event.empty() &&
                          std::find(events.begin(), events.end(), notice.event) != events.end();
-    if (!in_form) body += notice_html(notice);
-    if (!events.empty()) {
-        body += R"(<section class="actions"><h2>Handlinger</h2>)";
-        for (const auto& event : events) {
-            body += event_form(page, detail, event,
-                               in_form && event == notice.event ? &notice : nullptr);
-        }
-        body += "</section>";
+    std::string out = in_form ? std::string{} : notice_html(notice);
+    if (events.empty()) return out;
+    out += fmt::format(R"(<section class="actions"><h2>{}</h2>)", heading);
+    for (const auto& event : events) {
+        out +=
+            event_form(page, detail, event, in_form && event == notice.event ? &notice : nullptr);
     }
+    out += "</section>";
+    return out;
+}
 
-    body += R"(<section><h2>Tidslinje</h2><table class="timeline"><thead><tr><th>Trin</th>)"
-            R"(<th>Frist</th><th>Status</th><th>Udført</th></tr></thead><tbody>)";
+/// The deadlines (in the workflow's step order by round, not by date: a step done early moves
+/// the later ones forward), with reminders and escalations folded away.
+std::string timeline_section(const Page& page, const CycleDetail& detail) {
+    std::string out =
+        R"(<section><h2>Tidslinje</h2><table class="timeline"><thead><tr><th>Trin</th>)"
+        R"(<th>Frist</th><th>Status</th><th>Udført</th></tr></thead><tbody>)";
     std::string notices;
-    // Deadlines in the workflow's step order (by round), not by date: a step done early moves
-    // the later ones forward.
     std::vector<const DeadlineView*> ordered;
     for (const auto& view : detail.deadlines) ordered.push_back(&view);
-    const workflows::WorkflowDescription* workflow = workflows::find_workflow(c.workflow);
+    const auto* workflow = workflows::find_workflow(detail.summary.row.cycle.workflow);
     auto order = [&](const DeadlineView* v) {
         const int index = workflow ? workflow->step_index(v->deadline.step) : -1;
         return std::make_tuple(v->deadline.round, index, v->deadline.fire_at);
@@ -456,7 +545,7 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
         const DeadlineView& view = *view_ptr;
         const auto& d = view.deadline;
         if (d.kind == "due") {
-            body += fmt::format(
+            out += fmt::format(
                 R"(<tr class="{0}"><td>{1}{2}</td><td class="date">{3}</td>)"
                 R"(<td><span class="badge {0}">{4}</span></td><td class="date">{5}</td></tr>)",
                 escape(view.status), escape(step_label(d.step)),
@@ -472,43 +561,155 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
                 escape(status_label(view.status)));
         }
     }
-    body += "</tbody></table>";
+    out += "</tbody></table>";
     if (!notices.empty()) {
-        body += R"(<details><summary>Påmindelser og eskaleringer</summary><table><thead><tr>)"
-                R"(<th>Slags</th><th>Trin</th><th>Dato</th><th>Status</th></tr></thead><tbody>)" +
-                notices + "</tbody></table></details>";
+        out += R"(<details><summary>Påmindelser og eskaleringer</summary><table><thead><tr>)"
+               R"(<th>Slags</th><th>Trin</th><th>Dato</th><th>Status</th></tr></thead><tbody>)" +
+               notices + "</tbody></table></details>";
     }
-    body += "</section>";
+    return out + "</section>";
+}
 
-    if (workflow && !workflow->points_title.empty()) {
-        body += fmt::format(R"(<section class="points"><h2>{}</h2><h3>{}</h3>)",
-                            workflow->points_title, points_label(*workflow)) +
-                points_list(detail.development_points, false) + "<h3>Tilsynspunkter</h3>" +
-                points_list(detail.supervision_points, true) + "</section>";
+/// The points of the last conversation; the supervision points only when `supervision`.
+std::string points_section(const CycleDetail& detail, bool supervision) {
+    const auto* workflow = workflows::find_workflow(detail.summary.row.cycle.workflow);
+    if (!workflow || workflow->points_title.empty()) return {};
+    std::string out = fmt::format(R"(<section class="points"><h2>{}</h2><h3>{}</h3>)",
+                                  workflow->points_title, points_label(*workflow)) +
+                      points_list(detail.development_points, false,
+                                  "Ingen endnu: forløbet har ikke haft en samtale.");
+    if (supervision) {
+        out += "<h3>Tilsynspunkter</h3>" + points_list(detail.supervision_points, true);
     }
+    return out + "</section>";
+}
+
+/// The full audit history of the instance.
+std::string history_section(const Page& page, const Config& config, const CycleDetail& detail) {
+    std::string out =
+        R"(<section><h2>Historik</h2><table class="history" id="history"><thead><tr>)"
+        R"(<th>Tidspunkt</th><th>Hændelse</th><th>Af</th><th>Tilstand</th><th>Indhold</th>)"
+        R"(</tr></thead><tbody>)";
+    for (const auto& e : detail.history) {
+        out += fmt::format(
+            R"(<tr data-event="{}"><td class="date">{}</td><td>{}</td><td>{}</td><td>{}</td>)"
+            R"(<td>{}</td></tr>)",
+            escape(e.event), local_time(page, e.at), escape(event_label(e.event)),
+            escape(actor_label(e.actor)),
+            e.state_before.empty()
+                ? escape(state_label(e.state_after))
+                : escape(state_label(e.state_before)) + " → " + escape(state_label(e.state_after)),
+            payload_text(config, e.event, e.payload));
+    }
+    return out + "</tbody></table></section>";
+}
+
+/// What the observer's leader needs of another tilbud's dialogue (CycleSummary::observing):
+/// whose learning environment, which round, by when, the focus areas of the last conversation
+/// and the feedback form; not the tilbud's own history, timeline or supervision points.
+std::string observation_page(const Page& page, const Config& config, const CycleDetail& detail,
+                             const std::vector<std::string>& events, const Notice& notice) {
+    const auto& s = detail.summary;
+    const Area* area = config.find_area(s.row.area_id);
+    const auto* step = observer_step(s.row.cycle.workflow);
+    // The observation of the latest round: its due date and how it stands.
+    const DeadlineView* due = nullptr;
+    for (const auto& view : detail.deadlines) {
+        if (view.deadline.kind == "due" && step && view.deadline.step == step->id &&
+            (!due || view.deadline.round >= due->deadline.round)) {
+            due = &view;
+        }
+    }
+    std::string body = fmt::format(
+        R"(<p><a href="/">← Oversigt</a></p><h1>{}</h1><p class="sub">Du er udpeget til at )"
+        R"(observere læringsmiljøet hos {} og give tilbuddet skriftlig feedback. Feedbacken )"
+        R"(indgår i tilbuddets læringssamtale.</p>)",
+        escape(observation_title(s)), escape(s.row.institution_name));
+    body += fmt::format(R"(<dl class="facts"><dt>Tilbud</dt><dd>{}</dd><dt>Område</dt><dd>{}</dd>)"
+                        R"(<dt>Forløb</dt><dd>{}</dd>)",
+                        escape(s.row.institution_name), escape(area ? area->name : std::string{}),
+                        escape(workflow_label(s.row.cycle.workflow)));
+    if (due && due->deadline.round) {
+        body += fmt::format("<dt>Runde</dt><dd>{}</dd>", due->deadline.round);
+    }
+    if (due) {
+        body += fmt::format(R"(<dt>Frist</dt><dd>{} <span class="badge {}">{}</span></dd>)",
+                            danish_date(due->deadline.due_on), escape(due->status),
+                            escape(status_label(due->status)));
+    }
+    body += fmt::format(R"(<dt>Status</dt><dd id="state" data-state="{}">{}</dd></dl>)",
+                        escape(s.row.cycle.state), escape(state_label(s.row.cycle.state)));
+    // The focus areas before the form they inform; a confirmation (no form left) first.
+    const std::string actions =
+        actions_section(page, detail, events, notice, "Din skriftlige feedback");
+    body += events.empty() ? actions + points_section(detail, false)
+                           : points_section(detail, false) + actions;
+    std::string sent;
+    for (const auto& e : detail.history) {
+        const auto* described = workflows::find_event(e.event);
+        if (!described || !described->from_observer) continue;
+        sent += fmt::format(
+            R"(<div class="entry" data-event="{}"><p class="muted">{} · {} · {}</p>{}</div>)",
+            escape(e.event), escape(event_label(e.event)), local_time(page, e.at),
+            escape(actor_label(e.actor)), payload_text(config, e.event, e.payload));
+    }
+    if (!sent.empty()) {
+        body += R"(<section class="sent" id="sent-feedback"><h2>Din feedback</h2>)" + sent +
+                "</section>";
+    }
+    return layout(&page, observation_title(s), body);
+}
+
+}  // namespace
+
+std::string cycle_page(const Page& page, const Config& config, const CycleDetail& detail,
+                       const std::vector<std::string>& events, const Notice& notice) {
+    if (detail.summary.observing) return observation_page(page, config, detail, events, notice);
+    const auto& s = detail.summary;
+    const auto& c = s.row.cycle;
+    const Area* area = config.find_area(s.row.area_id);
+    std::string body = fmt::format(
+        R"(<p><a href="/">← Oversigt</a></p><h1>{}</h1><p class="sub">{} · {} · {} · startet {}</p>)",
+        escape(s.row.institution_name), escape(workflow_label(c.workflow)),
+        escape(area ? area->name : s.row.area_id), escape(kind_label(s.kind)),
+        danish_date(c.started_on));
+    std::string facts =
+        fmt::format(R"(<dt>Tilstand</dt><dd id="state" data-state="{}">{}</dd>)"
+                    R"(<dt>Aktuelt trin</dt><dd>{}</dd><dt>Næste frist</dt><dd>{}</dd>)",
+                    escape(c.state), escape(state_label(c.state)),
+                    s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
+                    s.row.next_due ? danish_date(*s.row.next_due) : "–");
+    if (detail.round) facts += fmt::format("<dt>Runde</dt><dd>{}</dd>", detail.round);
+    if (observer_step(c.workflow)) {
+        facts += fmt::format(
+            "<dt>{}</dt><dd>{}</dd>", escape(field_label("observer_institution")),
+            detail.observer.name.empty() ? "Ikke udpeget endnu" : escape(detail.observer.name));
+    }
+    body += fmt::format(R"(<dl class="facts">{}</dl>{})", facts, badges(s));
+    if (!c.parent_id.empty()) {
+        const CycleConfig* parent = config.find_cycle(c.cycle_config);
+        body += fmt::format(
+            R"(<p>Åbnet fra forløbet <a href="/cycles/{}">{}</a>.</p>)",
+            escape(cycle_path(c.parent_id)),
+            escape(parent ? workflow_label(parent->workflow) : std::string_view("forløbet")));
+    }
+    body += actions_section(page, detail, events, notice, "Handlinger");
+    body += timeline_section(page, detail);
+    body += points_section(detail, true);
     if (!detail.cases.empty()) {
         body += R"(<section><h2>Tilsynssager</h2><ul>)";
-        for (const auto& child : detail.cases) {
+        for (std::size_t i = 0; i < detail.cases.size(); ++i) {
+            const auto& child = detail.cases[i];
+            const std::string point =
+                i < detail.case_points.size() ? detail.case_points[i] : std::string{};
             body += fmt::format(R"(<li><a href="/cycles/{}">{}</a> – {}</li>)",
-                                escape(cycle_path(child.id)), escape(child.id),
+                                escape(cycle_path(child.id)),
+                                escape(point.empty() ? fmt::format("Tilsynssag {}", i + 1) : point),
                                 escape(state_label(child.state)));
         }
         body += "</ul></section>";
     }
-    body += R"(<section><h2>Historik</h2><table class="history" id="history"><thead><tr>)"
-            R"(<th>Tidspunkt</th><th>Hændelse</th><th>Af</th><th>Tilstand</th><th>Indhold</th>)"
-            R"(</tr></thead><tbody>)";
-    for (const auto& e : detail.history) {
-        body += fmt::format(
-            R"(<tr data-event="{}"><td class="date">{}</td><td>{}</td><td>{}</td><td>{}</td>)"
-            R"(<td>{}</td></tr>)",
-            escape(e.event), local_time(page, e.at), escape(event_label(e.event)), escape(e.actor),
-            e.state_before.empty()
-                ? escape(state_label(e.state_after))
-                : escape(state_label(e.state_before)) + " → " + escape(state_label(e.state_after)),
-            payload_text(e.payload));
-    }
-    body += "</tbody></table></section>";
+    body += history_section(page, config, detail);
     return layout(&page, s.row.institution_name, body);
 }
 

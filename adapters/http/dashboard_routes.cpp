@@ -116,7 +116,9 @@ Response login(WebContext& context, const Request& request) {
     auto user = context.user_for_token(first_value(form, "token"));
     if (!user) {
         return html(401,
-                    ui::login_page(context.config().organisation.name, "Tokenet er ikke gyldigt."));
+                    ui::login_page(context.config().organisation.name,
+                                   "Adgangskoden er ikke gyldig. Tjek, at du har kopieret hele "
+                                   "koden, eller bed en administrator om en ny."));
     }
     const Session& session = context.sessions.create(*user, context.now());
     Response response = redirect("/");

@@ -368,7 +368,7 @@ class Dashboard(unittest.TestCase):
                                          headers={"Content-Type":
                                                   "application/x-www-form-urlencoded"})
         self.assertEqual(status, 401)
-        self.assertIn("ikke gyldigt", body)
+        self.assertIn("Adgangskoden er ikke gyldig", body)
         status, headers, _ = self.page("/", "tilsyn_session=" + "f" * 64)  # unknown or expired
         self.assertEqual((status, headers["location"]), (303, "/login"))
 

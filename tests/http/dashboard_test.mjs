@@ -12,18 +12,7 @@
 //   ARTIFACT_DIR    where the screenshots go
 //   CHROMIUM        the browser (default /usr/bin/chromium)
 // Prints "ok - ..." per check; the first failed check ends the run with exit code 1.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-function env(name, fallback) {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined || value === '') {
-    console.error(`not ok - environment variable ${name} is not set`);
-    process.exit(2);
-  }
-  return value;
-}
+import { cyclePath, env, guard, newPage, noIncidents, ok, run, screenshot } from './browser.mjs';
 
 const BASE_URL = env('BASE_URL').replace(/\/$/, '');
 const CHIEF_TOKEN = env('CHIEF_TOKEN');
@@ -35,60 +24,9 @@ const ARTIFACT_DIR = env('ARTIFACT_DIR');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const ORIGIN = new URL(BASE_URL).origin;
 
-/** The dashboard's link path of a cycle id: each segment percent-encoded, slashes kept. */
-const cyclePath = (id) => '/cycles/' + id.split('/').map(encodeURIComponent).join('/');
-
-class CheckFailed extends Error {}
-
-let passed = 0;
-function ok(condition, message, detail) {
-  if (!condition) {
-    throw new CheckFailed(message + (detail === undefined ? '' : `\n  got: ${detail}`));
-  }
-  passed += 1;
-  console.log(`ok - ${message}`);
-}
-
-// What must never happen on any page; checked after every step and at the end.
-const incidents = [];
-async function guard(context) {
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'about:') {
-      return route.continue();
-    }
-    if (url.hostname !== '127.0.0.1') {
-      incidents.push(`request to a host other than 127.0.0.1: ${route.request().url()}`);
-      return route.abort('blockedbyclient');
-    }
-    return route.continue();
-  });
-  context.on('page', (page) => {
-    page.on('dialog', (dialog) => {
-      incidents.push(`a JavaScript ${dialog.type()} dialog opened: ${JSON.stringify(dialog.message())}`);
-      dialog.dismiss().catch(() => {});
-    });
-    page.on('pageerror', (error) => incidents.push(`a script error on the page: ${error.message}`));
-  });
-}
-function noIncidents(when) {
-  ok(incidents.length === 0, `no dialog, script error or outside request ${when}`,
-     incidents.join('; '));
-}
-
-mkdirSync(ARTIFACT_DIR, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox'],
-});
-let page;
-let exitCode = 0;
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'da-DK' });
-  await guard(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(15000);
+await run(CHROMIUM, ARTIFACT_DIR, 'dashboard-failure.png', async (browser, track) => {
+  const { page } = await newPage(browser);
+  track(page);
 
   // ---- Login ---------------------------------------------------------------------------
   let response = await page.goto(BASE_URL + '/');
@@ -147,8 +85,7 @@ try {
   ok(await overdue.first().locator('.badge.overdue', { hasText: 'Overskredet' }).isVisible(),
      'overdue rows carry the "Overskredet" badge');
   noIncidents('on the overview');
-  await page.screenshot({ path: join(ARTIFACT_DIR, 'dashboard-overview.png'), fullPage: true });
-  console.log(`# screenshot ${join(ARTIFACT_DIR, 'dashboard-overview.png')}`);
+  await screenshot(page, ARTIFACT_DIR, 'dashboard-overview.png', { fullPage: true });
 
   // ---- A wrong token ---------------------------------------------------------------------
   {
@@ -167,7 +104,7 @@ try {
     ok(new URL(loginPage.url()).pathname === '/login', 'a wrong token stays on /login', loginPage.url());
     const error = loginPage.locator('.error[role=alert]');
     ok(await error.isVisible(), 'a wrong token shows an error');
-    ok((await error.textContent()) === 'Tokenet er ikke gyldigt.', 'the error says the token is not valid',
+    ok((await error.textContent()).startsWith('Adgangskoden er ikke gyldig.'), 'the error says the token is not valid',
        await error.textContent());
     const cookies = await other.cookies();
     ok(cookies.length === 0, 'a wrong token sets no session cookie', JSON.stringify(cookies));
@@ -220,8 +157,7 @@ try {
      'the refused form changed nothing', await page.locator('#state').getAttribute('data-state'));
   noIncidents('after the refused form');
   await refusedForm.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(ARTIFACT_DIR, 'dashboard-refused-form.png') });
-  console.log(`# screenshot ${join(ARTIFACT_DIR, 'dashboard-refused-form.png')}`);
+  await screenshot(page, ARTIFACT_DIR, 'dashboard-refused-form.png');
 
   await Promise.all([
     page.waitForURL((url) => url.pathname === cyclePath(CYCLE_ID) &&
@@ -245,8 +181,7 @@ try {
   ok((await page.locator('form.action[data-event="plan_approved"]').count()) === 0,
      'the plan_approved form is gone after approval');
   noIncidents('on the cycle page');
-  await page.screenshot({ path: join(ARTIFACT_DIR, 'dashboard-cycle.png'), fullPage: true });
-  console.log(`# screenshot ${join(ARTIFACT_DIR, 'dashboard-cycle.png')}`);
+  await screenshot(page, ARTIFACT_DIR, 'dashboard-cycle.png', { fullPage: true });
 
   // ---- Another area's cycle --------------------------------------------------------------
   response = await page.goto(BASE_URL + cyclePath(OTHER_CYCLE_ID));
@@ -254,24 +189,4 @@ try {
   ok((await page.locator('h1').textContent()) === 'Fejl 404', 'the 404 page says "Fejl 404"',
      await page.locator('h1').textContent());
   ok(!(await page.locator('body').innerText()).includes('Nordskolen'), 'the 404 page does not reveal Nordskolen');
-
-  noIncidents('during the whole run');
-  console.log(`# ${passed} checks passed`);
-} catch (error) {
-  exitCode = 1;
-  if (error instanceof CheckFailed) {
-    console.log(`not ok - ${error.message}`);
-  } else {
-    console.log(`not ok - the browser test broke: ${error.stack || error}`);
-  }
-  if (incidents.length) console.log(`# incidents: ${incidents.join('; ')}`);
-  if (page) {
-    const shot = join(ARTIFACT_DIR, 'dashboard-failure.png');
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    console.log(`# page at failure: ${page.url()} (screenshot ${shot})`);
-  }
-  console.log(`# ${passed} checks passed before the failure`);
-} finally {
-  await browser.close();
-}
-process.exit(exitCode);
+});

@@ -131,6 +131,112 @@ TEST_CASE("a refused form shows its reason inside it, marks the field and keeps 
     CHECK(other.find(R"(value="Læsning)") == std::string::npos);
 }
 
+TEST_CASE("an observer finds its task on the overview and a page with what it needs",
+          "[http][dashboard][observer]") {
+    StoredUser user;
+    user.email = "leder.trige@example.dk";
+    user.role = "leader";
+    user.institution_id = "trige";
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Leder"};
+    Config config;
+    config.areas.push_back({"nord", "Område Nord", {}, {}});
+    config.institutions.push_back(
+        {"skov", "Børnehaven Skovbrynet", InstitutionKind::daycare, "nord", {}, {}, {}, {}});
+    config.institutions.push_back(
+        {"trige", "Børnehaven Trige Bakke", InstitutionKind::daycare, "nord", {}, {}, {}, {}});
+    CycleSummary own;
+    own.row.cycle.id = "ld/trige/2026-09-07";
+    own.row.cycle.workflow = "learning_dialogue";
+    own.row.cycle.state = "AwaitingObservation";
+    own.row.institution_name = "Børnehaven Trige Bakke";
+    own.row.area_id = "nord";
+    CycleSummary task = own;
+    task.row.cycle.id = "ld/skov/2026-09-07";
+    task.row.institution_name = "Børnehaven Skovbrynet";
+    task.row.next_due = parse_date("2026-10-30");
+    task.current_step = "observation";
+    task.observing = true;
+    const std::string overview = ui::overview_page(page, config, {own, task}, {}, {});
+    const auto section = overview.find(R"(<section class="observing"><h2>Din observation</h2>)");
+    REQUIRE(section != std::string::npos);
+    CHECK(overview.find(R"(<a href="/cycles/ld/skov/2026-09-07">Læringsmiljøobservation hos )"
+                        "Børnehaven Skovbrynet</a>") > section);
+    CHECK(overview.find("Frist 30.10.2026") != std::string::npos);
+    CHECK(overview.find("<strong>1</strong> forløb") != std::string::npos);  // its own only
+    CHECK(overview.find(R"(<td class="name"><a href="/cycles/ld/skov)") == std::string::npos);
+
+    CycleDetail detail;
+    detail.summary = task;
+    detail.round = 1;
+    detail.development_points = R"([{"title":"Sprog i hverdagen","goal":"learning"}])";
+    detail.supervision_points = R"([{"title":"Hemmeligt","reason":"law","goal":"wellbeing"}])";
+    DeadlineView due;
+    due.deadline.kind = "due";
+    due.deadline.step = "observation";
+    due.deadline.round = 1;
+    due.deadline.due_on = *parse_date("2026-10-30");
+    due.status = "coming";
+    detail.deadlines = {due};
+    EventRecord opened;
+    opened.event = "cycle_opened";
+    opened.actor = std::string(kSystemActor);
+    opened.payload = R"({"start":"2026-09-07"})";
+    detail.history = {opened};
+    const std::string html =
+        ui::cycle_page(page, config, detail, {"observation_feedback_submitted"}, ui::Notice{});
+    CHECK(html.find("<h1>Læringsmiljøobservation hos Børnehaven Skovbrynet</h1>") !=
+          std::string::npos);
+    CHECK(html.find("<dt>Runde</dt><dd>1</dd>") != std::string::npos);
+    CHECK(html.find("30.10.2026") != std::string::npos);
+    CHECK(html.find(R"(<li>Sprog i hverdagen <span class="muted">(Læring og udvikling)</span>)") !=
+          std::string::npos);
+    CHECK(html.find("Hemmeligt") == std::string::npos);  // not the tilbud's supervision points
+    CHECK(html.find(R"(id="history")") == std::string::npos);  // nor its history
+    CHECK(html.find(R"(<input type="hidden" name="observer_institution" value="trige">)") !=
+          std::string::npos);
+    CHECK(html.find(R"(<textarea name="feedback")") != std::string::npos);
+
+    // The tilbud's own page names the engine's events as the system's, not by an id.
+    detail.summary.observing = false;
+    const std::string own_page = ui::cycle_page(page, config, detail, {}, ui::Notice{});
+    CHECK(own_page.find("<td>Tilsyn (automatisk)</td>") != std::string::npos);
+    CHECK(own_page.find(">system<") == std::string::npos);
+}
+
+TEST_CASE("the area chief chooses the observer by name; the history names it too",
+          "[http][dashboard][observer]") {
+    StoredUser user;
+    user.email = "chief.nord@example.dk";
+    user.role = "area_chief";
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Områdechef"};
+    Config config;
+    config.institutions.push_back(
+        {"trige", "Børnehaven Trige Bakke", InstitutionKind::daycare, "nord", {}, {}, {}, {}});
+    CycleDetail detail;
+    detail.summary.row.cycle.id = "ld/skov/2026-09-07";
+    detail.summary.row.cycle.workflow = "learning_dialogue";
+    detail.summary.row.cycle.state = "AwaitingObservation";
+    detail.observer = {"trige", "Børnehaven Trige Bakke"};
+    detail.observer_choices = {{"engen", "Engen"}, {"trige", "Børnehaven Trige Bakke"}};
+    EventRecord assigned;
+    assigned.event = "observer_assigned";
+    assigned.actor = user.email;
+    assigned.payload = R"({"observer_institution":"trige"})";
+    detail.history = {assigned};
+    const std::string html =
+        ui::cycle_page(page, config, detail, {"observer_assigned"}, ui::Notice{});
+    CHECK(html.find(R"(<select name="observer_institution" required>)") != std::string::npos);
+    CHECK(html.find(R"(<option value="trige" selected>Børnehaven Trige Bakke</option>)") !=
+          std::string::npos);
+    CHECK(html.find(R"(<option value="engen">Engen</option>)") != std::string::npos);
+    CHECK(html.find("<dt>Observerende tilbud</dt><dd>Børnehaven Trige Bakke</dd>") !=
+          std::string::npos);
+    CHECK(html.find("Observerende tilbud:</span> Børnehaven Trige Bakke") != std::string::npos);
+    CHECK(html.find(">trige<") == std::string::npos);
+    CHECK(ui::form_payload("observer_assigned", {{"observer_institution", "engen"}}) ==
+          R"({"observer_institution":"engen"})");
+}
+
 TEST_CASE("dashboard forms become event payloads", "[http][dashboard]") {
     CHECK(ui::form_payload("conversation_held", {{"dp_title_0", "Læsning"},
                                                  {"dp_goal_0", "learning"},
