@@ -7,8 +7,8 @@
 //     with their forms as rendered; and the login and not-found pages. What each page shows
 //     (its visible text with folded parts opened, its option labels, placeholders and titles)
 //     goes to PAGES_FILE, which the Python side checks for raw ids and English words. Each
-//     role's overview is screenshot at 1366 px and 390 px wide; at 390 px neither the overview
-//     nor a cycle's page is wider than the screen.
+//     role's overview is read and screenshot at 1366 px wide, then at 390 px, where the other
+//     pages are read; at 390 px no page is wider than the screen.
 //  2. The observed tilbud's leader sees no feedback form on its own dialogue; the observer
 //     finds its task on the overview, opens it, reads what it needs and sends its written
 //     feedback through the form (the Python side then checks the API recorded it).
@@ -125,25 +125,19 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     const nav = await page.$$eval('header nav a', (all) => all.map((a) => a.getAttribute('href')));
     ok(cycles.length > 0, `${who}: the overview links to cycles`, cycles.length);
 
-    for (const path of cycles) await visit(page, who, path);
-    for (const path of nav.filter((p) => p !== '/')) await visit(page, who, path);
-    if (nav.includes('/report')) {
-      await visit(page, who, '/report?year=2027');  // the 0-6 band's year
+    // The rest on a phone: every page read there, and none wider than the screen.
+    await page.setViewportSize(PHONE);
+    await screenshot(page, ARTIFACT_DIR, `demo-${who}-390.png`);
+    await fitsPhone(page, who, 'the overview');
+    const paths = [...cycles, ...nav.filter((p) => p !== '/')];
+    if (nav.includes('/report')) paths.push('/report?year=2027');  // the 0-6 band's year
+    for (const path of paths) {
+      await visit(page, who, path);
+      await fitsPhone(page, who, path);
+      if (path === cycles[0]) await screenshot(page, ARTIFACT_DIR, `demo-${who}-cycle-390.png`);
     }
     await visit(page, who, '/cycles/ingen/sag/2026-01-01', 404);
     noIncidents(`on ${who}'s pages`);
-
-    await page.setViewportSize(PHONE);
-    await page.goto(BASE_URL + '/');
-    await screenshot(page, ARTIFACT_DIR, `demo-${who}-390.png`);
-    await fitsPhone(page, who, 'the overview');
-    await page.goto(BASE_URL + cycles[0]);
-    await fitsPhone(page, who, `the page of ${cycles[0]}`);
-    await screenshot(page, ARTIFACT_DIR, `demo-${who}-cycle-390.png`);
-    if (nav.includes('/report')) {
-      await page.goto(BASE_URL + '/report');
-      await fitsPhone(page, who, 'the political report');
-    }
     await context.close();
   }
 
