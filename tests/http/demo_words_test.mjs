@@ -129,6 +129,12 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     await page.setViewportSize(PHONE);
     await screenshot(page, ARTIFACT_DIR, `demo-${who}-390.png`);
     await fitsPhone(page, who, 'the overview');
+    // The white "Log ud" stays on the header's dark background (it fell outside it before).
+    const [header, logout] = await Promise.all(['header', 'header button.link'].map(
+      (selector) => page.locator(selector).boundingBox()));
+    ok(logout.x >= header.x && logout.x + logout.width <= header.x + header.width &&
+       logout.y >= header.y && logout.y + logout.height <= header.y + header.height,
+       `${who}: "Log ud" lies on the header at ${PHONE.width} px`, JSON.stringify({ header, logout }));
     const paths = [...cycles, ...nav.filter((p) => p !== '/')];
     if (nav.includes('/report')) paths.push('/report?year=2027');  // the 0-6 band's year
     for (const path of paths) {
