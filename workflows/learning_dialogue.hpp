@@ -125,21 +125,6 @@ struct skip_observation {
 };
 
 /// complete(learning_conversation), open_cases (when it gave supervision points),
-/// close(one_to_one), arm(one_to_one), next_round, arm(data_package): the round's 1:1 follows
-/// the conversation beside the next round (an earlier 1:1 not held is superseded by it)
-struct hold_learning_conversation {
-    template <class Event, class Fsm, class Source, class Target>
-    void operator()(const Event& event, Fsm& fsm, Source&, Target&) const {
-        detail::emit(fsm, Effect::Kind::complete, "learning_conversation");
-        if (event.facts.supervision_points > 0) detail::emit(fsm, Effect::Kind::open_cases);
-        detail::emit(fsm, Effect::Kind::close, "one_to_one");
-        detail::emit(fsm, Effect::Kind::arm, "one_to_one");
-        detail::emit(fsm, Effect::Kind::next_round);
-        detail::emit(fsm, Effect::Kind::arm, "data_package");
-    }
-};
-
-/// complete(learning_conversation), open_cases (when it gave supervision points),
 /// close(one_to_one), arm(one_to_one): the last round's conversation; its 1:1 ends the dialogue
 struct hold_last_conversation {
     template <class Event, class Fsm, class Source, class Target>
@@ -148,6 +133,17 @@ struct hold_last_conversation {
         if (event.facts.supervision_points > 0) detail::emit(fsm, Effect::Kind::open_cases);
         detail::emit(fsm, Effect::Kind::close, "one_to_one");
         detail::emit(fsm, Effect::Kind::arm, "one_to_one");
+    }
+};
+
+/// hold_last_conversation's effects, then next_round, arm(data_package): the round's 1:1
+/// follows the conversation beside the next round (an earlier 1:1 not held is superseded)
+struct hold_learning_conversation {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event& event, Fsm& fsm, Source& source, Target& target) const {
+        hold_last_conversation{}(event, fsm, source, target);
+        detail::emit(fsm, Effect::Kind::next_round);
+        detail::emit(fsm, Effect::Kind::arm, "data_package");
     }
 };
 
