@@ -37,6 +37,15 @@ else
     fail "event-all did not record the data packages: $(grep Datapakke "$tmp/out")"
 fi
 expect learning-dialogue/vuggestuen-maelkeboetten/2026-09-07/tilsyn-1 "ActionPlanDue sharpened"
+# The mails scripts/run's serve delivers to var/mail: the observer told of its task, the
+# conversation's invitation and its update, the returned plan.
+build/tilsyn outbox list --status pending --db "$db" >"$tmp/outbox"
+for mail in "leder.boernehaven-trige-bakke@example.dk>? +Læringsmiljøobservation i Børnehaven Skovbrynet" \
+    "leder.holme-skole@example.dk>? +Kvalitetssamtale: Holme Skole – 09.11.2026 kl. 09:00" \
+    "bestyrelse.holme-skole@example.dk>? +Kvalitetssamtale: Holme Skole – 12.11.2026 kl. 09:00" \
+    "leder.holme-skole@example.dk>? +Udviklingsplan sendt retur: Holme Skole"; do
+    if grep -qE "$mail" "$tmp/outbox"; then pass "queued: $mail"; else fail "not queued: $mail"; fi
+done
 # event-all refuses as a whole, in Danish, and changes nothing.
 events_before=$(sqlite3 "$tmp/demo.db" "SELECT count(*) FROM events")
 refuse() {  # DESCRIPTION EXPECTED-MESSAGE-FRAGMENT ARGS...
