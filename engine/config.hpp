@@ -3,6 +3,7 @@
 // from.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,34 @@ struct MailSettings {
     // Roles (area_chief, director) who get one daily digest of what is overdue and due in the
     // next 14 days instead of one mail per reminder and escalation.
     std::vector<Role> digest_roles;
+};
+
+/// Dashboard sessions (`auth: sessions:`): a session ends after `idle` without a request or
+/// `absolute` after login, whichever comes first; a person keeps at most `per_person` of them
+/// (a new login ends their oldest).
+struct SessionPolicy {
+    std::chrono::minutes idle{30};
+    std::chrono::minutes absolute{8 * 60};
+    int per_person = 5;
+};
+
+/// Sign-in with the municipality's accounts (`auth: oidc:`), an OpenID Connect provider such
+/// as Microsoft Entra ID: authorization code flow with PKCE. The claim `claim` of a verified ID
+/// token (by default the e-mail address) names a person of the directory.
+struct OidcSettings {
+    std::string issuer;     // e.g. https://login.microsoftonline.com/TENANT/v2.0
+    std::string client_id;  // the application (client) id registered with the provider
+    // The environment variable holding the client secret (never the secret itself); empty for
+    // a public client, which PKCE alone protects.
+    std::string client_secret_env;
+    std::vector<std::string> scopes{"openid", "email", "profile"};
+    std::string claim = "email";
+    SourceLocation where;
+};
+
+struct AuthSettings {
+    SessionPolicy sessions;
+    std::optional<OidcSettings> oidc;
 };
 
 struct Area {
@@ -163,6 +192,7 @@ struct Config {
     Organisation organisation;
     CalendarSettings calendar;
     MailSettings mail;
+    AuthSettings auth;
     std::vector<Area> areas;
     std::vector<Institution> institutions;
     std::vector<CycleConfig> cycles;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "engine/suggest.hpp"
+#include "engine/text_rules.hpp"
 #include "workflows/description.hpp"
 
 namespace tilsyn {
@@ -35,6 +36,20 @@ bool has_observers(const workflows::WorkflowDescription& workflow) {
                        [](const auto& event) { return event.assigns_observer; });
 }
 
+/// Control characters shown as \xNN, so a problem line stays one line.
+std::string printable(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            out += fmt::format("\\x{:02x}", byte);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 class Checker {
   public:
     explicit Checker(const Config& config) : config_(config) {}
@@ -54,15 +69,31 @@ class Checker {
 
     void check_person(const Person& person, std::string_view who) {
         if (!person.email.empty() && !is_valid_email(person.email)) {
-            add(person.where,
-                fmt::format("'{}' is not a valid e-mail address ({})", person.email, who));
+            add(person.where, fmt::format("'{}' is not a valid e-mail address ({})",
+                                          printable(person.email), who));
         }
+        check_name(person.name, person.where, fmt::format("the name of {}", who));
+    }
+
+    /// Names and titles go into mail headers, calendars and CSV: no control characters.
+    void check_name(std::string_view name, const SourceLocation& where, std::string_view what) {
+        if (!has_control_character(name)) return;
+        add(where, fmt::format("{} '{}' holds a control character (a line break, tab or the "
+                               "like); write it on one line without them",
+                               what, printable(name)));
     }
 
     template <class Item>
     void check_unique(const std::vector<Item>& items, std::string_view what) {
         std::map<std::string, const Item*> seen;
         for (const auto& item : items) {
+            if (!is_valid_id(item.id)) {
+                add(item.where,
+                    fmt::format("{} id '{}' may hold only a-z, 0-9 and '-', starting with a "
+                                "letter or digit, at most {} characters (e.g. "
+                                "'frydenlund-skole')",
+                                what, printable(item.id), kMaxIdLength));
+            }
             auto [it, inserted] = seen.emplace(item.id, &item);
             if (!inserted) {
                 add(item.where, fmt::format("duplicate {} id '{}' (first defined at line {})", what,
@@ -73,7 +104,9 @@ class Checker {
 
     void check_areas() {
         check_unique(config_.areas, "area");
+        check_name(config_.organisation.name, {config_.path, 0, 0}, "organisation.name");
         for (const auto& area : config_.areas) {
+            check_name(area.name, area.where, fmt::format("the name of area '{}'", area.id));
             check_person(area.chief, fmt::format("chief of area '{}'", area.id));
             area_ids_.push_back(area.id);
         }
@@ -88,6 +121,8 @@ class Checker {
         check_unique(config_.institutions, "institution");
         for (const auto& inst : config_.institutions) {
             institution_ids_.insert(inst.id);
+            check_name(inst.name, inst.where,
+                       fmt::format("the name of institution '{}'", printable(inst.id)));
             if (!config_.find_area(inst.area)) {
                 add(inst.area_where.line ? inst.area_where : inst.where, unknown_area(inst.area));
             }

@@ -13,6 +13,23 @@
 
 namespace tilsyn {
 
+/// A person known to the system: from the config (leaders, boards, chiefs, director) or added
+/// with `user add`. Only a hash of an API token is ever stored.
+struct StoredUser {
+    long long id = 0;
+    std::string email;
+    std::string name;
+    std::string role;            // admin, director, area_chief, leader, board
+    std::string area_id;         // for area_chief
+    std::string institution_id;  // for leader and board
+    std::string token_hash;      // empty when the person has no token
+    std::string source;          // "config" or "manual"
+    /// "" while the person may sign in; "config" when gone from the configuration, "manual"
+    /// when an administrator disabled them (`user disable`).
+    std::string disabled;
+    bool active() const { return disabled.empty(); }
+};
+
 /// What `migrate` changed when it brought the directory in line with the configuration.
 struct DirectorySync {
     int areas_added = 0;
@@ -22,6 +39,10 @@ struct DirectorySync {
     int institutions_deactivated = 0;  // gone from the config: kept, marked inactive
     int people_added = 0;
     int people_updated = 0;
+    /// People of the configuration who are gone from it: disabled now. And people disabled so
+    /// who are back in it: enabled again.
+    std::vector<StoredUser> people_disabled;
+    std::vector<StoredUser> people_enabled;
     bool changed() const;
 };
 
@@ -36,19 +57,6 @@ struct StoredInstitution {
     std::string kind;
     std::string area_id;
     bool active = true;
-};
-
-/// A person known to the system: from the config (leaders, boards, chiefs, director) or added
-/// with `user add`. Only a hash of an API token is ever stored.
-struct StoredUser {
-    long long id = 0;
-    std::string email;
-    std::string name;
-    std::string role;            // admin, director, area_chief, leader, board
-    std::string area_id;         // for area_chief
-    std::string institution_id;  // for leader and board
-    std::string token_hash;      // empty when the person has no token
-    std::string source;          // "config" or "manual"
 };
 
 /// Who is who: read by every request and event (who may act), written by `migrate` and
@@ -68,13 +76,18 @@ class DirectoryStore : public virtual Transactional {
     /// Adds a user; false when the same (email, role, area, institution) exists.
     virtual bool add_user(StoredUser& user) = 0;
     virtual std::vector<StoredUser> find_users_by_email(std::string_view email) = 0;
+    /// The active user holding this token (a disabled one holds none that works).
     virtual std::optional<StoredUser> find_user_by_token_hash(std::string_view token_hash) = 0;
-    /// Replaces a user's token hash (a new token; the old one stops working).
+    /// Replaces a user's token hash (a new token; the old one stops working) and ends the
+    /// user's dashboard sessions.
     virtual void set_token_hash(long long user_id, std::string_view token_hash) = 0;
+    /// Disables a user (`reason` "manual" or "config") or enables one (`reason` ""); a disabled
+    /// user's sessions end. False when the user already was so.
+    virtual bool set_user_disabled(long long user_id, std::string_view reason) = 0;
 
     /// Records a calendar feed of a user under the hash of its secret.
     virtual void add_feed(long long user_id, std::string_view token_hash, Instant at) = 0;
-    /// The user of a feed that is not revoked.
+    /// The active user of a feed that is not revoked.
     virtual std::optional<StoredUser> find_feed_user(std::string_view token_hash) = 0;
     /// Revokes every live feed of a user; returns how many.
     virtual int revoke_feeds(long long user_id, Instant at) = 0;

@@ -42,6 +42,8 @@ std::string_view error_code_name(ErrorCode code) {
             return "bad_request";
         case ErrorCode::too_many_connections:
             return "too_many_connections";
+        case ErrorCode::too_many_attempts:
+            return "too_many_attempts";
         case ErrorCode::database_unavailable:
             return "database_unavailable";
         case ErrorCode::internal_error:

@@ -30,6 +30,7 @@ enum class ErrorCode {
     method_not_allowed,    // 405
     bad_request,           // 400: malformed HTTP
     too_many_connections,  // 503
+    too_many_attempts,     // 429: too many failed sign-ins from this address; Retry-After
     database_unavailable,  // 503: the database failed or does not answer; `detail` says why
     internal_error,        // 500: with a request id (the last: tests iterate up to it)
 };

@@ -47,10 +47,24 @@ std::string quoted_list(const Range& items, Title title, std::string_view conjun
 }
 
 /// A text value; `what` names it in a message ("»Begrundelse«", "titlen på udviklingspunkt 1").
+/// No control characters but line breaks and tabs, and none of those in a `one_line` text (a
+/// title: it goes into mail subjects and calendars).
 std::string text_value(const json::value& v, const std::string& field, std::string_view what,
-                       bool non_empty) {
+                       bool non_empty, bool one_line = false) {
     if (!v.is_string()) fail(field, ErrorCode::bad_value, fmt::format("{} skal være tekst.", what));
     std::string text(v.as_string());
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        const bool spacing = c == '\n' || c == '\r' || c == '\t';
+        if ((byte < 0x20 && !spacing) || byte == 0x7f) {
+            fail(field, ErrorCode::bad_value,
+                 fmt::format("{} indeholder et styretegn. Skriv almindelig tekst.", what));
+        }
+        if (one_line && spacing) {
+            fail(field, ErrorCode::bad_value,
+                 fmt::format("Skriv {} på én linje uden tabulatorer.", what));
+        }
+    }
     if (non_empty && text.find_first_not_of(" \t\r\n") == std::string::npos) {
         fail(field, ErrorCode::field_required, fmt::format("Udfyld {}.", what));
     }
@@ -112,7 +126,7 @@ void read_points(const json::value& v, const std::string& name, bool supervision
             fail(where + ".title", ErrorCode::field_required,
                  fmt::format("Udfyld {}.", title_what));
         }
-        std::string title_text = text_value(*title, where + ".title", title_what, true);
+        std::string title_text = text_value(*title, where + ".title", title_what, true, true);
         std::string goal = one_of(point, "goal", where, fmt::format("effektmål for {}", which),
                                   kEffectGoals, &goal_title);
         if (supervision) {

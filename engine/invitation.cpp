@@ -192,7 +192,7 @@ std::string invitation_ics(const MeetingInvitation& invitation, const TimeZone& 
     line(out, "METHOD:REQUEST");
     out += vtimezone_ics(zone, year_of(start));
     line(out, "BEGIN:VEVENT");
-    line(out, "UID:" + invitation.uid);
+    line(out, "UID:" + escape_ics_text(invitation.uid));
     line(out, fmt::format("SEQUENCE:{}", invitation.sequence));
     line(out, "DTSTAMP:" + format_utc_basic(invitation.stamp));
     line(out, fmt::format("DTSTART;TZID={}:{}", zone.name(), local_basic(start)));

@@ -97,7 +97,7 @@ std::string base64(std::string_view data) {
 }
 
 std::string mail_address(std::string_view mailbox) {
-    auto lt = mailbox.find('<');
+    auto lt = mailbox.rfind('<');
     auto gt = mailbox.rfind('>');
     if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt) {
         return std::string(mailbox.substr(lt + 1, gt - lt - 1));
@@ -130,16 +130,25 @@ std::string encode_header_text(std::string_view raw) {
 }
 
 std::string encode_mailbox(std::string_view mailbox) {
-    auto lt = mailbox.find('<');
+    // The address is the last <...>: a name may hold '<' itself.
+    auto lt = mailbox.rfind('<');
     if (lt == std::string_view::npos) return one_line(mailbox);
-    std::string name(mailbox.substr(0, lt));
+    std::string name = one_line(mailbox.substr(0, lt));
     while (!name.empty() && name.back() == ' ') name.pop_back();
-    const std::string address = one_line(mail_address(mailbox));
+    const std::string address = one_line(mail_address(mailbox.substr(lt)));
     if (name.empty()) return "<" + address + ">";
     if (is_ascii(name)) {
-        bool plain = name.find_first_of("\",;:<>@()[]\\") == std::string::npos;
-        return plain ? fmt::format("{} <{}>", name, address)
-                     : fmt::format("\"{}\" <{}>", name, address);
+        // RFC 5322 3.2.4: a phrase with specials is a quoted-string, in which '"' and '\\'
+        // are escaped with a backslash.
+        if (name.find_first_of("\",;:<>@()[]\\.") == std::string::npos) {
+            return fmt::format("{} <{}>", name, address);
+        }
+        std::string quoted = "\"";
+        for (char c : name) {
+            if (c == '"' || c == '\\') quoted += '\\';
+            quoted += c;
+        }
+        return fmt::format("{}\" <{}>", quoted, address);
     }
     return fmt::format("{} <{}>", encode_header_text(name), address);
 }

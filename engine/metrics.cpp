@@ -33,6 +33,12 @@ std::string Metrics::render(long long outbox_pending, long long outbox_failed) c
             escalations_sent.load());
     counter("tilsyn_cycles_opened_total", "Workflow cycles opened by the scheduler.",
             cycles_opened.load());
+    counter("tilsyn_sign_ins_failed_total",
+            "Sign-ins refused: a bad token at the dashboard's login or on the API.",
+            sign_ins_failed.load());
+    counter("tilsyn_sign_ins_slowed_total",
+            "Sign-in tries refused unseen: their address failed too often and must wait.",
+            sign_ins_slowed.load());
     counter("tilsyn_mails_delivered_total", "Mails handed to the mail transport.",
             mails_delivered.load());
     gauge("tilsyn_outbox_pending", "Mails waiting in the outbox.", outbox_pending);

@@ -23,6 +23,10 @@ class Metrics {
     std::atomic<long long> escalations_sent{0};
     std::atomic<long long> cycles_opened{0};
     std::atomic<long long> mails_delivered{0};
+    /// Sign-ins refused: a bad token at the dashboard's login or on the API.
+    std::atomic<long long> sign_ins_failed{0};
+    /// Tries refused unseen because their address failed too often (slowed down).
+    std::atomic<long long> sign_ins_slowed{0};
 
     void observe_request(std::chrono::nanoseconds elapsed);
 

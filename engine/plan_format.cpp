@@ -343,6 +343,8 @@ std::string escape_ics_text(std::string_view text) {
             case '\r':
                 break;
             default:
+                // RFC 5545 3.3.11: TEXT holds no control character but HTAB.
+                if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) break;
                 out += c;
         }
     }
@@ -361,7 +363,7 @@ void append_ics_calendar_begin(std::string& out, std::string_view product, std::
 void append_ics_day_event(std::string& out, const IcsDayEvent& event, std::string_view dtstamp) {
     auto line = [&](std::string_view content) { out += fold_ics_line(content); };
     line("BEGIN:VEVENT");
-    line(fmt::format("UID:{}", event.uid));
+    line("UID:" + escape_ics_text(event.uid));
     line(fmt::format("DTSTAMP:{}", dtstamp));
     line("DTSTART;VALUE=DATE:" + ics_date(event.date));
     line("DTEND;VALUE=DATE:" + ics_date(event.date + std::chrono::days{1}));

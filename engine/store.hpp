@@ -8,14 +8,16 @@
 #include "engine/case_store.hpp"
 #include "engine/directory_store.hpp"
 #include "engine/outbox_store.hpp"
+#include "engine/session_store.hpp"
 #include "engine/store_transaction.hpp"
 
 namespace tilsyn {
 
-/// One database holding the directory, the cases and the outbox. The schema and the connection
-/// are shared by all three ports, so migrating and reconnecting live here rather than on any
-/// one of them; the transactions they share are the one Transactional base of the three.
-class Store : public DirectoryStore, public CaseStore, public Outbox {
+/// One database holding the directory, the cases, the outbox and the dashboard sessions. The schema
+/// and the connection are shared by all three ports, so migrating and reconnecting live here rather
+/// than on any one of them; the transactions they share are the one Transactional base of the
+/// three.
+class Store : public DirectoryStore, public CaseStore, public Outbox, public SessionStore {
   public:
     /// Creates or upgrades the schema; returns the schema version now in force. Idempotent.
     virtual int migrate() = 0;

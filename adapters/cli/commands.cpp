@@ -10,6 +10,7 @@
 #include "adapters/cli/cli_support.hpp"
 #include "adapters/config/yaml_config_loader.hpp"
 #include "adapters/storage/soci_store.hpp"
+#include "engine/access.hpp"
 #include "engine/calendar.hpp"
 #include "engine/plan_format.hpp"
 #include "engine/planner.hpp"
@@ -25,16 +26,19 @@ verbs:
   plan --from DATE --to DATE [--format table|json|ics]
                              dry run of every start, deadline, reminder and escalation
   migrate                    create or upgrade the database schema and sync areas,
-                             institutions and people from the configuration
+                             institutions and people from the configuration; people
+                             gone from it are disabled
   tick [--at TIME] [--no-mail]
                              one scheduler pass as of TIME (default now): open cycles whose
                              start has come, fire due reminders and escalations, deliver mail
-  serve [--listen HOST:PORT] [--log-format text|json] [--node NAME]
+  serve [--listen HOST:PORT] [--log-format text|json] [--node NAME] [--trust-proxy]
                              the daemon: HTTP API and dashboard (default 127.0.0.1:8080;
                              port 0 picks a free one), scheduler on the clock, mail
                              delivery; SIGTERM or SIGINT stop it, SIGHUP reloads the
-                             configuration. A database without an administrator gets
-                             one, whose token is printed once
+                             configuration and disables people gone from it. A database
+                             without an administrator gets one, whose token is printed
+                             once. --trust-proxy: behind a reverse proxy, take the
+                             client's scheme and address from X-Forwarded-Proto/-For
   outbox list [--status pending|failed|sent]
   outbox retry ID            mail waiting or given up; put a failed message back in line
   event ID EVENT [--data JSON] --as EMAIL [--at TIME]
@@ -49,7 +53,10 @@ verbs:
                              token) and print its API token once
   user token --email E [--role ROLE]
                              issue a new API token for an existing user (the old one
-                             stops working)
+                             stops working, and so do the user's dashboard sessions)
+  user disable|enable --email E [--role ROLE]
+                             a disabled person's tokens, feeds and sessions stop working
+                             at once; recorded in the audit trail
   audit verify               check the audit trail's hash chain
   feed create|revoke --email E [--role ROLE]
                              a secret-URL calendar (ICS) of the deadlines that concern a
@@ -67,6 +74,9 @@ common options:
   --help                     this text
 )";
 
+/// The longest period `plan` covers in one run.
+constexpr int kMaxPlanYears = 50;
+
 struct VerbSyntax {
     std::set<std::string> values;  // options taking a value
     std::set<std::string> flags;   // options without one
@@ -79,7 +89,7 @@ const std::map<std::string, VerbSyntax> kVerbs = {
     {"plan", {{"--from", "--to", "--format"}, {}, 0, 0}},
     {"migrate", {}},
     {"tick", {{"--at"}, {"--no-mail"}, 0, 0}},
-    {"serve", {{"--listen", "--log-format", "--node"}, {}, 0, 0}},
+    {"serve", {{"--listen", "--log-format", "--node"}, {"--trust-proxy"}, 0, 0}},
     {"outbox", {{"--status"}, {}, 1, 2}},
     {"event", {{"--data", "--as", "--at"}, {}, 2, 2}},
     {"event-all", {{"--data", "--as", "--at", "--kind", "--round"}, {}, 2, 2}},
@@ -186,6 +196,14 @@ int run_plan(const Options& options, std::ostream& out, std::ostream& err) {
     const Date from = require_date(options, "--from");
     const Date to = require_date(options, "--to");
     if (to <= from) throw UsageError("--to must be after --from");
+    // A plan over 1,000 years wrote until killed: one period is at most kMaxPlanYears long.
+    if (to > std::chrono::sys_days{std::chrono::year_month_day{from} +
+                                   std::chrono::years{kMaxPlanYears}}) {
+        throw UsageError(
+            fmt::format("--to is more than {} years after --from; plan a shorter "
+                        "period (several runs for a longer one)",
+                        kMaxPlanYears));
+    }
     PlanFormat format = PlanFormat::table;
     if (auto it = options.values.find("--format"); it != options.values.end()) {
         if (it->second == "json") {
@@ -218,7 +236,8 @@ int run_migrate(const Options& options, std::ostream& out, std::ostream& err) {
     auto store = open_store(options.db);
     const int before = store->schema_version();
     const int version = store->migrate();
-    const DirectorySync sync = store->sync_directory(loaded->config);
+    const DirectorySync sync =
+        sync_organisation(*store, loaded->config, options.clock->now(), "tilsyn migrate");
     // New institutions join the periods already running at the next tick.
     if (sync.institutions_added > 0) store->forget_opened_periods();
     out << fmt::format("schema version {}{}\n", version,
@@ -227,7 +246,13 @@ int run_migrate(const Options& options, std::ostream& out, std::ostream& err) {
     out << fmt::format("institutions: {} added, {} updated, {} deactivated\n",
                        sync.institutions_added, sync.institutions_updated,
                        sync.institutions_deactivated);
-    out << fmt::format("people: {} added, {} updated\n", sync.people_added, sync.people_updated);
+    out << fmt::format("people: {} added, {} updated, {} disabled, {} enabled again\n",
+                       sync.people_added, sync.people_updated, sync.people_disabled.size(),
+                       sync.people_enabled.size());
+    for (const auto& user : sync.people_disabled) {
+        out << fmt::format("disabled (gone from the configuration): {} ({})\n", user.email,
+                           user.role);
+    }
     return kExitOk;
 }
 

@@ -16,6 +16,7 @@
 #include "adapters/mail/mailer_factory.hpp"
 #include "adapters/storage/schema.hpp"
 #include "adapters/storage/soci_store.hpp"
+#include "engine/access.hpp"
 #include "engine/audit.hpp"
 #include "engine/calendar_feed.hpp"
 #include "engine/case_service.hpp"
@@ -34,6 +35,8 @@ namespace tilsyn::cli {
 namespace {
 
 constexpr int kListLimit = 1000;
+/// Who the audit trail names for access changes made with the CLI.
+constexpr std::string_view kCliActor = "tilsyn user (CLI)";
 
 // Everything a workflow verb needs, built once from the options. The services hold references
 // into it, so it lives at one address (held by unique_ptr, never moved).
@@ -55,7 +58,7 @@ std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err) {
     if (!loaded) return nullptr;
     auto engine = std::make_unique<Engine>();
     engine->domain = make_domain(std::move(*loaded));
-    engine->store = open_store(options.db);
+    engine->store = open_existing_store(options.db);
     const int version = engine->store->schema_version();
     if (version < schema::kSchemaVersion) {
         throw std::runtime_error(
@@ -78,7 +81,7 @@ std::optional<Actor> actor_for(Store& store, const std::vector<Role>& roles,
     int best_score = -1;
     for (const auto& user : store.find_users_by_email(email)) {
         auto role = parse_role(user.role);
-        if (!role) continue;
+        if (!role || !user.active()) continue;
         Actor actor{user.email, *role, user.area_id, user.institution_id};
         int score = 0;
         if (can_see(actor, area, institution)) score += 2;
@@ -108,7 +111,15 @@ std::string refusal_line(std::string_view message, ErrorCode code, std::string_v
     return fmt::format("tilsyn: {} [{}]\n", message, machine);
 }
 
-std::string no_user(std::string_view email) {
+/// Why nobody may act as `email`: unknown, or disabled.
+std::string no_user(Store& store, std::string_view email) {
+    const auto users = store.find_users_by_email(email);
+    if (!users.empty()) {
+        return fmt::format(
+            "tilsyn: {} er deaktiveret og kan ikke handle i Tilsyn. En administrator kan give "
+            "adgang igen med 'tilsyn user enable --email {}'.\n",
+            email, email);
+    }
     return fmt::format(
         "tilsyn: der er ingen bruger med e-mailen '{}'. Opret personen med 'tilsyn user add'.\n",
         email);
@@ -205,6 +216,7 @@ int run_serve(const Options& options, std::ostream& out, std::ostream& err) {
     settings.config_path = options.config;
     settings.db_url = options.db;
     settings.clock = options.clock;
+    settings.trust_proxy = options.flags.count("--trust-proxy") > 0;
     char host[256] = "node";
     gethostname(host, sizeof host - 1);
     settings.node = options.value("--node", fmt::format("{}-{}", host, getpid()));
@@ -213,7 +225,7 @@ int run_serve(const Options& options, std::ostream& out, std::ostream& err) {
 
 int run_outbox(const Options& options, std::ostream& out, std::ostream& err) {
     const std::string& command = options.positional[0];
-    auto store = open_store(options.db);
+    auto store = open_existing_store(options.db);
     (void)err;
     if (command == "list") {
         if (options.positional.size() != 1) throw UsageError("outbox list takes no argument");
@@ -273,7 +285,7 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
     auto actor = actor_for(*engine->store, senders, options.value("--as"),
                            inst ? inst->area_id : "", inst ? inst->id : "");
     if (!actor) {
-        err << no_user(options.value("--as"));
+        err << no_user(*engine->store, options.value("--as"));
         return kExitBadInput;
     }
     const ApplyResult result =
@@ -326,7 +338,7 @@ int run_event_all(const Options& options, std::ostream& out, std::ostream& err) 
         configured ? event_senders(engine->config(), cycle, event) : std::vector<Role>{};
     auto actor = actor_for(*engine->store, senders, options.value("--as"), "", "");
     if (!actor) {
-        err << no_user(options.value("--as"));
+        err << no_user(*engine->store, options.value("--as"));
         return kExitBadInput;
     }
     const ManyResult result = engine->cases->apply_to_many(
@@ -439,8 +451,43 @@ std::optional<StoredUser> one_user(Store& store, const Options& options, std::os
     return users[0];
 }
 
+/// `user disable|enable --email E [--role R]`: every row of that person (or the one of --role).
+int run_user_access(const Options& options, std::ostream& out, std::ostream& err, bool enable) {
+    const std::string email = options.value("--email");
+    if (email.empty()) {
+        throw UsageError(fmt::format("user {} needs --email", enable ? "enable" : "disable"));
+    }
+    if (options.has("--area") || options.has("--institution")) {
+        throw UsageError("user disable and enable take --email and --role only");
+    }
+    auto store = open_existing_store(options.db);
+    auto users = store->find_users_by_email(email);
+    if (options.has("--role")) {
+        std::erase_if(users,
+                      [&](const StoredUser& u) { return u.role != options.value("--role"); });
+    }
+    if (users.empty()) {
+        err << fmt::format("tilsyn: no user {}{} (see 'tilsyn user add')\n", email,
+                           options.has("--role") ? " with role " + options.value("--role") : "");
+        return kExitBadInput;
+    }
+    const Instant now = options.clock->now();
+    for (const auto& user : users) {
+        const bool changed = set_person_access(*store, user, enable, now, kCliActor);
+        out << fmt::format("{} ({}{}): {}\n", user.email, user.role,
+                           user.area_id.empty() && user.institution_id.empty()
+                               ? ""
+                               : fmt::format(", {}{}", user.area_id, user.institution_id),
+                           enable ? (changed ? "enabled" : "already enabled")
+                                  : (changed ? "disabled; its tokens, feeds and sessions no "
+                                               "longer work"
+                                             : "already disabled"));
+    }
+    return kExitOk;
+}
+
 int run_user_token(const Options& options, std::ostream& out, std::ostream& err) {
-    auto store = open_store(options.db);
+    auto store = open_existing_store(options.db);
     auto user = one_user(*store, options, err, "user token");
     if (!user) return kExitBadInput;
     const std::string token = new_api_token();
@@ -453,9 +500,13 @@ int run_user_token(const Options& options, std::ostream& out, std::ostream& err)
 
 int run_user(const Options& options, std::ostream& out, std::ostream& err) {
     if (options.positional[0] == "token") return run_user_token(options, out, err);
+    if (options.positional[0] == "disable") return run_user_access(options, out, err, false);
+    if (options.positional[0] == "enable") return run_user_access(options, out, err, true);
     if (options.positional[0] != "add") {
-        throw UsageError(fmt::format("unknown 'user' command '{}'; use 'user add' or 'user token'",
-                                     options.positional[0]));
+        throw UsageError(
+            fmt::format("unknown 'user' command '{}'; use 'user add', 'user token', 'user "
+                        "disable' or 'user enable'",
+                        options.positional[0]));
     }
     const std::string email = options.value("--email");
     if (!is_valid_email(email)) {
@@ -522,7 +573,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
         throw UsageError(
             fmt::format("unknown 'audit' command '{}'; use 'audit verify'", options.positional[0]));
     }
-    auto store = open_store(options.db);
+    auto store = open_existing_store(options.db);
     (void)err;
     const AuditCheck check = verify_audit(*store);
     if (!check.intact) {

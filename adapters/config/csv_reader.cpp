@@ -6,6 +6,10 @@ namespace tilsyn {
 
 CsvTable parse_csv(std::string_view text) {
     CsvTable table;
+    if (text.size() > kMaxCsvBytes) {
+        table.error = fmt::format("1:1: the file is larger than {} MiB", kMaxCsvBytes >> 20);
+        return table;
+    }
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     std::size_t i = 0;
     int line = 1, column = 1;
@@ -44,6 +48,12 @@ CsvTable parse_csv(std::string_view text) {
                 }
                 field.value += c;
                 advance(c);
+                if (field.value.size() > kMaxCsvFieldBytes) break;
+            }
+            if (field.value.size() > kMaxCsvFieldBytes) {
+                table.error = fmt::format("{}:{}: a field is longer than {} bytes", field.line,
+                                          field.column, kMaxCsvFieldBytes);
+                return table;
             }
             if (!closed) {
                 table.error =
@@ -60,8 +70,18 @@ CsvTable parse_csv(std::string_view text) {
             while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
                 field.value += text[i];
                 advance(text[i]);
+                if (field.value.size() > kMaxCsvFieldBytes) {
+                    table.error = fmt::format("{}:{}: a field is longer than {} bytes", field.line,
+                                              field.column, kMaxCsvFieldBytes);
+                    return table;
+                }
             }
             if (!field.value.empty()) row_has_content = true;
+        }
+        if (row.fields.size() >= kMaxCsvFields) {
+            table.error = fmt::format("{}:{}: a row has more than {} fields", field.line,
+                                      field.column, kMaxCsvFields);
+            return table;
         }
         row.fields.push_back(std::move(field));
         if (i < text.size() && text[i] == ',') {

@@ -2,11 +2,19 @@
 // institutions CSV point into that file.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tilsyn {
+
+/// Input bounds: a file over kMaxCsvBytes, a field over kMaxCsvFieldBytes or a row of more than
+/// kMaxCsvFields fields is an error at once, so no input makes the reader hold much more memory
+/// than the file's size.
+constexpr std::size_t kMaxCsvBytes = 32 << 20;
+constexpr std::size_t kMaxCsvFieldBytes = 4096;
+constexpr std::size_t kMaxCsvFields = 64;
 
 struct CsvField {
     std::string value;

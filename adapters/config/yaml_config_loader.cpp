@@ -26,7 +26,7 @@ constexpr const char* kZoneInfoDir = "/usr/share/zoneinfo";
 void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& config,
                SourceLocation& timezone_where) {
     nodes.check_map(root, "the configuration",
-                    {"organisation", "calendar", "mail", "roles", "areas", "institutions",
+                    {"organisation", "calendar", "mail", "roles", "auth", "areas", "institutions",
                      "institutions_csv", "cycles"},
                     {"organisation", "areas", "cycles"});
     yaml_config::SettingsReader settings(nodes, config);
@@ -36,6 +36,7 @@ void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& c
     if (auto n = root["calendar"]) settings.read_calendar(n);
     if (auto n = root["mail"]) settings.read_mail(n);
     if (auto n = root["roles"]) settings.read_roles(n);
+    if (auto n = root["auth"]) settings.read_auth(n);
     if (auto n = root["areas"]) directory.read_areas(n);
     if (auto n = root["institutions"]) directory.read_institutions(n);
     if (auto n = root["institutions_csv"]) directory.read_institutions_csv(n);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -41,6 +42,83 @@ void SettingsReader::read_organisation(const YAML::Node& node, SourceLocation& t
     if (auto a = node["administration"]) {
         org.administration = read_person(a, "organisation.administration", false);
     }
+}
+
+void SettingsReader::read_auth(const YAML::Node& node) {
+    if (!check_map(node, "auth", {"sessions", "oidc"}, {})) return;
+    if (const YAML::Node oidc = node["oidc"]) read_oidc(oidc);
+    const YAML::Node sessions = node["sessions"];
+    if (!sessions) return;
+    if (!check_map(sessions, "auth.sessions", {"idle_minutes", "absolute_hours", "per_person"},
+                   {})) {
+        return;
+    }
+    SessionPolicy& policy = config_.auth.sessions;
+    if (auto idle =
+            bounded_number(sessions, "idle_minutes", "auth.sessions.idle_minutes", 1, 24 * 60)) {
+        policy.idle = std::chrono::minutes{*idle};
+    }
+    if (auto absolute = bounded_number(sessions, "absolute_hours", "auth.sessions.absolute_hours",
+                                       1, 24 * 30)) {
+        policy.absolute = std::chrono::hours{*absolute};
+    }
+    if (auto cap = bounded_number(sessions, "per_person", "auth.sessions.per_person", 1, 100)) {
+        policy.per_person = static_cast<int>(*cap);
+    }
+}
+
+void SettingsReader::read_oidc(const YAML::Node& node) {
+    if (!check_map(node, "auth.oidc",
+                   {"issuer", "client_id", "client_secret_env", "scopes", "claim"},
+                   {"issuer", "client_id"})) {
+        return;
+    }
+    OidcSettings oidc;
+    oidc.where = where(node);
+    oidc.issuer = text(node, "issuer", "auth.oidc");
+    oidc.client_id = text(node, "client_id", "auth.oidc");
+    oidc.client_secret_env = text(node, "client_secret_env", "auth.oidc");
+    if (node["claim"]) oidc.claim = text(node, "claim", "auth.oidc");
+    const bool loopback = oidc.issuer.rfind("http://127.0.0.1", 0) == 0 ||
+                          oidc.issuer.rfind("http://localhost", 0) == 0;
+    if (oidc.issuer.rfind("https://", 0) != 0 && !loopback) {
+        problem(where(node["issuer"]),
+                fmt::format("auth.oidc.issuer '{}' must be an https:// URL (http:// only on "
+                            "127.0.0.1, for tests)",
+                            oidc.issuer));
+    }
+    if (const YAML::Node scopes = node["scopes"]) {
+        if (!scopes.IsSequence()) {
+            problem(where(scopes), "auth.oidc.scopes must be a list, e.g. [openid, email]");
+        } else {
+            oidc.scopes.clear();
+            for (const auto& scope : scopes) {
+                std::string value;
+                if (scalar(scope, "a scope", value)) oidc.scopes.push_back(value);
+            }
+            if (std::find(oidc.scopes.begin(), oidc.scopes.end(), "openid") == oidc.scopes.end()) {
+                problem(where(scopes), "auth.oidc.scopes must include 'openid'");
+            }
+        }
+    }
+    if (oidc.claim.empty()) problem(where(node["claim"]), "auth.oidc.claim must not be empty");
+    config_.auth.oidc = std::move(oidc);
+}
+
+std::optional<long> SettingsReader::bounded_number(const YAML::Node& map, std::string_view key,
+                                                   std::string_view what, long low, long high) {
+    const YAML::Node node = map[std::string(key)];
+    if (!node) return std::nullopt;
+    std::string value;
+    if (!scalar(node, what, value)) return std::nullopt;
+    long number = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (ec != std::errc{} || end != value.data() + value.size() || number < low || number > high) {
+        problem(where(node), fmt::format("{} '{}' must be a whole number from {} to {}", what,
+                                         value, low, high));
+        return std::nullopt;
+    }
+    return number;
 }
 
 void SettingsReader::read_calendar(const YAML::Node& node) {

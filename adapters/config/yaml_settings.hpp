@@ -4,6 +4,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
+#include <string_view>
+
 #include "adapters/config/yaml_nodes.hpp"
 #include "engine/config.hpp"
 
@@ -22,11 +25,18 @@ class SettingsReader : NodeReader {
     /// `roles:`, role id -> the title people read (trimmed); an unknown role, an empty title
     /// or a title two roles share is a problem (and a configuration with one is not used).
     void read_roles(const YAML::Node& node);
+    /// `auth:`: `sessions: { idle_minutes, absolute_hours, per_person }`, each a whole number
+    /// within bounds; `oidc: { issuer, client_id, client_secret_env, scopes, claim }`.
+    void read_auth(const YAML::Node& node);
 
   private:
     void read_closed_day(const YAML::Node& node);
     void read_templates(const YAML::Node& node);
     void read_digest(const YAML::Node& node);
+    void read_oidc(const YAML::Node& node);
+    /// A whole number in [low, high] under `key` of `map`, or nullopt (and a problem).
+    std::optional<long> bounded_number(const YAML::Node& map, std::string_view key,
+                                       std::string_view what, long low, long high);
 
     Config& config_;
 };

@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "adapters/mail/mailer_factory.hpp"
 #include "adapters/storage/schema.hpp"
 #include "adapters/storage/soci_store.hpp"
+#include "engine/access.hpp"
 #include "engine/case_service.hpp"
 #include "engine/metrics.hpp"
 #include "engine/outbox_delivery.hpp"
@@ -28,6 +30,9 @@ namespace tilsyn {
 namespace {
 
 namespace asio = boost::asio;
+
+// Who the audit trail names for access changes made by a reload.
+constexpr std::string_view kReloadActor = "tilsyn serve (SIGHUP)";
 
 // A pass that queued this many mails has freed much working memory: hand it back.
 constexpr int kTrimAfterMails = 1000;
@@ -179,6 +184,11 @@ class Daemon {
         web.domain = runtime_->domain;
         web.log = log_;
         web.db_url = settings_.db_url;
+        web.trust_proxy = settings_.trust_proxy;
+        web.secret = [](const std::string& name) {
+            const char* value = std::getenv(name.c_str());
+            return std::string(value ? value : "");
+        };
         web.clock = [clock = settings_.clock] { return clock->now(); };
         // Runs on the HTTP thread: wake the mail thread, and re-plan the scheduler's timer on
         // its own thread (the event may have armed a deadline earlier than the one it waits for).
@@ -280,6 +290,22 @@ class Daemon {
         }
         runtime_ = make_runtime(make_domain(std::move(loaded)), *store_);
         malloc_trim(0);
+        // Access follows the organisation: people gone from the new configuration lose it now.
+        try {
+            const DirectorySync sync = sync_organisation(*store_, runtime_->domain->config,
+                                                         settings_.clock->now(), kReloadActor);
+            for (const auto& user : sync.people_disabled) {
+                log_->warn("SIGHUP: {} ({}) is gone from the configuration: disabled", user.email,
+                           user.role);
+            }
+            for (const auto& user : sync.people_enabled) {
+                log_->info("SIGHUP: {} ({}) is back in the configuration: enabled", user.email,
+                           user.role);
+            }
+        } catch (const std::exception& e) {
+            log_->error("SIGHUP: syncing the people of the configuration: {}", e.what());
+            reconnect(*store_, *log_);
+        }
         // The mail settings (transport, sender, zone) may have changed too: a new delivery
         // thread, after the old one has finished the message it is sending.
         delivery_->stop();
@@ -340,7 +366,7 @@ int serve(const ServeSettings& settings, std::shared_ptr<spdlog::logger> log) {
         for (const auto& problem : loaded.problems) log->error("{}", format_problem(problem));
         return 2;
     }
-    auto store = open_store(settings.db_url);
+    auto store = open_existing_store(settings.db_url);
     if (store->schema_version() < schema::kSchemaVersion) {
         log->error("the database is not migrated; run 'tilsyn migrate' first");
         return 1;

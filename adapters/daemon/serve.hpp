@@ -3,7 +3,7 @@
 // outbox so a slow SMTP server never delays a deadline, and another serves HTTP (API and
 // dashboard) on its own database connection. SIGTERM and SIGINT finish the work in
 // flight and exit 0; SIGHUP reloads the configuration after checking it (a bad one is reported
-// and the old one kept).
+// and the old one kept) and syncs its people into the directory, disabling those gone from it.
 #pragma once
 
 #include <spdlog/fwd.h>
@@ -25,6 +25,9 @@ struct ServeSettings {
     /// The longest sleep between scheduler passes. Events sent by other processes (the CLI)
     /// can arm deadlines the daemon was not told about; this bounds how late it notices.
     std::chrono::seconds max_sleep{15 * 60};
+    /// Behind a reverse proxy: take the client's scheme and address from X-Forwarded-Proto
+    /// and X-Forwarded-For (`--trust-proxy`).
+    bool trust_proxy = false;
     /// The real time (main's system clock); must outlive serve().
     const Clock* clock = nullptr;
 };

@@ -92,33 +92,44 @@ bool contains(const std::vector<std::string>& items, std::string_view item) {
 
 using TokenHandler = std::function<Response(const Request&, const PathParams&, const StoredUser&)>;
 
-std::optional<StoredUser> bearer_user(WebContext& context, const Request& request) {
-    const std::string header = request.header("authorization");
-    constexpr std::string_view scheme = "Bearer ";
-    if (header.size() <= scheme.size() || header.compare(0, scheme.size(), scheme) != 0) {
-        return std::nullopt;
-    }
-    return context.user_for_token(std::string_view(header).substr(scheme.size()));
-}
-
-/// A route for callers with a valid API token; 401 for the others.
-RouteHandler with_token(WebContext& context, TokenHandler handler) {
-    return
-        [&context, handler = std::move(handler)](const Request& request, const PathParams& params) {
-            auto user = bearer_user(context, request);
-            if (!user) {
-                const bool missing = request.header("authorization").empty();
-                Response response = json_error(
-                    401, missing ? ErrorCode::token_missing : ErrorCode::token_invalid,
-                    missing ? "Der mangler et token. Send det i headeren 'Authorization: Bearer "
-                              "TOKEN'; en administrator kan give dig et."
-                            : "Tokenet er ikke gyldigt. Bed en administrator om et nyt.",
-                    "Authorization");
-                response.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="tilsyn")");
-                return response;
-            }
-            return handler(request, params, *user);
-        };
+/// A route for callers with a valid API token; 401 for the others (logged and counted), 429
+/// while their address must wait after too many failures.
+RouteHandler with_token(WebContext& context, std::string_view pattern, TokenHandler handler) {
+    return [&context, pattern, handler = std::move(handler)](const Request& request,
+                                                             const PathParams& params) {
+        const std::string header = request.header("authorization");
+        constexpr std::string_view scheme = "Bearer ";
+        WebContext::SignIn signed_in;
+        if (header.size() > scheme.size() && header.compare(0, scheme.size(), scheme) == 0) {
+            signed_in =
+                context.sign_in(request, std::string_view(header).substr(scheme.size()), pattern);
+        } else if (!header.empty()) {
+            signed_in = context.sign_in(request, {}, pattern);
+        }
+        if (signed_in.wait.count() > 0) {
+            Response response = json_error(
+                429, ErrorCode::too_many_attempts,
+                fmt::format("For mange forkerte forsøg fra din adresse. Vent {} sekunder, "
+                            "og prøv igen.",
+                            signed_in.wait.count()),
+                "Authorization");
+            response.headers.emplace_back("Retry-After", std::to_string(signed_in.wait.count()));
+            return response;
+        }
+        auto& user = signed_in.user;
+        if (!user) {
+            const bool missing = header.empty();
+            Response response = json_error(
+                401, missing ? ErrorCode::token_missing : ErrorCode::token_invalid,
+                missing ? "Der mangler et token. Send det i headeren 'Authorization: Bearer "
+                          "TOKEN'; en administrator kan give dig et."
+                        : "Tokenet er ikke gyldigt. Bed en administrator om et nyt.",
+                "Authorization");
+            response.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="tilsyn")");
+            return response;
+        }
+        return handler(request, params, *user);
+    };
 }
 
 // ---- Routes --------------------------------------------------------------------------------
@@ -135,10 +146,13 @@ Response healthz(WebContext& context) {
 
 Response metrics_text(WebContext& context) {
     Store& store = *context.store;
-    return {200,
-            "text/plain; version=0.0.4; charset=utf-8",
-            {},
-            context.metrics.render(store.outbox_count("pending"), store.outbox_count("failed"))};
+    std::string text =
+        context.metrics.render(store.outbox_count("pending"), store.outbox_count("failed"));
+    text += fmt::format(
+        "# HELP tilsyn_listing_cache_bytes Bytes of listing answers this process keeps (at most "
+        "{}).\n# TYPE tilsyn_listing_cache_bytes gauge\ntilsyn_listing_cache_bytes {}\n",
+        WebContext::kMaxCachedListingBytes, context.cached_listing_bytes());
+    return {200, "text/plain; version=0.0.4; charset=utf-8", {}, std::move(text)};
 }
 
 Response me(const StoredUser& user) {
@@ -167,11 +181,19 @@ Response bad_query(ErrorCode code, std::string_view message, std::string_view pa
 /// Checks the query against the allowed parameters; a 400 response when something is off.
 std::optional<Response> check_query(WebContext& context, const Request& request,
                                     std::initializer_list<std::string_view> allowed) {
-    for (const auto& [key, value] : request.query) {
+    for (std::size_t i = 0; i < request.query.size(); ++i) {
+        const std::string& key = request.query[i].first;
         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
             return bad_query(ErrorCode::unknown_field,
                              fmt::format("Forespørgslen kender ikke parameteren »{}«.", key), key,
                              text_array({allowed.begin(), allowed.size()}));
+        }
+        // One value each: which of two would count is a guess a proxy may make otherwise.
+        for (std::size_t j = 0; j < i; ++j) {
+            if (request.query[j].first == key) {
+                return bad_query(ErrorCode::bad_value,
+                                 fmt::format("Parameteren »{}« må kun angives én gang.", key), key);
+            }
         }
     }
     const Config& config = context.config();
@@ -217,8 +239,14 @@ std::optional<Response> check_query(WebContext& context, const Request& request,
     return std::nullopt;
 }
 
-Response list_uncached(WebContext& context, const Request& request, const Actor& actor,
-                       bool supervision_cases) {
+/// The listing's JSON answer for a checked filter (what the cache keeps).
+Response listing(WebContext& context, const CycleFilter& filter, const Actor& actor,
+                 bool supervision_cases, const std::string& closed_only);
+
+/// GET /api/v1/cycles and /cases: checked, then cached by the caller's scope and the filters
+/// as parsed (so `?a=1&b=2`, `?b=2&a=1` and `?a=%31&b=2` share one entry).
+Response list(WebContext& context, const Request& request, const StoredUser& user,
+              bool supervision_cases) {
     if (auto bad = supervision_cases
                        ? check_query(context, request, {"area", "institution", "status"})
                        : check_query(context, request,
@@ -226,6 +254,7 @@ Response list_uncached(WebContext& context, const Request& request, const Actor&
                                       "all"})) {
         return *bad;
     }
+    const Actor actor = actor_of(user);
     CycleFilter filter;
     filter.area = request.param("area");
     filter.institution = request.param("institution");
@@ -243,6 +272,18 @@ Response list_uncached(WebContext& context, const Request& request, const Actor&
     } else {
         filter.workflow = request.param("workflow");
     }
+    // \x1f cannot occur in a valid filter value (check_query accepted only known ones).
+    const std::string key = fmt::format(
+        "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}",
+        supervision_cases ? "cases" : "cycles", role_name(actor.role), actor.area_id,
+        actor.institution_id, filter.area, filter.institution, filter.state, filter.kind,
+        filter.workflow, filter.overdue_only, filter.include_final, closed_only);
+    return context.cached_listing(
+        key, [&] { return listing(context, filter, actor, supervision_cases, closed_only); });
+}
+
+Response listing(WebContext& context, const CycleFilter& filter, const Actor& actor,
+                 bool supervision_cases, const std::string& closed_only) {
     const auto rows = list_cycles(*context.store, *context.cases, filter, &actor, context.today());
     std::string body = supervision_cases ? R"({"cases":[)" : R"({"cycles":[)";
     body.reserve(rows.size() * 380 + 64);
@@ -254,19 +295,6 @@ Response list_uncached(WebContext& context, const Request& request, const Actor&
     }
     body += fmt::format(R"(],"count":{}}})", count);
     return json_response(200, std::move(body));
-}
-
-/// GET /api/v1/cycles and /cases, cached by the caller's scope and the query.
-Response list(WebContext& context, const Request& request, const StoredUser& user,
-              bool supervision_cases) {
-    const Actor actor = actor_of(user);
-    const auto question = request.target.find('?');
-    const std::string key =
-        fmt::format("{}|{}|{}|{}|{}", supervision_cases ? "cases" : "cycles", role_name(actor.role),
-                    actor.area_id, actor.institution_id,
-                    question == std::string::npos ? "" : request.target.substr(question));
-    return context.cached_listing(
-        key, [&] { return list_uncached(context, request, actor, supervision_cases); });
 }
 
 Response institutions(WebContext& context, const StoredUser& user) {
@@ -531,7 +559,7 @@ void add_api_routes(RouteTable& routes, WebContext& context) {
         routes.add(method, pattern, RouteKind::api, std::move(handler));
     };
     auto add_with_token = [&](const char* method, const char* pattern, TokenHandler handler) {
-        add(method, pattern, with_token(context, std::move(handler)));
+        add(method, pattern, with_token(context, pattern, std::move(handler)));
     };
     add("GET", "/healthz", [&](const Request&, const PathParams&) { return healthz(context); });
     add("GET", "/metrics",

@@ -422,20 +422,44 @@ std::string cycle_path(std::string_view id) {
     return out;
 }
 
-std::string login_page(std::string_view organisation, std::string_view error) {
+std::string login_page(std::string_view organisation, std::string_view error, bool oidc) {
     Page page;
     page.organisation = std::string(organisation);
     const std::string message =
         error.empty() ? "" : fmt::format(R"(<p class="error" role="alert">{}</p>)", escape(error));
+    const std::string account =
+        oidc ? R"(<p><a class="button primary" href="/login/oidc">Log ind med din kommunale )"
+               R"(konto</a></p><p class="muted">Eller med en personlig adgangskode:</p>)"
+             : "";
     return layout(&page, "Log ind",
-                  fmt::format(R"(<section class="login"><h1>Log ind</h1>{})"
+                  fmt::format(R"(<section class="login"><h1>Log ind</h1>{}{})"
                               R"(<form method="post" action="/login">)"
                               R"(<label>Din adgangskode<input type="password" name="token" )"
                               R"(autocomplete="current-password" required autofocus></label>)"
                               R"(<button type="submit" class="primary">Log ind</button></form>)"
                               R"(<p class="muted">Din personlige adgangskode får du af en )"
                               R"(administrator i forvaltningen.</p></section>)",
-                              message));
+                              message, account));
+}
+
+std::string sign_in_refused_page(std::string_view organisation, std::string_view message) {
+    Page page;
+    page.organisation = std::string(organisation);
+    return layout(&page, "Log ind",
+                  fmt::format(R"(<section class="login"><h1>Log ind</h1>)"
+                              R"(<p class="error" role="alert">{}</p>)"
+                              R"(<p><a href="/login">Til log ind</a></p></section>)",
+                              escape(message)));
+}
+
+std::string signed_in_page(std::string_view organisation) {
+    Page page;
+    page.organisation = std::string(organisation);
+    return "<!DOCTYPE html>\n<html lang=\"da\"><head><meta charset=\"utf-8\">"
+           "<meta http-equiv=\"refresh\" content=\"0;url=/\">" +
+           fmt::format("<title>Logget ind – {}</title>", escape(organisation)) +
+           "</head><body><p>Du er logget ind. <a href=\"/\">Fortsæt til oversigten</a>.</p>"
+           "</body></html>\n";
 }
 
 std::string overview_page(const Page& page, const Config& config,

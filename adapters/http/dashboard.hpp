@@ -41,7 +41,14 @@ struct OverviewFilter {
     bool all = false;
 };
 
-std::string login_page(std::string_view organisation, std::string_view error);
+/// The login page: the token form, and with `oidc` a button that signs in with the
+/// municipality's account (/login/oidc) first.
+std::string login_page(std::string_view organisation, std::string_view error, bool oidc = false);
+/// A page without navigation for a refused sign-in with the municipality's account.
+std::string sign_in_refused_page(std::string_view organisation, std::string_view message);
+/// The page the provider's callback answers on success: it moves on to the overview from our
+/// own origin, so the SameSite=Strict session cookie is sent.
+std::string signed_in_page(std::string_view organisation);
 
 std::string overview_page(const Page& page, const Config& config,
                           const std::vector<CycleSummary>& rows, const OverviewFilter& filter,

@@ -2,6 +2,7 @@
 // and its event forms, the political report, the calendar feeds page and the stylesheet. The
 // pages themselves are rendered by dashboard.cpp.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 
@@ -17,8 +18,6 @@
 namespace tilsyn::http {
 
 namespace {
-
-constexpr std::string_view kSessionCookie = "tilsyn_session";
 
 std::optional<std::string> cookie(const Request& request, std::string_view name) {
     const std::string header = request.header("cookie");
@@ -36,9 +35,19 @@ std::optional<std::string> cookie(const Request& request, std::string_view name)
     return std::nullopt;
 }
 
-const Session* session_of(WebContext& context, const Request& request) {
+/// The login page, with the municipal account's button when a provider is configured.
+std::string login_page(const WebContext& context, std::string_view message) {
+    return ui::login_page(context.config().organisation.name, message, context.oidc != nullptr);
+}
+
+/// The cookie that binds a sign-in with the provider to the browser that started it. Lax: the
+/// provider's redirect back is a navigation from another site.
+constexpr std::string_view kOidcCookie = "tilsyn_oidc";
+
+std::optional<Session> session_of(WebContext& context, const Request& request) {
     auto id = cookie(request, kSessionCookie);
-    return id ? context.sessions.find(*id, context.now()) : nullptr;
+    if (!id) return std::nullopt;
+    return find_session(*context.store, *id, context.config().auth.sessions, context.now());
 }
 
 ui::Page page_of(const WebContext& context, const Session& session) {
@@ -61,11 +70,17 @@ ui::Page page_of(const WebContext& context, const Session& session) {
 }
 
 /// POST forms must come from our own pages: the CSRF token of the session, and an Origin
-/// (when the browser sends one) naming this host.
-bool same_origin(const Request& request) {
+/// (when the browser sends one) naming this host, as the client reached it, or the configured
+/// dashboard_url.
+bool same_origin(const WebContext& context, const Request& request) {
     const std::string origin = request.header("origin");
-    return origin.empty() || origin == "http://" + request.header("host") ||
-           origin == "https://" + request.header("host");
+    if (origin.empty()) return true;
+    std::string_view configured = context.config().organisation.dashboard_url;
+    while (!configured.empty() && configured.back() == '/') configured.remove_suffix(1);
+    if (origin == configured) return true;
+    const std::string host = request.header("host");
+    if (context.settings.trust_proxy) return origin == context.scheme_of(request) + "://" + host;
+    return origin == "http://" + host || origin == "https://" + host;
 }
 
 /// A request of a logged-in user; `form` holds the fields of a POST form.
@@ -84,11 +99,10 @@ using VisitHandler = std::function<Response(const Visit&)>;
 RouteHandler with_session(WebContext& context, VisitHandler handler) {
     return
         [&context, handler = std::move(handler)](const Request& request, const PathParams& params) {
-            const Session* session = session_of(context, request);
+            const auto session = session_of(context, request);
             if (!session) {
                 if (request.method == "GET" || request.method == "HEAD") return redirect("/login");
-                return html(401, ui::login_page(context.config().organisation.name,
-                                                "Din session er udløbet. Log ind igen."));
+                return html(401, login_page(context, "Din session er udløbet. Log ind igen."));
             }
             return handler(Visit{request, params, *session, page_of(context, *session), {}});
         };
@@ -96,10 +110,10 @@ RouteHandler with_session(WebContext& context, VisitHandler handler) {
 
 /// A form of our pages: a session, and the session's CSRF token from this origin.
 RouteHandler with_form(WebContext& context, VisitHandler handler) {
-    return with_session(context, [handler = std::move(handler)](const Visit& visit) {
+    return with_session(context, [&context, handler = std::move(handler)](const Visit& visit) {
         Visit posted{visit.request, visit.params, visit.session, visit.page,
                      parse_form(visit.request.body)};
-        if (!same_origin(visit.request) ||
+        if (!same_origin(context, visit.request) ||
             !constant_time_equal(first_value(posted.form, "csrf"), visit.session.csrf)) {
             return html(403, ui::error_page(&visit.page, 403,
                                             "Formularen mangler et gyldigt sikkerhedstegn "
@@ -112,30 +126,136 @@ RouteHandler with_form(WebContext& context, VisitHandler handler) {
 // ---- Routes --------------------------------------------------------------------------------
 
 Response login(WebContext& context, const Request& request) {
-    auto form = parse_form(request.body);
-    auto user = context.user_for_token(first_value(form, "token"));
-    if (!user) {
-        return html(401,
-                    ui::login_page(context.config().organisation.name,
-                                   "Adgangskoden er ikke gyldig. Tjek, at du har kopieret hele "
-                                   "koden, eller bed en administrator om en ny."));
+    if (!same_origin(context, request)) {
+        return html(403, login_page(context,
+                                    "Log ind fra Tilsyns egen side. Formularen kom fra en "
+                                    "anden hjemmeside og er afvist."));
     }
-    const Session& session = context.sessions.create(*user, context.now());
+    auto form = parse_form(request.body);
+    const auto signed_in = context.sign_in(request, first_value(form, "token"), "/login");
+    if (signed_in.wait.count() > 0) {
+        Response response = html(
+            429, login_page(context, fmt::format("For mange forkerte forsøg. Vent {} sekunder, "
+                                                 "og prøv igen.",
+                                                 signed_in.wait.count())));
+        response.headers.emplace_back("Retry-After", std::to_string(signed_in.wait.count()));
+        return response;
+    }
+    const auto& user = signed_in.user;
+    if (!user) {
+        return html(401, login_page(context,
+                                    "Adgangskoden er ikke gyldig. Tjek, at du har kopieret hele "
+                                    "koden, eller bed en administrator om en ny."));
+    }
+    const SessionPolicy& policy = context.config().auth.sessions;
+    const std::string id = start_session(*context.store, *user, policy, context.now());
     Response response = redirect("/");
+    response.headers.emplace_back("Set-Cookie",
+                                  session_cookie(id, policy, context.secure_cookies()));
+    return response;
+}
+
+/// GET /login/oidc: to the provider, with a fresh state bound to this browser.
+Response oidc_begin(WebContext& context) {
+    if (!context.oidc) return html(404, ui::error_page(nullptr, 404, "Siden findes ikke."));
+    OidcClient::Begun begun;
+    try {
+        begun = context.oidc->begin(context.now());
+    } catch (const std::exception& e) {
+        auto& log = context.settings.log ? *context.settings.log : *spdlog::default_logger();
+        log.error("sign-in with the provider: {}", e.what());
+        return html(503, ui::sign_in_refused_page(
+                             context.config().organisation.name,
+                             "Kommunens log ind svarer ikke lige nu. Prøv igen om lidt, eller "
+                             "log ind med din personlige adgangskode."));
+    }
+    Response response = redirect(begun.url);
     response.headers.emplace_back(
         "Set-Cookie",
-        fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", kSessionCookie,
-                    session.id,
-                    std::chrono::duration_cast<std::chrono::seconds>(kSessionLifetime).count()));
+        fmt::format("{}={}; Path=/login/oidc; HttpOnly; SameSite=Lax; Max-Age={}{}", kOidcCookie,
+                    begun.state,
+                    std::chrono::duration_cast<std::chrono::seconds>(kOidcPendingLifetime).count(),
+                    context.secure_cookies() ? "; Secure" : ""));
+    return response;
+}
+
+/// Whom a person who is not in Tilsyn should ask: forvaltningen's mailbox, else the director.
+std::string whom_to_ask(const Config& config) {
+    const Person& who = config.organisation.administration.email.empty()
+                            ? config.organisation.director
+                            : config.organisation.administration;
+    if (who.email.empty()) return "forvaltningen";
+    return who.name.empty() ? who.email : fmt::format("{} ({})", who.name, who.email);
+}
+
+/// GET /login/oidc/callback: the provider's answer. A state that this browser did not start,
+/// or one used before, is refused; a verified person of the directory gets a session.
+Response oidc_callback(WebContext& context, const Request& request) {
+    if (!context.oidc) return html(404, ui::error_page(nullptr, 404, "Siden findes ikke."));
+    const std::string organisation = context.config().organisation.name;
+    auto& log = context.settings.log ? *context.settings.log : *spdlog::default_logger();
+    const std::string client = context.client_of(request);
+    auto refuse = [&](int status, std::string_view why, std::string_view message) {
+        context.metrics.sign_ins_failed++;
+        context.attempts.failed(client, context.now());
+        log.warn("sign-in refused from {} at /login/oidc/callback: {}", client, why);
+        Response response = html(status, ui::sign_in_refused_page(organisation, message));
+        response.headers.emplace_back(
+            "Set-Cookie",
+            fmt::format("{}=; Path=/login/oidc; HttpOnly; SameSite=Lax; Max-Age=0", kOidcCookie));
+        return response;
+    };
+    if (const auto wait = context.attempts.wait(client, context.now()); wait.count() > 0) {
+        context.metrics.sign_ins_slowed++;
+        return html(429, ui::sign_in_refused_page(organisation,
+                                                  fmt::format("For mange forkerte forsøg. Vent {} "
+                                                              "sekunder, og prøv igen.",
+                                                              wait.count())));
+    }
+    const std::string state = request.param("state");
+    const auto bound = cookie(request, kOidcCookie);
+    constexpr std::string_view again = "Log ind kunne ikke gennemføres. Start forfra fra log ind.";
+    if (!request.param("error").empty()) {
+        return refuse(
+            401,
+            fmt::format("the provider answered error '{}'", request.param("error").substr(0, 64)),
+            again);
+    }
+    if (state.empty() || !bound || !constant_time_equal(*bound, state)) {
+        return refuse(400, "the state is not the one this browser started", again);
+    }
+    const auto outcome = context.oidc->complete(state, request.param("code"), context.now());
+    if (!outcome.who) return refuse(401, outcome.error, again);
+    std::optional<StoredUser> user;
+    for (const auto& candidate : context.store->find_users_by_email(*outcome.who)) {
+        if (candidate.active() && parse_role(candidate.role)) {
+            user = candidate;
+            break;
+        }
+    }
+    if (!user) {
+        return refuse(403, fmt::format("{} is not an active person of the directory", *outcome.who),
+                      fmt::format("Du er logget ind hos kommunen som {}, men du har ikke adgang "
+                                  "til Tilsyn. Bed {} om adgang.",
+                                  *outcome.who, whom_to_ask(context.config())));
+    }
+    context.attempts.succeeded(client);
+    const SessionPolicy& policy = context.config().auth.sessions;
+    const std::string id = start_session(*context.store, *user, policy, context.now());
+    log.info("signed in with the provider: {} ({}) from {}", user->email, user->role, client);
+    Response response = html(200, ui::signed_in_page(organisation));
+    response.headers.emplace_back("Set-Cookie",
+                                  session_cookie(id, policy, context.secure_cookies()));
+    response.headers.emplace_back(
+        "Set-Cookie",
+        fmt::format("{}=; Path=/login/oidc; HttpOnly; SameSite=Lax; Max-Age=0", kOidcCookie));
     return response;
 }
 
 Response logout(WebContext& context, const Visit& visit) {
-    context.sessions.remove(visit.session.id);
+    context.store->remove_session(visit.session.id_hash);
     Response response = redirect("/login");
-    response.headers.emplace_back(
-        "Set-Cookie",
-        fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kSessionCookie));
+    response.headers.emplace_back("Set-Cookie", cleared_session_cookie(context.secure_cookies()));
     return response;
 }
 
@@ -288,7 +408,7 @@ Response form_many(WebContext& context, const Visit& visit) {
 
 Response dashboard_error(WebContext& context, const Request& request, int status,
                          std::string_view message) {
-    const Session* session = session_of(context, request);
+    const auto session = session_of(context, request);
     if (!session) return html(status, ui::error_page(nullptr, status, message));
     const ui::Page page = page_of(context, *session);
     return html(status, ui::error_page(&page, status, message));
@@ -307,11 +427,14 @@ void add_dashboard_routes(RouteTable& routes, WebContext& context) {
     add("GET", "/assets/app.css", [](const Request&, const PathParams&) {
         return Response{200, "text/css; charset=utf-8", {}, std::string(ui::kStylesheet)};
     });
-    add("GET", "/login", [&](const Request&, const PathParams&) {
-        return html(200, ui::login_page(context.config().organisation.name, {}));
-    });
+    add("GET", "/login",
+        [&](const Request&, const PathParams&) { return html(200, login_page(context, {})); });
     add("POST", "/login",
         [&](const Request& request, const PathParams&) { return login(context, request); });
+    add("GET", "/login/oidc",
+        [&](const Request&, const PathParams&) { return oidc_begin(context); });
+    add("GET", "/login/oidc/callback",
+        [&](const Request& request, const PathParams&) { return oidc_callback(context, request); });
     form("/logout", [&](const Visit& visit) { return logout(context, visit); });
     page("/", [&](const Visit& visit) { return overview(context, visit); });
     page("/cycles/{id...}", [&](const Visit& visit) { return cycle(context, visit); });

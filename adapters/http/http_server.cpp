@@ -6,8 +6,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <list>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include "adapters/http/responses.hpp"
 
@@ -46,17 +48,29 @@ Request to_request(const bhttp::request<bhttp::string_body>& in) {
 
 }  // namespace
 
+namespace {
+class Connection;
+}
+
 struct Server::Impl {
     // Declared before the io_context: destroying it destroys pending handlers, whose
     // connections still count themselves out.
     Handler handler;
     int connections = 0;
+    /// Open connections per peer address.
+    std::unordered_map<std::string, int> per_address;
+    /// Connections waiting for (or reading) a request's header, longest waiting first: the
+    /// ones closed to make room for a new connection at a cap.
+    std::list<Connection*> waiting;
     bool stopped = false;
     asio::io_context io;
     tcp::acceptor acceptor{io};
     std::thread thread;
 
     void accept();
+    /// At a cap (connections in all or of `fresh`'s address), closes the connection waiting
+    /// longest for a request; false when none waits and `fresh` must be refused.
+    bool make_room(const Connection& fresh);
 };
 
 namespace {
@@ -65,11 +79,30 @@ class Connection : public std::enable_shared_from_this<Connection> {
   public:
     Connection(tcp::socket socket, Server::Impl& server)
         : stream_(std::move(socket)), server_(server) {
+        beast::error_code ec;
+        const auto peer = stream_.socket().remote_endpoint(ec);
+        if (!ec) remote_ = peer.address().to_string();
         ++server_.connections;
+        ++server_.per_address[remote_];
     }
-    ~Connection() { --server_.connections; }
+    ~Connection() {
+        stop_waiting();
+        --server_.connections;
+        if (auto it = server_.per_address.find(remote_);
+            it != server_.per_address.end() && --it->second == 0) {
+            server_.per_address.erase(it);
+        }
+    }
+
+    const std::string& remote() const { return remote_; }
 
     void start() { read_header(); }
+
+    /// Closes a connection that waits for a request, to make room for a new one.
+    void evict() {
+        stop_waiting();
+        close();
+    }
 
     /// Answers 503 and closes (too many connections).
     void refuse() {
@@ -85,16 +118,49 @@ class Connection : public std::enable_shared_from_this<Connection> {
         parser_.emplace();
         parser_->body_limit(kMaxBodyBytes);
         parser_->header_limit(kMaxHeaderBytes);
-        stream_.expires_after(kReadTimeout);
+        // A new connection has kHeaderTimeout to send its header; a kept-alive one that sends
+        // nothing for kKeepAliveTimeout is closed.
+        stream_.expires_after(served_ == 0 ? kHeaderTimeout : kKeepAliveTimeout);
+        start_waiting();
         bhttp::async_read_header(stream_, buffer_, *parser_,
                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     self->stop_waiting();
                                      self->on_header(ec);
                                  });
+    }
+
+    void start_waiting() {
+        if (waiting_) return;
+        waiting_ = server_.waiting.insert(server_.waiting.end(), this);
+    }
+    void stop_waiting() {
+        if (!waiting_) return;
+        server_.waiting.erase(*waiting_);
+        waiting_.reset();
+    }
+
+    /// Only `Transfer-Encoding: chunked` frames a body here; any other coding, a list, a
+    /// repeated header or one beside Content-Length could frame it differently in a proxy in
+    /// front (a hidden second request), so such a request is refused and the connection closed.
+    bool framing_is_clear(const bhttp::request<bhttp::string_body>& req) const {
+        const auto codings = req.count(bhttp::field::transfer_encoding);
+        if (codings == 0) return true;
+        return codings == 1 && req.count(bhttp::field::content_length) == 0 &&
+               beast::iequals(req[bhttp::field::transfer_encoding], "chunked");
     }
 
     void on_header(beast::error_code ec) {
         if (ec) return fail(ec);
         const auto& req = parser_->get();
+        if (!framing_is_clear(req)) {
+            version_ = req.version();
+            return send(json_error(400, ErrorCode::bad_request,
+                                   "Forespørgslens Transfer-Encoding er ikke tilladt; send "
+                                   "indholdet med Content-Length eller 'chunked'."),
+                        false);
+        }
+        // The body (when there is one) is read under the read timeout.
+        stream_.expires_after(kReadTimeout);
         if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
             auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
                 bhttp::status::continue_, req.version());
@@ -142,12 +208,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
 
     void handle() {
+        ++served_;
         auto request = parser_->release();
         const bool keep_alive = request.keep_alive() && !server_.stopped;
         version_ = request.version();
         Response response;
         try {
-            response = server_.handler(to_request(request));
+            Request plain = to_request(request);
+            plain.remote = remote_;
+            response = server_.handler(plain);
         } catch (const std::exception& e) {
             response = json_error(500, ErrorCode::internal_error, "Der opstod en intern fejl.");
         }
@@ -204,6 +273,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     beast::tcp_stream stream_;
     Server::Impl& server_;
+    std::string remote_;                                       // the peer's address
+    std::optional<std::list<Connection*>::iterator> waiting_;  // in server_.waiting
+    long long served_ = 0;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     unsigned version_ = 11;
@@ -221,13 +293,27 @@ void Server::Impl::accept() {
         }
         socket.set_option(tcp::no_delay(true));
         auto connection = std::make_shared<Connection>(std::move(socket), *this);
-        if (connections > kMaxConnections) {
-            connection->refuse();
-        } else {
+        if (make_room(*connection)) {
             connection->start();
+        } else {
+            connection->refuse();
         }
         accept();
     });
+}
+
+bool Server::Impl::make_room(const Connection& fresh) {
+    const bool address_full = per_address[fresh.remote()] > kMaxConnectionsPerAddress;
+    const bool server_full = connections > kMaxConnections;
+    if (!address_full && !server_full) return true;
+    // The connection that has waited longest for a request makes room: of the same address
+    // when that address is over its cap, else any.
+    for (Connection* candidate : waiting) {
+        if (address_full && candidate->remote() != fresh.remote()) continue;
+        candidate->evict();
+        return true;
+    }
+    return false;
 }
 
 Server::Server(const std::string& host, unsigned short port, Handler handler)

@@ -1,5 +1,6 @@
 // The HTTP/1.1 server (Boost.Beast) on its own thread and io_context: keep-alive, limits on
-// headers, body, idle time and connections, and `Expect: 100-continue`. Requests are handed
+// headers, body, idle time and connections (in all and per address), unambiguous body framing,
+// and `Expect: 100-continue`. Requests are handed
 // to one handler on that thread, one at a time, as plain values (http_types.hpp).
 #pragma once
 
@@ -19,10 +20,17 @@ namespace tilsyn::http {
 constexpr std::size_t kMaxBodyBytes = 1 << 20;
 /// Request line plus headers; more is answered 431.
 constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
-/// A connection that sends nothing for this long is closed.
+/// A request's body must arrive within this long (from its header's end).
 constexpr std::chrono::seconds kReadTimeout{30};
-/// Connections beyond this many are answered 503 and closed.
+/// A new connection must send its request's header within this long.
+constexpr std::chrono::seconds kHeaderTimeout{10};
+/// A kept-alive connection that sends no next request for this long is closed.
+constexpr std::chrono::seconds kKeepAliveTimeout{5};
+/// At most this many connections; and at most kMaxConnectionsPerAddress from one address.
+/// Beyond either, the connection that has waited longest for a request (idle, or still
+/// sending its header) is closed to make room; when none waits, the new one is answered 503.
 constexpr int kMaxConnections = 512;
+constexpr int kMaxConnectionsPerAddress = 64;
 
 using Handler = std::function<Response(const Request&)>;
 

@@ -23,6 +23,7 @@ struct Request {
     Fields query;        // decoded, in order
     Fields headers;      // names in lower case
     std::string body;
+    std::string remote;  // the peer's IP address
 
     /// The first value of a header (name in lower case), or "".
     std::string header(std::string_view name) const;

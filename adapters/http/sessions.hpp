@@ -1,40 +1,47 @@
-// Dashboard sessions: created at login with an API token, kept in memory (a restart logs
-// everyone out), each with its own CSRF token. Time is an argument, so tests move it.
+// Dashboard sessions, kept in the database (the SessionStore port): they survive a restart,
+// every node on one database sees them, and logging out ends them everywhere. The cookie holds
+// 256 random bits; the database only their SHA-256. A session ends after the configuration's
+// idle time without a request, or its absolute lifetime after login; its person keeps at most
+// `per_person` of them; and it ends when the person is disabled or their token is replaced.
+// Time is an argument, so tests move it.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
 #include "engine/civil_time.hpp"
-#include "engine/store.hpp"
+#include "engine/config.hpp"
+#include "engine/session_store.hpp"
 
 namespace tilsyn::http {
 
-/// A session lasts this long after login.
-constexpr std::chrono::hours kSessionLifetime{8};
-/// At most this many live sessions; the oldest is dropped beyond it.
-constexpr std::size_t kMaxSessions = 10000;
+/// The cookie that carries a session's id.
+constexpr std::string_view kSessionCookie = "tilsyn_session";
+/// A session's last use is written at most this often (a request within it writes nothing).
+constexpr std::chrono::seconds kSessionTouchEvery{60};
 
 struct Session {
-    std::string id;    // the cookie value: 256 random bits, hex
-    std::string csrf;  // the forms' hidden token: 256 random bits, hex
-    StoredUser user;
-    Instant expires_at{};
+    std::string id_hash;  // SHA-256 of the cookie's value
+    std::string csrf;     // the forms' hidden token: derived from the id, never stored
+    StoredUser user;      // as the directory holds it now
 };
 
-class SessionStore {
-  public:
-    /// A new session for `user`, valid until now + kSessionLifetime.
-    const Session& create(const StoredUser& user, Instant now);
-    /// The live session with this id; an expired one is removed and not returned.
-    const Session* find(const std::string& id, Instant now);
-    void remove(const std::string& id);
-    std::size_t size() const { return sessions_.size(); }
+/// Starts a session for `user`; returns the cookie's value (shown to nobody else). Ends that
+/// user's oldest sessions beyond policy.per_person and every expired session.
+std::string start_session(SessionStore& store, const StoredUser& user, const SessionPolicy& policy,
+                          Instant now);
 
-  private:
-    std::unordered_map<std::string, Session> sessions_;
-};
+/// The live session of a cookie's value; nullopt when unknown, ended, expired (then removed) or
+/// its person is disabled.
+std::optional<Session> find_session(SessionStore& store, std::string_view cookie_value,
+                                    const SessionPolicy& policy, Instant now);
+
+/// The Set-Cookie value for a session: HttpOnly, SameSite=Strict, Max-Age the absolute
+/// lifetime, and Secure when `secure` (the dashboard is served over https).
+std::string session_cookie(std::string_view value, const SessionPolicy& policy, bool secure);
+/// The Set-Cookie value that removes the session cookie.
+std::string cleared_session_cookie(bool secure);
 
 }  // namespace tilsyn::http

@@ -23,6 +23,24 @@ Date WebContext::today() const { return local_date(now(), domain->zone); }
 void WebContext::install(std::shared_ptr<const Domain> next) {
     domain = std::move(next);
     cases = std::make_unique<CaseService>(*store, domain);
+    const auto& wanted = domain->config.auth.oidc;
+    if (!wanted) {
+        oidc.reset();
+        return;
+    }
+    const auto& current = oidc ? &oidc->settings() : nullptr;
+    if (current && current->issuer == wanted->issuer && current->client_id == wanted->client_id &&
+        current->client_secret_env == wanted->client_secret_env &&
+        current->scopes == wanted->scopes && current->claim == wanted->claim) {
+        return;  // the same provider: keep its pending sign-ins and cached keys
+    }
+    std::string base = domain->config.organisation.dashboard_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string secret = wanted->client_secret_env.empty() || !settings.secret
+                                   ? std::string()
+                                   : settings.secret(wanted->client_secret_env);
+    oidc = std::make_unique<OidcClient>(*wanted, base + "/login/oidc/callback", secret,
+                                        curl_http_get, curl_http_post_form);
 }
 
 std::optional<StoredUser> WebContext::user_for_token(std::string_view token) {
@@ -34,6 +52,56 @@ std::optional<StoredUser> WebContext::user_for_token(std::string_view token) {
     if (!user || !constant_time_equal(user->token_hash, hash)) return std::nullopt;
     if (!parse_role(user->role)) return std::nullopt;
     return user;
+}
+
+WebContext::SignIn WebContext::sign_in(const Request& request, std::string_view token,
+                                       std::string_view where) {
+    const std::string client = client_of(request);
+    const Instant at = now();
+    auto& log = settings.log ? *settings.log : *spdlog::default_logger();
+    if (const auto wait = attempts.wait(client, at); wait.count() > 0) {
+        metrics.sign_ins_slowed++;
+        log.warn("sign-in from {} at {} not tried: too many failures, {} s to wait", client, where,
+                 wait.count());
+        return SignIn{std::nullopt, wait};
+    }
+    auto user = user_for_token(token);
+    if (!user) {
+        metrics.sign_ins_failed++;
+        attempts.failed(client, at);
+        // The address and where, never the token (not even a part of it).
+        log.warn(
+            "sign-in refused from {} at {}: unknown, replaced or disabled token ({} "
+            "characters)",
+            client, where, token.size());
+        return SignIn{};
+    }
+    attempts.succeeded(client);
+    return SignIn{std::move(user), {}};
+}
+
+bool WebContext::secure_cookies() const {
+    return config().organisation.dashboard_url.rfind("https://", 0) == 0;
+}
+
+std::string WebContext::scheme_of(const Request& request) const {
+    if (settings.trust_proxy) {
+        const std::string proto = request.header("x-forwarded-proto");
+        if (proto == "https" || proto == "http") return proto;
+    }
+    return "http";
+}
+
+std::string WebContext::client_of(const Request& request) const {
+    if (settings.trust_proxy) {
+        std::string_view forwarded = request.header("x-forwarded-for");
+        const auto comma = forwarded.rfind(',');
+        if (comma != std::string_view::npos) forwarded.remove_prefix(comma + 1);
+        while (!forwarded.empty() && forwarded.front() == ' ') forwarded.remove_prefix(1);
+        while (!forwarded.empty() && forwarded.back() == ' ') forwarded.remove_suffix(1);
+        if (!forwarded.empty() && forwarded.size() <= 64) return std::string(forwarded);
+    }
+    return request.remote;
 }
 
 ApplyResult WebContext::apply_event(const std::string& id, const std::string& event,
@@ -93,16 +161,34 @@ std::vector<ui::ManyForm> WebContext::many_forms(Role role) const {
 Response WebContext::cached_listing(const std::string& key, const std::function<Response()>& make) {
     const auto now_steady = std::chrono::steady_clock::now();
     const long long current = generation.load();
+    auto fresh = [&](const CachedListing& entry) {
+        return entry.generation == current && now_steady - entry.made < kListingCacheTtl;
+    };
+    auto size_of = [&](const std::string& name, const CachedListing& entry) {
+        return name.size() + entry.response.body.size();
+    };
     if (auto it = listings_.find(key); it != listings_.end()) {
-        if (it->second.generation == current && now_steady - it->second.made < kListingCacheTtl) {
-            return it->second.response;
-        }
+        if (fresh(it->second)) return it->second.response;
+        cached_bytes_ -= size_of(it->first, it->second);
+        listings_.erase(it);
     }
     Response response = make();
-    if (response.status == 200) {
-        if (listings_.size() >= kMaxCachedListings) listings_.clear();
-        listings_[key] = CachedListing{response, current, now_steady};
+    if (response.status != 200) return response;
+    const std::size_t bytes = key.size() + response.body.size();
+    if (bytes > kMaxCachedListingBytes) return response;
+    if (cached_bytes_ + bytes > kMaxCachedListingBytes) {
+        std::erase_if(listings_, [&](const auto& entry) {
+            if (fresh(entry.second)) return false;
+            cached_bytes_ -= size_of(entry.first, entry.second);
+            return true;
+        });
+        if (cached_bytes_ + bytes > kMaxCachedListingBytes) {
+            listings_.clear();
+            cached_bytes_ = 0;
+        }
     }
+    listings_.emplace(key, CachedListing{response, current, now_steady});
+    cached_bytes_ += bytes;
     return response;
 }
 

@@ -39,6 +39,12 @@ struct WebAppSettings {
     /// Where failed requests are logged with their request id; spdlog's default logger when
     /// not set.
     std::shared_ptr<spdlog::logger> log;
+    /// Behind a reverse proxy (`serve --trust-proxy`): X-Forwarded-Proto and X-Forwarded-For
+    /// say the client's scheme and address. Never set without one: a client could claim any.
+    bool trust_proxy = false;
+    /// Reads a secret from the environment by its variable's name (auth.oidc.client_secret_env);
+    /// "" when unset. Set by the composition root (getenv there).
+    std::function<std::string(const std::string&)> secret;
 };
 
 class WebApp {

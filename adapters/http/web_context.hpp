@@ -14,9 +14,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/http/attempts.hpp"
 #include "adapters/http/dashboard.hpp"
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/labels.hpp"
+#include "adapters/http/oidc.hpp"
 #include "adapters/http/route_table.hpp"
 #include "adapters/http/sessions.hpp"
 #include "adapters/http/web_app.hpp"
@@ -34,8 +36,11 @@ struct WebContext {
     std::shared_ptr<const Domain> domain;  // replaced whole by a reload
     std::unique_ptr<Store> store;
     std::unique_ptr<CaseService> cases;
-    SessionStore sessions;
     const std::vector<std::string> state_names = all_state_names();
+    /// Failed sign-ins per client address (slowing a guesser down).
+    Attempts attempts;
+    /// Sign-in with the municipality's accounts, when the configuration has `auth.oidc`.
+    std::unique_ptr<OidcClient> oidc;
     /// Bumped by every change of the data; cached listings of an older generation are stale.
     std::atomic<long long> generation{0};
 
@@ -50,8 +55,28 @@ struct WebContext {
     /// Uses `domain` from now on (at start and on reload), with a case service built on it.
     void install(std::shared_ptr<const Domain> domain);
 
-    /// The user an API token belongs to; nullopt for an unknown token or one with no valid role.
+    /// The user an API token belongs to; nullopt for an unknown token, a disabled person or
+    /// one with no valid role.
     std::optional<StoredUser> user_for_token(std::string_view token);
+
+    /// A sign-in with a token (`where`: "/login" or the API route's pattern): the user, or a
+    /// refusal that is logged (the address, never the token) and counted in the metrics.
+    /// `wait` is set instead when the client's address failed too often and must wait first.
+    struct SignIn {
+        std::optional<StoredUser> user;
+        std::chrono::seconds wait{0};
+    };
+    SignIn sign_in(const Request& request, std::string_view token, std::string_view where);
+
+    /// Whether the dashboard is served over https (organisation.dashboard_url): its cookies
+    /// are then Secure.
+    bool secure_cookies() const;
+    /// The scheme the client used: X-Forwarded-Proto behind a trusted proxy (--trust-proxy),
+    /// else http.
+    std::string scheme_of(const Request& request) const;
+    /// The client's address: the last X-Forwarded-For entry behind a trusted proxy (the one
+    /// the proxy added), else the peer's address.
+    std::string client_of(const Request& request) const;
 
     /// Applies an event through the case service, counts it in the metrics and, when applied,
     /// marks cached listings stale and calls settings.on_change.
@@ -68,8 +93,14 @@ struct WebContext {
     std::vector<ui::ManyForm> many_forms(Role role) const;
 
     /// A listing answer from the cache when fresh (same generation, younger than
-    /// kListingCacheTtl), else made by `make` and kept when it is a 200.
+    /// kListingCacheTtl), else made by `make` and kept when it is a 200. `key` names what was
+    /// asked in a normal form (the caller's scope and the parsed filters, never the raw
+    /// query), so spellings of one question share one entry. The cache holds at most
+    /// kMaxCachedListingBytes of answers: stale ones go first, then all.
     Response cached_listing(const std::string& key, const std::function<Response()>& make);
+    std::size_t cached_listing_bytes() const { return cached_bytes_; }
+
+    static constexpr std::size_t kMaxCachedListingBytes = 16 << 20;
 
   private:
     struct CachedListing {
@@ -77,8 +108,8 @@ struct WebContext {
         long long generation = 0;
         std::chrono::steady_clock::time_point made;
     };
-    static constexpr std::size_t kMaxCachedListings = 1000;
     std::unordered_map<std::string, CachedListing> listings_;
+    std::size_t cached_bytes_ = 0;
 };
 
 /// The case service's actor for a stored user.

@@ -145,13 +145,28 @@ constexpr std::string_view outbox_calendar = R"sql(
 ALTER TABLE outbox ADD COLUMN calendar TEXT NOT NULL DEFAULT ''
 )sql";
 
-constexpr std::array<Migration, 5> all_migrations{{
+// Access that follows the organisation: a person is disabled ('config': gone from the
+// configuration; 'manual': `user disable`) rather than deleted, and dashboard sessions live
+// here, under the SHA-256 of their id, so that every node sees them and a restart keeps them.
+constexpr std::string_view sessions_and_access = R"sql(
+ALTER TABLE users ADD COLUMN disabled TEXT NOT NULL DEFAULT '';
+CREATE TABLE sessions (
+    id_hash      TEXT PRIMARY KEY,
+    user_id      BIGINT NOT NULL REFERENCES users (id),
+    created_at   BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id, created_at)
+)sql";
+
+constexpr std::array<Migration, 6> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
     {2, "cycle anchors, supervision cases by cycle, firing index, opened periods", workflow_engine},
     {3, "outbox claims for delivery by several nodes", mail_delivery},
     {4, "calendar feeds", calendar_feeds},
     {5, "outbox invitations (text/calendar)", outbox_calendar},
+    {6, "dashboard sessions; disabled people", sessions_and_access},
 }};
 static_assert(all_migrations.back().version == kSchemaVersion,
               "a new migration raises kSchemaVersion (schema.hpp)");

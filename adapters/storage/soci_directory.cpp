@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -22,13 +23,14 @@ using storage::seconds_of;
 namespace {
 
 constexpr const char* user_select =
-    "SELECT id, email, name, role, area_id, institution_id, token_hash, source FROM users";
+    "SELECT id, email, name, role, area_id, institution_id, token_hash, source, disabled FROM "
+    "users";
 
 /// Binds every field of `row` as an output, in user_select's order.
 void into_user(soci::details::prepare_temp_type& prepared, StoredUser& row) {
     prepared, soci::into(row.id), soci::into(row.email), soci::into(row.name), soci::into(row.role),
         soci::into(row.area_id), soci::into(row.institution_id), soci::into(row.token_hash),
-        soci::into(row.source);
+        soci::into(row.source), soci::into(row.disabled);
 }
 
 struct InstitutionColumns {
@@ -80,16 +82,16 @@ DirectorySync SociStore::sync_directory(const Config& config) {
                 read.execute();
                 while (read.fetch()) stored_institutions[id] = {name, kind, area_id, active != 0};
             }
-            std::unordered_map<std::string, std::string> stored_people;  // user_key -> name
+            std::unordered_map<std::string, StoredUser> stored_people;  // by user_key
             {
-                std::string email, name, role, area_id, institution_id;
-                soci::statement read =
-                    (sql.prepare << "SELECT email, name, role, area_id, institution_id FROM users",
-                     soci::into(email), soci::into(name), soci::into(role), soci::into(area_id),
-                     soci::into(institution_id));
+                StoredUser row;
+                auto prepared = (sql.prepare << std::string{user_select});
+                into_user(prepared, row);
+                soci::statement read = prepared;
                 read.execute();
                 while (read.fetch()) {
-                    stored_people[user_key(email, role, area_id, institution_id)] = name;
+                    stored_people[user_key(row.email, row.role, row.area_id, row.institution_id)] =
+                        row;
                 }
             }
 
@@ -166,13 +168,15 @@ DirectorySync SociStore::sync_directory(const Config& config) {
                 ++result.areas_updated;
             }
 
+            std::unordered_set<std::string> configured_people;
             auto sync_person = [&](const Person& person, std::string_view person_role,
                                    std::string_view person_area,
                                    std::string_view person_institution) {
                 if (person.email.empty()) return;
                 auto key = user_key(person.email, person_role, person_area, person_institution);
+                configured_people.insert(key);
                 auto found = stored_people.find(key);
-                if (found != stored_people.end() && found->second == person.name) return;
+                if (found != stored_people.end() && found->second.name == person.name) return;
                 email = person.email;
                 name = person.name;
                 role = person_role;
@@ -180,7 +184,7 @@ DirectorySync SociStore::sync_directory(const Config& config) {
                 institution_id = person_institution;
                 upsert_person.execute(true);
                 ++(found == stored_people.end() ? result.people_added : result.people_updated);
-                stored_people[key] = person.name;
+                if (found != stored_people.end()) found->second.name = person.name;
             };
             sync_person(config.organisation.director, role_name(Role::director), "", "");
             for (const auto& area : config.areas) {
@@ -189,6 +193,21 @@ DirectorySync SociStore::sync_directory(const Config& config) {
             for (const auto& institution : config.institutions) {
                 sync_person(institution.leader, role_name(Role::leader), "", institution.id);
                 sync_person(institution.board, role_name(Role::board), "", institution.id);
+            }
+            // People of the configuration who left it lose access; those who came back get it
+            // again, unless an administrator disabled them.
+            for (auto& [key, user] : stored_people) {
+                if (user.source != "config") continue;
+                const bool configured = configured_people.contains(key);
+                if (!configured && user.active()) {
+                    set_user_disabled(user.id, "config");
+                    user.disabled = "config";
+                    result.people_disabled.push_back(user);
+                } else if (configured && user.disabled == "config") {
+                    set_user_disabled(user.id, "");
+                    user.disabled.clear();
+                    result.people_enabled.push_back(user);
+                }
             }
         });
         return result;
@@ -302,6 +321,7 @@ std::optional<StoredUser> SociStore::find_user_by_token_hash(std::string_view to
         auto prepared =
             (session_->prepare << std::string{user_select} +
                                       " WHERE token_hash = :token_hash AND token_hash <> '' "
+                                      "AND disabled = '' "
                                       "ORDER BY id LIMIT 1",
              soci::use(key));
         into_user(prepared, row);
@@ -313,9 +333,31 @@ std::optional<StoredUser> SociStore::find_user_by_token_hash(std::string_view to
 
 void SociStore::set_token_hash(long long user_id, std::string_view token_hash) {
     guarded("set_token_hash", [&] {
-        std::string hash{token_hash};
-        *session_ << "UPDATE users SET token_hash = :token_hash WHERE id = :id", soci::use(hash),
-            soci::use(user_id);
+        within_transaction([&] {
+            std::string hash{token_hash};
+            *session_ << "UPDATE users SET token_hash = :token_hash WHERE id = :id",
+                soci::use(hash), soci::use(user_id);
+            *session_ << "DELETE FROM sessions WHERE user_id = :id", soci::use(user_id);
+        });
+    });
+}
+
+bool SociStore::set_user_disabled(long long user_id, std::string_view reason) {
+    return guarded("set_user_disabled", [&] {
+        bool changed = false;
+        within_transaction([&] {
+            std::string value{reason};
+            std::string other{reason};
+            soci::statement update = (session_->prepare << "UPDATE users SET disabled = :reason "
+                                                           "WHERE id = :id AND disabled <> :same",
+                                      soci::use(value), soci::use(user_id), soci::use(other));
+            update.execute(true);
+            changed = update.get_affected_rows() > 0;
+            if (changed && !value.empty()) {
+                *session_ << "DELETE FROM sessions WHERE user_id = :id", soci::use(user_id);
+            }
+        });
+        return changed;
     });
 }
 
@@ -335,9 +377,10 @@ std::optional<StoredUser> SociStore::find_feed_user(std::string_view token_hash)
         StoredUser row;
         auto prepared =
             (session_->prepare << "SELECT u.id, u.email, u.name, u.role, u.area_id, "
-                                  "u.institution_id, u.token_hash, u.source FROM calendar_feeds f "
-                                  "JOIN users u ON u.id = f.user_id "
-                                  "WHERE f.token_hash = :token_hash AND f.revoked_at = 0",
+                                  "u.institution_id, u.token_hash, u.source, u.disabled "
+                                  "FROM calendar_feeds f JOIN users u ON u.id = f.user_id "
+                                  "WHERE f.token_hash = :token_hash AND f.revoked_at = 0 "
+                                  "AND u.disabled = ''",
              soci::use(key));
         into_user(prepared, row);
         soci::statement read = prepared;

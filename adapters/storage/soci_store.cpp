@@ -217,4 +217,18 @@ std::unique_ptr<Store> open_store(const std::string& url) {
     return std::make_unique<SociStore>(parse_store_url(url));
 }
 
+std::unique_ptr<Store> open_existing_store(const std::string& url) {
+    const StoreUrl parsed = parse_store_url(url);
+    if (parsed.backend == StoreUrl::Backend::sqlite && parsed.sqlite_path != ":memory:") {
+        std::error_code ec;
+        if (!std::filesystem::exists(parsed.sqlite_path, ec)) {
+            throw StoreError(
+                fmt::format("the database {} does not exist; create it with "
+                            "'tilsyn migrate'",
+                            parsed.display));
+        }
+    }
+    return std::make_unique<SociStore>(parsed);
+}
+
 }  // namespace tilsyn

@@ -42,7 +42,7 @@ namespace tilsyn {
 ///   with single-row binds (never vector binds: re-executing those on PostgreSQL writes wrong
 ///   data, SOCI issue 910). migrate() drops them, as a schema change may invalidate them.
 /// - find_users_by_email() and find_user_by_token_hash() match exactly (no case folding); an
-///   empty token hash matches nobody.
+///   empty token hash matches nobody. find_users_by_email() lists disabled users too.
 class SociStore : public Store {
   public:
     /// Opens the connection (SQLite: WAL, foreign keys on, busy timeout 5 s, synchronous
@@ -78,6 +78,15 @@ class SociStore : public Store {
     void add_feed(long long user_id, std::string_view token_hash, Instant at) override;
     std::optional<StoredUser> find_feed_user(std::string_view token_hash) override;
     int revoke_feeds(long long user_id, Instant at) override;
+    bool set_user_disabled(long long user_id, std::string_view reason) override;
+
+    // SessionStore (soci_sessions.cpp)
+    int add_session(const StoredSession& session, int per_user) override;
+    std::optional<SessionOfUser> find_session(std::string_view id_hash) override;
+    void touch_session(std::string_view id_hash, Instant at) override;
+    bool remove_session(std::string_view id_hash) override;
+    int remove_sessions_of(long long user_id) override;
+    int remove_expired_sessions(Instant created_before, Instant seen_before) override;
 
     // CaseStore (soci_cases.cpp)
     bool insert_cycle(const CycleRecord& cycle) override;
@@ -137,7 +146,11 @@ class SociStore : public Store {
     std::unique_ptr<Prepared> prepared_;
 };
 
-/// Parses the URL and opens a SociStore. Throws BadStoreUrl or StoreError.
+/// Parses the URL and opens a SociStore (an SQLite file and its folders are created). Throws
+/// BadStoreUrl or StoreError.
 std::unique_ptr<Store> open_store(const std::string& url);
+/// Like open_store, but an SQLite file that does not exist is a StoreError, and nothing is
+/// created: for every verb but `migrate`.
+std::unique_ptr<Store> open_existing_store(const std::string& url);
 
 }  // namespace tilsyn

@@ -40,6 +40,42 @@ TEST_CASE("a duplicate institution id is located at the second one", "[config][r
     CHECK(contains(message, "first defined at line 12"));
 }
 
+TEST_CASE("ids that could break cycle ids, calendars or CSV are refused where they are written",
+          "[config][rules]") {
+    // Issue 15: CR/LF in an id added events to ICS, '=' became a spreadsheet formula, and '/'
+    // made cycle ids ambiguous.
+    for (const char* bad : {"frydenlund\r\nBEGIN:VEVENT", "=HYPERLINK(\"x\")", "a/b", "Frydenlund",
+                            "-skole", "skole_1", ""}) {
+        auto config = small_config();
+        config.institutions[1].id = bad;
+        const auto message = only_problem(config);
+        CHECK(contains(message, "test.yaml:13:3: institution id '"));
+        CHECK(contains(message, "may hold only a-z, 0-9 and '-'"));
+        CHECK(message.find('\n') == std::string::npos);  // one line, control characters shown
+    }
+    auto config = small_config();
+    config.areas[0].id = "syd;drop";
+    config.areas[0].where = {"test.yaml", 5, 7};
+    for (auto& inst : config.institutions) {
+        if (inst.area == "syd") inst.area = "syd;drop";
+    }
+    CHECK(contains(only_problem(config), "test.yaml:5:7: area id 'syd;drop' may hold only"));
+    auto long_id = small_config();
+    long_id.cycles[0].id = std::string(65, 'a');
+    CHECK(contains(only_problem(long_id), "at most 64 characters"));
+}
+
+TEST_CASE("a control character in a name is refused, shown escaped", "[config][rules]") {
+    auto config = small_config();
+    config.institutions[0].name = "Frydenlund\r\nBcc: x@evil.dk";
+    CHECK(contains(only_problem(config),
+                   "test.yaml:12:3: the name of institution 'frydenlund' 'Frydenlund\\x0d\\x0aBcc: "
+                   "x@evil.dk' holds a control character"));
+    auto person = small_config();
+    person.institutions[0].leader.name = "Lene\tLeder";
+    CHECK(contains(only_problem(person), "holds a control character"));
+}
+
 TEST_CASE("an institution in an unknown area gets a suggestion", "[config][rules]") {
     auto config = small_config();
     config.institutions[0].area = "sud";

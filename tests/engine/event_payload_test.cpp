@@ -166,3 +166,17 @@ TEST_CASE("effect goals and reasons read in full in Danish, as the glossary writ
     for (auto reason : tilsyn::kSupervisionReasons) CHECK(tilsyn::reason_title(reason) != reason);
     CHECK(tilsyn::goal_title("unknown") == "unknown");
 }
+
+TEST_CASE("control characters are refused in texts, and line breaks in titles", "[payload]") {
+    auto title =
+        error_of("conversation_held",
+                 R"({"development_points":[{"title":"Læsning\r\nBCC: x","goal":"learning"}]})");
+    CHECK(title.code == ErrorCode::bad_value);
+    CHECK(title.field == "development_points[0].title");
+    CHECK(title.message == "Skriv titlen på udviklingspunkt 1 på én linje uden tabulatorer.");
+    auto bell = error_of("plan_returned", R"({"comment":"Se \u0007 her"})");
+    CHECK(bell.code == ErrorCode::bad_value);
+    CHECK(bell.field == "comment");
+    // A longer text keeps its paragraphs.
+    ok("plan_returned", R"({"comment":"Første afsnit.\n\nAndet afsnit.\tMed tabulator."})");
+}

@@ -146,6 +146,20 @@ TEST_CASE("a mailbox keeps a plain ASCII name and quotes one with specials", "[m
     CHECK(mail_address("hans@example.dk") == "hans@example.dk");
 }
 
+TEST_CASE("a name with quotes, a backslash or '<' stays one quoted phrase before the address",
+          "[mail]") {
+    // Issue 15: a '"' in a person's name broke the To: header, and the person got no mail.
+    CHECK(encode_mailbox(R"(Anna "Bo" Hansen <anna@example.dk>)") ==
+          R"("Anna \"Bo\" Hansen" <anna@example.dk>)");
+    CHECK(encode_mailbox(R"(C:\dir <c@example.dk>)") == R"("C:\\dir" <c@example.dk>)");
+    CHECK(encode_mailbox("Ib <ib@evil.dk> <ib@example.dk>") ==
+          R"("Ib <ib@evil.dk>" <ib@example.dk>)");
+    CHECK(mail_address("Ib <ib@evil.dk> <ib@example.dk>") == "ib@example.dk");
+    CHECK(mail_address(R"(Anna "Bo" Hansen <anna@example.dk>)") == "anna@example.dk");
+    CHECK(encode_mailbox("H. C. Andersen <hca@example.dk>") ==
+          R"("H. C. Andersen" <hca@example.dk>)");
+}
+
 TEST_CASE("a mailbox with a Danish name encodes the name and keeps the address", "[mail]") {
     const std::string encoded = encode_mailbox("Søren Ærø <soeren@example.dk>");
     CHECK(encoded.ends_with(" <soeren@example.dk>"));

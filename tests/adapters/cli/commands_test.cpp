@@ -285,6 +285,32 @@ TEST_CASE("plan refuses --to before --from with exit code 2", "[cli][commands]")
     CHECK(r.out.empty());
 }
 
+TEST_CASE("plan refuses a period over 50 years with exit code 2", "[cli][commands]") {
+    // Issue 15: a plan over 1,000 years wrote until it was killed.
+    auto r = run({"plan", "--config", kAarhus, "--from", "2026-01-01", "--to", "3026-01-01"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--to is more than 50 years after --from"));
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("verbs other than migrate never create a database", "[cli][commands]") {
+    // Issue 15: `status` against a missing path created its folders and a database.
+    TempDir dir;
+    const auto file = dir.write("small.yaml", kSmall);
+    const auto missing = dir.path() / "nope" / "x.db";
+    for (std::vector<std::string> verb : {std::vector<std::string>{"status"},
+                                          {"audit", "verify"},
+                                          {"outbox", "list"},
+                                          {"tick"},
+                                          {"user", "token", "--email", "a@example.dk"}}) {
+        verb.insert(verb.end(), {"--config", file, "--db", "sqlite:" + missing.string()});
+        auto r = run(verb);
+        CHECK(r.code == 1);
+        CHECK_THAT(r.err, Catch::Contains("does not exist; create it with 'tilsyn migrate'"));
+        CHECK_FALSE(fs::exists(dir.path() / "nope"));
+    }
+}
+
 TEST_CASE("plan refuses an unknown --format with exit code 2", "[cli][commands]") {
     auto r = run({"plan", "--config", kAarhus, "--from", "2026-08-01", "--to", "2026-09-01",
                   "--format", "xml"});

@@ -1,6 +1,8 @@
 // tilsyn::parse_csv: RFC 4180 with a header row, each field keeping its own line and column.
 #include "adapters/config/csv_reader.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -145,4 +147,25 @@ TEST_CASE("a bare CR ends a row and counts as a line break", "[csv]") {
     CHECK(table.rows[1].fields[0].value == "b");
     CHECK(table.rows[1].fields[1].line == 3);
     CHECK(table.rows[2].line == 4);
+}
+
+TEST_CASE("CSV input is bounded in bytes, fields per row and field length", "[csv]") {
+    using namespace tilsyn;
+    // Issue 15: a line of 20 million fields took 1.4 GB before it was refused.
+    std::string many = "id,name\n" + std::string(kMaxCsvFields, ',') + "\n";
+    auto table = parse_csv(many);
+    CHECK(table.error ==
+          fmt::format("2:{}: a row has more than {} fields", kMaxCsvFields + 1, kMaxCsvFields));
+    CHECK(table.rows.empty());
+    CHECK(parse_csv("id,name\n" + std::string(kMaxCsvFields - 1, ',') + "\n").error.empty());
+
+    const std::string longest(kMaxCsvFieldBytes, 'x');
+    CHECK(parse_csv("id,name\na," + longest + "\n").error.empty());
+    CHECK(parse_csv("id,name\na," + longest + "y\n").error ==
+          fmt::format("2:3: a field is longer than {} bytes", kMaxCsvFieldBytes));
+    CHECK(parse_csv("id,name\na,\"" + longest + "y\"\n").error ==
+          fmt::format("2:3: a field is longer than {} bytes", kMaxCsvFieldBytes));
+
+    const std::string huge(kMaxCsvBytes + 1, '\n');
+    CHECK(parse_csv(huge).error == "1:1: the file is larger than 32 MiB");
 }

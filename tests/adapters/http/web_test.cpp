@@ -1,12 +1,13 @@
 // The pieces of the web layer that need no server: URL and form decoding, the listen address,
-// sessions on a moved clock, the dashboard's escaping and forms, metrics, and the case view
-// the API and the dashboard list from.
+// sessions (in a real SQLite file) on a moved clock, the dashboard's escaping and forms, metrics,
+// and the case view the API and the dashboard list from.
 #include <catch2/catch.hpp>
 
 #include "adapters/http/dashboard.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/sessions.hpp"
+#include "adapters/storage/storage_fixture.hpp"
 #include "engine/case_view.hpp"
 #include "engine/metrics.hpp"
 #include "engine/workflow_fixture.hpp"
@@ -42,26 +43,57 @@ TEST_CASE("the listen address is HOST:PORT", "[http]") {
     }
 }
 
-TEST_CASE("sessions expire after their lifetime and are forgotten", "[http]") {
-    SessionStore sessions;
-    StoredUser user;
-    user.email = "chief.syd@example.dk";
-    user.role = "area_chief";
+TEST_CASE("a session lives in the database until idle or too old, and its cookie says so",
+          "[http][sessions]") {
+    auto db = storage_testing::sqlite_database();
+    Store& store = *db->store;
+    storage_testing::prepare(store);
+    const StoredUser chief = store.find_users_by_email("syd@example.dk").at(0);
+    SessionPolicy policy;
+    policy.idle = std::chrono::minutes{30};
+    policy.absolute = std::chrono::hours{8};
+    policy.per_person = 2;
     const Instant login = at("2026-11-24", 9);
-    const Session& session = sessions.create(user, login);
-    const std::string id = session.id;
+
+    const std::string id = start_session(store, chief, policy, login);
     CHECK(id.size() == 64);
-    CHECK(session.csrf.size() == 64);
-    CHECK(session.csrf != id);
-    REQUIRE(sessions.find(id, login + kSessionLifetime - std::chrono::seconds{1}));
-    CHECK(sessions.find(id, login)->user.email == "chief.syd@example.dk");
+    auto session = find_session(store, id, policy, login);
+    REQUIRE(session);
+    CHECK(session->user.email == "syd@example.dk");
+    CHECK(session->csrf.size() == 64);
+    CHECK(session->csrf != id);
+    CHECK(session->id_hash != id);  // only the hash is stored
+    CHECK(find_session(store, id, policy, login)->csrf == session->csrf);
     const std::string other = (id[0] == 'a' ? "b" : "a") + id.substr(1);
-    CHECK_FALSE(sessions.find(other, login));
-    CHECK_FALSE(sessions.find(id, login + kSessionLifetime));
-    CHECK(sessions.size() == 0);  // the expired one is gone
-    const std::string again = sessions.create(user, login).id;
-    sessions.remove(again);
-    CHECK_FALSE(sessions.find(again, login));
+    CHECK_FALSE(find_session(store, other, policy, login));
+    CHECK_FALSE(find_session(store, "not hex", policy, login));
+
+    // Used every 29 minutes it lives until the absolute lifetime, and not a second longer.
+    Instant t = login;
+    while (t + std::chrono::minutes{29} < login + policy.absolute) {
+        t += std::chrono::minutes{29};
+        REQUIRE(find_session(store, id, policy, t));
+    }
+    CHECK_FALSE(find_session(store, id, policy, login + policy.absolute));
+
+    // Left alone for the idle time, it ends.
+    const std::string idle = start_session(store, chief, policy, login);
+    CHECK(find_session(store, idle, policy, login + std::chrono::minutes{29}));
+    CHECK_FALSE(find_session(store, idle, policy, login + std::chrono::minutes{59}));
+
+    // A third login of the same person ends the oldest of two.
+    const std::string first = start_session(store, chief, policy, login);
+    const std::string second = start_session(store, chief, policy, login + std::chrono::minutes{1});
+    const std::string third = start_session(store, chief, policy, login + std::chrono::minutes{2});
+    const Instant later = login + std::chrono::minutes{3};
+    CHECK_FALSE(find_session(store, first, policy, later));
+    CHECK(find_session(store, second, policy, later));
+    CHECK(find_session(store, third, policy, later));
+
+    CHECK(session_cookie(id, policy, false) ==
+          "tilsyn_session=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800");
+    CHECK_THAT(session_cookie(id, policy, true), Catch::EndsWith("; Secure"));
+    CHECK_THAT(cleared_session_cookie(true), Catch::Contains("Max-Age=0"));
 }
 
 TEST_CASE("dashboard text is HTML-escaped", "[http][dashboard]") {
