@@ -58,8 +58,7 @@ bool set_person_access(Store& store, const StoredUser& user, bool enable, Instan
     store.in_transaction([&] {
         changed = store.set_user_disabled(user.id, enable ? "" : "manual");
         if (changed) {
-            record(store, user, enable ? "person_enabled" : "person_disabled", "manual", at,
-                   actor);
+            record(store, user, enable ? "person_enabled" : "person_disabled", "manual", at, actor);
         }
     });
     return changed;

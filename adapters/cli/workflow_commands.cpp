@@ -422,10 +422,10 @@ void print_token(std::ostream& out, const StoredUser& user, const std::string& t
                        what, token);
 }
 
-/// The one user --email (and --role, when given) names; reports on `err` and returns nullopt
-/// when there is none or more than one.
-std::optional<StoredUser> one_user(Store& store, const Options& options, std::ostream& err,
-                                   std::string_view verb) {
+/// The directory rows --email (and --role, when given) names, disabled ones too; reports on
+/// `err` when there is none.
+std::vector<StoredUser> named_users(Store& store, const Options& options, std::ostream& err,
+                                    std::string_view verb) {
     const std::string email = options.value("--email");
     if (email.empty()) throw UsageError(fmt::format("{} needs --email", verb));
     if (options.has("--area") || options.has("--institution")) {
@@ -439,13 +439,21 @@ std::optional<StoredUser> one_user(Store& store, const Options& options, std::os
     if (users.empty()) {
         err << fmt::format("tilsyn: no user {}{} (see 'tilsyn user add')\n", email,
                            options.has("--role") ? " with role " + options.value("--role") : "");
-        return std::nullopt;
     }
+    return users;
+}
+
+/// The one user --email (and --role, when given) names; reports on `err` and returns nullopt
+/// when there is none or more than one.
+std::optional<StoredUser> one_user(Store& store, const Options& options, std::ostream& err,
+                                   std::string_view verb) {
+    const auto users = named_users(store, options, err, verb);
+    if (users.empty()) return std::nullopt;
     if (users.size() > 1) {
         std::vector<std::string> roles;
         for (const auto& u : users) roles.push_back(u.role);
-        err << fmt::format("tilsyn: {} has several roles ({}); choose one with --role\n", email,
-                           join(roles));
+        err << fmt::format("tilsyn: {} has several roles ({}); choose one with --role\n",
+                           users[0].email, join(roles));
         return std::nullopt;
     }
     return users[0];
@@ -453,24 +461,9 @@ std::optional<StoredUser> one_user(Store& store, const Options& options, std::os
 
 /// `user disable|enable --email E [--role R]`: every row of that person (or the one of --role).
 int run_user_access(const Options& options, std::ostream& out, std::ostream& err, bool enable) {
-    const std::string email = options.value("--email");
-    if (email.empty()) {
-        throw UsageError(fmt::format("user {} needs --email", enable ? "enable" : "disable"));
-    }
-    if (options.has("--area") || options.has("--institution")) {
-        throw UsageError("user disable and enable take --email and --role only");
-    }
     auto store = open_existing_store(options.db);
-    auto users = store->find_users_by_email(email);
-    if (options.has("--role")) {
-        std::erase_if(users,
-                      [&](const StoredUser& u) { return u.role != options.value("--role"); });
-    }
-    if (users.empty()) {
-        err << fmt::format("tilsyn: no user {}{} (see 'tilsyn user add')\n", email,
-                           options.has("--role") ? " with role " + options.value("--role") : "");
-        return kExitBadInput;
-    }
+    const auto users = named_users(*store, options, err, enable ? "user enable" : "user disable");
+    if (users.empty()) return kExitBadInput;
     const Instant now = options.clock->now();
     for (const auto& user : users) {
         const bool changed = set_person_access(*store, user, enable, now, kCliActor);

@@ -22,8 +22,8 @@ void Attempts::failed(std::string_view address, Instant now) {
     record.last = now;
     if (record.failures >= kFreeFailures) {
         const int doublings = std::min(record.failures - kFreeFailures, 16);
-        const auto wait = std::min<std::chrono::seconds>(std::chrono::seconds{1LL << doublings},
-                                                         kLongestWait);
+        const auto wait =
+            std::min<std::chrono::seconds>(std::chrono::seconds{1LL << doublings}, kLongestWait);
         record.blocked_until = now + wait;
     }
 }
@@ -36,9 +36,9 @@ void Attempts::make_room(Instant now) {
         return now - entry.second.last >= kForgetAfter && entry.second.blocked_until <= now;
     });
     if (records_.size() < kMaxTrackedAddresses) return;
-    auto oldest = std::min_element(records_.begin(), records_.end(), [](const auto& a, const auto& b) {
-        return a.second.last < b.second.last;
-    });
+    auto oldest = std::min_element(
+        records_.begin(), records_.end(),
+        [](const auto& a, const auto& b) { return a.second.last < b.second.last; });
     records_.erase(oldest);
 }
 

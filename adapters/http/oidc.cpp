@@ -99,8 +99,8 @@ IdTokenResult verify_id_token(std::string_view token, const Jwks& keys,
     const char* kid = header ? cjose_header_get(header, CJOSE_HDR_KID, &err) : nullptr;
     const std::string_view algorithm = alg ? alg : "";
     if (algorithm != "RS256" && algorithm != "ES256") {
-        result.error = fmt::format("the ID token's algorithm '{}' is not RS256 or ES256",
-                                   algorithm);
+        result.error =
+            fmt::format("the ID token's algorithm '{}' is not RS256 or ES256", algorithm);
         return result;
     }
     const cjose_jwk_t* key = nullptr;
@@ -141,8 +141,8 @@ IdTokenResult verify_id_token(std::string_view token, const Jwks& keys,
     }
     const json::object& claims = parsed.as_object();
     if (text_of(claims, "iss") != expected.issuer) {
-        result.error = fmt::format("the ID token's issuer '{}' is not '{}'",
-                                   text_of(claims, "iss"), expected.issuer);
+        result.error = fmt::format("the ID token's issuer '{}' is not '{}'", text_of(claims, "iss"),
+                                   expected.issuer);
         return result;
     }
     bool audience = false;
@@ -240,10 +240,9 @@ const OidcClient::Provider& OidcClient::provider() {
     while (!issuer.empty() && issuer.back() == '/') issuer.pop_back();
     const HttpReply reply = get_(issuer + "/.well-known/openid-configuration");
     if (reply.status != 200) {
-        throw std::runtime_error(fmt::format("OpenID discovery at {}: {}", issuer,
-                                             reply.error.empty()
-                                                 ? fmt::format("HTTP {}", reply.status)
-                                                 : reply.error));
+        throw std::runtime_error(
+            fmt::format("OpenID discovery at {}: {}", issuer,
+                        reply.error.empty() ? fmt::format("HTTP {}", reply.status) : reply.error));
     }
     boost::system::error_code ec;
     const json::value doc = json::parse(reply.body, ec);
@@ -298,8 +297,8 @@ OidcClient::Begun OidcClient::begin(Instant now) {
         "&code_challenge={}&code_challenge_method=S256",
         p.authorization_endpoint,
         p.authorization_endpoint.find('?') == std::string::npos ? "?" : "&",
-        percent_encode(settings_.client_id), percent_encode(redirect_uri_),
-        percent_encode(scopes), begun.state, pending.nonce, challenge);
+        percent_encode(settings_.client_id), percent_encode(redirect_uri_), percent_encode(scopes),
+        begun.state, pending.nonce, challenge);
     pending_.emplace(begun.state, std::move(pending));
     return begun;
 }

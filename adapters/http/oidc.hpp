@@ -82,8 +82,8 @@ class OidcClient {
     using PostForm = std::function<HttpReply(const std::string& url, const std::string& form)>;
 
     /// `redirect_uri`: this dashboard's callback (dashboard_url + /login/oidc/callback).
-    OidcClient(OidcSettings settings, std::string redirect_uri, std::string client_secret,
-               Get get, PostForm post);
+    OidcClient(OidcSettings settings, std::string redirect_uri, std::string client_secret, Get get,
+               PostForm post);
     ~OidcClient();
 
     struct Begun {

@@ -45,9 +45,8 @@ struct Key {
         cjose_header_t* header = cjose_header_new(&err);
         cjose_header_set(header, CJOSE_HDR_ALG, alg.c_str(), &err);
         cjose_header_set(header, CJOSE_HDR_KID, cjose_jwk_get_kid(jwk, &err), &err);
-        cjose_jws_t* jws = cjose_jws_sign(jwk, header,
-                                          reinterpret_cast<const uint8_t*>(claims.data()),
-                                          claims.size(), &err);
+        cjose_jws_t* jws = cjose_jws_sign(
+            jwk, header, reinterpret_cast<const uint8_t*>(claims.data()), claims.size(), &err);
         cjose_header_release(header);
         REQUIRE(jws);
         const char* compact = nullptr;
@@ -79,9 +78,10 @@ std::string claims(long long iat, long long exp, const std::string& aud = kClien
 
 }  // namespace
 
-TEST_CASE("an ID token signed with RS256 or ES256 by a known key is accepted, and each bad one "
-          "refused",
-          "[http][oidc]") {
+TEST_CASE(
+    "an ID token signed with RS256 or ES256 by a known key is accepted, and each bad one "
+    "refused",
+    "[http][oidc]") {
     const Key rsa(true, "rsa-1");
     const Key ec(false, "ec-1");
     const Key other(true, "rsa-1");  // same kid, another key: a forged signature

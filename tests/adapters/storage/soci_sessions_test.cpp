@@ -72,9 +72,10 @@ STORE_TEST_CASE("a person's sessions beyond the cap end, their oldest first, nob
     CHECK_FALSE(store.find_session("c"));
 }
 
-STORE_TEST_CASE("a disabled person's token, feeds and sessions stop at once, and come back on "
-                "enable without the old sessions",
-                disabled_person_loses_access) {
+STORE_TEST_CASE(
+    "a disabled person's token, feeds and sessions stop at once, and come back on "
+    "enable without the old sessions",
+    disabled_person_loses_access) {
     Store& store = *db.store;
     prepare(store);
     StoredUser lene = only_user(store, "lene@example.dk");
@@ -109,9 +110,10 @@ STORE_TEST_CASE("a disabled person's token, feeds and sessions stop at once, and
     CHECK(verify_audit(store).intact);
 }
 
-STORE_TEST_CASE("a person gone from the configuration is disabled by the sync and recorded, and "
-                "enabled when back",
-                sync_disables_people_gone) {
+STORE_TEST_CASE(
+    "a person gone from the configuration is disabled by the sync and recorded, and "
+    "enabled when back",
+    sync_disables_people_gone) {
     Store& store = *db.store;
     prepare(store);
     StoredUser lene = only_user(store, "lene@example.dk");
