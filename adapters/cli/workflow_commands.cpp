@@ -53,12 +53,13 @@ struct Engine {
     }
 };
 
-std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err) {
+std::unique_ptr<Engine> open_engine(const Options& options, std::ostream& err,
+                                    bool read_only = false) {
     auto loaded = load_valid_config(options, err);
     if (!loaded) return nullptr;
     auto engine = std::make_unique<Engine>();
     engine->domain = make_domain(std::move(*loaded));
-    engine->store = open_existing_store(options.db);
+    engine->store = open_existing_store(options.db, read_only);
     const int version = engine->store->schema_version();
     if (version < schema::kSchemaVersion) {
         throw std::runtime_error(
@@ -225,7 +226,7 @@ int run_serve(const Options& options, std::ostream& out, std::ostream& err) {
 
 int run_outbox(const Options& options, std::ostream& out, std::ostream& err) {
     const std::string& command = options.positional[0];
-    auto store = open_existing_store(options.db);
+    auto store = open_existing_store(options.db, command == "list");
     (void)err;
     if (command == "list") {
         if (options.positional.size() != 1) throw UsageError("outbox list takes no argument");
@@ -360,7 +361,7 @@ int run_status(const Options& options, std::ostream& out, std::ostream& err) {
     if (format != "table" && format != "json") {
         throw UsageError(fmt::format("--format '{}' is not one of table, json", format));
     }
-    auto engine = open_engine(options, err);
+    auto engine = open_engine(options, err, true);
     if (!engine) return kExitBadInput;
     const Config& config = engine->config();
     if (options.has("--area") && !config.find_area(options.value("--area"))) {
@@ -566,7 +567,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
         throw UsageError(
             fmt::format("unknown 'audit' command '{}'; use 'audit verify'", options.positional[0]));
     }
-    auto store = open_existing_store(options.db);
+    auto store = open_existing_store(options.db, true);
     (void)err;
     const AuditCheck check = verify_audit(*store);
     if (!check.intact) {
@@ -593,7 +594,7 @@ int run_report(const Options& options, std::ostream& out, std::ostream& err) {
     if (format != "md" && format != "html" && format != "csv") {
         throw UsageError(fmt::format("--format '{}' is not one of md, html, csv", format));
     }
-    auto engine = open_engine(options, err);
+    auto engine = open_engine(options, err, true);
     if (!engine) return kExitBadInput;
     const Config& config = engine->config();
     std::vector<std::string> areas;

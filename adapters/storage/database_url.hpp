@@ -27,6 +27,9 @@ struct StoreUrl {
     std::string sqlite_path;  // sqlite: the file, or ":memory:"
     std::string connection;   // postgresql: the libpq "key='value' …" string SOCI is given
     std::string display;      // the URL with any password masked, for messages and logs
+    /// Opened only to read (the read-only verbs): an SQLite file with SQLite's read-only flag,
+    /// a PostgreSQL session whose transactions are read-only.
+    bool read_only = false;
 };
 
 /// Throws BadStoreUrl.

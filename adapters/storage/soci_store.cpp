@@ -95,7 +95,11 @@ SociStore::SociStore(const StoreUrl& url) : backend_(url.backend), display_url_(
     guarded(fmt::format("opening {}", display_url_), [&] {
         if (backend_ == StoreUrl::Backend::sqlite) {
             const bool in_memory = url.sqlite_path == ":memory:";
-            if (!in_memory) {
+            // SOCI's connection string splits at spaces: a path with one opens read-write
+            // (still never created: open_existing_store checked that it exists).
+            const bool read_only =
+                url.read_only && !in_memory && url.sqlite_path.find(' ') == std::string::npos;
+            if (!in_memory && !read_only) {
                 auto folder = std::filesystem::path{url.sqlite_path}.parent_path();
                 std::error_code ec;
                 if (!folder.empty()) std::filesystem::create_directories(folder, ec);
@@ -104,13 +108,14 @@ SociStore::SociStore(const StoreUrl& url) : backend_(url.backend), display_url_(
                                                  display_url_, folder.string(), ec.message()));
                 }
             }
-            std::string connect = url.sqlite_path.find('=') == std::string::npos
+            std::string connect = url.sqlite_path.find('=') == std::string::npos && !read_only
                                       ? url.sqlite_path
                                       : "db=" + url.sqlite_path;
+            if (read_only) connect += " readonly=true";
             session_ = std::make_unique<soci::session>(*soci::factory_sqlite3(), connect);
             *session_ << "PRAGMA busy_timeout = 5000";
             *session_ << "PRAGMA foreign_keys = ON";
-            if (!in_memory) {
+            if (!in_memory && !read_only) {
                 std::string mode;
                 *session_ << "PRAGMA journal_mode = WAL", soci::into(mode);
                 if (mode != "wal") {
@@ -121,6 +126,7 @@ SociStore::SociStore(const StoreUrl& url) : backend_(url.backend), display_url_(
             *session_ << "PRAGMA synchronous = NORMAL";
         } else {
             session_ = std::make_unique<soci::session>(*soci::factory_postgresql(), url.connection);
+            if (url.read_only) *session_ << "SET default_transaction_read_only = on";
         }
     });
 }
@@ -217,8 +223,9 @@ std::unique_ptr<Store> open_store(const std::string& url) {
     return std::make_unique<SociStore>(parse_store_url(url));
 }
 
-std::unique_ptr<Store> open_existing_store(const std::string& url) {
-    const StoreUrl parsed = parse_store_url(url);
+std::unique_ptr<Store> open_existing_store(const std::string& url, bool read_only) {
+    StoreUrl parsed = parse_store_url(url);
+    parsed.read_only = read_only;
     if (parsed.backend == StoreUrl::Backend::sqlite && parsed.sqlite_path != ":memory:") {
         std::error_code ec;
         if (!std::filesystem::exists(parsed.sqlite_path, ec)) {

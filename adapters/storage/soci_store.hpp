@@ -150,7 +150,8 @@ class SociStore : public Store {
 /// BadStoreUrl or StoreError.
 std::unique_ptr<Store> open_store(const std::string& url);
 /// Like open_store, but an SQLite file that does not exist is a StoreError, and nothing is
-/// created: for every verb but `migrate`.
-std::unique_ptr<Store> open_existing_store(const std::string& url);
+/// created: for every verb but `migrate`. `read_only`: writing through it fails (the verbs
+/// that only read: status, report, audit verify, outbox list).
+std::unique_ptr<Store> open_existing_store(const std::string& url, bool read_only = false);
 
 }  // namespace tilsyn

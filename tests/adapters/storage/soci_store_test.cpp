@@ -415,3 +415,16 @@ STORE_TEST_CASE("many events through the prepared statements store exactly what 
     REQUIRE(mail.size() == 1);
     CHECK(mail[0].body == "Besked nr. 0 — æøå");
 }
+
+STORE_TEST_CASE("a store opened read-only reads and refuses every write", read_only_store) {
+    prepare(*db.store);
+    auto reader = open_existing_store(db.url, true);
+    CHECK(reader->schema_version() == schema::kSchemaVersion);
+    CHECK(reader->find_institution("frydenlund"));
+    StoredUser user;
+    user.email = "x@example.dk";
+    user.role = "admin";
+    user.source = "manual";
+    CHECK_THROWS_AS(reader->add_user(user), StoreError);
+    CHECK(db.store->find_users_by_email("x@example.dk").empty());
+}
