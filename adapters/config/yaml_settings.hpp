@@ -22,6 +22,8 @@ class SettingsReader : NodeReader {
     /// `roles:`, role id -> the title people read (trimmed); an unknown role, an empty title
     /// or a title two roles share is a problem (and a configuration with one is not used).
     void read_roles(const YAML::Node& node);
+    /// `workload: { max_conversations_per_week: N }`, N a whole number from 1 to 100.
+    void read_workload(const YAML::Node& node);
 
   private:
     void read_closed_day(const YAML::Node& node);
