@@ -32,8 +32,13 @@ INSTITUTIONS = 60
 
 
 def events_of(path):
-    with sqlite3.connect(path) as conn:
+    """The (cycle, event) pairs of a database's audit trail; the connection is closed after (an
+    open one would count as the database in use)."""
+    conn = sqlite3.connect(path)
+    try:
         return set(conn.execute("SELECT cycle_id, event FROM events").fetchall())
+    finally:
+        conn.close()
 
 
 def leftovers(folder):
