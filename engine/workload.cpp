@@ -202,14 +202,18 @@ std::string workload_svg(const Workload& workload, int max_per_week) {
         "height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"Arbejdsbyrde pr. "
         "person og uge\" font-family=\"sans-serif\" font-size=\"11\" fill=\"#222\">",
         width, height);
-    // Week numbers above every fourth column, and where a year starts.
+    // Week numbers above every fourth column, with the year where one starts; a label too
+    // close to the one before is left out (they would overlap).
+    std::size_t last_label = 0;
     for (std::size_t w = 0; w < workload.weeks.size(); ++w) {
-        if (w % 4 != 0 && workload.weeks[w].week != 1) continue;
-        svg +=
-            fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", kLabel + w * kCell, kHeader - 8,
-                        workload.weeks[w].week == 1 || w == 0
-                            ? fmt::format("{} u{}", workload.weeks[w].year, workload.weeks[w].week)
-                            : fmt::format("u{}", workload.weeks[w].week));
+        const bool year_starts = w == 0 || workload.weeks[w].week == 1;
+        if (w % 4 != 0 && !year_starts) continue;
+        if (w > 0 && w - last_label < (year_starts ? 5u : 4u)) continue;
+        last_label = w;
+        svg += fmt::format(
+            "<text x=\"{}\" y=\"{}\">{}</text>", kLabel + w * kCell, kHeader - 8,
+            year_starts ? fmt::format("{} u{}", workload.weeks[w].year, workload.weeks[w].week)
+                        : fmt::format("u{}", workload.weeks[w].week));
     }
     for (std::size_t p = 0; p < workload.people.size(); ++p) {
         const WorkloadPerson& person = workload.people[p];
