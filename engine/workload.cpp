@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "engine/deadlines.hpp"
 #include "engine/html.hpp"
 #include "engine/messages.hpp"
 #include "engine/plan_format.hpp"
@@ -74,21 +75,16 @@ Workload compute_workload(const Domain& domain, Date from, Date to, const Worklo
     }
     const auto people = people_of(config);
     std::unordered_map<std::string, std::size_t> index;
-    // Each item's recipients depend on its tilbud, cycle, step and kind only: cache them.
-    std::unordered_map<std::uint64_t, std::vector<std::string>> recipients_cache;
-    visit_plan(config, domain.calendar, domain.zone, from, to, [&](const PlanItem& item) {
-        if (item.kind != PlanKind::due) return;
-        const auto* workflow = workflows::find_workflow(config.cycles[item.cycle].workflow);
-        if (!workflow) return;
-        const workflows::StepActivity activity = workflow->steps[item.step].activity;
+    // Each deadline's people depend on its tilbud, cycle and step only: resolved once into
+    // indices of workload.people (those the filter keeps).
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> people_cache;
+    auto people_of_item = [&](const PlanItem& item) -> const std::vector<std::size_t>& {
         const std::uint64_t key =
             (std::uint64_t{item.institution} << 32) | (std::uint64_t{item.cycle} << 16) | item.step;
-        auto cached = recipients_cache.find(key);
-        if (cached == recipients_cache.end()) {
-            cached = recipients_cache.emplace(key, plan_recipients(config, item)).first;
-        }
-        const std::size_t week = static_cast<std::size_t>((item.date - first_monday).count() / 7);
-        for (const auto& email : cached->second) {
+        auto cached = people_cache.find(key);
+        if (cached != people_cache.end()) return cached->second;
+        std::vector<std::size_t> found;
+        for (const auto& email : plan_recipients(config, item)) {
             if (!filter.email.empty() && email != filter.email) continue;
             auto it = index.find(email);
             if (it == index.end()) {
@@ -108,23 +104,56 @@ Workload compute_workload(const Domain& domain, Date from, Date to, const Worklo
                 it = index.emplace(email, workload.people.size()).first;
                 workload.people.push_back(std::move(person));
             }
-            WorkloadCounts& counts = workload.people[it->second].weeks[week];
-            ++counts.deadlines;
-            switch (activity) {
-                case workflows::StepActivity::conversation:
-                    ++counts.conversations;
-                    break;
-                case workflows::StepActivity::observation:
-                    ++counts.observations;
-                    break;
-                case workflows::StepActivity::one_to_one:
-                    ++counts.one_to_ones;
-                    break;
-                case workflows::StepActivity::task:
-                    break;
+            found.push_back(it->second);
+        }
+        return people_cache.emplace(key, std::move(found)).first->second;
+    };
+    // The plan's deadlines (every step completed on its due date), instance by instance: every
+    // tilbud a cycle covers shares its instance's dates.
+    for (std::size_t c = 0; c < config.cycles.size(); ++c) {
+        const CycleConfig& cycle = config.cycles[c];
+        const auto* workflow = workflows::find_workflow(cycle.workflow);
+        if (!workflow) continue;
+        std::vector<std::uint32_t> covered;
+        for (std::size_t i = 0; i < config.institutions.size(); ++i) {
+            if (selects(cycle.institutions, config.institutions[i])) {
+                covered.push_back(static_cast<std::uint32_t>(i));
             }
         }
-    });
+        for (Date start : cycle_starts(cycle, from, to)) {
+            visit_instance(cycle, start, domain.calendar, [&](const InstanceItem& due) {
+                if (due.kind != PlanKind::due || due.date < from || due.date >= to) return;
+                const workflows::StepActivity activity = workflow->steps[due.step].activity;
+                const auto week = static_cast<std::size_t>((due.date - first_monday).count() / 7);
+                PlanItem item;
+                item.date = due.date;
+                item.cycle = static_cast<std::uint16_t>(c);
+                item.step = due.step;
+                item.kind = PlanKind::due;
+                item.round = due.round;
+                for (std::uint32_t institution : covered) {
+                    item.institution = institution;
+                    for (std::size_t person : people_of_item(item)) {
+                        WorkloadCounts& counts = workload.people[person].weeks[week];
+                        ++counts.deadlines;
+                        switch (activity) {
+                            case workflows::StepActivity::conversation:
+                                ++counts.conversations;
+                                break;
+                            case workflows::StepActivity::observation:
+                                ++counts.observations;
+                                break;
+                            case workflows::StepActivity::one_to_one:
+                                ++counts.one_to_ones;
+                                break;
+                            case workflows::StepActivity::task:
+                                break;
+                        }
+                    }
+                }
+            });
+        }
+    }
     std::sort(workload.people.begin(), workload.people.end(),
               [](const WorkloadPerson& a, const WorkloadPerson& b) { return a.email < b.email; });
     return workload;
