@@ -115,20 +115,6 @@ std::string date_or_dash(const std::optional<Date>& date) {
     return date ? danish_date(*date) : std::string("–");
 }
 
-std::string kind_title(PlanKind kind, int level) {
-    switch (kind) {
-        case PlanKind::start:
-            return "start";
-        case PlanKind::due:
-            return "frist";
-        case PlanKind::reminder:
-            return fmt::format("påmindelse {}", level);
-        case PlanKind::escalation:
-            return fmt::format("eskalering {}", level);
-    }
-    return "?";
-}
-
 }  // namespace
 
 std::vector<RunningInstance> running_instances(CaseStore& store) {
@@ -146,6 +132,30 @@ std::vector<RunningInstance> running_instances(CaseStore& store) {
         running.push_back({cycle.cycle_config, cycle.started_on, it->second});
     }
     return running;
+}
+
+ChangeWords change_words(const PlanChange& change) {
+    ChangeWords words;
+    words.step = change.step == "start" ? std::string("Start")
+                                        : std::string(workflows::step_title(change.step));
+    if (change.round) words.step += fmt::format(" (runde {})", change.round);
+    switch (change.kind) {
+        case PlanKind::start:
+            words.kind = "Start";
+            break;
+        case PlanKind::due:
+            words.kind = "Frist";
+            break;
+        case PlanKind::reminder:
+            words.kind = fmt::format("Påmindelse {}", change.level);
+            break;
+        case PlanKind::escalation:
+            words.kind = fmt::format("Eskalering {}", change.level);
+            break;
+    }
+    words.moved = change.before && change.after ? fmt::format("{:+d}", change.workdays)
+                                                : std::string(change.after ? "ny" : "bortfalder");
+    return words;
 }
 
 ConfigDiff diff_configs(const Domain& current, const Domain& next,
@@ -298,17 +308,11 @@ void write_diff_table(std::ostream& out, const ConfigDiff& diff) {
         text += fmt::format("  {:<24} {:<10} {:<36} {:<15} {:<10} {:<10} {:>11} {:>6}\n", "CYKLUS",
                             "START", "TRIN", "HVAD", "FØR", "EFTER", "ARBEJDSDAGE", "TILBUD");
         for (const auto& change : diff.changes) {
-            std::string step = change.step == "start"
-                                   ? std::string("Start")
-                                   : std::string(workflows::step_title(change.step));
-            if (change.round) step += fmt::format(" (runde {})", change.round);
-            const std::string moved = change.before && change.after
-                                          ? fmt::format("{:+d}", change.workdays)
-                                          : std::string(change.after ? "ny" : "bortfalder");
+            const ChangeWords words = change_words(change);
             text += fmt::format("  {:<24} {:<10} {:<36} {:<15} {:<10} {:<10} {:>11} {:>6}\n",
-                                change.cycle, danish_date(change.start), step,
-                                kind_title(change.kind, change.level), date_or_dash(change.before),
-                                date_or_dash(change.after), moved, change.institutions);
+                                change.cycle, danish_date(change.start), words.step, words.kind,
+                                date_or_dash(change.before), date_or_dash(change.after),
+                                words.moved, change.institutions);
         }
     }
     text += "\nPåmindelser og eskaleringer pr. person i perioden:\n";

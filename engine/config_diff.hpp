@@ -56,6 +56,16 @@ struct PlanChange {
     std::size_t institutions = 0;
 };
 
+/// What people read of a change (Danish): the step's title with its round, what it is ("Frist",
+/// "Påmindelse 1", "Eskalering 2", "Start") and how far it moves ("+5" working days, "ny",
+/// "bortfalder"). The CLI's table and the dashboard's page say the same.
+struct ChangeWords {
+    std::string step;
+    std::string kind;
+    std::string moved;
+};
+ChangeWords change_words(const PlanChange& change);
+
 /// A person whose number of reminders and escalations in the period changes.
 struct MailChange {
     std::string email;

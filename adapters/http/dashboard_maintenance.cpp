@@ -26,20 +26,6 @@ std::string date_input(std::string_view name, std::string_view label, Date value
                        escape(label), escape(name), format_date(value));
 }
 
-std::string kind_title(PlanKind kind, int level) {
-    switch (kind) {
-        case PlanKind::start:
-            return "Start";
-        case PlanKind::due:
-            return "Frist";
-        case PlanKind::reminder:
-            return fmt::format("Påmindelse {}", level);
-        case PlanKind::escalation:
-            return fmt::format("Eskalering {}", level);
-    }
-    return {};
-}
-
 std::string diff_html(const Config& next, const ConfigDiff& diff) {
     std::string body = fmt::format(
         "<p>Kommende forløb, der starter efter {} og før {}. Intet er ændret: siden viser kun, "
@@ -71,20 +57,13 @@ std::string diff_html(const Config& next, const ConfigDiff& diff) {
             "<th>Hvad</th><th>Før</th><th>Efter</th><th>Arbejdsdage</th><th>Tilbud</th></tr>"
             "</thead><tbody>";
         for (const auto& change : diff.changes) {
-            std::string step = change.step == "start"
-                                   ? std::string("Start")
-                                   : std::string(workflows::step_title(change.step));
-            if (change.round) step += fmt::format(" (runde {})", change.round);
-            const std::string moved = change.before && change.after
-                                          ? fmt::format("{:+d}", change.workdays)
-                                          : std::string(change.after ? "ny" : "bortfalder");
+            const ChangeWords words = change_words(change);
             body += fmt::format(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                 "<td>{}</td><td>{}</td></tr>",
-                escape(change.cycle), danish_date(change.start), escape(step),
-                kind_title(change.kind, change.level),
+                escape(change.cycle), danish_date(change.start), escape(words.step), words.kind,
                 change.before ? danish_date(*change.before) : "–",
-                change.after ? danish_date(*change.after) : "–", moved, change.institutions);
+                change.after ? danish_date(*change.after) : "–", words.moved, change.institutions);
         }
         body += "</tbody></table></div>";
     }
