@@ -68,6 +68,14 @@ struct CalendarSettings {
     int send_at_minutes = 8 * 60;  // local wall-clock time at which mail goes out
 };
 
+/// `workload:`: how many conversations (quality and learning conversations and 1:1s) one person
+/// may have in one ISO week before `check` warns.
+struct WorkloadSettings {
+    static constexpr int kDefaultMaxConversationsPerWeek = 8;
+    int max_conversations_per_week = kDefaultMaxConversationsPerWeek;
+    SourceLocation where;  // of the setting, when written
+};
+
 struct MailSettings {
     std::string from;
     std::string transport;  // "file:DIR" (relative to the config file's folder) or smtp(s)://
@@ -197,6 +205,7 @@ struct Config {
     std::vector<Institution> institutions;
     std::vector<CycleConfig> cycles;
     RoleTitles roles;  // what people read for each role: the defaults, or `roles:`
+    WorkloadSettings workload;
 
     const Area* find_area(std::string_view id) const;
     const CycleConfig* find_cycle(std::string_view id) const;

@@ -49,22 +49,6 @@ void append_json_string(std::string& out, std::string_view text) {
 
 namespace {
 
-std::vector<Role> item_roles(const Config& config, const PlanItem& item) {
-    const CycleConfig& cycle = config.cycles[item.cycle];
-    const workflows::WorkflowDescription* workflow = workflows::find_workflow(cycle.workflow);
-    if (!workflow) return {};
-    switch (item.kind) {
-        case PlanKind::start:
-            return step_reminded(&cycle, workflow->steps.front());
-        case PlanKind::due:
-        case PlanKind::reminder:
-            return step_reminded(&cycle, workflow->steps[item.step]);
-        case PlanKind::escalation:
-            return cycle.escalation[item.level - 1].to;
-    }
-    return {};
-}
-
 unsigned role_mask(const std::vector<Role>& roles) {
     unsigned mask = 0;
     for (Role role : roles) mask |= 1u << static_cast<unsigned>(role);
@@ -79,6 +63,22 @@ std::string_view step_label(const Config& config, const PlanItem& item) {
 }
 
 }  // namespace
+
+std::vector<Role> plan_item_roles(const Config& config, const PlanItem& item) {
+    const CycleConfig& cycle = config.cycles[item.cycle];
+    const workflows::WorkflowDescription* workflow = workflows::find_workflow(cycle.workflow);
+    if (!workflow) return {};
+    switch (item.kind) {
+        case PlanKind::start:
+            return step_reminded(&cycle, workflow->steps.front());
+        case PlanKind::due:
+        case PlanKind::reminder:
+            return step_reminded(&cycle, workflow->steps[item.step]);
+        case PlanKind::escalation:
+            return cycle.escalation[item.level - 1].to;
+    }
+    return {};
+}
 
 std::vector<std::string> recipients(const Config& config, const Institution& institution,
                                     const std::vector<Role>& roles) {
@@ -111,7 +111,7 @@ std::vector<std::string> observer_recipients(const Config& config, const PlanIte
     }
     std::vector<std::string> result;
     for (const auto& addressed :
-         observer_addressing(observed, observer, item_roles(config, item))) {
+         observer_addressing(observed, observer, plan_item_roles(config, item))) {
         for (auto& email : recipients(config, *addressed.institution, addressed.roles)) {
             if (std::find(result.begin(), result.end(), email) == result.end()) {
                 result.push_back(std::move(email));
@@ -125,7 +125,7 @@ std::vector<std::string> observer_recipients(const Config& config, const PlanIte
 
 std::vector<std::string> plan_recipients(const Config& config, const PlanItem& item) {
     if (observer_step(config, item)) return observer_recipients(config, item);
-    return recipients(config, config.institutions[item.institution], item_roles(config, item));
+    return recipients(config, config.institutions[item.institution], plan_item_roles(config, item));
 }
 
 namespace {

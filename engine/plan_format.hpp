@@ -22,6 +22,10 @@ void append_json_string(std::string& out, std::string_view text);
 std::vector<std::string> recipients(const Config& config, const Institution& institution,
                                     const std::vector<Role>& roles);
 
+/// The roles a plan item is for: who is reminded of its step (of the first step for a start),
+/// or its escalation level's roles.
+std::vector<Role> plan_item_roles(const Config& config, const PlanItem& item);
+
 /// Who a plan item goes to (for an observation, the observer the config names, else the
 /// area chief; never the observed institution's leader).
 std::vector<std::string> plan_recipients(const Config& config, const PlanItem& item);

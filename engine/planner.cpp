@@ -61,6 +61,22 @@ std::vector<ScheduledStep> schedule_cycle(const CycleConfig& cycle, Date start,
     return result;
 }
 
+void visit_instance(const CycleConfig& cycle, Date start, const Calendar& calendar,
+                    const std::function<void(const InstanceItem&)>& sink) {
+    const Timeline timeline = timeline_of(cycle);
+    sink({start, 0, PlanKind::start, 0, 0});
+    for (const ScheduledStep& s : schedule_cycle(cycle, start, calendar)) {
+        sink({s.due, s.step, PlanKind::due, 0, s.round});
+        for (const Notice& n : reminder_notices(timeline, s.due, s.armed_on, calendar)) {
+            sink({n.date, s.step, PlanKind::reminder, static_cast<std::uint8_t>(n.level), s.round});
+        }
+        for (const Notice& n : escalation_notices(timeline, s.due, calendar)) {
+            sink({n.date, s.step, PlanKind::escalation, static_cast<std::uint8_t>(n.level),
+                  s.round});
+        }
+    }
+}
+
 void visit_plan(const Config& config, const Calendar& calendar, const TimeZone& zone, Date from,
                 Date to, const std::function<void(const PlanItem&)>& sink) {
     const auto send_at = std::chrono::minutes{config.calendar.send_at_minutes};
@@ -82,20 +98,10 @@ void visit_plan(const Config& config, const Calendar& calendar, const TimeZone& 
     };
     for (std::size_t c = 0; c < config.cycles.size(); ++c) {
         const CycleConfig& cycle = config.cycles[c];
-        const Timeline timeline = timeline_of(cycle);
         for (Date start : cycle_starts(cycle, from, to)) {
-            add(start, c, 0, PlanKind::start, 0, 0);
-            for (const ScheduledStep& s : schedule_cycle(cycle, start, calendar)) {
-                add(s.due, c, s.step, PlanKind::due, 0, s.round);
-                for (const Notice& n : reminder_notices(timeline, s.due, s.armed_on, calendar)) {
-                    add(n.date, c, s.step, PlanKind::reminder, static_cast<std::uint8_t>(n.level),
-                        s.round);
-                }
-                for (const Notice& n : escalation_notices(timeline, s.due, calendar)) {
-                    add(n.date, c, s.step, PlanKind::escalation, static_cast<std::uint8_t>(n.level),
-                        s.round);
-                }
-            }
+            visit_instance(cycle, start, calendar, [&](const InstanceItem& i) {
+                add(i.date, c, i.step, i.kind, i.level, i.round);
+            });
         }
     }
     std::sort(templates.begin(), templates.end(),

@@ -30,6 +30,20 @@ struct ScheduledStep {
 std::vector<ScheduledStep> schedule_cycle(const CycleConfig& cycle, Date start,
                                           const Calendar& calendar);
 
+/// One dated item of a cycle instance: its start (step 0, kind start), and each step's due date,
+/// reminders and escalations, as the plan and the live engine date them.
+struct InstanceItem {
+    Date date{};
+    std::uint16_t step = 0;
+    PlanKind kind = PlanKind::due;
+    std::uint8_t level = 0;
+    std::uint8_t round = 0;
+};
+
+/// Calls `sink` for every item of the instance of `cycle` that starts on `start`, in step order.
+void visit_instance(const CycleConfig& cycle, Date start, const Calendar& calendar,
+                    const std::function<void(const InstanceItem&)>& sink);
+
 struct PlanItem {
     Instant at;
     Date date;

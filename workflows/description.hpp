@@ -39,6 +39,10 @@ struct FieldDescription {
     bool required = false;
 };
 
+/// What a step asks of the people who act on it, as a week's workload counts it: a task with a
+/// deadline, or a meeting of one of these kinds.
+enum class StepActivity { task, conversation, observation, one_to_one };
+
 /// A step of a workflow's timeline: what a deadline is for.
 struct StepDescription {
     std::string_view id;             // as the YAML timeline and the database name it
@@ -53,6 +57,7 @@ struct StepDescription {
                                      // reminded, never the observed institution's
     bool assignable = false;         // a cycle's config may name who acts on it and is
                                      // reminded instead (`by:` beside its due expression)
+    StepActivity activity = StepActivity::task;  // what `workload` counts it as
 };
 
 /// An event as people send it (or, with `by_system`, as the engine records it).

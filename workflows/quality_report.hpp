@@ -165,10 +165,11 @@ inline const WorkflowDescription& describe() {
                  {Role::board, Role::leader}},
                 // The leader takes part (its feed holds the date); the area chief, who
                 // schedules and holds it, is reminded.
-                {"quality_conversation",
-                 "Kvalitetssamtale",
-                 {Role::area_chief, Role::leader},
-                 {Role::area_chief}},
+                {.id = "quality_conversation",
+                 .title = "Kvalitetssamtale",
+                 .responsible = {Role::area_chief, Role::leader},
+                 .reminded = {Role::area_chief},
+                 .activity = StepActivity::conversation},
                 {"development_plan", "Lokal udviklingsplan", {Role::leader}, {Role::leader}},
                 {.id = "plan_approval",
                  .title = "Godkendelse af udviklingsplan",

@@ -12,6 +12,7 @@
 #include "adapters/config/yaml_config_loader.hpp"
 #include "engine/civil_time.hpp"
 #include "engine/clock.hpp"
+#include "engine/domain.hpp"
 #include "engine/time_zone.hpp"
 
 namespace tilsyn::cli {
@@ -55,5 +56,13 @@ int run_serve(const Options& options, std::ostream& out, std::ostream& err);
 int run_outbox(const Options& options, std::ostream& out, std::ostream& err);
 int run_report(const Options& options, std::ostream& out, std::ostream& err);
 int run_feed(const Options& options, std::ostream& out, std::ostream& err);
+int run_diff(const Options& options, std::ostream& out, std::ostream& err);
+int run_workload(const Options& options, std::ostream& out, std::ostream& err);
+int run_backup(const Options& options, std::ostream& out, std::ostream& err);
+int run_restore(const Options& options, std::ostream& out, std::ostream& err);
+
+/// `check`'s warnings: each week in which one person has more conversations and 1:1s than
+/// workload.max_conversations_per_week, over one whole period of every cycle.
+void warn_workload_peaks(const Domain& domain, std::ostream& out);
 
 }  // namespace tilsyn::cli

@@ -64,6 +64,18 @@ verbs:
   report political --year YYYY [--format md|html|csv] [--area ID]
                              the political level's summary for the age band reported
                              that year (6-18 in even years, 0-6 in odd years)
+  diff --config NEW.yaml [--current FILE] [--to DATE] [--at TIME] [--format table|json]
+                             what NEW.yaml would change against the running database and
+                             the current configuration (default config/aarhus.yaml):
+                             running cycles keep their timeline; upcoming starts,
+                             deadlines, reminders and escalations that move; people
+                             gaining or losing mail; tilbud joining or leaving. Exit 0
+                             when nothing moves, 3 when something does, 2 for a bad config
+  workload --from DATE --to DATE [--role R] [--person E] [--format table|json]
+                             deadlines, conversations, observations and 1:1s per person
+                             per ISO week, as the plan dates them
+  backup --to FILE           a consistent copy of an SQLite database, also while serve runs
+  restore --from FILE        put a backup in place of --db (refused while it is in use)
 
 TIME is ISO 8601: 2026-10-13T08:00:00+02:00, or 2026-10-13T08:00 in the configured zone.
 
@@ -98,6 +110,10 @@ const std::map<std::string, VerbSyntax> kVerbs = {
     {"audit", {{}, {}, 1, 1}},
     {"report", {{"--year", "--format", "--area"}, {}, 1, 1}},
     {"feed", {{"--email", "--role"}, {}, 1, 1}},
+    {"diff", {{"--current", "--format", "--at", "--to"}, {}, 0, 0}},
+    {"workload", {{"--from", "--to", "--role", "--person", "--format"}, {}, 0, 0}},
+    {"backup", {{"--to"}, {}, 0, 0}},
+    {"restore", {{"--from"}, {}, 0, 0}},
 };
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -179,6 +195,7 @@ int run_check(const Options& options, std::ostream& out, std::ostream& err) {
         options.config, config.areas.size(), config.institutions.size(),
         kinds[InstitutionKind::school], kinds[InstitutionKind::daycare],
         kinds[InstitutionKind::youth], config.cycles.size());
+    warn_workload_peaks(*make_domain(std::move(*loaded)), out);
     return kExitOk;
 }
 
@@ -287,6 +304,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (options.verb == "audit") return run_audit(options, out, err);
         if (options.verb == "report") return run_report(options, out, err);
         if (options.verb == "feed") return run_feed(options, out, err);
+        if (options.verb == "diff") return run_diff(options, out, err);
+        if (options.verb == "workload") return run_workload(options, out, err);
+        if (options.verb == "backup") return run_backup(options, out, err);
+        if (options.verb == "restore") return run_restore(options, out, err);
         return kExitBadInput;
     } catch (const UsageError& e) {
         err << "tilsyn: " << e.what() << '\n' << "run 'tilsyn --help' for usage\n";

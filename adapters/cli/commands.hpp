@@ -11,7 +11,8 @@
 namespace tilsyn {
 
 /// Exit codes of every verb.
-enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitBadInput = 2 };
+enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitBadInput = 2, kExitChanges = 3 };
+// kExitChanges: `diff` found something the new configuration moves.
 
 /// Runs one command line (without the program name). Output to `out`, errors to `err`, one
 /// line per problem.

@@ -27,7 +27,7 @@ void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& c
                SourceLocation& timezone_where) {
     nodes.check_map(root, "the configuration",
                     {"organisation", "calendar", "mail", "roles", "auth", "areas", "institutions",
-                     "institutions_csv", "cycles"},
+                     "institutions_csv", "cycles", "workload"},
                     {"organisation", "areas", "cycles"});
     yaml_config::SettingsReader settings(nodes, config);
     yaml_config::DirectoryReader directory(nodes, config);
@@ -37,6 +37,7 @@ void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& c
     if (auto n = root["mail"]) settings.read_mail(n);
     if (auto n = root["roles"]) settings.read_roles(n);
     if (auto n = root["auth"]) settings.read_auth(n);
+    if (auto n = root["workload"]) settings.read_workload(n);
     if (auto n = root["areas"]) directory.read_areas(n);
     if (auto n = root["institutions"]) directory.read_institutions(n);
     if (auto n = root["institutions_csv"]) directory.read_institutions_csv(n);

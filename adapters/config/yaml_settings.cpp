@@ -351,4 +351,26 @@ void SettingsReader::read_roles(const YAML::Node& node) {
     }
 }
 
+void SettingsReader::read_workload(const YAML::Node& node) {
+    if (!check_map(node, "workload", {"max_conversations_per_week"},
+                   {"max_conversations_per_week"})) {
+        return;
+    }
+    const YAML::Node n = node["max_conversations_per_week"];
+    std::string value;
+    if (!scalar(n, "workload.max_conversations_per_week", value)) return;
+    int number = 0;
+    const bool digits = !value.empty() && value.size() <= 3 &&
+                        value.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) number = std::stoi(value);
+    if (!digits || number < 1 || number > 100) {
+        problem(where(n), fmt::format("workload.max_conversations_per_week '{}' must be a whole "
+                                      "number from 1 to 100",
+                                      value));
+        return;
+    }
+    config_.workload.max_conversations_per_week = number;
+    config_.workload.where = where(n);
+}
+
 }  // namespace tilsyn::yaml_config

@@ -28,6 +28,8 @@ class SettingsReader : NodeReader {
     /// `auth:`: `sessions: { idle_minutes, absolute_hours, per_person }`, each a whole number
     /// within bounds; `oidc: { issuer, client_id, client_secret_env, scopes, claim }`.
     void read_auth(const YAML::Node& node);
+    /// `workload: { max_conversations_per_week: N }`, N a whole number from 1 to 100.
+    void read_workload(const YAML::Node& node);
 
   private:
     void read_closed_day(const YAML::Node& node);

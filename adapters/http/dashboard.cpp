@@ -55,7 +55,9 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
         header += R"(<nav><a href="/">Oversigt</a>)";
         if (role == "admin" || role == "director" || role == "area_chief") {
             header += R"(<a href="/report">Politisk rapport</a>)";
+            header += R"(<a href="/workload">Arbejdsbyrde</a>)";
         }
+        if (role == "admin") header += R"(<a href="/diff">Ny konfiguration</a>)";
         if (!page->many_title.empty()) {
             header += fmt::format(R"(<a href="/many">{}</a>)", escape(page->many_title));
         }
@@ -852,6 +854,10 @@ std::string form_payload(std::string_view event, const Fields& form) {
         }
     }
     return json::serialize(payload);
+}
+
+std::string page_layout(const Page* page, std::string_view title, std::string_view body) {
+    return layout(page, title, body);
 }
 
 }  // namespace tilsyn::http::ui

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "adapters/http/dashboard.hpp"
+#include "adapters/http/dashboard_maintenance.hpp"
 #include "adapters/http/responses.hpp"
 #include "adapters/http/web_context.hpp"
 #include "engine/calendar_feed.hpp"
@@ -447,6 +448,9 @@ void add_dashboard_routes(RouteTable& routes, WebContext& context) {
     });
     page("/report", [&](const Visit& visit) { return political(context, visit, false); });
     page("/report.csv", [&](const Visit& visit) { return political(context, visit, true); });
+    page("/workload", [&](const Visit& v) { return workload_page(context, v.page, v.request); });
+    page("/diff", [&](const Visit& visit) { return diff_page(context, visit.page, nullptr); });
+    form("/diff", [&](const Visit& visit) { return diff_page(context, visit.page, &visit.form); });
 }
 
 }  // namespace tilsyn::http
