@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 #include <tuple>
 
 #include "adapters/config/yaml_cycles.hpp"
@@ -89,6 +90,25 @@ std::shared_ptr<const Domain> make_domain(LoadedConfig loaded) {
     return make_domain(std::move(loaded.config), std::move(*loaded.zone));
 }
 
+namespace {
+
+/// The line and column (in characters, both from 1) of byte `offset` in `text`.
+SourceLocation position_of(const std::string& path, std::string_view text, std::size_t offset) {
+    const auto before = text.substr(0, offset);
+    const auto line_start = before.rfind('\n');
+    const auto line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const auto column_bytes =
+        before.substr(line_start == std::string_view::npos ? 0 : line_start + 1);
+    // UTF-8 continuation bytes (10xxxxxx) do not start a character.
+    const auto column =
+        1 + static_cast<int>(std::count_if(column_bytes.begin(), column_bytes.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        }));
+    return {path, line, column};
+}
+
+}  // namespace
+
 LoadedConfig load_config_text(const std::string& yaml, const std::string& path) {
     LoadedConfig result;
     result.config.path = path;
@@ -96,11 +116,19 @@ LoadedConfig load_config_text(const std::string& yaml, const std::string& path) 
     result.config.base_dir = parent.empty() ? "." : parent.string();
     std::vector<ConfigProblem>& problems = result.problems;
     yaml_config::NodeReader nodes(path, problems);
+    // yaml-cpp reads a NUL byte as the end of the text and then hands out nodes without a
+    // position; YAML allows none, so the file is refused where the byte is.
+    if (auto nul = yaml.find('\0'); nul != std::string::npos) {
+        nodes.problem(position_of(path, yaml, nul),
+                      "the file holds a NUL byte (U+0000), which YAML does not allow");
+        return result;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(yaml);
     } catch (const YAML::Exception& e) {
-        nodes.problem({path, e.mark.line + 1, e.mark.column + 1},
+        const bool known = e.mark.line >= 0 && e.mark.column >= 0;
+        nodes.problem({path, known ? e.mark.line + 1 : 1, known ? e.mark.column + 1 : 1},
                       fmt::format("YAML syntax error: {}", e.msg));
         return result;
     }

@@ -54,7 +54,9 @@ NodeReader::NodeReader(std::string path, std::vector<ConfigProblem>& problems)
 
 SourceLocation NodeReader::where(const YAML::Node& node) const {
     auto mark = node.Mark();
-    if (mark.line < 0) return {path_, 0, 0};
+    // A node yaml-cpp made up (a missing key's placeholder) has no position: the top of the
+    // file is the one place that is never wrong.
+    if (mark.line < 0 || mark.column < 0) return {path_, 1, 1};
     return {path_, mark.line + 1, mark.column + 1};
 }
 

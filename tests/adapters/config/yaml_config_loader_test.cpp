@@ -488,6 +488,22 @@ TEST_CASE("a YAML syntax error is one problem at the parser's line and column", 
     CHECK(p.where.column >= 1);
 }
 
+TEST_CASE("a NUL byte is one problem where it stands, counted in characters", "[config]") {
+    // Found by fuzz_config_yaml: yaml-cpp ended the text at the NUL and gave nodes no
+    // position, so the problem was reported at line 0.
+    using namespace std::string_literals;
+    const auto text = "organisation:\n  name: \"\u00e6x\0\0\0\0\n  timezone: [Europe/Copenhagen\n"s;
+    expect_single_problem(text, {2, 12}, "NUL byte");
+}
+
+TEST_CASE("a NUL byte in an otherwise valid configuration refuses it", "[config]") {
+    using namespace std::string_literals;
+    using namespace std::string_view_literals;
+    const auto text =
+        replace_once(kValid, "timezone: Europe/Copenhagen", "timezone: Europe/Copen\0hagen"s);
+    expect_single_problem(text, locate(text, "\0"sv), "NUL byte");
+}
+
 TEST_CASE("a YAML syntax error at a known spot is reported where the parser stops", "[config]") {
     // `key: value: more` on line 3: an illegal mapping value at the second colon.
     const auto text =
