@@ -61,6 +61,13 @@ std::unordered_map<std::string, PersonInfo> people_of(const Config& config) {
     return people;
 }
 
+/// Writes `text` out once it holds a megabyte, so a long listing is not held whole.
+void flush_if_large(std::ostream& out, std::string& text) {
+    if (text.size() < (std::size_t{1} << 20)) return;
+    out << text;
+    text.clear();
+}
+
 }  // namespace
 
 Workload compute_workload(const Domain& domain, Date from, Date to, const WorkloadFilter& filter) {
@@ -76,14 +83,17 @@ Workload compute_workload(const Domain& domain, Date from, Date to, const Worklo
     const auto people = people_of(config);
     std::unordered_map<std::string, std::size_t> index;
     // Each deadline's people depend on its tilbud, cycle and step only: resolved once into
-    // indices of workload.people (those the filter keeps).
-    std::unordered_map<std::uint64_t, std::vector<std::size_t>> people_cache;
-    auto people_of_item = [&](const PlanItem& item) -> const std::vector<std::size_t>& {
-        const std::uint64_t key =
-            (std::uint64_t{item.institution} << 32) | (std::uint64_t{item.cycle} << 16) | item.step;
-        auto cached = people_cache.find(key);
-        if (cached != people_cache.end()) return cached->second;
-        std::vector<std::size_t> found;
+    // indices of workload.people (those the filter keeps), kept for the cycle at hand as spans
+    // of one flat list (one allocation, not one per tilbud and step).
+    constexpr std::uint32_t kUnresolved = ~std::uint32_t{0};
+    struct Span {
+        std::uint32_t begin = kUnresolved;
+        std::uint32_t end = 0;
+    };
+    std::vector<std::uint32_t> resolved;
+    std::vector<Span> spans;  // by covered tilbud (its position in `covered`) and step
+    auto resolve = [&](const PlanItem& item) -> Span {
+        Span span{static_cast<std::uint32_t>(resolved.size()), 0};
         for (const auto& email : plan_recipients(config, item)) {
             if (!filter.email.empty() && email != filter.email) continue;
             auto it = index.find(email);
@@ -104,9 +114,10 @@ Workload compute_workload(const Domain& domain, Date from, Date to, const Worklo
                 it = index.emplace(email, workload.people.size()).first;
                 workload.people.push_back(std::move(person));
             }
-            found.push_back(it->second);
+            resolved.push_back(static_cast<std::uint32_t>(it->second));
         }
-        return people_cache.emplace(key, std::move(found)).first->second;
+        span.end = static_cast<std::uint32_t>(resolved.size());
+        return span;
     };
     // The plan's deadlines (every step completed on its due date), instance by instance: every
     // tilbud a cycle covers shares its instance's dates.
@@ -120,6 +131,9 @@ Workload compute_workload(const Domain& domain, Date from, Date to, const Worklo
                 covered.push_back(static_cast<std::uint32_t>(i));
             }
         }
+        const std::size_t steps = workflow->steps.size();
+        resolved.clear();
+        spans.assign(covered.size() * steps, Span{});
         for (Date start : cycle_starts(cycle, from, to)) {
             visit_instance(cycle, start, domain.calendar, [&](const InstanceItem& due) {
                 if (due.kind != PlanKind::due || due.date < from || due.date >= to) return;
@@ -131,9 +145,12 @@ Workload compute_workload(const Domain& domain, Date from, Date to, const Worklo
                 item.step = due.step;
                 item.kind = PlanKind::due;
                 item.round = due.round;
-                for (std::uint32_t institution : covered) {
-                    item.institution = institution;
-                    for (std::size_t person : people_of_item(item)) {
+                for (std::size_t k = 0; k < covered.size(); ++k) {
+                    item.institution = covered[k];
+                    Span& span = spans[k * steps + due.step];
+                    if (span.begin == kUnresolved) span = resolve(item);
+                    for (std::uint32_t r = span.begin; r < span.end; ++r) {
+                        const std::uint32_t person = resolved[r];
                         WorkloadCounts& counts = workload.people[person].weeks[week];
                         ++counts.deadlines;
                         switch (activity) {
@@ -194,6 +211,7 @@ void write_workload_table(std::ostream& out, const Workload& workload) {
                                 danish_date(iso_week_monday(workload.weeks[w])), c.deadlines,
                                 c.conversations, c.observations, c.one_to_ones);
         }
+        flush_if_large(out, text);
     }
     out << text;
 }
@@ -214,6 +232,7 @@ void write_workload_json(std::ostream& out, const Workload& workload) {
                 format_iso_week(workload.weeks[w]), format_date(iso_week_monday(workload.weeks[w])),
                 c.deadlines, c.conversations, c.observations, c.one_to_ones);
         }
+        flush_if_large(out, text);
     }
     out << text;
 }
