@@ -54,6 +54,7 @@ struct Person {
 
 struct Organisation {
     std::string name;
+    SourceLocation name_where;  // of the name, when written
     std::string timezone = "Europe/Copenhagen";
     std::string dashboard_url;
     Person director;

@@ -104,7 +104,7 @@ class Checker {
 
     void check_areas() {
         check_unique(config_.areas, "area");
-        check_name(config_.organisation.name, {config_.path, 0, 0}, "organisation.name");
+        check_name(config_.organisation.name, config_.organisation.name_where, "organisation.name");
         for (const auto& area : config_.areas) {
             check_name(area.name, area.where, fmt::format("the name of area '{}'", area.id));
             check_person(area.chief, fmt::format("chief of area '{}'", area.id));

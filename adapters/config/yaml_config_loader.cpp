@@ -150,6 +150,14 @@ LoadedConfig load_config_text(const std::string& yaml, const std::string& path) 
     // readers keep placeholders for bad values so rules do not repeat them.
     auto semantic = check_config_rules(result.config);
     problems.insert(problems.end(), semantic.begin(), semantic.end());
+    // A rule whose value has no recorded position (a section left out) points at the file's
+    // top rather than at a line 0 no editor shows.
+    for (auto& problem : problems) {
+        if (problem.where.line >= 1) continue;
+        if (problem.where.file.empty()) problem.where.file = path;
+        problem.where.line = 1;
+        problem.where.column = 1;
+    }
     std::stable_sort(problems.begin(), problems.end(),
                      [](const ConfigProblem& a, const ConfigProblem& b) {
                          return std::tie(a.where.file, a.where.line, a.where.column) <

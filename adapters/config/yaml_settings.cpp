@@ -29,6 +29,7 @@ void SettingsReader::read_organisation(const YAML::Node& node, SourceLocation& t
         return;
     auto& org = config_.organisation;
     org.name = text(node, "name", "organisation");
+    org.name_where = where(node["name"] ? node["name"] : node);
     org.timezone = text(node, "timezone", "organisation");
     timezone_where = where(node["timezone"] ? node["timezone"] : node);
     org.dashboard_url = text(node, "dashboard_url", "organisation");

@@ -496,6 +496,27 @@ TEST_CASE("a NUL byte is one problem where it stands, counted in characters", "[
     expect_single_problem(text, {2, 12}, "NUL byte");
 }
 
+TEST_CASE("an unterminated quote is reported where the name begins, on a real line", "[config]") {
+    // Found by fuzz_config_yaml: yaml-cpp lets a quoted name run to the end of the file, and
+    // the control-character rule reported it at line 0.
+    const std::string text = "organisation:\n  name: \"x\n  timezone: [Europe/Copen\nareas: []\n\n";
+    TempDir dir;
+    const auto loaded = load(dir, text);
+    INFO(dump(loaded));
+    REQUIRE_FALSE(loaded.ok());
+    bool named = false;
+    for (const auto& problem : loaded.problems) {
+        CHECK(problem.where.line >= 1);
+        CHECK(problem.where.column >= 1);
+        if (problem.message.find("organisation.name") != std::string::npos) {
+            named = true;
+            CHECK(problem.where.line == 2);
+            CHECK(problem.where.column == 9);
+        }
+    }
+    CHECK(named);
+}
+
 TEST_CASE("a NUL byte in an otherwise valid configuration refuses it", "[config]") {
     using namespace std::string_literals;
     using namespace std::string_view_literals;
