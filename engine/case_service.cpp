@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "engine/audit.hpp"
+#include "engine/continuity.hpp"
 #include "engine/deadlines.hpp"
 #include "engine/invitation.hpp"
 #include "engine/mail_message.hpp"
@@ -127,7 +128,7 @@ bool CaseService::queue_mail(const Person& to, const MailText& text, const std::
                              Instant now, const std::string& calendar) {
     OutboxMessage message;
     message.message_id = id;
-    message.recipient = to.name.empty() ? to.email : fmt::format("{} <{}>", to.name, to.email);
+    message.recipient = mail_recipient(to);
     message.subject = text.subject;
     message.body = text.body;
     message.calendar = calendar;
@@ -312,6 +313,18 @@ int CaseService::notify(const CycleRecord& cycle, std::string_view event,
     if (!ec && value.is_object()) {
         for (const auto& [key, field] : value.as_object()) {
             if (field.is_string()) texts[std::string(key)] = std::string(field.as_string());
+        }
+    }
+    // Dates people read as 12.10.2026 (and »mandag den 12. oktober 2026« as <field>_long); a
+    // meeting's `date` is read by the invitation, which words it itself.
+    if (const auto* described = workflows::find_event(event)) {
+        for (const auto& field : described->fields) {
+            if (field.type != workflows::FieldType::date || field.name == "date") continue;
+            const std::string name(field.name);
+            if (auto date = parse_date(texts[name])) {
+                texts[name] = danish_date(*date);
+                texts[name + "_long"] = danish_long_date(*date);
+            }
         }
     }
     const Date today = local_date(now, zone_);
@@ -571,6 +584,17 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
                                       workflows::state_title(cycle->workflow, cycle->state),
                                       what_you_can_do(*cycle, result.allowed_events, actor)));
         }
+        // What the payload names (themes, the points a plan answers, earlier points assessed)
+        // is checked against the records once the state allows the event.
+        if (!payload.themes.empty() || payload.has_actions || !payload.assessments.empty()) {
+            const auto kind = parse_kind(inst->kind);
+            const std::string band = kind ? std::string(age_band(*kind)) : std::string{};
+            if (auto error =
+                    check_against_records(store_, store_.themes(), *cycle, band, payload)) {
+                result.field = error->field;
+                return refuse(ApplyStatus::bad_payload, error->code, error->message);
+            }
+        }
         using Kind = workflows::Effect::Kind;
         for (const auto& effect : transition.effects) {
             switch (effect.kind) {
@@ -621,6 +645,7 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         audit.state_after = transition.to;
         audit.at = now;
         append_audit(store_, audit);
+        result.seq = audit.seq;
         result.mails_queued += notify(*cycle, event, payload, audit.seq, now);
         result.state_after = transition.to;
         result.allowed_events = machine->allowed_events();

@@ -54,6 +54,8 @@ struct ApplyResult {
         allowed_events;  // ok: of the new state; conflict, unknown events: of the current one
     std::vector<std::string> opened_cases;
     int mails_queued = 0;
+    long long seq = 0;  // ok: the event's place in the audit trail (an assessment names the
+                        // points it recorded by it, see engine/continuity.hpp)
 };
 
 /// A plan returned for revision is due again this many working days after the return (or on

@@ -203,6 +203,17 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
             detail.supervision_points = boost::json::serialize(*points);
         }
     }
+    detail.themes = store.themes();
+    if (!is_case(cycle->workflow)) {
+        if (auto kind = parse_kind(inst->kind)) {
+            for (const ThemeRecord* theme :
+                 themes_for(detail.themes, period_of(cycle->started_on), age_band(*kind))) {
+                detail.theme_choices.push_back({theme->id, theme->title});
+            }
+        }
+        detail.continuity = continuity_of(store, inst->id);
+        detail.plan_points = conversation_points(store, id);
+    }
     return detail;
 }
 

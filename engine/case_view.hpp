@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "engine/case_service.hpp"
+#include "engine/continuity.hpp"
 #include "engine/store.hpp"
+#include "engine/theme.hpp"
 
 namespace tilsyn {
 
@@ -71,6 +73,11 @@ struct CycleDetail {
     std::vector<InstitutionChoice> observer_choices;  // when the actor may name the observer
     std::string development_points = "[]";  // JSON arrays, from the last conversation held
     std::string supervision_points = "[]";
+    std::vector<ThemeRecord> themes;               // every theme recorded (the history names them)
+    std::vector<InstitutionChoice> theme_choices;  // the published themes of the cycle's period
+                                                   // and age band, as forms offer them
+    Continuity continuity;  // the tilbud's earlier points and observation feedback (not cases)
+    std::vector<EarlierPoint> plan_points;  // the last conversation's points a plan answers
 };
 
 /// Everything about one instance, or nullopt when it does not exist or `actor` may not see it

@@ -10,6 +10,7 @@
 #include "engine/civil_time.hpp"
 #include "engine/config.hpp"
 #include "engine/store_transaction.hpp"
+#include "engine/theme.hpp"
 
 namespace tilsyn {
 
@@ -91,6 +92,13 @@ class DirectoryStore : public virtual Transactional {
     virtual std::optional<StoredUser> find_feed_user(std::string_view token_hash) = 0;
     /// Revokes every live feed of a user; returns how many.
     virtual int revoke_feeds(long long user_id, Instant at) = 0;
+
+    /// The political themes, published or not, by period, age band and the order recorded.
+    virtual std::vector<ThemeRecord> themes() = 0;
+    /// Records a theme (unpublished); false when its id exists.
+    virtual bool add_theme(const ThemeRecord& theme) = 0;
+    /// Publishes the unpublished themes of a period and band at `at`; returns how many.
+    virtual int publish_themes(int period, std::string_view age_band, Instant at) = 0;
 };
 
 }  // namespace tilsyn

@@ -113,7 +113,8 @@ void read_points(const json::value& v, const std::string& name, bool supervision
         }
         const auto& point = list[i].as_object();
         for (const auto& [key, value] : point) {
-            const bool known = key == "title" || key == "goal" || (supervision && key == "reason");
+            const bool known = key == "title" || key == "goal" || key == "theme" ||
+                               (supervision && key == "reason");
             if (!known) {
                 fail(fmt::format("{}.{}", where, std::string_view(key)), ErrorCode::unknown_field,
                      fmt::format("Fjern feltet »{}« fra {}: et {} har {}.", std::string_view(key),
@@ -129,15 +130,126 @@ void read_points(const json::value& v, const std::string& name, bool supervision
         std::string title_text = text_value(*title, where + ".title", title_what, true, true);
         std::string goal = one_of(point, "goal", where, fmt::format("effektmål for {}", which),
                                   kEffectGoals, &goal_title);
+        std::string theme;
+        if (const auto* t = point.if_contains("theme")) {
+            theme = text_value(*t, where + ".theme", fmt::format("temaet for {}", which), false);
+        }
+        if (!theme.empty() || name == "focus_areas") {
+            out.themes.push_back({where + ".theme", theme, name == "focus_areas"});
+        }
         if (supervision) {
             out.supervision_points.push_back(
                 {std::move(title_text),
                  one_of(point, "reason", where, fmt::format("begrundelse for {}", which),
                         kSupervisionReasons, &reason_title),
-                 goal});
+                 goal, std::move(theme)});
         } else {
-            out.development_points.push_back({std::move(title_text), goal});
+            out.development_points.push_back({std::move(title_text), goal, std::move(theme)});
         }
+    }
+}
+
+/// The object at `where` of a list, with only the `keys` it may have.
+const json::object& list_item(const json::value& v, const std::string& where,
+                              std::string_view which, std::initializer_list<std::string_view> keys,
+                              std::string_view parts) {
+    if (!v.is_object())
+        fail(where, ErrorCode::bad_value, fmt::format("{} skal have {}.", which, parts));
+    for (const auto& [key, value] : v.as_object()) {
+        if (std::find(keys.begin(), keys.end(), std::string_view(key)) == keys.end()) {
+            fail(fmt::format("{}.{}", where, std::string_view(key)), ErrorCode::unknown_field,
+                 fmt::format("Fjern feltet »{}« fra {}: den har {}.", std::string_view(key), which,
+                             parts));
+        }
+    }
+    return v.as_object();
+}
+
+const json::array& list_of(const json::value& v, const std::string& name) {
+    if (!v.is_array()) {
+        fail(name, ErrorCode::bad_value, fmt::format("{} skal være en liste.", quoted_title(name)));
+    }
+    return v.as_array();
+}
+
+/// A required text member of a list item.
+std::string item_text(const json::object& o, std::string_view key, const std::string& where,
+                      std::string_view what) {
+    const std::string field = fmt::format("{}.{}", where, key);
+    const auto* v = o.if_contains(key);
+    if (!v) fail(field, ErrorCode::field_required, fmt::format("Udfyld {}.", what));
+    return text_value(*v, field, what, true);
+}
+
+/// "development:1" or "supervision:2": a point of the conversation a plan answers.
+bool plan_point_key(std::string_view key) {
+    const auto colon = key.find(':');
+    if (colon == std::string_view::npos) return false;
+    const auto list = key.substr(0, colon), number = key.substr(colon + 1);
+    return (list == "development" || list == "supervision") && !number.empty() &&
+           number.size() <= 3 && number.find_first_not_of("0123456789") == std::string_view::npos &&
+           number[0] != '0';
+}
+
+void read_actions(const json::value& v, const std::string& name, EventPayload& out) {
+    const auto& list = list_of(v, name);
+    out.has_actions = true;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string where = fmt::format("{}[{}]", name, i);
+        const std::string which = fmt::format("handling {}", i + 1);
+        const auto& item =
+            list_item(list[i], where, which, {"point", "action"}, "et punkt og en handling");
+        std::string point = item_text(item, "point", where, fmt::format("punktet for {}", which));
+        if (!plan_point_key(point)) {
+            fail(where + ".point", ErrorCode::bad_value,
+                 fmt::format("Angiv punktet for {} som development:N eller supervision:N (N er "
+                             "punktets nummer fra samtalen).",
+                             which));
+        }
+        out.actions.push_back({std::move(point), item_text(item, "action", where,
+                                                           fmt::format("teksten i {}", which))});
+    }
+}
+
+/// "<seq>:<list>:<n>": a point recorded earlier (see Assessment).
+bool earlier_point_key(std::string_view key) {
+    const auto first = key.find(':');
+    const auto second = first == std::string_view::npos ? first : key.find(':', first + 1);
+    if (second == std::string_view::npos) return false;
+    auto digits = [](std::string_view text) {
+        return !text.empty() && text.size() <= 18 &&
+               text.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    const auto list = key.substr(first + 1, second - first - 1);
+    return digits(key.substr(0, first)) && digits(key.substr(second + 1)) &&
+           (list == "development" || list == "supervision" || list == "focus");
+}
+
+void read_assessments(const json::value& v, const std::string& name, EventPayload& out) {
+    const auto& list = list_of(v, name);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string where = fmt::format("{}[{}]", name, i);
+        const std::string which = fmt::format("vurdering {}", i + 1);
+        const auto& item = list_item(list[i], where, which, {"point", "result", "note"},
+                                     "et punkt, en vurdering og en begrundelse");
+        std::string point = item_text(item, "point", where, fmt::format("punktet i {}", which));
+        if (!earlier_point_key(point)) {
+            fail(where + ".point", ErrorCode::bad_value,
+                 fmt::format("Punktet i {} findes ikke. Vælg et af punkterne fra sidst.", which));
+        }
+        for (const auto& earlier : out.assessments) {
+            if (earlier.point == point) {
+                fail(where + ".point", ErrorCode::bad_value,
+                     fmt::format("Punktet i {} er allerede vurderet i samme samtale.", which));
+            }
+        }
+        std::string result = one_of(item, "result", where, fmt::format("vurderingen i {}", which),
+                                    kAssessmentResults, &result_title);
+        std::string note = "";
+        if (const auto* n = item.if_contains("note")) {
+            note = text_value(*n, where + ".note", fmt::format("begrundelsen i {}", which), false);
+        }
+        out.assessments.push_back({std::move(point), std::move(result), std::move(note)});
     }
 }
 
@@ -163,6 +275,21 @@ constexpr std::pair<std::string_view, std::string_view> kFieldTitles[] = {
     {"observer_institution", "Observerende tilbud"},
     {"feedback", "Skriftlig feedback"},
     {"on_behalf_of_board", "Registreret af lederen på bestyrelsens vegne"},
+    {"theme", "Tema"},
+    {"signals_goal", "Effektmål for signalerne til det politiske niveau"},
+    {"signals_theme", "Tema for signalerne til det politiske niveau"},
+    {"board_representative", "Bestyrelsens repræsentant (navn)"},
+    {"participants", "Øvrige deltagere"},
+    {"minutes_status", "Referat: Hvordan står det til med kvaliteten?"},
+    {"minutes_development", "Referat: Hvordan har udviklingen været siden sidste samtale?"},
+    {"minutes_goals", "Referat: Hvordan klarer vi os i forhold til de fælles mål?"},
+    {"minutes_focus", "Referat: Lykkedes vi med de fokusområder, vi aftalte sidst?"},
+    {"assessments", "Vurdering af punkterne fra sidst"},
+    {"actions", "Handlinger for samtalens punkter"},
+    {"involvement", "Sådan er medarbejdere og bestyrelse inddraget"},
+    {"support", "Aftalt understøttelse"},
+    {"provided_by", "Hvem giver understøttelsen"},
+    {"by_date", "Senest"},
 };
 
 }  // namespace
@@ -172,6 +299,13 @@ std::string_view goal_title(std::string_view goal) {
     if (goal == kEffectGoals[1]) return "Fællesskaber";
     if (goal == kEffectGoals[2]) return "Sundhed og trivsel";
     return goal;
+}
+
+std::string_view result_title(std::string_view result) {
+    if (result == kAssessmentResults[0]) return "Opnået";
+    if (result == kAssessmentResults[1]) return "Delvist opnået";
+    if (result == kAssessmentResults[2]) return "Ikke opnået";
+    return result;
 }
 
 std::string_view reason_title(std::string_view reason) {
@@ -191,8 +325,9 @@ std::string_view field_title(std::string_view field) {
 }
 
 std::string to_json(const SupervisionPoint& point) {
-    return json::serialize(
-        json::object{{"title", point.title}, {"reason", point.reason}, {"goal", point.goal}});
+    json::object o{{"title", point.title}, {"reason", point.reason}, {"goal", point.goal}};
+    if (!point.theme.empty()) o["theme"] = point.theme;
+    return json::serialize(o);
 }
 
 std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
@@ -228,6 +363,18 @@ std::vector<PayloadFieldInfo> event_fields(std::string_view event) {
                 break;
             case FieldType::institution:
                 type = "institution";
+                break;
+            case FieldType::goal:
+                type = "goal";
+                break;
+            case FieldType::theme:
+                type = "theme";
+                break;
+            case FieldType::actions:
+                type = "actions";
+                break;
+            case FieldType::assessments:
+                type = "assessments";
                 break;
         }
         out.push_back({field.name, type, field.required});
@@ -352,6 +499,27 @@ std::variant<EventPayload, PayloadError> validate_payload(std::string_view event
                     break;
                 case FieldType::supervision_points:
                     read_points(*v, name, true, out);
+                    break;
+                case FieldType::goal: {
+                    std::string goal = text_value(*v, name, what, false);
+                    if (!goal.empty() && std::find(kEffectGoals.begin(), kEffectGoals.end(),
+                                                   goal) == kEffectGoals.end()) {
+                        fail(name, ErrorCode::bad_value,
+                             fmt::format("Vælg {} blandt {}.", what,
+                                         quoted_list(kEffectGoals, &goal_title, "og")));
+                    }
+                    break;
+                }
+                case FieldType::theme: {
+                    std::string theme = text_value(*v, name, what, false);
+                    if (!theme.empty()) out.themes.push_back({name, std::move(theme), false});
+                    break;
+                }
+                case FieldType::actions:
+                    read_actions(*v, name, out);
+                    break;
+                case FieldType::assessments:
+                    read_assessments(*v, name, out);
                     break;
             }
         }

@@ -24,6 +24,13 @@ inline constexpr std::array<std::string_view, 3> kEffectGoals = {"learning", "co
 inline constexpr std::array<std::string_view, 3> kSupervisionReasons = {"concern", "law",
                                                                         "guidelines"};
 
+/// How an earlier point went, as an assessment writes it.
+inline constexpr std::array<std::string_view, 3> kAssessmentResults = {"achieved", "partly",
+                                                                       "not_achieved"};
+
+/// What people read for an assessment's result ("Delvist opnået"); the id itself otherwise.
+std::string_view result_title(std::string_view result);
+
 /// What people read for an effect goal, always in full (glossary.md: "Sundhed og trivsel");
 /// the id itself for an unknown one.
 std::string_view goal_title(std::string_view goal);
@@ -38,13 +45,37 @@ std::string_view field_title(std::string_view field);
 
 struct DevelopmentPoint {
     std::string title;
-    std::string goal;  // learning, communities, wellbeing
+    std::string goal;   // learning, communities, wellbeing
+    std::string theme;  // a political theme's id, or empty
 };
 
 struct SupervisionPoint {
     std::string title;
     std::string reason;  // concern, law, guidelines
     std::string goal;
+    std::string theme;
+};
+
+/// A plan's action for one point of the conversation it answers.
+struct PlanAction {
+    std::string point;  // "development:1", "supervision:2" (1-based, as the conversation listed)
+    std::string action;
+};
+
+/// How an earlier point went, recorded at a later conversation.
+struct Assessment {
+    std::string point;   // "<seq>:<list>:<n>": the audit seq of the event that recorded it,
+                         // development, supervision or focus, 1-based
+    std::string result;  // kAssessmentResults
+    std::string note;
+};
+
+/// A theme a payload names, with the field that names it ("focus_areas[0].theme"); a focus
+/// area without one is listed with an empty theme (it needs one when its period has themes).
+struct ThemeRef {
+    std::string field;
+    std::string theme;
+    bool focus_area = false;
 };
 
 struct EventPayload {
@@ -54,6 +85,10 @@ struct EventPayload {
     std::string observer_institution;  // its institution field (observer_assigned,
                                        // observation_feedback_submitted)
     std::vector<std::string> flags;    // the flag fields set to true
+    std::vector<PlanAction> actions;
+    bool has_actions = false;  // the event carries an actions field (even an empty one)
+    std::vector<Assessment> assessments;
+    std::vector<ThemeRef> themes;
 };
 
 struct PayloadError {
@@ -62,14 +97,15 @@ struct PayloadError {
     std::string message;  // Danish, saying what to do ("Angiv mindst ét udviklingspunkt.")
 };
 
-/// {"title","reason","goal"} as compact JSON.
+/// {"title","reason","goal"[,"theme"]} as compact JSON.
 std::string to_json(const SupervisionPoint& point);
 
 /// A payload field as a form or a description of the API shows it.
 struct PayloadFieldInfo {
     std::string_view name;
     std::string_view type;  // text, date, time, url, flag, development_points,
-                            // supervision_points, focus_areas, institution (a tilbud's id)
+                            // supervision_points, focus_areas, institution (a tilbud's id),
+                            // goal, theme, actions, assessments
     bool required = false;
 };
 

@@ -34,6 +34,11 @@ constexpr std::string_view kConversationScheduled[] = {
 constexpr std::string_view kObserverAssigned[] = {
     "name",     "greeting",      "institution", "observer_institution", "round",
     "due_date", "due_date_long", "link",        "organisation"};
+constexpr std::string_view kSupportAgreed[] = {"name",         "greeting",    "institution",
+                                               "support",      "provided_by", "by_date",
+                                               "by_date_long", "link",        "organisation"};
+constexpr std::string_view kThemesPublished[] = {
+    "name", "greeting", "period", "age_band", "theme_list", "link", "organisation"};
 constexpr std::string_view kDigest[] = {"name",          "greeting", "area",        "overdue_list",
                                         "upcoming_list", "link",     "organisation"};
 
@@ -367,6 +372,10 @@ std::string_view mail_kind_name(MailKind kind) {
             return "conversation_scheduled";
         case MailKind::observer_assigned:
             return "observer_assigned";
+        case MailKind::support_agreed:
+            return "support_agreed";
+        case MailKind::themes_published:
+            return "themes_published";
         case MailKind::digest:
             return "digest";
     }
@@ -402,6 +411,10 @@ std::span<const std::string_view> template_placeholders(MailKind kind) {
             return kConversationScheduled;
         case MailKind::observer_assigned:
             return kObserverAssigned;
+        case MailKind::support_agreed:
+            return kSupportAgreed;
+        case MailKind::themes_published:
+            return kThemesPublished;
         case MailKind::digest:
             return kDigest;
     }

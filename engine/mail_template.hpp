@@ -39,6 +39,8 @@ enum class MailKind {
     plan_returned,
     conversation_scheduled,
     observer_assigned,
+    support_agreed,
+    themes_published,
     digest
 };
 inline constexpr std::array kAllMailKinds = {MailKind::reminder,
@@ -49,6 +51,8 @@ inline constexpr std::array kAllMailKinds = {MailKind::reminder,
                                              MailKind::plan_returned,
                                              MailKind::conversation_scheduled,
                                              MailKind::observer_assigned,
+                                             MailKind::support_agreed,
+                                             MailKind::themes_published,
                                              MailKind::digest};
 
 /// "reminder", "case_opened", …

@@ -164,6 +164,43 @@ Tilsyn
 {organisation}
 )TXT";
 
+constexpr std::string_view kSupportAgreedText = R"TXT(Emne: Aftalt understøttelse: {institution}
+
+{greeting}
+
+Som en del af den styrkede opfølgning og understøttelse efter tilsynspunktet er der aftalt denne understøttelse af {institution}:
+
+{support}
+
+Understøttelsen gives af {provided_by} senest {by_date_long}.
+
+Du kan se tilsynssagen på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
+constexpr std::string_view kThemesPublishedText =
+    R"TXT(Emne: Politisk besluttede temaer for {period} ({age_band} år)
+
+{greeting}
+
+Børn og Unge-udvalget har besluttet disse temaer for perioden {period} for tilbud til de {age_band}-årige:
+
+{theme_list}
+
+Drøft temaerne lokalt. I læringssamtalerne vælger I fokusområder, der knytter sig til dem, og det, I gør, indgår i den politiske rapport.
+
+Du kan se temaerne på dashboardet:
+{link}
+
+Med venlig hilsen
+Tilsyn
+{organisation}
+)TXT";
+
 constexpr std::string_view kDigestText = R"TXT(Emne: Overblik over frister: {area}
 
 {greeting}
@@ -289,6 +326,10 @@ std::string_view builtin_template_text(MailKind kind) {
             return kConversationScheduledText;
         case MailKind::observer_assigned:
             return kObserverAssignedText;
+        case MailKind::support_agreed:
+            return kSupportAgreedText;
+        case MailKind::themes_published:
+            return kThemesPublishedText;
         case MailKind::digest:
             return kDigestText;
     }
@@ -362,6 +403,17 @@ MailText decision_mail(const Config& config, MailKind kind, const Institution& i
     values["institution"] = institution.name;
     values["link"] = cycle_link(config, cycle_id);
     return mail_template_for(config, kind).render(values);
+}
+
+std::string mail_recipient(const Person& to) {
+    return to.name.empty() ? to.email : fmt::format("{} <{}>", to.name, to.email);
+}
+
+MailText themes_mail(const Config& config, const TemplateValues& values, const Person& to) {
+    TemplateValues all = values;
+    for (auto& [key, value] : common_values(config, to)) all[key] = std::move(value);
+    all["link"] = fmt::format("{}/themes", dashboard_base(config));
+    return mail_template_for(config, MailKind::themes_published).render(all);
 }
 
 std::string digest_list(const Config& config, const std::vector<DigestItem>& items) {

@@ -71,6 +71,13 @@ MailText decision_mail(const Config& config, MailKind kind, const Institution& i
                        std::string_view cycle_id, const TemplateValues& payload_texts,
                        const Person& to);
 
+/// A person as a mail's recipient: "Name <address>", or the address alone.
+std::string mail_recipient(const Person& to);
+
+/// The themes of a period published (`values`: period, age_band, theme_list), to a leader or an
+/// area chief of that age band, with the link to the themes' page.
+MailText themes_mail(const Config& config, const TemplateValues& values, const Person& to);
+
 /// One line of a digest: a step of an institution's cycle or case and its due date.
 struct DigestItem {
     std::string institution;  // its name

@@ -30,7 +30,11 @@ enum class FieldType {
     development_points,
     supervision_points,
     focus_areas,
-    institution
+    institution,
+    goal,         // an effect goal (kEffectGoals)
+    theme,        // a political theme's id (engine/theme.hpp), of the cycle's period and band
+    actions,      // a plan's action per point of its conversation: [{"point","action"}]
+    assessments,  // earlier points assessed: [{"point","result","note"}]
 };
 
 struct FieldDescription {

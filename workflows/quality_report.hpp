@@ -196,6 +196,8 @@ inline const WorkflowDescription& describe() {
                             {"interpretation", F::text, false},
                             {"signals_local", F::text, false},
                             {"signals_political", F::text, false},
+                            {"signals_goal", F::goal, false},
+                            {"signals_theme", F::theme, false},
                             {"on_behalf_of_board", F::flag, false}},
                  .needs_one_text = true,
                  .records_board_signals = true,
@@ -217,14 +219,30 @@ inline const WorkflowDescription& describe() {
                  .title = "Kvalitetssamtale afholdt",
                  .action = "Registrér afholdt kvalitetssamtale",
                  .senders = {Role::area_chief},
-                 .fields = {{"development_points", F::development_points, true},
+                 // Seed 002: the board is represented (named here; optional so that API
+                 // clients of the first version keep working); the minutes follow its four
+                 // questions.
+                 .fields = {{"board_representative", F::text, false},
+                            {"participants", F::text, false},
+                            {"minutes_status", F::text, false},
+                            {"minutes_development", F::text, false},
+                            {"minutes_goals", F::text, false},
+                            {"minutes_focus", F::text, false},
+                            {"assessments", F::assessments, false},
+                            {"development_points", F::development_points, true},
                             {"supervision_points", F::supervision_points, false}},
                  .records_points = true},
                 {.id = "plan_submitted",
                  .title = "Udviklingsplan indsendt",
                  .action = "Indsend udviklingsplan",
                  .senders = {Role::leader},
-                 .fields = {{"url", F::url, false}, {"text", F::text, false}}},
+                 // An action for every point of the conversation, and how staff and board
+                 // took part (seed 002). Both optional, so that API clients of the first
+                 // version keep working; actions given must answer every point.
+                 .fields = {{"url", F::url, false},
+                            {"text", F::text, false},
+                            {"actions", F::actions, false},
+                            {"involvement", F::text, false}}},
                 {.id = "plan_returned",
                  .title = "Udviklingsplan sendt retur",
                  .action = "Send udviklingsplanen retur",

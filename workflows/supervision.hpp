@@ -25,6 +25,7 @@ namespace tilsyn::workflows::sup_events {
 struct action_plan_submitted { static constexpr const char* name = "action_plan_submitted"; EventFacts facts; };
 struct follow_up_held        { static constexpr const char* name = "follow_up_held";        EventFacts facts; };
 struct supervision_resolved  { static constexpr const char* name = "supervision_resolved";  EventFacts facts; };
+struct support_agreed        { static constexpr const char* name = "support_agreed";        EventFacts facts; };
 // clang-format on
 
 }  // namespace tilsyn::workflows::sup_events
@@ -105,12 +106,21 @@ inline const WorkflowDescription& describe() {
                  .action = "Afslut tilsynssagen",
                  .senders = {Role::area_chief},
                  .fields = {{"note", F::text, true}}},
+                // The support the seed promises beside the follow-up: what, from whom, by when.
+                {.id = "support_agreed",
+                 .title = "Understøttelse aftalt",
+                 .action = "Registrér aftalt understøttelse",
+                 .senders = {Role::area_chief},
+                 .fields = {{"support", F::text, true},
+                            {"provided_by", F::text, true},
+                            {"by_date", F::date, true}}},
                 {.id = kCaseOpenedEvent, .title = "Tilsynssag åbnet", .by_system = true},
             },
         .notifications =
             {
                 {kCaseOpenedEvent, "case_opened", {Role::leader, Role::board}},
                 {"supervision_resolved", "case_resolved", {Role::leader, Role::board}},
+                {"support_agreed", "support_agreed", {Role::leader}},
             },
         .is_case = true,
     };
@@ -129,12 +139,14 @@ struct Supervision : boost::msm::front::state_machine_def<Supervision> {
 
     // clang-format off
     struct transition_table : boost::mpl::vector<
-        //    Start          Event                              Next      Action              Guard
-        Row < ActionPlanDue, sup_events::action_plan_submitted, FollowUp, submit_action_plan, none >,
-        Row < ActionPlanDue, sup_events::supervision_resolved , Resolved, resolve_case      , none >,
+        //    Start          Event                              Next           Action              Guard
+        Row < ActionPlanDue, sup_events::action_plan_submitted, FollowUp     , submit_action_plan, none >,
+        Row < ActionPlanDue, sup_events::supervision_resolved , Resolved     , resolve_case      , none >,
+        Row < ActionPlanDue, sup_events::support_agreed       , ActionPlanDue, none              , none >,
 
-        Row < FollowUp     , sup_events::follow_up_held       , FollowUp, hold_follow_up    , none >,
-        Row < FollowUp     , sup_events::supervision_resolved , Resolved, resolve_case      , none >
+        Row < FollowUp     , sup_events::follow_up_held       , FollowUp     , hold_follow_up    , none >,
+        Row < FollowUp     , sup_events::supervision_resolved , Resolved     , resolve_case      , none >,
+        Row < FollowUp     , sup_events::support_agreed       , FollowUp     , none              , none >
         // Resolved is final: no rows leave it.
     > {};
     // clang-format on

@@ -64,5 +64,6 @@ int run_restore(const Options& options, std::ostream& out, std::ostream& err);
 /// `check`'s warnings: each week in which one person has more conversations and 1:1s than
 /// workload.max_conversations_per_week, over one whole period of every cycle.
 void warn_workload_peaks(const Domain& domain, std::ostream& out);
+int run_theme(const Options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tilsyn::cli

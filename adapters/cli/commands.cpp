@@ -61,6 +61,13 @@ verbs:
   feed create|revoke --email E [--role ROLE]
                              a secret-URL calendar (ICS) of the deadlines that concern a
                              person, for Outlook or Google Calendar; revoke ends them all
+  theme add --period YYYY --band 0-6|6-18 --id ID --title TEXT [--description TEXT]
+                             record a politically decided theme (not yet published)
+  theme publish --period YYYY --band 0-6|6-18
+                             publish the period's recorded themes: focus areas can name
+                             them, and every leader and area chief of the band is told
+  theme list [--period YYYY] [--band 0-6|6-18]
+                             the themes, published or not
   report political --year YYYY [--format md|html|csv] [--area ID]
                              the political level's summary for the age band reported
                              that year (6-18 in even years, 0-6 in odd years)
@@ -114,6 +121,7 @@ const std::map<std::string, VerbSyntax> kVerbs = {
     {"workload", {{"--from", "--to", "--role", "--person", "--format"}, {}, 0, 0}},
     {"backup", {{"--to"}, {}, 0, 0}},
     {"restore", {{"--from"}, {}, 0, 0}},
+    {"theme", {{"--period", "--band", "--id", "--title", "--description"}, {}, 1, 1}},
 };
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -308,6 +316,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (options.verb == "workload") return run_workload(options, out, err);
         if (options.verb == "backup") return run_backup(options, out, err);
         if (options.verb == "restore") return run_restore(options, out, err);
+        if (options.verb == "theme") return run_theme(options, out, err);
         return kExitBadInput;
     } catch (const UsageError& e) {
         err << "tilsyn: " << e.what() << '\n' << "run 'tilsyn --help' for usage\n";

@@ -26,6 +26,7 @@
 #include "engine/political_report.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/sha256.hpp"
+#include "engine/theme.hpp"
 #include "engine/who_acts.hpp"
 #include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
@@ -293,7 +294,8 @@ int run_event(const Options& options, std::ostream& out, std::ostream& err) {
         engine->cases->apply(id, event, *actor, options.value("--data", "{}"), now);
     switch (result.status) {
         case ApplyStatus::ok:
-            out << fmt::format("{}: {} -> {}\n", id, result.state_before, result.state_after);
+            out << fmt::format("{}: {} -> {} (audit seq {})\n", id, result.state_before,
+                               result.state_after, result.seq);
             for (const auto& opened : result.opened_cases) {
                 out << fmt::format("supervision case opened: {}\n", opened);
             }
@@ -640,6 +642,82 @@ int run_feed(const Options& options, std::ostream& out, std::ostream& err) {
         "calendar feed of {} ({}); subscribe to this secret URL (shown once; 'tilsyn feed "
         "revoke' ends it):\n{}\n",
         user->email, user->role, feed_url(engine->config(), secret));
+    return kExitOk;
+}
+
+int run_theme(const Options& options, std::ostream& out, std::ostream& err) {
+    const std::string& command = options.positional[0];
+    if (command != "add" && command != "publish" && command != "list") {
+        throw UsageError(
+            fmt::format("unknown 'theme' command '{}'; use add, publish or list", command));
+    }
+    auto engine = open_engine(options, err);
+    if (!engine) return kExitBadInput;
+    Store& store = *engine->store;
+    auto period = [&]() -> int {
+        const std::string text = options.value("--period");
+        const auto year = parse_report_year(text);
+        if (!year) {
+            throw UsageError(fmt::format(
+                "--period '{}': skriv det årstal, perioden begynder i (fx 2026)", text));
+        }
+        return *year;
+    };
+    auto band = [&]() -> std::string {
+        const std::string text = options.value("--band");
+        if (text != "0-6" && text != "6-18") {
+            throw UsageError(fmt::format("--band '{}': vælg 0-6 eller 6-18", text));
+        }
+        return text;
+    };
+    if (command == "list") {
+        const bool by_period = options.has("--period"), by_band = options.has("--band");
+        const int only_period = by_period ? period() : 0;
+        const std::string only_band = by_band ? band() : std::string{};
+        out << fmt::format("{:<9} {:<5} {:<24} {:<20} {}\n", "PERIODE", "ALDER", "KORTNAVN",
+                           "STATUS", "TITEL");
+        for (const auto& theme : store.themes()) {
+            if ((by_period && theme.period != only_period) ||
+                (by_band && theme.age_band != only_band)) {
+                continue;
+            }
+            out << fmt::format("{:<9} {:<5} {:<24} {:<20} {}\n", period_title(theme.period),
+                               theme.age_band, theme.id,
+                               theme.published() ? "offentliggjort" : "ikke offentliggjort",
+                               theme.title);
+        }
+        return kExitOk;
+    }
+    if (command == "add") {
+        ThemeRecord theme;
+        theme.period = period();
+        theme.age_band = band();
+        theme.id = options.value("--id");
+        theme.title = options.value("--title");
+        theme.description = options.value("--description");
+        if (const auto problem = record_theme(store, theme)) {
+            err << "tilsyn: " << problem->message << '\n';
+            return kExitBadInput;
+        }
+        out << fmt::format(
+            "tema »{}« registreret for {} ({} år); offentliggør med 'tilsyn theme "
+            "publish --period {} --band {}'\n",
+            theme.title, period_title(theme.period), theme.age_band, theme.period, theme.age_band);
+        return kExitOk;
+    }
+    const int year = period();
+    const std::string age = band();
+    const auto published = publish_themes(store, engine->config(), year, age, options.clock->now());
+    if (published.themes == 0) {
+        err << fmt::format(
+            "tilsyn: der er ingen ikke-offentliggjorte temaer for {} ({} år); "
+            "registrér dem først med 'tilsyn theme add'\n",
+            period_title(year), age);
+        return kExitBadInput;
+    }
+    out << fmt::format("{} tema{} offentliggjort for {} ({} år); {} mails sat i kø\n",
+                       published.themes, published.themes == 1 ? "" : "er", period_title(year), age,
+                       published.mails);
     return kExitOk;
 }
 

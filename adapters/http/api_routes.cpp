@@ -13,6 +13,7 @@
 #include "engine/case_view.hpp"
 #include "engine/plan_format.hpp"
 #include "engine/sha256.hpp"
+#include "engine/theme.hpp"
 #include "workflows/description.hpp"
 
 namespace tilsyn::http {
@@ -366,6 +367,26 @@ Response detail(WebContext& context, const std::string& id, const StoredUser& us
         children.push_back(json::object{{"id", c.id}, {"state", c.state}});
     body["cases"] = std::move(children);
     body["history"] = history_json(d, zone);
+    if (!d.summary.observing) {
+        // What a conversation assesses (Assessment::point) and the themes its points may name.
+        json::array earlier;
+        for (const auto& p : d.continuity.points) {
+            json::object point{{"point", p.key},  {"list", p.list},   {"title", p.title},
+                               {"goal", p.goal},  {"theme", p.theme}, {"cycle", p.cycle_id},
+                               {"event", p.event}};
+            if (p.assessment) {
+                point["assessment"] =
+                    json::object{{"result", p.assessment->result}, {"note", p.assessment->note}};
+            }
+            earlier.push_back(std::move(point));
+        }
+        body["earlier_points"] = std::move(earlier);
+        json::array themes;
+        for (const auto& t : d.theme_choices) {
+            themes.push_back(json::object{{"id", t.id}, {"title", t.name}});
+        }
+        body["themes"] = std::move(themes);
+    }
     return json_response(200, json::serialize(body));
 }
 
@@ -382,7 +403,8 @@ Response apply_answer(const std::string& id, const std::string& event, const App
                                          {"state", result.state_after},
                                          {"allowed_events", string_array(result.allowed_events)},
                                          {"opened_cases", string_array(result.opened_cases)},
-                                         {"mails_queued", result.mails_queued}}));
+                                         {"mails_queued", result.mails_queued},
+                                         {"seq", result.seq}}));
         case ApplyStatus::bad_payload: {
             json::object extra;
             if (result.field == "event") {
@@ -534,6 +556,114 @@ Response post_many(WebContext& context, const Request& request, const StoredUser
                                                       {"already", result.already}}));
 }
 
+json::object theme_json(const ThemeRecord& theme) {
+    json::object o{{"id", theme.id},
+                   {"period", theme.period},
+                   {"age_band", theme.age_band},
+                   {"title", theme.title},
+                   {"description", theme.description},
+                   {"published", theme.published()}};
+    return o;
+}
+
+/// GET /api/v1/themes: the published themes (the administrator also sees those not yet
+/// published).
+Response themes_list(WebContext& context, const StoredUser& user) {
+    json::array items;
+    const bool admin = user.role == role_name(Role::admin);
+    for (const auto& theme : context.store->themes()) {
+        if (theme.published() || admin) items.push_back(theme_json(theme));
+    }
+    return json_response(200, json::serialize(json::object{{"themes", std::move(items)}}));
+}
+
+/// The object body of a themes request with only `allowed` members, or the 400 answer.
+std::variant<json::object, Response> theme_body(const Request& request,
+                                                std::initializer_list<std::string_view> allowed) {
+    auto parsed = parse_body(request.body);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+        return json_error(400, ErrorCode::bad_json, *error, "body");
+    }
+    const json::value& value = std::get<json::value>(parsed);
+    if (!value.is_object()) {
+        return json_error(400, ErrorCode::bad_value, "Indholdet skal være et JSON-objekt.", "body");
+    }
+    for (const auto& [key, member] : value.as_object()) {
+        if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) == allowed.end()) {
+            return json_error(
+                400, ErrorCode::unknown_field,
+                fmt::format("Feltet »{}« findes ikke. Fjern det.", std::string_view(key)),
+                std::string(key));
+        }
+    }
+    return value.as_object();
+}
+
+std::optional<Response> admin_only(const StoredUser& user) {
+    if (user.role == role_name(Role::admin)) return std::nullopt;
+    return json_error(403, ErrorCode::role_not_allowed,
+                      "Kun forvaltningen (administrator) registrerer og offentliggør de politisk "
+                      "besluttede temaer.",
+                      "");
+}
+
+/// POST /api/v1/themes: {"id","period","age_band","title","description"} records a theme.
+Response themes_add(WebContext& context, const Request& request, const StoredUser& user) {
+    if (auto refused = admin_only(user)) return std::move(*refused);
+    auto body = theme_body(request, {"id", "period", "age_band", "title", "description"});
+    if (auto* refused = std::get_if<Response>(&body)) return std::move(*refused);
+    const auto& o = std::get<json::object>(body);
+    auto text = [&](const char* key) {
+        const auto* v = o.if_contains(key);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+    };
+    ThemeRecord theme;
+    theme.id = text("id");
+    theme.age_band = text("age_band");
+    theme.title = text("title");
+    theme.description = text("description");
+    if (const auto* p = o.if_contains("period"); p && p->is_int64()) {
+        theme.period = static_cast<int>(p->as_int64());
+    }
+    if (const auto problem = record_theme(*context.store, theme)) {
+        return json_error(400, ErrorCode::bad_value, problem->message, problem->field);
+    }
+    return json_response(201, json::serialize(theme_json(theme)));
+}
+
+/// POST /api/v1/themes/publish: {"period","age_band"} publishes the recorded themes and tells
+/// the leaders and area chiefs of that band.
+Response themes_publish(WebContext& context, const Request& request, const StoredUser& user) {
+    if (auto refused = admin_only(user)) return std::move(*refused);
+    auto body = theme_body(request, {"period", "age_band"});
+    if (auto* refused = std::get_if<Response>(&body)) return std::move(*refused);
+    const auto& o = std::get<json::object>(body);
+    const auto* period = o.if_contains("period");
+    const auto* band = o.if_contains("age_band");
+    if (!period || !period->is_int64()) {
+        return json_error(400, ErrorCode::bad_value,
+                          "Angiv perioden som det årstal, den begynder i (fx 2026), i »period«.",
+                          "period");
+    }
+    if (!band || !band->is_string() ||
+        (band->as_string() != "0-6" && band->as_string() != "6-18")) {
+        return json_error(400, ErrorCode::bad_value,
+                          "Angiv aldersgruppen 0-6 eller 6-18 i »age_band«.", "age_band");
+    }
+    const auto published =
+        publish_themes(*context.store, context.config(), static_cast<int>(period->as_int64()),
+                       std::string(band->as_string()), context.now());
+    if (published.themes == 0) {
+        return json_error(409, ErrorCode::nothing_waiting,
+                          "Der er ingen temaer at offentliggøre for den periode og aldersgruppe. "
+                          "Registrér dem først.",
+                          "period");
+    }
+    context.generation++;
+    return json_response(200, json::serialize(json::object{{"published", published.themes},
+                                                           {"mails_queued", published.mails}}));
+}
+
 /// A calendar feed by its secret (the URL is the credential; no session or token).
 Response feed(WebContext& context, std::string_view secret) {
     std::optional<StoredUser> user;
@@ -592,6 +722,18 @@ void add_api_routes(RouteTable& routes, WebContext& context) {
     add_with_token("POST", "/api/v1/events",
                    [&](const Request& request, const PathParams&, const StoredUser& user) {
                        return post_many(context, request, user);
+                   });
+    add_with_token("GET", "/api/v1/themes",
+                   [&](const Request&, const PathParams&, const StoredUser& user) {
+                       return themes_list(context, user);
+                   });
+    add_with_token("POST", "/api/v1/themes",
+                   [&](const Request& request, const PathParams&, const StoredUser& user) {
+                       return themes_add(context, request, user);
+                   });
+    add_with_token("POST", "/api/v1/themes/publish",
+                   [&](const Request& request, const PathParams&, const StoredUser& user) {
+                       return themes_publish(context, request, user);
                    });
     add("GET", "/feeds/{secret}.ics", [&](const Request&, const PathParams& params) {
         return feed(context, first_value(params, "secret"));

@@ -38,7 +38,8 @@ std::string_view points_label(const workflows::WorkflowDescription& workflow) {
     for (const auto& event : workflow.events) {
         if (!event.records_points) continue;
         for (const auto& field : event.fields) {
-            if (field.type != workflows::FieldType::supervision_points) {
+            if (field.type == workflows::FieldType::development_points ||
+                field.type == workflows::FieldType::focus_areas) {
                 return field_label(field.name);
             }
         }
@@ -61,7 +62,7 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
         if (!page->many_title.empty()) {
             header += fmt::format(R"(<a href="/many">{}</a>)", escape(page->many_title));
         }
-        header += R"(<a href="/calendar">Kalender</a></nav>)";
+        header += R"(<a href="/themes">Temaer</a><a href="/calendar">Kalender</a></nav>)";
         header += fmt::format(
             R"(<div class="who">{} · {}{}<form method="post" action="/logout" class="inline">)"
             R"(<input type="hidden" name="csrf" value="{}"><button class="link">Log ud</button>)"
@@ -246,8 +247,19 @@ std::string select(const std::string& name, std::span<const Label> choices, cons
     return out;
 }
 
-/// Rows for points: "dp" development points, "fa" focus areas, "sp" supervision points.
-std::string points_inputs(std::string_view prefix, const Refill& refill) {
+/// A select of `choices` with a first, empty choice `none` (nothing chosen).
+std::string select_or_none(const std::string& name, const std::vector<InstitutionChoice>& choices,
+                           std::string_view none, const Refill& refill) {
+    std::string out = fmt::format(R"(<select name="{}"{}>)", escape(name), refill.invalid(name));
+    out += option("", none, refill.value(name));
+    for (const auto& choice : choices) out += option(choice.id, choice.name, refill.value(name));
+    return out + "</select>";
+}
+
+/// Rows for points: "dp" development points, "fa" focus areas, "sp" supervision points; with
+/// the period's themes to choose from, when it has any (a focus area must name one).
+std::string points_inputs(std::string_view prefix, const Refill& refill,
+                          const std::vector<InstitutionChoice>& themes) {
     const bool supervision = prefix == "sp";
     std::string out = fmt::format(R"(<fieldset><legend>{}</legend>)",
                                   supervision      ? "Tilsynspunkter (åbner en tilsynssag hver)"
@@ -260,10 +272,69 @@ std::string points_inputs(std::string_view prefix, const Refill& refill) {
                         title, escape(refill.value(title)), refill.invalid(title));
         if (supervision) out += select(fmt::format("sp_reason_{}", i), reason_labels(), refill);
         out += select(fmt::format("{}_goal_{}", prefix, i), goal_labels(), refill);
+        if (!themes.empty()) {
+            out += select_or_none(fmt::format("{}_theme_{}", prefix, i), themes,
+                                  prefix == "fa" ? "Vælg tema" : "Intet tema", refill);
+        }
         out += "</div>";
     }
     out += "</fieldset>";
     return out;
+}
+
+/// The tilbud's earlier points not assessed yet, each with how it went and a sentence
+/// (leaving the result empty assesses it another time).
+std::string assessments_inputs(const CycleDetail& detail, const Refill& refill) {
+    std::vector<const EarlierPoint*> open;
+    for (const auto& point : detail.continuity.points) {
+        if (!point.assessment) open.push_back(&point);
+    }
+    if (open.empty()) return {};
+    std::string out = fmt::format(R"(<fieldset class="assess"><legend>{}</legend>)",
+                                  escape(field_label("assessments")));
+    for (std::size_t i = 0; i < open.size(); ++i) {
+        const EarlierPoint& point = *open[i];
+        const std::string result = fmt::format("as_result_{}", i);
+        const std::string note = fmt::format("as_note_{}", i);
+        out += fmt::format(
+            R"(<div class="point"><input type="hidden" name="as_point_{}" value="{}">)"
+            R"(<span class="what">{} <span class="muted">({}, {})</span></span>)"
+            R"(<label class="inline">Vurdering{}</label><label class="inline">Begrundelse)"
+            R"(<input name="{}" value="{}"{}></label></div>)",
+            i, escape(point.key), escape(point.title),
+            escape(point_label(point.list, point.number)), escape(goal_label(point.goal)),
+            select_or_none(
+                result,
+                [] {
+                    std::vector<InstitutionChoice> choices;
+                    for (const auto& [id, label] : result_labels()) {
+                        choices.push_back({std::string(id), std::string(label)});
+                    }
+                    return choices;
+                }(),
+                "Ikke vurderet nu", refill),
+            note, escape(refill.value(note)), refill.invalid(note));
+    }
+    return out + "</fieldset>";
+}
+
+/// An action for each point of the conversation a plan answers.
+std::string actions_inputs(const CycleDetail& detail, const Refill& refill) {
+    std::string out = fmt::format(R"(<fieldset class="plan-actions"><legend>{} )"
+                                  R"(<span class="req">*</span></legend>)",
+                                  escape(field_label("actions")));
+    if (detail.plan_points.empty()) out += R"(<p class="muted">Samtalen gav ingen punkter.</p>)";
+    for (const auto& point : detail.plan_points) {
+        const std::string name = fmt::format("ac_{}_{}", point.list, point.number);
+        std::string label = point_label(point.list, point.number);
+        label[0] = static_cast<char>(label[0] - 'a' + 'A');
+        out += fmt::format(
+            R"(<label>{}: {} <span class="muted">({})</span><textarea name="{}" rows="2" )"
+            R"(required{}>{}</textarea></label>)",
+            escape(label), escape(point.title), escape(goal_label(point.goal)), name,
+            refill.invalid("actions"), escape(refill.value(name)));
+    }
+    return out + "</fieldset>";
 }
 
 /// The notice on a cycle's page; a refusal names the payload field at fault, if any.
@@ -307,11 +378,28 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
         if (field.type == "institution") {
             fields += institution_input(page, detail, event, field, refill);
         } else if (field.type == "development_points") {
-            fields += points_inputs("dp", refill);
+            fields += points_inputs("dp", refill, detail.theme_choices);
         } else if (field.type == "focus_areas") {
-            fields += points_inputs("fa", refill);
+            fields += points_inputs("fa", refill, detail.theme_choices);
         } else if (field.type == "supervision_points") {
-            fields += points_inputs("sp", refill);
+            fields += points_inputs("sp", refill, detail.theme_choices);
+        } else if (field.type == "assessments") {
+            fields += assessments_inputs(detail, refill);
+        } else if (field.type == "actions") {
+            fields += actions_inputs(detail, refill);
+        } else if (field.type == "goal") {
+            std::vector<InstitutionChoice> goals;
+            for (const auto& [id, label] : goal_labels()) {
+                goals.push_back({std::string(id), std::string(label)});
+            }
+            fields +=
+                fmt::format("<label>{}{}</label>", escape(field_label(field.name)),
+                            select_or_none(std::string(field.name), goals, "Intet valgt", refill));
+        } else if (field.type == "theme") {
+            if (detail.theme_choices.empty()) continue;
+            fields += fmt::format("<label>{}{}</label>", escape(field_label(field.name)),
+                                  select_or_none(std::string(field.name), detail.theme_choices,
+                                                 "Intet tema", refill));
         } else if (field.name == proxy_field(event) && !is_proxy(page, event)) {
             continue;  // only those who send it on another's behalf say so
         } else {
@@ -373,7 +461,8 @@ bool names_institution(std::string_view event, std::string_view name) {
 }
 
 /// An event's payload as people read it: each field by its title, a tilbud by its name.
-std::string payload_text(const Config& config, std::string_view event, const std::string& payload) {
+std::string payload_text(const Config& config, std::string_view event, const std::string& payload,
+                         const std::vector<ThemeRecord>& themes) {
     boost::system::error_code ec;
     auto value = json::parse(payload, ec);
     if (ec || !value.is_object()) return escape(payload);
@@ -384,15 +473,34 @@ std::string payload_text(const Config& config, std::string_view event, const std
             text = std::string(member.as_string());
             if (auto date = parse_date(text); date && text.size() == 10) text = danish_date(*date);
             if (names_institution(event, key)) text = institution_name(config, text);
-            if (key == "goal") text = goal_label(text);  // a supervision point's own payload
+            if (key == "goal" || key == "signals_goal") text = goal_label(text);
+            if (key == "theme" || key == "signals_theme") {
+                if (const ThemeRecord* theme = find_theme(themes, text)) text = theme->title;
+            }
             if (key == "reason") text = reason_label(text);
         } else if (member.is_array()) {
             std::vector<std::string> titles;
             for (const auto& item : member.as_array()) {
-                const auto* title =
-                    item.is_object() ? item.as_object().if_contains("title") : nullptr;
-                titles.push_back(title && title->is_string() ? std::string(title->as_string())
-                                                             : json::serialize(item));
+                if (!item.is_object()) continue;
+                const auto& o = item.as_object();
+                auto get = [&](std::string_view k) {
+                    const auto* v = o.if_contains(k);
+                    return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+                };
+                if (o.contains("action")) {  // a plan's action for "development:1"
+                    const std::string point = get("point");
+                    const auto colon = point.find(':');
+                    const int number =
+                        colon == std::string::npos ? 0 : std::atoi(point.c_str() + colon + 1);
+                    titles.push_back(fmt::format(
+                        "{}: {}", point_label(point.substr(0, colon), number), get("action")));
+                } else if (o.contains("result")) {  // an earlier point assessed
+                    const std::string note = get("note");
+                    titles.push_back(fmt::format("{}{}", result_title(get("result")),
+                                                 note.empty() ? "" : ": " + note));
+                } else {
+                    titles.push_back(get("title"));
+                }
             }
             text = fmt::format("{}", fmt::join(titles, "; "));
         } else if (member.is_bool()) {
@@ -610,6 +718,76 @@ std::string points_section(const CycleDetail& detail, bool supervision) {
     return out + "</section>";
 }
 
+/// What the tilbud agreed before (seed 002: "lykkedes vi med det, vi aftalte sidst?"): the
+/// points of its earlier conversations with how each went, and the latest written feedback
+/// from the learning-environment observation. Not on supervision cases.
+std::string continuity_section(const Page& page, const CycleDetail& detail) {
+    const auto& c = detail.continuity;
+    const auto* workflow = workflows::find_workflow(detail.summary.row.cycle.workflow);
+    if (!workflow || workflow->is_case) return {};
+    std::string out =
+        R"(<section class="continuity" id="continuity"><h2>Fra tidligere samtaler</h2>)";
+    if (c.points.empty()) {
+        out += R"(<p class="muted">Tilbuddet har ingen punkter fra tidligere samtaler endnu.</p>)";
+    } else {
+        out += R"(<table class="earlier"><thead><tr><th>Punkt</th><th>Effektmål og tema</th>)"
+               R"(<th>Givet</th><th>Vurdering</th></tr></thead><tbody>)";
+        for (const auto& point : c.points) {
+            std::string theme;
+            if (const ThemeRecord* t = find_theme(detail.themes, point.theme)) {
+                theme = " · " + escape(t->title);
+            }
+            std::string label = point_label(point.list, point.number);
+            label[0] = static_cast<char>(label[0] - 'a' + 'A');
+            std::string assessed = R"(<span class="muted">Ikke vurderet endnu</span>)";
+            if (point.assessment) {
+                assessed = fmt::format(
+                    R"(<span class="badge result-{}">{}</span> {} <span class="muted">({})</span>)",
+                    escape(point.assessment->result),
+                    escape(result_title(point.assessment->result)), escape(point.assessment->note),
+                    local_time(page, point.assessed_at).substr(0, 10));
+            }
+            out += fmt::format(
+                R"(<tr data-point="{}"><td><strong>{}</strong><br><span class="muted">{}</span></td>)"
+                R"(<td>{}{}</td><td class="date">{}<br><span class="muted">{}</span></td><td>{}</td></tr>)",
+                escape(point.key), escape(point.title), escape(label),
+                escape(goal_label(point.goal)), theme, local_time(page, point.at).substr(0, 10),
+                escape(event_label(point.event)), assessed);
+        }
+        out += "</tbody></table>";
+    }
+    if (!c.feedback.empty()) {
+        out += fmt::format(R"(<h3>Skriftlig feedback fra læringsmiljøobservationen</h3>)"
+                           R"(<blockquote class="feedback">{}</blockquote><p class="muted">{}</p>)",
+                           escape(c.feedback), local_time(page, c.feedback_at).substr(0, 10));
+    }
+    return out + "</section>";
+}
+
+/// The support agreed in a supervision case: what, from whom, by when.
+std::string support_section(const CycleDetail& detail) {
+    std::string rows;
+    for (const auto& e : detail.history) {
+        if (e.event != "support_agreed") continue;
+        boost::system::error_code ec;
+        auto value = json::parse(e.payload, ec);
+        if (ec || !value.is_object()) continue;
+        const auto& o = value.as_object();
+        auto text = [&](std::string_view key) {
+            const auto* v = o.if_contains(key);
+            return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+        };
+        const auto by = parse_date(text("by_date"));
+        rows += fmt::format(R"(<tr><td>{}</td><td>{}</td><td class="date">{}</td></tr>)",
+                            escape(text("support")), escape(text("provided_by")),
+                            by ? danish_date(*by) : escape(text("by_date")));
+    }
+    if (rows.empty()) return {};
+    return R"(<section id="support"><h2>Aftalt understøttelse</h2><table><thead><tr>)"
+           R"(<th>Understøttelse</th><th>Hvem</th><th>Senest</th></tr></thead><tbody>)" +
+           rows + "</tbody></table></section>";
+}
+
 /// The full audit history of the instance.
 std::string history_section(const Page& page, const Config& config, const CycleDetail& detail) {
     std::string out =
@@ -625,7 +803,7 @@ std::string history_section(const Page& page, const Config& config, const CycleD
             e.state_before.empty()
                 ? escape(state_label(e.state_after))
                 : escape(state_label(e.state_before)) + " → " + escape(state_label(e.state_after)),
-            payload_text(config, e.event, e.payload));
+            payload_text(config, e.event, e.payload, detail.themes));
     }
     return out + "</tbody></table></section>";
 }
@@ -677,7 +855,7 @@ std::string observation_page(const Page& page, const Config& config, const Cycle
         sent += fmt::format(
             R"(<div class="entry" data-event="{}"><p class="muted">{} · {} · {}</p>{}</div>)",
             escape(e.event), escape(event_label(e.event)), local_time(page, e.at),
-            escape(actor_label(e.actor)), payload_text(config, e.event, e.payload));
+            escape(actor_label(e.actor)), payload_text(config, e.event, e.payload, detail.themes));
     }
     if (!sent.empty()) {
         body += R"(<section class="sent" id="sent-feedback"><h2>Din feedback</h2>)" + sent +
@@ -719,6 +897,9 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
             escape(cycle_path(c.parent_id)),
             escape(parent ? workflow_label(parent->workflow) : std::string_view("forløbet")));
     }
+    // What was agreed last time comes before the forms of the conversation that asks about it.
+    body += continuity_section(page, detail);
+    body += support_section(detail);
     body += actions_section(page, detail, events, notice, "Handlinger");
     body += timeline_section(page, detail);
     body += points_section(detail, true);
@@ -822,6 +1003,67 @@ std::string many_page(const Page& page, const std::vector<ManyForm>& forms, cons
     return layout(&page, page.many_title, body);
 }
 
+std::string themes_page(const Page& page, const std::vector<ThemeRecord>& themes, bool admin,
+                        const Notice& notice) {
+    std::string body =
+        R"(<h1>Politisk besluttede temaer</h1><p class="sub">Børn og Unge-udvalget beslutter )"
+        R"(temaerne for hver periode og aldersgruppe. I læringssamtalerne knytter tilbuddene )"
+        R"(deres fokusområder til dem.</p>)";
+    if (!notice.error) body += notice_html(notice);
+    std::string rows;
+    for (const auto& theme : themes) {
+        if (!theme.published() && !admin) continue;
+        rows += fmt::format(
+            R"(<tr data-theme="{}"><td>{}</td><td>{} år</td><td><strong>{}</strong>{}</td>)"
+            R"(<td>{}</td></tr>)",
+            escape(theme.id), period_title(theme.period), escape(theme.age_band),
+            escape(theme.title),
+            theme.description.empty()
+                ? ""
+                : fmt::format(R"(<br><span class="muted">{}</span>)", escape(theme.description)),
+            theme.published() ? "Offentliggjort" : "Ikke offentliggjort endnu");
+    }
+    body += rows.empty() ? R"(<p class="muted">Der er ingen offentliggjorte temaer endnu.</p>)"
+                         : R"(<table id="themes"><thead><tr><th>Periode</th><th>Aldersgruppe</th>)"
+                           R"(<th>Tema</th><th>Status</th></tr></thead><tbody>)" +
+                               rows + "</tbody></table>";
+    if (!admin) return layout(&page, "Temaer", body);
+    const Refill add{notice.error && notice.event == "add" ? &notice : nullptr};
+    const Refill publish{notice.error && notice.event == "publish" ? &notice : nullptr};
+    auto bands = [&](const Refill& refill) {
+        static constexpr Label kBands[] = {{"6-18", "6-18 år"}, {"0-6", "0-6 år"}};
+        return fmt::format("<label>Aldersgruppe{}</label>", select("age_band", kBands, refill));
+    };
+    auto period_input = [&](const Refill& refill) {
+        return fmt::format(
+            R"(<label>Periode (det år, perioden begynder){}<input type="number" name="period" )"
+            R"(min="2000" max="2100" required value="{}"{}></label>)",
+            R"( <span class="req">*</span>)", escape(refill.value("period")),
+            refill.invalid("period"));
+    };
+    body += fmt::format(
+        R"(<section class="actions"><h2>Registrér et tema</h2>)"
+        R"(<form method="post" action="/themes" class="action" data-form="add">{})"
+        R"(<input type="hidden" name="csrf" value="{}"><input type="hidden" name="do" value="add">)"
+        R"({}{}<label>Kortnavn (små bogstaver, tal og bindestreger) <span class="req">*</span>)"
+        R"(<input name="id" required pattern="[a-z0-9][a-z0-9\-]*" value="{}"{}></label>)"
+        R"(<label>Titel <span class="req">*</span><input name="title" required value="{}"{}>)"
+        R"(</label><label>Beskrivelse<textarea name="description" rows="3"{}>{}</textarea>)"
+        R"(</label><button type="submit" class="primary">Registrér tema</button></form>)"
+        R"(<h2>Offentliggør en periodes temaer</h2><p class="muted">Lederne og )"
+        R"(områdecheferne for tilbuddene i aldersgruppen får besked på mail.</p>)"
+        R"(<form method="post" action="/themes" class="action" data-form="publish">{})"
+        R"(<input type="hidden" name="csrf" value="{}"><input type="hidden" name="do" )"
+        R"(value="publish">{}{}<button type="submit" class="primary">Offentliggør temaer)"
+        R"(</button></form></section>)",
+        add.notice ? notice_html(notice) : "", escape(page.csrf), period_input(add), bands(add),
+        escape(add.value("id")), add.invalid("id"), escape(add.value("title")),
+        add.invalid("title"), add.invalid("description"), escape(add.value("description")),
+        publish.notice ? notice_html(notice) : "", escape(page.csrf), period_input(publish),
+        bands(publish));
+    return layout(&page, "Temaer", body);
+}
+
 std::string form_payload(std::string_view event, const Fields& form) {
     auto value = [&](const std::string& name) { return first_value(form, name); };
     auto blank = [](const std::string& text) {
@@ -841,9 +1083,44 @@ std::string form_payload(std::string_view event, const Fields& form) {
                 json::object point{{"title", title},
                                    {"goal", value(fmt::format("{}_goal_{}", prefix, i))}};
                 if (supervision) point["reason"] = value(fmt::format("sp_reason_{}", i));
+                const std::string theme = value(fmt::format("{}_theme_{}", prefix, i));
+                if (!blank(theme)) point["theme"] = theme;
                 points.push_back(std::move(point));
             }
             if (!points.empty() || field.required) payload[field.name] = std::move(points);
+            continue;
+        }
+        if (field.type == "assessments") {
+            json::array assessments;
+            for (int i = 0;; ++i) {
+                const std::string name = fmt::format("as_point_{}", i);
+                const bool sent = std::any_of(form.begin(), form.end(), [&](const auto& field) {
+                    return field.first == name;
+                });
+                if (!sent) break;
+                const std::string point = value(name);
+                const std::string result = value(fmt::format("as_result_{}", i));
+                if (blank(result)) continue;  // not assessed this time
+                assessments.push_back(json::object{{"point", point},
+                                                   {"result", result},
+                                                   {"note", value(fmt::format("as_note_{}", i))}});
+            }
+            if (!assessments.empty()) payload[field.name] = std::move(assessments);
+            continue;
+        }
+        if (field.type == "actions") {
+            // ac_<list>_<n> (actions_inputs), in the order the form sent them.
+            json::array actions;
+            for (const auto& [name, text] : form) {
+                if (name.rfind("ac_", 0) != 0 || blank(text)) continue;
+                const auto under = name.find('_', 3);
+                if (under == std::string::npos) continue;
+                actions.push_back(json::object{
+                    {"point",
+                     fmt::format("{}:{}", name.substr(3, under - 3), name.substr(under + 1))},
+                    {"action", text}});
+            }
+            payload[field.name] = std::move(actions);
             continue;
         }
         const std::string text = value(std::string(field.name));

@@ -93,6 +93,13 @@ struct ManyForm {
 /// `error`, says in the form it names (`event` "CYCLE EVENT") why it was refused.
 std::string many_page(const Page& page, const std::vector<ManyForm>& forms, const Notice& notice);
 
+/// The politically decided themes: the published ones for everyone; for the administrator
+/// (`admin`) also those not yet published, a form to record one and a form to publish a
+/// period's themes. `notice` confirms, or says in the form it names ("add", "publish") why it
+/// was refused.
+std::string themes_page(const Page& page, const std::vector<ThemeRecord>& themes, bool admin,
+                        const Notice& notice);
+
 /// The JSON payload of an event from its form's fields (see cycle_page).
 std::string form_payload(std::string_view event, const Fields& form);
 

@@ -14,6 +14,7 @@
 #include "engine/case_view.hpp"
 #include "engine/political_report.hpp"
 #include "engine/sha256.hpp"
+#include "engine/theme.hpp"
 #include "workflows/description.hpp"
 
 namespace tilsyn::http {
@@ -405,6 +406,72 @@ Response form_many(WebContext& context, const Visit& visit) {
     return many(context, visit, ui::Notice{text, {}, false, {}, {}}, 200);
 }
 
+Response themes(WebContext& context, const Visit& visit, const ui::Notice& notice, int status) {
+    const bool admin = visit.page.user->role == role_name(Role::admin);
+    return html(status, ui::themes_page(visit.page, context.store->themes(), admin, notice));
+}
+
+/// The administrator's theme forms: record one, or publish a period's themes.
+Response form_themes(WebContext& context, const Visit& visit) {
+    if (visit.page.user->role != role_name(Role::admin)) {
+        return html(403, ui::error_page(&visit.page, 403,
+                                        "Kun forvaltningen (administrator) registrerer og "
+                                        "offentliggør temaerne."));
+    }
+    const std::string action = first_value(visit.form, "do");
+    const std::string period_text = first_value(visit.form, "period");
+    int period = 0;
+    std::from_chars(period_text.data(), period_text.data() + period_text.size(), period);
+    const std::string band = first_value(visit.form, "age_band");
+    auto refused = [&](std::string message, std::string field) {
+        return themes(context, visit,
+                      ui::Notice{std::move(message), std::move(field), true, action, visit.form},
+                      400);
+    };
+    if (action == "publish") {
+        if (period < 2000 || period > 2100) {
+            return refused("Skriv perioden som det årstal, den begynder i (fx 2026).", "period");
+        }
+        const auto published =
+            publish_themes(*context.store, context.config(), period, band, context.now());
+        if (published.themes == 0) {
+            return refused(fmt::format("Der er ingen temaer at offentliggøre for {} ({} år). "
+                                       "Registrér dem først.",
+                                       period_title(period), band),
+                           "period");
+        }
+        context.generation++;
+        return themes(context, visit,
+                      ui::Notice{fmt::format("{} tema{} offentliggjort for {} ({} år). {} ledere "
+                                             "og områdechefer har fået besked.",
+                                             published.themes, published.themes == 1 ? "" : "er",
+                                             period_title(period), band, published.mails),
+                                 {},
+                                 false,
+                                 {},
+                                 {}},
+                      200);
+    }
+    ThemeRecord theme;
+    theme.id = first_value(visit.form, "id");
+    theme.period = period;
+    theme.age_band = band;
+    theme.title = first_value(visit.form, "title");
+    theme.description = first_value(visit.form, "description");
+    if (const auto problem = record_theme(*context.store, theme)) {
+        return refused(problem->message, problem->field);
+    }
+    return themes(context, visit,
+                  ui::Notice{fmt::format("Temaet »{}« er registreret. Offentliggør periodens "
+                                         "temaer, når de alle er registreret.",
+                                         theme.title),
+                             {},
+                             false,
+                             {},
+                             {}},
+                  200);
+}
+
 }  // namespace
 
 Response dashboard_error(WebContext& context, const Request& request, int status,
@@ -446,6 +513,8 @@ void add_dashboard_routes(RouteTable& routes, WebContext& context) {
     form("/calendar", [&](const Visit& visit) {
         return calendar_page(context, visit.page, first_value(visit.form, "action"));
     });
+    page("/themes", [&](const Visit& visit) { return themes(context, visit, {}, 200); });
+    form("/themes", [&](const Visit& visit) { return form_themes(context, visit); });
     page("/report", [&](const Visit& visit) { return political(context, visit, false); });
     page("/report.csv", [&](const Visit& visit) { return political(context, visit, true); });
     page("/workload", [&](const Visit& v) { return workload_page(context, v.page, v.request); });

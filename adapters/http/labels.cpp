@@ -96,6 +96,10 @@ std::span<const Label> goal_labels() {
     static const auto labels = labelled(kEffectGoals, &goal_title);
     return labels;
 }
+std::span<const Label> result_labels() {
+    static const auto labels = labelled(kAssessmentResults, &result_title);
+    return labels;
+}
 std::span<const Label> reason_labels() {
     static const auto labels = labelled(kSupervisionReasons, &reason_title);
     return labels;

@@ -40,6 +40,7 @@ std::string_view deadline_kind_label(std::string_view kind);
 std::span<const Label> kind_labels();
 std::span<const Label> goal_labels();
 std::span<const Label> reason_labels();
+std::span<const Label> result_labels();  // how an earlier point went
 
 }  // namespace ui
 

@@ -159,7 +159,21 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_user ON sessions (user_id, created_at)
 )sql";
 
-constexpr std::array<Migration, 6> all_migrations{{
+// The political themes the committee decides per period and age band (engine/theme.hpp);
+// published_at 0 while recorded but not yet published.
+constexpr std::string_view political_themes = R"sql(
+CREATE TABLE themes (
+    seq          {{AUTO_ID}},
+    id           TEXT NOT NULL UNIQUE,
+    period       BIGINT NOT NULL,
+    age_band     TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
+    published_at BIGINT NOT NULL DEFAULT 0
+)
+)sql";
+
+constexpr std::array<Migration, 7> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
     {2, "cycle anchors, supervision cases by cycle, firing index, opened periods", workflow_engine},
@@ -167,6 +181,7 @@ constexpr std::array<Migration, 6> all_migrations{{
     {4, "calendar feeds", calendar_feeds},
     {5, "outbox invitations (text/calendar)", outbox_calendar},
     {6, "dashboard sessions; disabled people", sessions_and_access},
+    {7, "political themes", political_themes},
 }};
 static_assert(all_migrations.back().version == kSchemaVersion,
               "a new migration raises kSchemaVersion (schema.hpp)");

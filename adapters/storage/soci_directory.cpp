@@ -17,6 +17,7 @@ namespace tilsyn {
 
 using storage::execute_single;
 using storage::guarded;
+using storage::instant_of;
 using storage::prepared_once;
 using storage::seconds_of;
 
@@ -400,6 +401,56 @@ int SociStore::revoke_feeds(long long user_id, Instant at) {
                      "revoked_at = 0",
             soci::use(revoked), soci::use(user_id);
         return static_cast<int>(live);
+    });
+}
+
+std::vector<ThemeRecord> SociStore::themes() {
+    return guarded("themes", [&] {
+        std::vector<ThemeRecord> result;
+        ThemeRecord row;
+        long long period = 0, published = 0;
+        soci::statement read =
+            (session_->prepare << "SELECT id, period, age_band, title, description, published_at "
+                                  "FROM themes ORDER BY period, age_band, seq",
+             soci::into(row.id), soci::into(period), soci::into(row.age_band),
+             soci::into(row.title), soci::into(row.description), soci::into(published));
+        read.execute();
+        while (read.fetch()) {
+            row.period = static_cast<int>(period);
+            row.published_at = instant_of(published);
+            result.push_back(row);
+        }
+        return result;
+    });
+}
+
+bool SociStore::add_theme(const ThemeRecord& theme) {
+    return guarded("add_theme", [&] {
+        long long taken = 0;
+        *session_ << "SELECT COUNT(*) FROM themes WHERE id = :id", soci::use(theme.id),
+            soci::into(taken);
+        if (taken > 0) return false;
+        long long period = theme.period, published = seconds_of(theme.published_at);
+        *session_ << "INSERT INTO themes (id, period, age_band, title, description, "
+                     "published_at) VALUES (:id, :period, :age_band, :title, :description, "
+                     ":published_at)",
+            soci::use(theme.id), soci::use(period), soci::use(theme.age_band),
+            soci::use(theme.title), soci::use(theme.description), soci::use(published);
+        return true;
+    });
+}
+
+int SociStore::publish_themes(int period, std::string_view age_band, Instant at) {
+    return guarded("publish_themes", [&] {
+        long long year = period, when = seconds_of(at), count = 0;
+        std::string band{age_band};
+        *session_ << "SELECT COUNT(*) FROM themes WHERE period = :period AND age_band = :band "
+                     "AND published_at = 0",
+            soci::use(year), soci::use(band), soci::into(count);
+        *session_ << "UPDATE themes SET published_at = :at WHERE period = :period AND "
+                     "age_band = :band AND published_at = 0",
+            soci::use(when), soci::use(year), soci::use(band);
+        return static_cast<int>(count);
     });
 }
 

@@ -87,6 +87,9 @@ class SociStore : public Store {
     bool remove_session(std::string_view id_hash) override;
     int remove_sessions_of(long long user_id) override;
     int remove_expired_sessions(Instant created_before, Instant seen_before) override;
+    std::vector<ThemeRecord> themes() override;
+    bool add_theme(const ThemeRecord& theme) override;
+    int publish_themes(int period, std::string_view age_band, Instant at) override;
 
     // CaseStore (soci_cases.cpp)
     bool insert_cycle(const CycleRecord& cycle) override;

@@ -72,7 +72,7 @@ else
     fail "refused event-all calls changed the audit trail"
 fi
 n=$(grep -c -- '->' "$tmp/out")
-if [[ $n == 26 ]]; then pass "26 demo events applied"; else fail "$n demo events applied, expected 26"; fi
+if [[ $n == 30 ]]; then pass "30 demo events applied"; else fail "$n demo events applied, expected 30"; fi
 if tail -n 1 "$tmp/out" | grep -Eq '^admin@tilsyn.local: tls_[0-9a-f]{64}$'; then
     pass "the administrator's token is printed last"
 else

@@ -16,9 +16,15 @@ using tilsyn::testing::at;
 using tilsyn::testing::WorkflowWorld;
 
 constexpr const char* kHeld =
-    R"({"development_points":[{"title":"Læsning i indskolingen","goal":"learning"}]})";
+    R"({"board_representative":"Maja Formand",
+        "development_points":[{"title":"Læsning i indskolingen","goal":"learning"}]})";
+// A plan for kHeld: an action for its one development point.
+constexpr const char* kPlan =
+    R"({"actions":[{"point":"development:1","action":"Læsebånd hver morgen"}],
+        "involvement":"Drøftet i MED-udvalget og i bestyrelsen."})";
 constexpr const char* kHeldWithPoint =
-    R"({"development_points":[{"title":"Trivsel","goal":"wellbeing"}],
+    R"({"board_representative":"Maja Formand",
+        "development_points":[{"title":"Trivsel","goal":"wellbeing"}],
         "supervision_points":[{"title":"Fravær over grænsen","reason":"law","goal":"wellbeing"}]})";
 
 void open_cycle(WorkflowWorld& w) {
@@ -57,7 +63,7 @@ TEST_CASE("one institution goes from cycle start to a published plan", "[case][w
               "ConversationScheduled");
     expect_ok(w.send(w.cycle, "conversation_held", w.chief, kHeld, "2026-11-20"),
               "PlanInPreparation");
-    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, R"({"text":"Udkast"})", "2027-01-05"),
+    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, kPlan, "2027-01-05"),
               "PlanAwaitingApproval");
     expect_ok(
         w.send(w.cycle, "plan_returned", w.chief, R"({"comment":"Mere om læsning"})", "2027-01-07"),
@@ -68,7 +74,7 @@ TEST_CASE("one institution goes from cycle start to a published plan", "[case][w
     REQUIRE(due.size() == 1);
     CHECK(due[0].step == "development_plan");
     CHECK(tilsyn::format_date(due[0].due_on) == "2027-01-21");
-    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, "{}", "2027-01-14"),
+    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, kPlan, "2027-01-14"),
               "PlanAwaitingApproval");
     expect_ok(w.send(w.cycle, "plan_approved", w.chief, "{}", "2027-01-18"), "AwaitingPublication");
     expect_ok(w.send(w.cycle, "plan_published", w.leader,
@@ -106,7 +112,7 @@ TEST_CASE("a returned plan tells the leader with the comment; an approved one le
         return found;
     };
     for (int round = 1; round <= 2; ++round) {
-        expect_ok(w.send(w.cycle, "plan_submitted", w.leader, "{}", "2027-01-05"),
+        expect_ok(w.send(w.cycle, "plan_submitted", w.leader, kPlan, "2027-01-05"),
                   "PlanAwaitingApproval");
         const auto returned = w.send(w.cycle, "plan_returned", w.chief,
                                      R"({"comment":"Mere om læsning"})", "2027-01-07");
@@ -124,7 +130,7 @@ TEST_CASE("a returned plan tells the leader with the comment; an approved one le
                                      tilsyn::danish_date(due[0].due_on) + ".") !=
               std::string::npos);
     }
-    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, "{}", "2027-01-14"),
+    expect_ok(w.send(w.cycle, "plan_submitted", w.leader, kPlan, "2027-01-14"),
               "PlanAwaitingApproval");
     const auto approved = w.send(w.cycle, "plan_approved", w.chief, "{}", "2027-01-18");
     expect_ok(approved, "AwaitingPublication");
@@ -183,7 +189,7 @@ TEST_CASE(
         {"board_statement_submitted", &w.board, R"({"assessment":"God"})"},
         {"conversation_scheduled", &w.chief, R"({"date":"2026-11-20"})"},
         {"conversation_held", &w.chief, kHeld},
-        {"plan_submitted", &w.leader, "{}"},
+        {"plan_submitted", &w.leader, kPlan},
         {"plan_approved", &w.chief, "{}"},
         {"plan_published", &w.leader, R"({"url":"https://x.example.dk/p"})"},
     };
@@ -193,7 +199,7 @@ TEST_CASE(
         {"board_statement_submitted", &w.board, R"({"assessment":"God"})"},
         {"conversation_scheduled", &w.chief, R"({"date":"2026-11-20"})"},
         {"conversation_held", &w.chief, kHeld},
-        {"plan_submitted", &w.leader, "{}"},
+        {"plan_submitted", &w.leader, kPlan},
         {"plan_returned", &w.chief, R"({"comment":"Nej"})"},
         {"plan_approved", &w.chief, "{}"},
         {"plan_published", &w.leader, R"({"url":"https://x.example.dk/p"})"},

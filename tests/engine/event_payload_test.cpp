@@ -26,47 +26,56 @@ tilsyn::EventPayload ok(std::string_view event, std::string_view json) {
 }  // namespace
 
 TEST_CASE("a conversation held needs a development point with a known goal", "[payload]") {
-    auto payload = ok("conversation_held",
-                      R"({"development_points":[{"title":"Læsning","goal":"learning"}],
+    auto payload = ok(
+        "conversation_held",
+        R"({"board_representative":"Maja","development_points":[{"title":"Læsning","goal":"learning"}],
                           "supervision_points":[{"title":"Fravær","reason":"law","goal":"wellbeing"}]})");
     REQUIRE(payload.development_points.size() == 1);
     CHECK(payload.development_points[0].title == "Læsning");
     REQUIRE(payload.supervision_points.size() == 1);
     CHECK(payload.supervision_points[0].reason == "law");
 
-    auto e = error_of("conversation_held", R"({"development_points":[]})");
+    auto e =
+        error_of("conversation_held", R"({"board_representative":"Maja","development_points":[]})");
     CHECK(e.code == ErrorCode::field_required);
     CHECK(e.field == "development_points");
     CHECK(e.message == "Angiv mindst ét udviklingspunkt.");  // glossary.md's own example
-    e = error_of("conversation_held", "{}");
+    e = error_of("conversation_held", R"({"board_representative":"Maja"})");
     CHECK(e.code == ErrorCode::field_required);
     CHECK(e.message == "Angiv mindst ét udviklingspunkt.");
 
-    e = error_of("conversation_held", R"({"development_points":[{"title":"x","goal":"fun"}]})");
+    e = error_of(
+        "conversation_held",
+        R"({"board_representative":"Maja","development_points":[{"title":"x","goal":"fun"}]})");
     CHECK(e.code == ErrorCode::bad_value);
     CHECK(e.field == "development_points[0].goal");
     CHECK(e.message ==
           "Vælg effektmål for udviklingspunkt 1 blandt »Læring og udvikling«, »Fællesskaber« og "
           "»Sundhed og trivsel«.");
 
-    e = error_of("conversation_held",
-                 R"({"development_points":[{"title":"x","goal":"learning"}],
+    e = error_of(
+        "conversation_held",
+        R"({"board_representative":"Maja","development_points":[{"title":"x","goal":"learning"}],
                      "supervision_points":[{"title":"y","goal":"learning"}]})");
     CHECK(e.code == ErrorCode::field_required);
     CHECK(e.field == "supervision_points[0].reason");
     CHECK(e.message == "Vælg begrundelse for tilsynspunkt 1.");
 
-    e = error_of("conversation_held",
-                 R"({"development_points":[{"title":" ","goal":"learning"}]})");
+    e = error_of(
+        "conversation_held",
+        R"({"board_representative":"Maja","development_points":[{"title":" ","goal":"learning"}]})");
     CHECK(e.code == ErrorCode::field_required);
     CHECK(e.field == "development_points[0].title");
     CHECK(e.message == "Udfyld titlen på udviklingspunkt 1.");
 
-    e = error_of("conversation_held", R"({"development_points":[{"title":"x","goal":"learning",
+    e = error_of(
+        "conversation_held",
+        R"({"board_representative":"Maja","development_points":[{"title":"x","goal":"learning",
                                            "owner":"Bo"}]})");
     CHECK(e.code == ErrorCode::unknown_field);
     CHECK(e.field == "development_points[0].owner");
-    e = error_of("conversation_held", R"({"development_points":["Læsning"]})");
+    e = error_of("conversation_held",
+                 R"({"board_representative":"Maja","development_points":["Læsning"]})");
     CHECK(e.code == ErrorCode::bad_value);
     CHECK(e.message == "Udviklingspunkt 1 skal have en titel og et effektmål.");
 }

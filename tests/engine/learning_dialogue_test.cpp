@@ -8,6 +8,7 @@
 #include "danish_words.hpp"
 #include "engine/calendar_feed.hpp"
 #include "engine/case_view.hpp"
+#include "engine/theme.hpp"
 #include "workflow_fixture.hpp"
 #include "workflows/workflow.hpp"
 
@@ -511,4 +512,80 @@ TEST_CASE("the observer's page: observing, its round and observer; the chief cho
     REQUIRE(observed);
     CHECK_FALSE(observed->summary.observing);
     CHECK(observed->actor_events.empty());
+}
+
+TEST_CASE(
+    "a focus area names one of the period's published themes; the next round assesses it and "
+    "sees the written feedback",
+    "[ld][workflow][theme][continuity]") {
+    DialogueWorld w;
+    REQUIRE(w.scheduler->tick(at("2026-09-07", 9)).cycles_opened == 2);
+    auto record = [&](const char* id, int period, const char* band) {
+        ThemeRecord theme;
+        theme.id = id;
+        theme.period = period;
+        theme.age_band = band;
+        theme.title = std::string("Tema ") + id;
+        REQUIRE_FALSE(record_theme(*w.store, theme));
+        publish_themes(*w.store, w.config, period, band, at("2026-09-08"));
+    };
+    record("sprog", 2026, "0-6");
+    record("naeste", 2028, "0-6");
+    record("skole", 2026, "6-18");
+    Date day = *parse_date("2026-09-15");
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", day).status == ApplyStatus::ok);
+    REQUIRE(
+        w.send_on("observation_feedback_submitted", w.leader, feedback("frydenlund"), day).status ==
+        ApplyStatus::ok);
+    const auto before = w.snapshot(kDialogue);
+    auto held = [&](const char* theme) {
+        const std::string field = theme ? fmt::format(R"(,"theme":"{}")", theme) : "";
+        return w.send_on(
+            "learning_conversation_held", w.chief,
+            R"({"focus_areas":[{"title":"Sprog og leg","goal":"learning")" + field + "}]}", day);
+    };
+    // The period has themes: a focus area must name one, of its period and age band.
+    auto result = held(nullptr);
+    CHECK(result.status == ApplyStatus::bad_payload);
+    CHECK(result.code == ErrorCode::field_required);
+    CHECK(result.field == "focus_areas[0].theme");
+    CHECK(result.message ==
+          "Vælg det politisk besluttede tema, fokusområdet knytter sig til (periode 2026-2027).");
+    result = held("findes-ikke");
+    CHECK(result.code == ErrorCode::bad_value);
+    CHECK(result.field == "focus_areas[0].theme");
+    result = held("naeste");
+    CHECK(result.field == "focus_areas[0].theme");
+    CHECK(result.message.find("hører til perioden 2028-2029") != std::string::npos);
+    result = held("skole");  // the schools' theme, not the daycares'
+    CHECK(result.message.find("for de 6-18-årige") != std::string::npos);
+    CHECK_DANISH(result.message);
+    CHECK(w.snapshot(kDialogue) == before);
+    REQUIRE(held("sprog").status == ApplyStatus::ok);
+
+    // Round 2: the dashboard's view shows the focus area and the written feedback, and the
+    // conversation assesses it.
+    day = *parse_date("2027-03-20");
+    REQUIRE(w.send_on("data_package_published", w.admin, "{}", day).status == ApplyStatus::ok);
+    REQUIRE(w.send_on("observation_not_held", w.chief, R"({"reason":"Syg"})", day).status ==
+            ApplyStatus::ok);
+    auto detail = cycle_detail(*w.store, *w.cases, kDialogue, &w.chief, day);
+    REQUIRE(detail);
+    REQUIRE(detail->continuity.points.size() == 1);
+    const auto& point = detail->continuity.points[0];
+    CHECK(point.title == "Sprog og leg");
+    CHECK(point.theme == "sprog");
+    CHECK(detail->continuity.feedback == "Rolig stemning, tydelig struktur.");
+    REQUIRE(detail->theme_choices.size() == 1);
+    CHECK(detail->theme_choices[0].name == "Tema sprog");
+    const std::string payload =
+        R"({"assessments":[{"point":")" + point.key +
+        R"(","result":"not_achieved","note":"Ikke nået"}],"focus_areas":[{"title":"Sprog igen",)"
+        R"("goal":"learning","theme":"sprog"}]})";
+    REQUIRE(w.send_on("learning_conversation_held", w.chief, payload, day).status ==
+            ApplyStatus::ok);
+    const auto after = continuity_of(*w.store, "solsikken");
+    REQUIRE(after.points.size() == 2);
+    REQUIRE(after.points[0].assessment);
+    CHECK(after.points[0].assessment->result == "not_achieved");
 }

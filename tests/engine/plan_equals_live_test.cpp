@@ -70,8 +70,15 @@ std::string payload_for(const workflows::EventDescription& event, Date day,
             case workflows::FieldType::focus_areas:
                 value = R"([{"title":"Læsning","goal":"learning"}])";
                 break;
+            case workflows::FieldType::goal:
+                value = "\"learning\"";
+                break;
             case workflows::FieldType::supervision_points:
                 continue;  // optional; a supervision case is not part of the plan
+            case workflows::FieldType::theme:
+            case workflows::FieldType::actions:
+            case workflows::FieldType::assessments:
+                continue;  // optional; no themes are published and no point is assessed here
         }
         out += fmt::format("{}\"{}\":{}", out.empty() ? "" : ",", field.name, value);
     }

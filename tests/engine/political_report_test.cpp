@@ -34,7 +34,8 @@ TEST_CASE("the political report counts points, cases, signals and plans by area 
     // points (two cases; one resolved below); communities nothing.
     REQUIRE(
         w.send(c, "conversation_held", w.chief,
-               R"({"development_points":[{"title":"Læsning","goal":"learning"},)"
+               R"({"board_representative":"Maja Formand",)"
+               R"("development_points":[{"title":"Læsning","goal":"learning"},)"
                R"({"title":"Matematik","goal":"learning"},{"title":"Ro","goal":"wellbeing"}],)"
                R"("supervision_points":[{"title":"Fravær","reason":"concern","goal":"wellbeing"},)"
                R"({"title":"Mobning","reason":"law","goal":"wellbeing"}]})",
@@ -45,7 +46,13 @@ TEST_CASE("the political report counts points, cases, signals and plans by area 
             ApplyStatus::ok);
     REQUIRE(w.send(first_case, "supervision_resolved", w.chief, R"({"note":"Løst."})", "2026-12-15")
                 .status == ApplyStatus::ok);
-    REQUIRE(w.send(c, "plan_submitted", w.leader, "{}", "2027-01-10").status == ApplyStatus::ok);
+    REQUIRE(
+        w.send(c, "plan_submitted", w.leader,
+               R"({"involvement":"MED","actions":[{"point":"development:1","action":"a"},)"
+               R"({"point":"development:2","action":"b"},{"point":"development:3","action":"c"},)"
+               R"({"point":"supervision:1","action":"d"},{"point":"supervision:2","action":"e"}]})",
+               "2027-01-10")
+            .status == ApplyStatus::ok);
     // plan_approval is due 10 working days after the plan: approved late.
     REQUIRE(w.send(c, "plan_approved", w.chief, "{}", "2027-03-01").status == ApplyStatus::ok);
 

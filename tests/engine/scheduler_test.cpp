@@ -12,7 +12,7 @@ using tilsyn::testing::at;
 using tilsyn::testing::WorkflowWorld;
 
 constexpr const char* kHeldWithPoint =
-    R"({"development_points":[{"title":"Trivsel","goal":"wellbeing"}],
+    R"({"board_representative":"Maja Formand","development_points":[{"title":"Trivsel","goal":"wellbeing"}],
         "supervision_points":[{"title":"Fravær","reason":"law","goal":"wellbeing"}]})";
 
 }  // namespace
@@ -164,7 +164,10 @@ TEST_CASE("every follow-up of a supervision case is reminded and escalated, not 
     REQUIRE(result.opened_cases.size() == 1);
     const std::string case_id = result.opened_cases[0];
     // The cycle itself goes on to its end, so that only the case has deadlines.
-    w.send(w.cycle, "plan_submitted", w.leader, R"({"text":"Plan"})", "2026-11-03");
+    w.send(w.cycle, "plan_submitted", w.leader,
+           R"({"actions":[{"point":"development:1","action":"Trivselsmåling"},)"
+           R"({"point":"supervision:1","action":"Fraværsopfølgning"}],"involvement":"MED"})",
+           "2026-11-03");
     w.send(w.cycle, "plan_approved", w.chief, "{}", "2026-11-03");
     w.send(w.cycle, "plan_published", w.leader, R"({"url":"https://example.dk/plan"})",
            "2026-11-03");

@@ -325,6 +325,8 @@ class Observability(unittest.TestCase):
                   ("/api/v1/cycles/{id}", "get"), ("/api/v1/cycles/{id}/events", "post"),
                   ("/api/v1/events", "post"),
                   ("/api/v1/cases", "get"), ("/api/v1/institutions", "get"),
+                  ("/api/v1/themes", "get"), ("/api/v1/themes", "post"),
+                  ("/api/v1/themes/publish", "post"),
                   ("/feeds/{secret}.ics", "get")}
         documented = {(path, method) for path, item in doc["paths"].items() for method in item}
         self.assertEqual(documented, routes)

@@ -282,6 +282,24 @@ TEST_CASE("dashboard forms become event payloads", "[http][dashboard]") {
           R"("supervision_points":[{"title":"Normering","goal":"wellbeing","reason":"law"}]})");
     // No development point: the (required) list is sent empty, so validation names it.
     CHECK(ui::form_payload("conversation_held", {}) == R"({"development_points":[]})");
+    // A point's theme, when chosen; earlier points assessed (one left for another time); a
+    // plan's actions per point, in the order the form sent them (empty ones left out).
+    CHECK(ui::form_payload("learning_conversation_held", {{"fa_title_0", "Sprog"},
+                                                          {"fa_goal_0", "learning"},
+                                                          {"fa_theme_0", "sprog"},
+                                                          {"as_point_0", "12:focus:1"},
+                                                          {"as_result_0", "partly"},
+                                                          {"as_note_0", "Halvvejs"},
+                                                          {"as_point_1", "12:focus:2"},
+                                                          {"as_result_1", ""}}) ==
+          R"({"assessments":[{"point":"12:focus:1","result":"partly","note":"Halvvejs"}],)"
+          R"("focus_areas":[{"title":"Sprog","goal":"learning","theme":"sprog"}]})");
+    CHECK(ui::form_payload("plan_submitted", {{"ac_development_1", "Læsebånd"},
+                                              {"ac_supervision_1", "Fraværsplan"},
+                                              {"ac_development_2", " "},
+                                              {"involvement", "MED"}}) ==
+          R"({"actions":[{"point":"development:1","action":"Læsebånd"},)"
+          R"({"point":"supervision:1","action":"Fraværsplan"}],"involvement":"MED"})");
     CHECK(ui::form_payload("board_statement_submitted",
                            {{"assessment", "Godt"}, {"interpretation", ""}}) ==
           R"({"assessment":"Godt"})");
@@ -351,7 +369,8 @@ TEST_CASE("the case view lists what an actor may see, sharpened and overdue firs
     REQUIRE(
         w.send(
              w.cycle, "conversation_held", w.chief,
-             R"({"development_points":[{"title":"Læsning","goal":"learning"}],)"
+             R"({"board_representative":"Maja Formand",)"
+             R"("development_points":[{"title":"Læsning","goal":"learning"}],)"
              R"("supervision_points":[{"title":"Trivsel","reason":"concern","goal":"wellbeing"}]})",
              "2026-10-05")
             .status == ApplyStatus::ok);
