@@ -3,6 +3,7 @@
 // write them in one transaction per event or fired deadline.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,6 +69,18 @@ struct CycleStatusRow {
     std::string next_due_step;
 };
 
+/// Which part of the audit trail a report reads, in a few set queries: the cycles (not
+/// supervision cases) started in [started_from, started_to] of tilbud of these kinds and of
+/// these cycle configs, and the supervision cases they opened.
+struct StartedScope {
+    Date started_from{};
+    Date started_to{};
+    std::vector<std::string> kinds;          // institution kinds; empty: every kind
+    std::vector<std::string> cycle_configs;  // config cycle ids; empty: every one
+    std::vector<std::string> events;         // event names read; others are skipped
+    std::vector<std::string> steps;          // steps whose "due" deadlines are read
+};
+
 /// The workflow instances and everything timed or recorded about them.
 class CaseStore : public virtual Transactional {
   public:
@@ -116,6 +129,16 @@ class CaseStore : public virtual Transactional {
     virtual std::optional<EventRecord> last_event() = 0;
     /// The audit trail in order: events with seq > after_seq, at most `limit`.
     virtual std::vector<EventRecord> events_after(long long after_seq, int limit) = 0;
+    /// The scope's instances (its cycles, then the cases they opened; `next_due` left empty),
+    /// then their events (without prev_hash and hash; in no particular order), then the "due"
+    /// deadlines of its steps of its cycles, each passed to its callback. The cost grows with
+    /// the instances in scope, not with the audit trail; memory does not grow with the rows.
+    virtual void visit_started(const StartedScope& scope,
+                               const std::function<void(const CycleStatusRow&)>& instance,
+                               const std::function<void(const EventRecord&)>& event,
+                               const std::function<void(const DeadlineRecord&)>& deadline) = 0;
+    /// The events of these audit sequence numbers (those that exist), by seq.
+    virtual std::vector<EventRecord> events_by_seq(const std::vector<long long>& seqs) = 0;
     /// Serializes audit appends across connections until the transaction ends (PostgreSQL:
     /// an advisory transaction lock; SQLite's write lock already does it).
     virtual void lock_audit_chain() = 0;

@@ -195,6 +195,22 @@ struct CycleConfig {
     SourceLocation workflow_where;  // of its workflow name
 };
 
+/// `political_report:` (README "The political report"): which age band a year reports, the
+/// report's own deadline, the cycles it covers and whether it names tilbud. The defaults are
+/// Aarhus': 6-18 in even years, 0-6 in odd ones, due 31 December, every cycle, areas only.
+struct PoliticalReportSettings {
+    std::string even_years = "6-18";  // the age band reported in even years
+    std::string odd_years = "0-6";    // ... and in odd years
+    // The report of year Y is due on Y-MM-DD. It covers the band's cycles started after the
+    // band's previous report's deadline (Y-2-MM-DD) up to and including its own.
+    int deadline_month = 12;
+    int deadline_day = 31;
+    std::vector<std::string> cycles;  // config cycle ids it covers; empty: every cycle
+    bool name_institutions = false;   // false: areas only, no tilbud named anywhere in it
+    SourceLocation where;             // of the section (or the file when it is left out)
+    SourceLocation deadline_where;
+};
+
 struct Config {
     std::string path;      // the file it was loaded from
     std::string base_dir;  // the folder relative paths are resolved against
@@ -207,6 +223,7 @@ struct Config {
     std::vector<CycleConfig> cycles;
     RoleTitles roles;  // what people read for each role: the defaults, or `roles:`
     WorkloadSettings workload;
+    PoliticalReportSettings political_report;
 
     const Area* find_area(std::string_view id) const;
     const CycleConfig* find_cycle(std::string_view id) const;

@@ -62,6 +62,9 @@ struct StepDescription {
     bool assignable = false;         // a cycle's config may name who acts on it and is
                                      // reminded instead (`by:` beside its due expression)
     StepActivity activity = StepActivity::task;  // what `workload` counts it as
+    bool feeds_political_report = false;         // a conversation whose points the political report
+                                                 // reads: `check` warns when it falls due after the
+                                                 // deadline of the report meant to use it
 };
 
 /// An event as people send it (or, with `by_system`, as the engine records it).

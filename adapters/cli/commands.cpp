@@ -14,6 +14,7 @@
 #include "engine/calendar.hpp"
 #include "engine/plan_format.hpp"
 #include "engine/planner.hpp"
+#include "engine/political_report.hpp"
 
 namespace tilsyn::cli {
 
@@ -195,6 +196,11 @@ int run_check(const Options& options, std::ostream& out, std::ostream& err) {
     auto loaded = load_valid_config(options, err);
     if (!loaded) return kExitBadInput;
     const Config& config = loaded->config;
+    // Warnings: the configuration is used as it is, and check still exits 0.
+    const Calendar calendar(config.calendar.danish_holidays, config.calendar.closed_days);
+    for (const auto& warning : political_report_warnings(config, calendar)) {
+        err << format_problem(warning) << '\n';
+    }
     std::map<InstitutionKind, int> kinds;
     for (const auto& inst : config.institutions) ++kinds[inst.kind];
     out << fmt::format(

@@ -12,6 +12,7 @@
 #include "adapters/cli/cli_support.hpp"
 #include "adapters/cli/commands.hpp"
 #include "adapters/daemon/serve.hpp"
+#include "adapters/http/dashboard.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/mail/mailer_factory.hpp"
 #include "adapters/storage/schema.hpp"
@@ -610,10 +611,12 @@ int run_report(const Options& options, std::ostream& out, std::ostream& err) {
     if (format == "csv") {
         out << political_report_csv(report);
     } else if (format == "html") {
+        // A page of its own: the dashboard's stylesheet (its print rules make a clean A4).
         out << fmt::format(
-            "<!DOCTYPE html>\n<html lang=\"da\"><head><meta charset=\"utf-8\"><title>Politisk "
-            "rapport {}</title></head><body>\n{}\n</body></html>\n",
-            *year, political_report_html(report, config));
+            "<!DOCTYPE html>\n<html lang=\"da\"><head><meta charset=\"utf-8\"><meta "
+            "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Politisk "
+            "rapport {}</title><style>{}</style></head><body><main>\n{}\n</main></body></html>\n",
+            *year, http::ui::kStylesheet, political_report_html(report, config));
     } else {
         out << political_report_markdown(report, config);
     }

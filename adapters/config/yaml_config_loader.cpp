@@ -28,7 +28,7 @@ void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& c
                SourceLocation& timezone_where) {
     nodes.check_map(root, "the configuration",
                     {"organisation", "calendar", "mail", "roles", "auth", "areas", "institutions",
-                     "institutions_csv", "cycles", "workload"},
+                     "institutions_csv", "cycles", "workload", "political_report"},
                     {"organisation", "areas", "cycles"});
     yaml_config::SettingsReader settings(nodes, config);
     yaml_config::DirectoryReader directory(nodes, config);
@@ -47,6 +47,7 @@ void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& c
                       "the configuration needs 'institutions' or 'institutions_csv'");
     }
     if (auto n = root["cycles"]) cycles.read_cycles(n);
+    if (auto n = root["political_report"]) settings.read_political_report(n);
 }
 
 }  // namespace

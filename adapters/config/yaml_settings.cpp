@@ -374,4 +374,110 @@ void SettingsReader::read_workload(const YAML::Node& node) {
     config_.workload.where = where(n);
 }
 
+void SettingsReader::read_political_report(const YAML::Node& node) {
+    auto& settings = config_.political_report;
+    settings.where = where(node);
+    if (node.IsNull()) return;  // `political_report:` without entries: the defaults
+    if (!check_map(node, "political_report",
+                   {"age_bands", "deadline", "cycles", "name_institutions"}, {}))
+        return;
+    if (auto bands = node["age_bands"]) {
+        if (!bands.IsMap()) {
+            problem(where(bands),
+                    "political_report.age_bands skal være en tabel over lige og ulige år, fx "
+                    "{ even: \"6-18\", odd: \"0-6\" }");
+        } else if (check_map(bands, "political_report.age_bands", {"even", "odd"}, {})) {
+            for (const auto& [key, into] :
+                 {std::pair{"even", &settings.even_years}, std::pair{"odd", &settings.odd_years}}) {
+                const auto value = bands[key];
+                std::string band;
+                if (!value ||
+                    !scalar(value, fmt::format("political_report.age_bands.{}", key), band)) {
+                    continue;
+                }
+                if (band != "6-18" && band != "0-6") {
+                    problem(where(value),
+                            fmt::format("political_report.age_bands.{}: '{}' er ikke en "
+                                        "aldersgruppe; skriv \"6-18\" eller \"0-6\"",
+                                        key, band));
+                    continue;
+                }
+                *into = band;
+            }
+            if (settings.even_years == settings.odd_years) {
+                problem(where(bands),
+                        fmt::format("political_report.age_bands: lige og ulige år har begge "
+                                    "aldersgruppen {}; hver aldersgruppe skal have sine år, "
+                                    "fx {{ even: \"6-18\", odd: \"0-6\" }}",
+                                    settings.even_years));
+            }
+        }
+    }
+    if (auto deadline = node["deadline"]) {
+        settings.deadline_where = where(deadline);
+        std::string value;
+        if (scalar(deadline, "political_report.deadline", value)) {
+            const bool shape = value.size() == 5 && value[2] == '-' &&
+                               value.find_first_not_of("0123456789-") == std::string::npos &&
+                               std::count(value.begin(), value.end(), '-') == 1;
+            const int month = shape ? std::stoi(value.substr(0, 2)) : 0;
+            const int day = shape ? std::stoi(value.substr(3, 2)) : 0;
+            // A year without 29 February (2027) would have no deadline.
+            const auto date = std::chrono::year{2027} / month / day;
+            if (!shape || !date.ok()) {
+                problem(where(deadline),
+                        fmt::format("political_report.deadline: '{}' er ikke en dato i året på "
+                                    "formen MM-DD, der findes hvert år; skriv fx \"03-31\"",
+                                    value));
+            } else {
+                settings.deadline_month = month;
+                settings.deadline_day = day;
+            }
+        }
+    }
+    if (auto cycles = node["cycles"]) {
+        std::vector<std::string_view> ids;
+        for (const auto& cycle : config_.cycles) ids.emplace_back(cycle.id);
+        if (!cycles.IsSequence() || cycles.size() == 0) {
+            problem(where(cycles),
+                    "political_report.cycles skal være en liste over forløb (cycles' id), fx "
+                    "[quality-report-6-18, learning-dialogue], eller udelades for alle forløb");
+        } else {
+            for (const auto& cycle : cycles) {
+                std::string id;
+                if (!scalar(cycle, "political_report.cycles", id)) continue;
+                if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+                    const auto near = closest_match(id, ids);
+                    problem(where(cycle),
+                            fmt::format("political_report.cycles: ukendt forløb '{}'{}; "
+                                        "forløbene er {}",
+                                        id, near ? fmt::format(" (mente du '{}'?)", *near) : "",
+                                        fmt::join(ids, ", ")));
+                } else if (std::find(settings.cycles.begin(), settings.cycles.end(), id) !=
+                           settings.cycles.end()) {
+                    problem(where(cycle),
+                            fmt::format("political_report.cycles: '{}' står der to gange", id));
+                } else {
+                    settings.cycles.push_back(id);
+                }
+            }
+        }
+    }
+    if (auto names = node["name_institutions"]) {
+        std::string value;
+        if (scalar(names, "political_report.name_institutions", value)) {
+            if (value == "true") {
+                settings.name_institutions = true;
+            } else if (value == "false") {
+                settings.name_institutions = false;
+            } else {
+                problem(where(names),
+                        fmt::format("political_report.name_institutions: '{}' skal være true "
+                                    "(tilbud nævnes ved navn) eller false (kun områder)",
+                                    value));
+            }
+        }
+    }
+}
+
 }  // namespace tilsyn::yaml_config

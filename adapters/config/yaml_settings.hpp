@@ -30,6 +30,10 @@ class SettingsReader : NodeReader {
     void read_auth(const YAML::Node& node);
     /// `workload: { max_conversations_per_week: N }`, N a whole number from 1 to 100.
     void read_workload(const YAML::Node& node);
+    /// `political_report:` (after the cycles, which it names): age bands by year parity, the
+    /// report's deadline (MM-DD), the cycles it covers and whether it names tilbud. Every bad
+    /// value is a located problem in Danish.
+    void read_political_report(const YAML::Node& node);
 
   private:
     void read_closed_day(const YAML::Node& node);

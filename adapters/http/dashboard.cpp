@@ -957,9 +957,10 @@ std::string calendar_page(const Page& page, std::string_view url, std::string_vi
 std::string report_page(const Page& page, int year, const std::string& report_html) {
     return layout(
         &page, fmt::format("Politisk rapport {}", year),
-        fmt::format(R"(<p><a href="/">← Oversigt</a> · <a href="/report?year={0}">{0}</a> · )"
-                    R"(<a href="/report?year={1}">{1}</a> · )"
-                    R"(<a href="/report.csv?year={2}">Hent som CSV</a></p>{3})",
+        fmt::format(R"(<p class="report-tools"><a href="/">← Oversigt</a> · )"
+                    R"(<a href="/report?year={0}">{0}</a> · <a href="/report?year={1}">{1}</a> · )"
+                    R"(<a href="/report.csv?year={2}">Hent som CSV (Excel)</a> · Udskriv siden )"
+                    R"(for en A4-udgave</p>{3})",
                     year - 1, year + 1, year, report_html));
 }
 

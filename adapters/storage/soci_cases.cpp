@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -423,6 +425,128 @@ std::vector<EventRecord> SociStore::events_after(long long after_seq, int limit)
         soci::statement read = prepared;
         read.execute();
         while (read.fetch()) result.push_back(row.record());
+        return result;
+    });
+}
+
+namespace {
+
+/// `'a', 'b'`: the IN list of a set query, whose length SOCI cannot bind; each text a SQL
+/// string literal (its quotes doubled).
+std::string quoted_list(const std::vector<std::string>& texts) {
+    std::string out;
+    for (const auto& text : texts) {
+        out += out.empty() ? "'" : ", '";
+        for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+        out += "'";
+    }
+    return out;
+}
+
+/// The condition on a cycle `c` joined with its institution `i` that puts it in the scope.
+std::string in_scope(const StartedScope& scope, std::string_view c, std::string_view i) {
+    std::string where =
+        fmt::format("{0}.parent_id = '' AND {0}.started_on BETWEEN :from AND :to", c);
+    if (!scope.kinds.empty())
+        where += fmt::format(" AND {}.kind IN ({})", i, quoted_list(scope.kinds));
+    if (!scope.cycle_configs.empty()) {
+        where += fmt::format(" AND {}.cycle_config IN ({})", c, quoted_list(scope.cycle_configs));
+    }
+    return where;
+}
+
+}  // namespace
+
+void SociStore::visit_started(const StartedScope& scope,
+                              const std::function<void(const CycleStatusRow&)>& instance,
+                              const std::function<void(const EventRecord&)>& event,
+                              const std::function<void(const DeadlineRecord&)>& deadline) {
+    guarded("visit_started", [&] {
+        std::string from = format_date(scope.started_from), to = format_date(scope.started_to);
+        // Each query is driven by the cycles in scope (cycles_by_parent finds parent_id = '',
+        // then the cases by their parent), reading events through events_by_cycle and
+        // deadlines through deadlines_by_cycle_step: other periods are never touched.
+        // started_on is YYYY-MM-DD text, so BETWEEN is the calendar's.
+        // (FROM ..., WHERE ...) of the cycles in scope and of their cases, as `c`.
+        const std::pair<std::string, std::string> cycles{
+            "FROM cycles c JOIN institutions i ON i.id = c.institution_id",
+            " WHERE " + in_scope(scope, "c", "i")};
+        const std::pair<std::string, std::string> cases{
+            "FROM cycles p JOIN institutions i ON i.id = p.institution_id JOIN cycles c ON "
+            "c.parent_id = p.id",
+            " WHERE " + in_scope(scope, "p", "i")};
+        for (const auto& [join, where] : {cycles, cases}) {
+            CycleColumns row;
+            std::string institution_name, area;
+            soci::statement read =
+                (session_->prepare
+                     << "SELECT c.id, c.workflow, c.cycle_config, c.institution_id, c.parent_id, "
+                        "c.state, '', c.anchors, c.started_on, c.updated_at, i.name, i.area_id " +
+                            join + where,
+                 soci::into(row.id), soci::into(row.workflow), soci::into(row.cycle_config),
+                 soci::into(row.institution_id), soci::into(row.parent_id), soci::into(row.state),
+                 soci::into(row.timeline), soci::into(row.anchors), soci::into(row.started_on),
+                 soci::into(row.updated_at), soci::into(institution_name), soci::into(area),
+                 soci::use(from), soci::use(to));
+            read.execute();
+            while (read.fetch()) instance({row.record(), institution_name, area, std::nullopt, {}});
+        }
+        if (!scope.events.empty()) {
+            const std::string names = quoted_list(scope.events);
+            for (const auto& [join, where] : {cycles, cases}) {
+                EventColumns row;
+                soci::statement read =
+                    (session_->prepare << "SELECT e.seq, e.cycle_id, e.event, '', e.payload, '', "
+                                          "'', e.at, '', '' " +
+                                              join + " JOIN events e ON e.cycle_id = c.id" + where +
+                                              " AND e.event IN (" + names + ")",
+                     soci::into(row.seq), soci::into(row.cycle_id), soci::into(row.event),
+                     soci::into(row.actor), soci::into(row.payload), soci::into(row.state_before),
+                     soci::into(row.state_after), soci::into(row.at), soci::into(row.prev_hash),
+                     soci::into(row.hash), soci::use(from), soci::use(to));
+                read.execute();
+                while (read.fetch()) event(row.record());
+            }
+        }
+        if (!scope.steps.empty()) {
+            DeadlineColumns row;
+            soci::statement read =
+                (session_->prepare
+                     << "SELECT d.id, d.cycle_id, d.step, d.round, d.kind, d.level, d.due_on, "
+                        "d.fire_at, d.done " +
+                            cycles.first + " JOIN deadlines d ON d.cycle_id = c.id" +
+                            cycles.second + " AND d.kind = 'due' AND d.step IN (" +
+                            quoted_list(scope.steps) + ")",
+                 soci::into(row.id), soci::into(row.cycle_id), soci::into(row.step),
+                 soci::into(row.round), soci::into(row.kind), soci::into(row.level),
+                 soci::into(row.due_on), soci::into(row.fire_at), soci::into(row.done),
+                 soci::use(from), soci::use(to));
+            read.execute();
+            while (read.fetch()) deadline(row.record());
+        }
+    });
+}
+
+std::vector<EventRecord> SociStore::events_by_seq(const std::vector<long long>& seqs) {
+    return guarded("events_by_seq", [&] {
+        std::vector<EventRecord> result;
+        // Numbers only, so the IN list is written out; in chunks that any backend takes.
+        constexpr std::size_t kChunk = 500;
+        for (std::size_t first = 0; first < seqs.size(); first += kChunk) {
+            std::string list;
+            for (std::size_t i = first; i < std::min(seqs.size(), first + kChunk); ++i) {
+                list += (list.empty() ? "" : ", ") + std::to_string(seqs[i]);
+            }
+            EventColumns row;
+            auto prepared =
+                (session_->prepare << std::string{event_select} + " WHERE seq IN (" + list + ")");
+            into_event_columns(prepared, row);
+            soci::statement read = prepared;
+            read.execute();
+            while (read.fetch()) result.push_back(row.record());
+        }
+        std::sort(result.begin(), result.end(),
+                  [](const EventRecord& a, const EventRecord& b) { return a.seq < b.seq; });
         return result;
     });
 }

@@ -115,6 +115,11 @@ class SociStore : public Store {
     std::vector<EventRecord> events(std::string_view cycle_id) override;
     std::optional<EventRecord> last_event() override;
     std::vector<EventRecord> events_after(long long after_seq, int limit) override;
+    void visit_started(const StartedScope& scope,
+                       const std::function<void(const CycleStatusRow&)>& instance,
+                       const std::function<void(const EventRecord&)>& event,
+                       const std::function<void(const DeadlineRecord&)>& deadline) override;
+    std::vector<EventRecord> events_by_seq(const std::vector<long long>& seqs) override;
     void lock_audit_chain() override;
 
     // Outbox (soci_outbox.cpp)

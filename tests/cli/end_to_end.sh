@@ -12,8 +12,9 @@ begin_checks
 
 # ---- (a) the shipped configuration is valid --------------------------------------------------
 run check check --config "$CONFIG"
-if [[ $code -eq 0 ]] && grep -q ': ok: ' "$tmp/check.out" && [[ ! -s $tmp/check.err ]]; then
-    pass "check $CONFIG exits 0 with a summary"
+# Warnings only (the political report's, located, in Danish) may go to stderr.
+if [[ $code -eq 0 ]] && grep -q ': ok: ' "$tmp/check.out" && ! grep -qv ': advarsel: ' "$tmp/check.err"; then
+    pass "check $CONFIG exits 0 with a summary (and warnings only)"
 else
     fail "check $CONFIG: exit $code" "$tmp/check.out" "$tmp/check.err"
 fi

@@ -5,8 +5,10 @@ usage: api_test.py PATH/TO/tilsyn sqlite|postgres
 `postgres` takes the server URL from TILSYN_TEST_PG_URL; when that is unset the test exits 77
 (skipped), or fails when TILSYN_REQUIRE_POSTGRES=1.
 """
+import csv
 import datetime
 import http.client
+import io
 import json
 import os
 import re
@@ -434,11 +436,13 @@ class Dashboard(unittest.TestCase):
         self.assertIn(f"Politisk rapport {year}", body)
         self.assertIn('data-area="syd"', body)
         self.assertNotIn('data-area="nord"', body)  # an area chief sees its own area only
-        status, headers, csv = self.page(f"/report.csv?year={year}", cookie)
+        status, headers, text = self.page(f"/report.csv?year={year}", cookie)
         self.assertEqual(status, 200)
         self.assertTrue(headers["content-type"].startswith("text/csv"))
-        self.assertTrue(csv.startswith("year,age_band,area,goal,"))
-        self.assertEqual({line.split(",")[2] for line in csv.splitlines()[1:]}, {"syd", "all"})
+        # Excel in Denmark: a byte-order mark, ';', Danish headers, areas by name.
+        self.assertTrue(text.startswith("\ufeffÅr;Aldersgruppe;Område;"), text[:40])
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+        self.assertEqual({row[2] for row in rows[1:]}, {"Område Syd", "I alt"})
         self.assertEqual(self.page("/report?year=20x6", cookie)[0], 400)
         status, _, body = self.page("/report", self.login("leader_frydenlund"))
         self.assertEqual(status, 403)

@@ -224,7 +224,8 @@ TEST_CASE("check on the shipped Aarhus configuration exits 0 with a one-line sum
     auto r = run({"check", "--config", kAarhus});
     INFO(r.err);
     CHECK(r.code == 0);
-    CHECK(r.err.empty());
+    // Only warnings: the learning dialogue's last rounds fall after the reports that cover it.
+    for (const auto& line : lines_of(r.err)) CHECK_THAT(line, Catch::Contains(": advarsel: "));
     CHECK(r.out == kAarhus +
                        ": ok: 5 areas, 89 institutions (49 school, 25 daycare, 15 youth), "
                        "3 cycles\n");

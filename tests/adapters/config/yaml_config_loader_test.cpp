@@ -1120,3 +1120,90 @@ TEST_CASE("roles: that is not a mapping is reported", "[config][roles]") {
     expect_single_problem(text, locate(text, "[area_chief]"),
                           "roles must be a mapping of role to title");
 }
+
+// ---- political_report: what the report to the byråd covers -----------------------------------
+
+namespace {
+
+std::string with_report(std::string_view section) {
+    return kValid + "political_report:\n" + std::string(section);
+}
+
+}  // namespace
+
+TEST_CASE("political_report: sets the parity, the deadline, the cycles and naming",
+          "[config][report]") {
+    TempDir dir;
+    const auto defaults = load(dir, kValid);
+    REQUIRE(defaults.ok());
+    const auto& d = defaults.config.political_report;
+    CHECK(d.even_years == "6-18");  // Aarhus: 6-18 in even years, 0-6 in odd ones
+    CHECK(d.odd_years == "0-6");
+    CHECK((d.deadline_month == 12 && d.deadline_day == 31));
+    CHECK(d.cycles.empty());  // every cycle
+    CHECK_FALSE(d.name_institutions);
+
+    const auto loaded = load(dir, with_report("  age_bands: { even: \"0-6\", odd: \"6-18\" }\n"
+                                              "  deadline: \"03-31\"\n"
+                                              "  cycles: [qr]\n"
+                                              "  name_institutions: true\n"));
+    INFO(dump(loaded));
+    REQUIRE(loaded.ok());
+    const auto& s = loaded.config.political_report;
+    CHECK(s.even_years == "0-6");
+    CHECK(s.odd_years == "6-18");
+    CHECK((s.deadline_month == 3 && s.deadline_day == 31));
+    CHECK(s.cycles == std::vector<std::string>{"qr"});
+    CHECK(s.name_institutions);
+    CHECK(load(dir, with_report("")).ok());  // `political_report:` with nothing under it
+}
+
+TEST_CASE("each bad political_report value is refused where it is written, in Danish",
+          "[config][report]") {
+    struct Case {
+        const char* section;
+        const char* needle;
+        const char* fragment;
+    };
+    const Case cases[] = {
+        {"  age_bands: { even: \"6-19\" }\n", "\"6-19\"",
+         "political_report.age_bands.even: '6-19' er ikke en aldersgruppe; skriv \"6-18\" eller "
+         "\"0-6\""},
+        {"  age_bands: { even: \"0-6\", odd: \"0-6\" }\n", "{ even",
+         "political_report.age_bands: lige og ulige år har begge aldersgruppen 0-6"},
+        {"  age_bands: 6-18\n", "6-18",
+         "political_report.age_bands skal være en tabel over lige og ulige år"},
+        {"  deadline: \"3-31\"\n", "\"3-31\"",
+         "political_report.deadline: '3-31' er ikke en dato i året på formen MM-DD"},
+        {"  deadline: \"02-30\"\n", "\"02-30\"", "'02-30' er ikke en dato i året"},
+        {"  deadline: \"02-29\"\n", "\"02-29\"", "der findes hvert år"},
+        {"  cycles: [qr, q]\n", "q]",
+         "political_report.cycles: ukendt forløb 'q' (mente du 'qr'?); forløbene er qr"},
+        {"  cycles: [qr, qr]\n", "qr]", "political_report.cycles: 'qr' står der to gange"},
+        {"  cycles: []\n", "[]", "political_report.cycles skal være en liste over forløb"},
+        {"  name_institutions: ja\n", "ja",
+         "political_report.name_institutions: 'ja' skal være true (tilbud nævnes ved navn) "
+         "eller false (kun områder)"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.section);
+        const std::string text = with_report(c.section);
+        // The value's own place: after "political_report:" (the needle's last occurrence).
+        const auto at = text.rfind(c.needle);
+        REQUIRE(at != std::string::npos);
+        int line = 1, column = 1;
+        for (std::size_t i = 0; i < at; ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                column = 1;
+            } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+                ++column;
+            }
+        }
+        expect_single_problem(text, {line, column}, c.fragment);
+        TempDir dir;
+        const auto& kept = load(dir, text).config.political_report;
+        CHECK(kept.deadline_month == 12);  // a refused value leaves the default as it was
+        CHECK_FALSE(kept.name_institutions);
+    }
+}

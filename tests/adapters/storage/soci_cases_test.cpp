@@ -506,3 +506,87 @@ STORE_TEST_CASE("the audit trail is read in order in pages after a sequence numb
     CHECK(store.events_after(seqs[4], 10).empty());
     CHECK(store.events_after(0, 0).empty());
 }
+
+STORE_TEST_CASE(
+    "a report's scope is read in set queries: its cycles, their cases, events and due "
+    "dates, and earlier events by seq",
+    visit_started_reads_the_scope) {
+    Store& store = *db.store;
+    prepare(store);
+    auto with = [](CycleRecord c, std::string_view config, std::string_view started,
+                   std::string parent = {}) {
+        c.cycle_config = config;
+        c.started_on = date(started);
+        if (!parent.empty()) {
+            c.workflow = "supervision";
+            c.parent_id = std::move(parent);
+        }
+        return c;
+    };
+    store.insert_cycle(with(cycle("in"), "quality-report-6-18", "2026-08-03"));
+    store.insert_cycle(with(cycle("old"), "quality-report-6-18", "2024-08-05"));
+    store.insert_cycle(with(cycle("other"), "learning-dialogue", "2026-09-07"));
+    store.insert_cycle(with(cycle("in/tilsyn-1"), "", "2026-12-01", "in"));
+    store.insert_cycle(with(cycle("old/tilsyn-1"), "", "2025-01-10", "old"));
+    long long old_seq = 0;
+    for (auto [id, name] : {std::pair{"in", "report_submitted"},
+                            {"in", "conversation_held"},
+                            {"old", "conversation_held"},
+                            {"other", "conversation_held"},
+                            {"in/tilsyn-1", "case_opened"},
+                            {"old/tilsyn-1", "case_opened"}}) {
+        auto e = event(id, name, 1000);
+        store.append_event(e);
+        if (std::string_view(id) == "old") old_seq = e.seq;
+    }
+    store.add_deadlines({deadline("in", "plan_approval", "due", 10),
+                         deadline("in", "plan_approval", "reminder", 11),
+                         deadline("in", "publication", "due", 12),
+                         deadline("old", "plan_approval", "due", 13)});
+
+    StartedScope scope{date("2025-01-01"),
+                       date("2026-12-31"),
+                       {"school"},
+                       {"quality-report-6-18"},
+                       {"case_opened", "conversation_held"},
+                       {"plan_approval"}};
+    std::vector<std::string> instances, events, deadlines;
+    auto visit = [&](const StartedScope& s) {
+        instances.clear();
+        events.clear();
+        deadlines.clear();
+        store.visit_started(
+            s,
+            [&](const CycleStatusRow& row) {
+                instances.push_back(row.cycle.id + " " + row.area_id + " " + row.institution_name);
+            },
+            [&](const EventRecord& e) {
+                events.push_back(e.cycle_id + " " + e.event);
+                CHECK(e.payload == R"({"url":"https://example.dk/rapport.pdf"})");
+            },
+            [&](const DeadlineRecord& d) { deadlines.push_back(d.cycle_id + " " + d.step); });
+    };
+    visit(scope);
+    // Cycles first, then the cases they opened; nothing of other periods or configs.
+    REQUIRE(instances.size() == 2);
+    CHECK(instances[0].rfind("in syd ", 0) == 0);
+    CHECK(instances[1].rfind("in/tilsyn-1 syd ", 0) == 0);
+    std::sort(events.begin(), events.end());
+    CHECK(events == std::vector<std::string>{"in conversation_held", "in/tilsyn-1 case_opened"});
+    CHECK(deadlines == std::vector<std::string>{"in plan_approval"});
+
+    scope.kinds = {"daycare"};  // another band: nothing
+    visit(scope);
+    CHECK(instances.empty());
+    CHECK(events.empty());
+    scope.kinds = {};
+    scope.cycle_configs = {"it's quoted"};  // a quote in a name is a literal, not SQL
+    visit(scope);
+    CHECK(instances.empty());
+
+    const auto earlier = store.events_by_seq({old_seq, old_seq + 100000});
+    REQUIRE(earlier.size() == 1);
+    CHECK(earlier[0].cycle_id == "old");
+    CHECK(earlier[0].event == "conversation_held");
+    CHECK(store.events_by_seq({}).empty());
+}
