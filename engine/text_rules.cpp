@@ -10,9 +10,10 @@ bool is_valid_id(std::string_view id) {
     return true;
 }
 
-bool has_control_character(std::string_view text) {
+bool has_control_character(std::string_view text, bool spacing_allowed) {
     for (char c : text) {
         const auto byte = static_cast<unsigned char>(c);
+        if (spacing_allowed && (c == '\n' || c == '\r' || c == '\t')) continue;
         if (byte < 0x20 || byte == 0x7f) return true;
     }
     return false;

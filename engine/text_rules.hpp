@@ -13,7 +13,8 @@ inline constexpr std::size_t kMaxIdLength = 64;
 /// `[a-z0-9][a-z0-9-]*`, at most kMaxIdLength characters.
 bool is_valid_id(std::string_view id);
 
-/// Whether `text` holds a C0 control character (a line break, a tab, ...) or DEL.
-bool has_control_character(std::string_view text);
+/// Whether `text` holds a C0 control character (a line break, a tab, ...) or DEL; with
+/// `spacing_allowed`, line breaks (CR, LF) and tabs do not count (a description, a note).
+bool has_control_character(std::string_view text, bool spacing_allowed = false);
 
 }  // namespace tilsyn

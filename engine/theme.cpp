@@ -7,6 +7,7 @@
 
 #include "engine/messages.hpp"
 #include "engine/store.hpp"
+#include "engine/text_rules.hpp"
 
 namespace tilsyn {
 
@@ -14,25 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxThemeTitle = 200;
 constexpr std::size_t kMaxThemeDescription = 4000;
-
-bool valid_id(std::string_view id) {
-    if (id.empty() || id.size() > 64) return false;
-    auto ok = [](char c, bool first) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && c == '-');
-    };
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        if (!ok(id[i], i == 0)) return false;
-    }
-    return true;
-}
-
-bool has_control(std::string_view text, bool lines_allowed) {
-    return std::any_of(text.begin(), text.end(), [&](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        if (lines_allowed && (c == '\n' || c == '\r' || c == '\t')) return false;
-        return u < 0x20 || u == 0x7f;
-    });
-}
 
 bool blank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -48,7 +30,7 @@ std::string period_title(int period) { return fmt::format("{}-{}", period, perio
 
 std::optional<ThemeProblem> theme_problem(const ThemeRecord& theme,
                                           const std::vector<ThemeRecord>& existing) {
-    if (!valid_id(theme.id)) {
+    if (!is_valid_id(theme.id)) {
         return ThemeProblem{
             "id",
             "Temaets kortnavn skal bestå af små bogstaver a-z, tal og bindestreger og "
@@ -68,12 +50,13 @@ std::optional<ThemeProblem> theme_problem(const ThemeRecord& theme,
         return ThemeProblem{"age_band", "Vælg aldersgruppen 0-6 eller 6-18."};
     }
     if (blank(theme.title)) return ThemeProblem{"title", "Udfyld temaets titel."};
-    if (theme.title.size() > kMaxThemeTitle || has_control(theme.title, false)) {
+    if (theme.title.size() > kMaxThemeTitle || has_control_character(theme.title)) {
         return ThemeProblem{"title", fmt::format("Temaets titel skal være én linje på højst {} "
                                                  "tegn.",
                                                  kMaxThemeTitle)};
     }
-    if (theme.description.size() > kMaxThemeDescription || has_control(theme.description, true)) {
+    if (theme.description.size() > kMaxThemeDescription ||
+        has_control_character(theme.description, true)) {
         return ThemeProblem{"description", fmt::format("Beskrivelsen må højst være {} tegn.",
                                                        kMaxThemeDescription)};
     }
