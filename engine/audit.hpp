@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/case_store.hpp"
+#include "engine/documents.hpp"
 
 namespace tilsyn {
 
@@ -17,12 +18,15 @@ void append_audit(CaseStore& store, EventRecord& event);
 
 struct AuditCheck {
     long long events = 0;
+    long long documents = 0;  // stored documents read back and checked
     bool intact = true;
     long long broken_seq = 0;  // the first event whose link is broken
     std::string problem;
 };
 
-/// Walks the whole trail in pages and names the first broken link.
-AuditCheck verify_audit(CaseStore& store);
+/// Walks the whole trail in pages and names the first broken link. With `documents`, also
+/// reads every stored document back and checks it against what its event recorded (size and
+/// SHA-256), naming the first document that differs or is missing.
+AuditCheck verify_audit(CaseStore& store, DocumentStore* documents = nullptr);
 
 }  // namespace tilsyn

@@ -462,7 +462,8 @@ std::string CaseService::observer_of(const CycleRecord& cycle) const {
 }
 
 ApplyResult CaseService::apply(std::string_view instance_id, std::string_view event,
-                               const Actor& actor, std::string_view payload_json, Instant now) {
+                               const Actor& actor, std::string_view payload_json, Instant now,
+                               std::span<const DocumentUpload> documents) {
     ApplyResult result;
     auto refuse = [&](ApplyStatus status, ErrorCode code, std::string message) {
         result.status = status;
@@ -512,6 +513,19 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
             return refuse(ApplyStatus::bad_payload, error->code, error->message);
         }
         const EventPayload& payload = std::get<EventPayload>(validated);
+        std::vector<DocumentInfo> infos;
+        for (const auto& document : documents) infos.push_back(document.info);
+        if (!infos.empty() && !described->carries_documents) {
+            result.field = "documents";
+            return refuse(ApplyStatus::bad_payload, ErrorCode::documents_not_allowed,
+                          fmt::format("{} kan ikke have dokumenter vedhæftet. Send handlingen "
+                                      "uden dokumenter.",
+                                      quoted_action(event)));
+        }
+        if (auto refused = check_documents(config_.documents, infos)) {
+            result.field = "documents";
+            return refuse(ApplyStatus::bad_payload, refused->code, refused->message);
+        }
         if (contains_role(described->proxies, actor.role) &&
             std::find(payload.flags.begin(), payload.flags.end(), described->proxy_field) ==
                 payload.flags.end()) {
@@ -644,7 +658,21 @@ ApplyResult CaseService::apply(std::string_view instance_id, std::string_view ev
         audit.state_before = transition.from;
         audit.state_after = transition.to;
         audit.at = now;
+        if (!described->pins_documents_of.empty()) {
+            // The latest documents of the pinned event (the plan as last submitted).
+            for (const auto& earlier : store_.events(cycle->id)) {
+                if (earlier.event != described->pins_documents_of) continue;
+                infos.clear();
+                for (auto& info :
+                     documents_from_json(earlier.documents).value_or(std::vector<DocumentInfo>{})) {
+                    info.pinned_from = info.pinned_from > 0 ? info.pinned_from : earlier.seq;
+                    infos.push_back(std::move(info));
+                }
+            }
+        }
+        audit.documents = documents_json(infos);
         append_audit(store_, audit);
+        record_documents(store_, cycle->id, audit.seq, documents, now);
         result.seq = audit.seq;
         result.mails_queued += notify(*cycle, event, payload, audit.seq, now);
         result.state_after = transition.to;

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 
 #include "engine/calendar.hpp"
 #include "engine/config.hpp"
+#include "engine/documents.hpp"
 #include "engine/domain.hpp"
 #include "engine/error_code.hpp"
 #include "engine/event_payload.hpp"
@@ -55,7 +57,8 @@ struct ApplyResult {
     std::vector<std::string> opened_cases;
     int mails_queued = 0;
     long long seq = 0;  // ok: the event's place in the audit trail (an assessment names the
-                        // points it recorded by it, see engine/continuity.hpp)
+                        // points it recorded by it, see engine/continuity.hpp; documents are
+                        // attached to it)
 };
 
 /// A plan returned for revision is due again this many working days after the return (or on
@@ -82,8 +85,13 @@ class CaseService {
     /// and the zone; running instances keep the timeline snapshotted when they started.
     CaseService(Store& store, std::shared_ptr<const Domain> domain);
 
+    /// `documents` are recorded with the event, in the same transaction, when its description
+    /// says it carries documents and they meet the configuration's `documents:` rules (else
+    /// the event is refused, and nothing is stored). An event that pins documents (a plan's
+    /// approval) records the latest documents of the event it pins, by their hashes.
     ApplyResult apply(std::string_view instance_id, std::string_view event, const Actor& actor,
-                      std::string_view payload_json, Instant now);
+                      std::string_view payload_json, Instant now,
+                      std::span<const DocumentUpload> documents = {});
 
     /// Records `event` (one its description marks for_many) on every running instance of the
     /// configured cycle `cycle_config` whose tilbud is of `kind`, that is in `round` and waits

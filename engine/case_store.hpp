@@ -57,6 +57,9 @@ struct EventRecord {
     Instant at{};
     std::string prev_hash;
     std::string hash;
+    /// The documents recorded with it (engine/documents.hpp: JSON array of name, type, size,
+    /// SHA-256), or "" for none; part of the hash when not empty.
+    std::string documents;
 };
 
 /// One row of what an area chief tracks: a workflow instance with its institution and its

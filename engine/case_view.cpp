@@ -186,6 +186,7 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
         detail.deadlines.push_back(std::move(view));
     }
     detail.history = store.events(id);
+    detail.documents = store.documents(id);
     for (const auto& event : detail.history) {
         const auto* described = workflows::find_event(event.event);
         if (!described || !described->records_points) continue;

@@ -66,10 +66,11 @@ struct CycleDetail {
     std::vector<std::string> allowed_events;  // in the current state, for any role
     std::vector<std::string> actor_events;    // of those, the ones the asking actor may send
     std::vector<DeadlineView> deadlines;
-    std::vector<EventRecord> history;      // the audit events of the instance, in order
-    std::vector<CycleRecord> cases;        // supervision cases opened from it
-    std::vector<std::string> case_points;  // the title of the point that opened each case
-    InstitutionChoice observer;            // the observing tilbud, when one is named
+    std::vector<EventRecord> history;       // the audit events of the instance, in order
+    std::vector<StoredDocument> documents;  // attached to its events, by event then position
+    std::vector<CycleRecord> cases;         // supervision cases opened from it
+    std::vector<std::string> case_points;   // the title of the point that opened each case
+    InstitutionChoice observer;             // the observing tilbud, when one is named
     std::vector<InstitutionChoice> observer_choices;  // when the actor may name the observer
     std::string development_points = "[]";  // JSON arrays, from the last conversation held
     std::string supervision_points = "[]";

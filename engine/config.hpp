@@ -12,6 +12,7 @@
 
 #include "engine/calendar.hpp"
 #include "engine/civil_time.hpp"
+#include "engine/documents.hpp"
 #include "engine/due_expression.hpp"
 #include "engine/mail_template.hpp"
 #include "engine/role.hpp"
@@ -211,6 +212,21 @@ struct PoliticalReportSettings {
     SourceLocation deadline_where;
 };
 
+/// `publication:`: the public page of the published (approved) development plans, for the
+/// municipality's website to link to and embed (JSON, Atom). No login; nothing unpublished.
+/// The first path segments of Tilsyn's own routes: `publication.path` may not begin with one
+/// (tests/adapters/http/web_app_test.cpp holds the list against the routes).
+inline constexpr std::string_view kReservedPaths[] = {
+    "api",     "assets", "calendar",   "cycles", "diff",    "dokumenter",
+    "event",   "feeds",  "healthz",    "login",  "logout",  "many",
+    "metrics", "report", "report.csv", "themes", "workload"};
+
+struct PublicationSettings {
+    std::string path = "/offentlig";  // where the page is; its feeds are under it
+    std::string title;                // the page's heading; "Lokale udviklingsplaner" when empty
+    bool supervision_cases = false;   // also resolved supervision cases with their action plans
+};
+
 struct Config {
     std::string path;      // the file it was loaded from
     std::string base_dir;  // the folder relative paths are resolved against
@@ -224,6 +240,8 @@ struct Config {
     RoleTitles roles;  // what people read for each role: the defaults, or `roles:`
     WorkloadSettings workload;
     PoliticalReportSettings political_report;
+    DocumentSettings documents;       // `documents:` types and limits
+    PublicationSettings publication;  // `publication:`
 
     const Area* find_area(std::string_view id) const;
     const CycleConfig* find_cycle(std::string_view id) const;

@@ -32,6 +32,12 @@ std::string_view error_code_name(ErrorCode code) {
             return "bad_date";
         case ErrorCode::too_large:
             return "too_large";
+        case ErrorCode::documents_not_allowed:
+            return "documents_not_allowed";
+        case ErrorCode::document_type:
+            return "document_type";
+        case ErrorCode::document_name:
+            return "document_name";
         case ErrorCode::token_missing:
             return "token_missing";
         case ErrorCode::token_invalid:

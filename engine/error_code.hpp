@@ -24,6 +24,11 @@ enum class ErrorCode {
     bad_value,             // 400: a field of the wrong kind, or a value not among the choices
     bad_date,              // 400: a date that is not YYYY-MM-DD or does not exist
     too_large,             // 413, 431, or a payload over kMaxPayloadBytes
+    // Documents (engine/documents.hpp).
+    documents_not_allowed,  // 400: documents sent with an event that carries none
+    document_type,          // 415: a document's content is not of an allowed type
+    document_name,          // 400: a document's name is empty, too long, or has path
+                            // separators or control characters
     // The web layer.
     token_missing,         // 401: no bearer token
     token_invalid,         // 401: a token that is unknown or was replaced

@@ -7,17 +7,22 @@
 
 #include "engine/case_store.hpp"
 #include "engine/directory_store.hpp"
+#include "engine/documents.hpp"
 #include "engine/outbox_store.hpp"
 #include "engine/session_store.hpp"
 #include "engine/store_transaction.hpp"
 
 namespace tilsyn {
 
-/// One database holding the directory, the cases, the outbox and the dashboard sessions. The schema
-/// and the connection are shared by all three ports, so migrating and reconnecting live here rather
-/// than on any one of them; the transactions they share are the one Transactional base of the
-/// three.
-class Store : public DirectoryStore, public CaseStore, public Outbox, public SessionStore {
+/// One database holding the directory, the cases, the outbox, the dashboard sessions and the
+/// documents. The schema and the connection are shared by all these ports, so migrating and
+/// reconnecting live here rather than on any one of them; the transactions they share are the one
+/// Transactional base of them all.
+class Store : public DirectoryStore,
+              public CaseStore,
+              public Outbox,
+              public SessionStore,
+              public DocumentStore {
   public:
     /// Creates or upgrades the schema; returns the schema version now in force. Idempotent.
     virtual int migrate() = 0;

@@ -83,10 +83,14 @@ struct EventDescription {
     bool from_observer = false;          // sent by the observing institution's leader only
     std::vector<Role> proxies;           // may send it only on another's behalf, saying so
     std::string_view proxy_field;        // with this flag field true (the history shows it)
-    std::string_view acts_on;  // the assignable step it does: a cycle's `by:` for that step
-                               // names its senders instead of `senders`
-    bool for_many = false;     // may be recorded once for every tilbud of a kind in a round
-                               // (the data package forvaltningen makes per kind)
+    std::string_view acts_on;        // the assignable step it does: a cycle's `by:` for that step
+                                     // names its senders instead of `senders`
+    bool for_many = false;           // may be recorded once for every tilbud of a kind in a round
+                                     // (the data package forvaltningen makes per kind)
+    bool carries_documents = false;  // documents may be attached to it (engine/documents.hpp)
+    std::string_view pins_documents_of;  // the event whose latest documents it pins (approving
+                                         // a plan pins the plan's file: what is published)
+    bool publishes = false;              // its pinned documents are published (the public page)
 };
 
 /// A meeting an event schedules on its payload's `date`, at its `time` (or `default_start`)

@@ -42,7 +42,7 @@ verbs:
                              client's scheme and address from X-Forwarded-Proto/-For
   outbox list [--status pending|failed|sent]
   outbox retry ID            mail waiting or given up; put a failed message back in line
-  event ID EVENT [--data JSON] --as EMAIL [--at TIME]
+  event ID EVENT [--data JSON] --as EMAIL [--at TIME] [--file PATH]
                              apply a workflow event to a cycle or supervision case
   event-all CYCLE EVENT --kind school|daycare|youth --round N [--data JSON] --as EMAIL
             [--at TIME]      record an event meant for many (the data package) once for
@@ -111,7 +111,7 @@ const std::map<std::string, VerbSyntax> kVerbs = {
     {"tick", {{"--at"}, {"--no-mail"}, 0, 0}},
     {"serve", {{"--listen", "--log-format", "--node"}, {"--trust-proxy"}, 0, 0}},
     {"outbox", {{"--status"}, {}, 1, 2}},
-    {"event", {{"--data", "--as", "--at"}, {}, 2, 2}},
+    {"event", {{"--data", "--as", "--at", "--file"}, {}, 2, 2}},
     {"event-all", {{"--data", "--as", "--at", "--kind", "--round"}, {}, 2, 2}},
     {"status", {{"--area", "--institution", "--format", "--at"}, {"--overdue", "--all"}, 0, 0}},
     {"user", {{"--email", "--role", "--area", "--institution"}, {}, 1, 1}},

@@ -26,10 +26,11 @@ constexpr const char* kZoneInfoDir = "/usr/share/zoneinfo";
 // `timezone_where` is set to where the time zone is named, for a problem loading it.
 void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& config,
                SourceLocation& timezone_where) {
-    nodes.check_map(root, "the configuration",
-                    {"organisation", "calendar", "mail", "roles", "auth", "areas", "institutions",
-                     "institutions_csv", "cycles", "workload", "political_report"},
-                    {"organisation", "areas", "cycles"});
+    nodes.check_map(
+        root, "the configuration",
+        {"organisation", "calendar", "mail", "roles", "auth", "areas", "institutions",
+         "institutions_csv", "cycles", "workload", "political_report", "documents", "publication"},
+        {"organisation", "areas", "cycles"});
     yaml_config::SettingsReader settings(nodes, config);
     yaml_config::DirectoryReader directory(nodes, config);
     yaml_config::CycleReader cycles(nodes, config);
@@ -39,6 +40,8 @@ void read_root(yaml_config::NodeReader& nodes, const YAML::Node& root, Config& c
     if (auto n = root["roles"]) settings.read_roles(n);
     if (auto n = root["auth"]) settings.read_auth(n);
     if (auto n = root["workload"]) settings.read_workload(n);
+    if (auto n = root["documents"]) settings.read_documents(n);
+    if (auto n = root["publication"]) settings.read_publication(n);
     if (auto n = root["areas"]) directory.read_areas(n);
     if (auto n = root["institutions"]) directory.read_institutions(n);
     if (auto n = root["institutions_csv"]) directory.read_institutions_csv(n);

@@ -480,4 +480,108 @@ void SettingsReader::read_political_report(const YAML::Node& node) {
     }
 }
 
+void SettingsReader::read_documents(const YAML::Node& node) {
+    if (!check_map(node, "documents", {"types", "max_file_mb", "max_event_mb", "max_files"}, {})) {
+        return;
+    }
+    auto& docs = config_.documents;
+    if (auto types = node["types"]) {
+        if (!types.IsSequence() || types.size() == 0) {
+            problem(where(types),
+                    "documents.types skal være en liste af dokumenttyper, fx "
+                    "[pdf, docx]");
+        } else {
+            docs.types.clear();
+            std::vector<std::string_view> known;
+            for (const auto& type : known_document_types()) known.push_back(type.id);
+            for (const auto& item : types) {
+                std::string id;
+                if (!scalar(item, "documents.types", id)) continue;
+                if (!find_document_type(id)) {
+                    const auto near = closest_match(id, known);
+                    problem(where(item),
+                            fmt::format("documents.types: ukendt dokumenttype '{}'{}; brug {}", id,
+                                        near ? fmt::format(" (mente du '{}'?)", *near) : "",
+                                        fmt::join(known, ", ")));
+                    continue;
+                }
+                docs.types.push_back(id);
+            }
+        }
+    }
+    // A whole number from 1 to `most` (megabytes, or files).
+    auto number = [&](const char* key, long long most, long long& out, long long scale) {
+        auto value = node[key];
+        if (!value) return;
+        std::string t;
+        if (!scalar(value, fmt::format("documents.{}", key), t)) return;
+        long long n = 0;
+        const bool digits =
+            !t.empty() && t.size() < 9 && t.find_first_not_of("0123456789") == std::string::npos;
+        if (digits) n = std::stoll(t);
+        if (!digits || n < 1 || n > most) {
+            problem(where(value), fmt::format("documents.{}: '{}' skal være et helt tal fra 1 "
+                                              "til {}",
+                                              key, t, most));
+            return;
+        }
+        out = n * scale;
+    };
+    number("max_file_mb", 1024, docs.max_file_bytes, kMebibyte);
+    number("max_event_mb", 4096, docs.max_event_bytes, kMebibyte);
+    long long files = docs.max_files_per_event;
+    number("max_files", 1000, files, 1);
+    docs.max_files_per_event = static_cast<int>(files);
+    if (docs.max_event_bytes < docs.max_file_bytes) {
+        problem(where(node),
+                "documents.max_event_mb skal være mindst lige så stor som "
+                "documents.max_file_mb (en handlings dokumenter tilsammen rummer "
+                "mindst ét dokument)");
+    }
+}
+
+void SettingsReader::read_publication(const YAML::Node& node) {
+    if (!check_map(node, "publication", {"path", "title", "supervision_cases"}, {})) return;
+    auto& pub = config_.publication;
+    if (node["path"]) {
+        std::string path = text(node, "path", "publication");
+        const bool safe = path.size() > 1 && path.front() == '/' && path.back() != '/' &&
+                          path.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_/") ==
+                              std::string::npos &&
+                          path.find("//") == std::string::npos;
+        const std::string_view first =
+            safe ? std::string_view(path).substr(1, path.find('/', 1) - 1) : std::string_view{};
+        const bool taken = std::find(std::begin(kReservedPaths), std::end(kReservedPaths), first) !=
+                           std::end(kReservedPaths);
+        if (!safe) {
+            problem(where(node["path"]),
+                    fmt::format("publication.path: '{}' skal være en sti som /offentlig: små "
+                                "bogstaver a-z, cifre, - og _, med / foran og ikke bagest",
+                                path));
+        } else if (taken) {
+            problem(where(node["path"]),
+                    fmt::format("publication.path: '{}' er optaget af Tilsyns egne sider; vælg "
+                                "en sti, der ikke begynder med /{}",
+                                path, first));
+        } else {
+            pub.path = std::move(path);
+        }
+    }
+    if (node["title"]) pub.title = text(node, "title", "publication");
+    if (auto cases = node["supervision_cases"]) {
+        std::string value;
+        if (scalar(cases, "publication.supervision_cases", value)) {
+            if (value == "true" || value == "false") {
+                pub.supervision_cases = value == "true";
+            } else {
+                problem(where(cases),
+                        fmt::format("publication.supervision_cases: '{}' skal være true "
+                                    "(afsluttede tilsynssager vises på den offentlige side) "
+                                    "eller false",
+                                    value));
+            }
+        }
+    }
+}
+
 }  // namespace tilsyn::yaml_config

@@ -34,6 +34,10 @@ class SettingsReader : NodeReader {
     /// report's deadline (MM-DD), the cycles it covers and whether it names tilbud. Every bad
     /// value is a located problem in Danish.
     void read_political_report(const YAML::Node& node);
+    /// `documents: { types: [pdf, …], max_file_mb: 25, max_event_mb: 100, max_files: 20 }`.
+    void read_documents(const YAML::Node& node);
+    /// `publication: { path: /offentlig, title: "…" }`.
+    void read_publication(const YAML::Node& node);
 
   private:
     void read_closed_day(const YAML::Node& node);

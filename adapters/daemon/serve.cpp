@@ -203,7 +203,8 @@ class Daemon {
         };
         web_ = std::make_unique<http::WebApp>(std::move(web), metrics_);
         http_ = std::make_unique<http::Server>(
-            host, port, [this](const http::Request& request) { return web_->handle(request); });
+            host, port, [this](const http::Request& request) { return web_->handle(request); },
+            [this](const http::Request& head) { return web_->open_stream(head); });
         log_->info("HTTP API and dashboard on http://{}:{}/",
                    host.find(':') == std::string::npos ? host : "[" + host + "]", http_->port());
     }

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "adapters/http/responses.hpp"
+#include "adapters/http/upload.hpp"
 #include "adapters/http/web_context.hpp"
 #include "engine/calendar_feed.hpp"
 #include "engine/case_view.hpp"
@@ -345,6 +346,19 @@ json::array history_json(const CycleDetail& d, const TimeZone& zone) {
     return history;
 }
 
+/// A stored document as the API lists it, with where to download it.
+json::object document_json(const StoredDocument& document, const TimeZone& zone) {
+    return json::object{{"id", document.id},
+                        {"event_seq", document.event_seq},
+                        {"name", document.info.name},
+                        {"type", document.info.type},
+                        {"size", document.info.size},
+                        {"sha256", document.info.sha256},
+                        {"recorded_at", format_local_iso(document.recorded_at,
+                                                         zone.offset_at(document.recorded_at))},
+                        {"url", fmt::format("/api/v1/documents/{}", document.id)}};
+}
+
 Response detail(WebContext& context, const std::string& id, const StoredUser& user) {
     const Actor actor = actor_of(user);
     auto found = cycle_detail(*context.store, *context.cases, id, &actor, context.today());
@@ -387,14 +401,22 @@ Response detail(WebContext& context, const std::string& id, const StoredUser& us
         }
         body["themes"] = std::move(themes);
     }
+    json::array documents;
+    for (const auto& document : d.documents) documents.push_back(document_json(document, zone));
+    body["documents"] = std::move(documents);
     return json_response(200, json::serialize(body));
 }
 
 /// The API's answer to an event the case service applied or refused.
-Response apply_answer(const std::string& id, const std::string& event, const ApplyResult& result) {
-    const int status = http_status(result.status);
+Response apply_answer(WebContext& context, const std::string& id, const std::string& event,
+                      const ApplyResult& result) {
+    const int status = http_status(result);
     switch (result.status) {
-        case ApplyStatus::ok:
+        case ApplyStatus::ok: {
+            json::array documents;
+            for (const auto& document : context.store->documents_of_event(result.seq)) {
+                documents.push_back(document_json(document, context.zone()));
+            }
             return json_response(
                 status, json::serialize(
                             json::object{{"id", id},
@@ -404,15 +426,18 @@ Response apply_answer(const std::string& id, const std::string& event, const App
                                          {"allowed_events", string_array(result.allowed_events)},
                                          {"opened_cases", string_array(result.opened_cases)},
                                          {"mails_queued", result.mails_queued},
-                                         {"seq", result.seq}}));
+                                         {"seq", result.seq},
+                                         {"documents", std::move(documents)}}));
+        }
         case ApplyStatus::bad_payload: {
             json::object extra;
             if (result.field == "event") {
                 extra["allowed_events"] = string_array(result.allowed_events);
             }
-            const std::string field = result.field.empty() || result.field == "event"
-                                          ? result.field
-                                          : "data." + result.field;
+            const std::string field =
+                result.field.empty() || result.field == "event" || result.field == "documents"
+                    ? result.field
+                    : "data." + result.field;
             return json_error(status, result.code, result.message, field.empty() ? "data" : field,
                               std::move(extra));
         }
@@ -470,15 +495,33 @@ std::variant<std::pair<std::string, std::string>, Response> read_event_body(
     return std::pair{std::string(event->as_string()), std::move(data)};
 }
 
+/// A multipart/form-data event (with documents): the fields `event` and `data` (the payload
+/// as JSON text, {} when left out) and the files, each a document.
+Response post_event_with_documents(WebContext& context, const Request& request,
+                                   const std::string& id, const StoredUser& user) {
+    const std::string event = first_value(request.form, "event");
+    std::string data = first_value(request.form, "data");
+    if (event.empty()) {
+        context.metrics.events_refused++;
+        return json_error(400, ErrorCode::field_required,
+                          "Angiv handlingen som tekst i formularfeltet »event«.", "event");
+    }
+    if (data.empty()) data = "{}";
+    const Uploads uploads = uploads_of(request);
+    return apply_answer(context, id, event,
+                        context.apply_event(id, event, actor_of(user), data, uploads.documents));
+}
+
 Response post_event(WebContext& context, const Request& request, const std::string& id,
                     const StoredUser& user) {
+    if (request.multipart) return post_event_with_documents(context, request, id, user);
     auto read = read_event_body(request.body);
     if (auto* refused = std::get_if<Response>(&read)) {
         context.metrics.events_refused++;
         return std::move(*refused);
     }
     const auto& [event, data] = std::get<std::pair<std::string, std::string>>(read);
-    return apply_answer(id, event, context.apply_event(id, event, actor_of(user), data));
+    return apply_answer(context, id, event, context.apply_event(id, event, actor_of(user), data));
 }
 
 /// POST /api/v1/events: an event meant for many (the data package) for every tilbud of a kind
@@ -719,6 +762,16 @@ void add_api_routes(RouteTable& routes, WebContext& context) {
                    [&](const Request& request, const PathParams& params, const StoredUser& user) {
                        return post_event(context, request, first_value(params, "id"), user);
                    });
+    context.upload_patterns.emplace_back("/api/v1/cycles/{id...}/events");
+    add_with_token(
+        "GET", "/api/v1/documents/{id}",
+        [&](const Request&, const PathParams& params, const StoredUser& user) {
+            auto document = context.visible_document(first_value(params, "id"), actor_of(user));
+            if (!document) {
+                return json_error(404, ErrorCode::not_found, kDocumentNotFoundMessage, "id");
+            }
+            return document_download(*context.store, *document);
+        });
     add_with_token("POST", "/api/v1/events",
                    [&](const Request& request, const PathParams&, const StoredUser& user) {
                        return post_many(context, request, user);

@@ -409,14 +409,29 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
     if (notice) fields = notice_html(*notice) + fields;
     const auto* described = workflows::find_event(event);
     const bool danger = described && described->destructive;
+    const bool documents = described && described->carries_documents;
+    if (documents) {
+        // The browser offers the allowed types; the server decides by content whatever the
+        // name says.
+        std::string accept;
+        for (const auto& type : known_document_types()) {
+            accept += fmt::format("{}.{},{}", accept.empty() ? "" : ",", type.id, type.mime);
+        }
+        fields += fmt::format(
+            R"(<label>Dokumenter <span class="muted">(PDF, Word, Excel, ODT, PNG eller JPEG; )"
+            R"(du kan vælge flere)</span><input type="file" name="dokument" multiple )"
+            R"(accept="{}"></label>)",
+            escape(accept));
+    }
     return fmt::format(
-        R"(<form method="post" action="/event" class="action" data-event="{0}">)"
+        R"(<form method="post" action="/event" class="action" data-event="{0}"{6}>)"
         R"(<h3>{1}</h3><input type="hidden" name="csrf" value="{2}">)"
         R"(<input type="hidden" name="cycle" value="{3}"><input type="hidden" name="event" )"
         R"(value="{0}">{4}<button type="submit" class="{5}">{1}</button></form>)"
         "\n",
         escape(event), escape(action_label(event)), escape(page.csrf),
-        escape(detail.summary.row.cycle.id), fields, danger ? "danger" : "primary");
+        escape(detail.summary.row.cycle.id), fields, danger ? "danger" : "primary",
+        documents ? R"( enctype="multipart/form-data")" : "");
 }
 
 /// The points of a JSON array as a list; `none` when there are none.
@@ -788,6 +803,32 @@ std::string support_section(const CycleDetail& detail) {
            rows + "</tbody></table></section>";
 }
 
+/// The documents of the instance's events: name (a download), what it came with, type, size,
+/// date.
+std::string documents_section(const Page& page, const CycleDetail& detail) {
+    std::string out = R"(<section class="documents" id="documents"><h2>Dokumenter</h2>)";
+    if (detail.documents.empty()) {
+        return out + R"(<p class="muted">Ingen dokumenter endnu.</p></section>)";
+    }
+    out += R"(<table><thead><tr><th>Dokument</th><th>Vedhæftet</th><th>Type</th>)"
+           R"(<th>Størrelse</th><th>Dato</th></tr></thead><tbody>)";
+    for (const auto& document : detail.documents) {
+        std::string event;
+        for (const auto& e : detail.history) {
+            if (e.seq == document.event_seq) event = event_label(e.event);
+        }
+        const auto* type = document_type_by_mime(document.info.type);
+        out += fmt::format(
+            R"(<tr data-document="{0}"><td><a href="/dokumenter/{0}" download>{1}</a></td>)"
+            R"(<td>{2}</td><td>{3}</td><td>{4}</td><td class="date">{5}</td></tr>)",
+            document.id, escape(document.info.name), escape(event),
+            escape(type ? type->title : std::string_view(document.info.type)),
+            escape(size_text(document.info.size)),
+            local_time(page, document.recorded_at).substr(0, 10));
+    }
+    return out + "</tbody></table></section>";
+}
+
 /// The full audit history of the instance.
 std::string history_section(const Page& page, const Config& config, const CycleDetail& detail) {
     std::string out =
@@ -901,6 +942,7 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     body += continuity_section(page, detail);
     body += support_section(detail);
     body += actions_section(page, detail, events, notice, "Handlinger");
+    body += documents_section(page, detail);
     body += timeline_section(page, detail);
     body += points_section(detail, true);
     if (!detail.cases.empty()) {
@@ -918,6 +960,13 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     }
     body += history_section(page, config, detail);
     return layout(&page, s.row.institution_name, body);
+}
+
+std::string public_page(std::string_view organisation, std::string_view title,
+                        std::string_view body) {
+    Page page;
+    page.organisation = std::string(organisation);
+    return layout(&page, title, body);
 }
 
 std::string error_page(const Page* page, int status, std::string_view message) {

@@ -73,6 +73,9 @@ std::string error_page(const Page* page, int status, std::string_view message);
 /// A page around `body` (already HTML): the header with the navigation and the user, for the
 /// pages rendered in their own files (dashboard_maintenance.cpp).
 std::string page_layout(const Page* page, std::string_view title, std::string_view body);
+/// A page for anyone, without login or navigation (the public page of published plans).
+std::string public_page(std::string_view organisation, std::string_view title,
+                        std::string_view body);
 
 /// The user's calendar feeds: `url` a feed just made (shown once), `message` after a revoke.
 std::string calendar_page(const Page& page, std::string_view url, std::string_view message);

@@ -9,6 +9,7 @@
 #include "adapters/http/dashboard.hpp"
 #include "adapters/http/dashboard_maintenance.hpp"
 #include "adapters/http/responses.hpp"
+#include "adapters/http/upload.hpp"
 #include "adapters/http/web_context.hpp"
 #include "engine/calendar_feed.hpp"
 #include "engine/case_view.hpp"
@@ -113,8 +114,9 @@ RouteHandler with_session(WebContext& context, VisitHandler handler) {
 /// A form of our pages: a session, and the session's CSRF token from this origin.
 RouteHandler with_form(WebContext& context, VisitHandler handler) {
     return with_session(context, [&context, handler = std::move(handler)](const Visit& visit) {
+        // An upload's fields arrive with its files (multipart/form-data, upload.hpp).
         Visit posted{visit.request, visit.params, visit.session, visit.page,
-                     parse_form(visit.request.body)};
+                     visit.request.multipart ? visit.request.form : parse_form(visit.request.body)};
         if (!same_origin(context, visit.request) ||
             !constant_time_equal(first_value(posted.form, "csrf"), visit.session.csrf)) {
             return html(403, ui::error_page(&visit.page, 403,
@@ -352,8 +354,10 @@ Response cycle(WebContext& context, const Visit& visit) {
 Response form_event(WebContext& context, const Visit& visit) {
     const std::string id = first_value(visit.form, "cycle");
     const std::string event = first_value(visit.form, "event");
-    const ApplyResult result = context.apply_event(id, event, actor_of(*visit.page.user),
-                                                   ui::form_payload(event, visit.form));
+    const Uploads uploads = uploads_of(visit.request);
+    const ApplyResult result =
+        context.apply_event(id, event, actor_of(*visit.page.user),
+                            ui::form_payload(event, visit.form), uploads.documents);
     switch (result.status) {
         case ApplyStatus::ok:
             return redirect("/cycles/" + ui::cycle_path(id) + "?ok=" + percent_encode(event));
@@ -362,7 +366,7 @@ Response form_event(WebContext& context, const Visit& visit) {
         default:
             return cycle_page(context, visit.page, id,
                               ui::Notice{result.message, result.field, true, event, visit.form},
-                              http_status(result.status));
+                              http_status(result));
     }
 }
 
@@ -474,6 +478,10 @@ Response form_themes(WebContext& context, const Visit& visit) {
 
 }  // namespace
 
+bool has_session(WebContext& context, const Request& request) {
+    return session_of(context, request).has_value();
+}
+
 Response dashboard_error(WebContext& context, const Request& request, int status,
                          std::string_view message) {
     const auto session = session_of(context, request);
@@ -507,6 +515,13 @@ void add_dashboard_routes(RouteTable& routes, WebContext& context) {
     page("/", [&](const Visit& visit) { return overview(context, visit); });
     page("/cycles/{id...}", [&](const Visit& visit) { return cycle(context, visit); });
     form("/event", [&](const Visit& visit) { return form_event(context, visit); });
+    context.upload_patterns.emplace_back("/event");
+    page("/dokumenter/{id}", [&](const Visit& visit) {
+        auto document =
+            context.visible_document(first_value(visit.params, "id"), actor_of(*visit.page.user));
+        if (!document) return html(404, ui::error_page(&visit.page, 404, kDocumentNotFoundMessage));
+        return document_download(*context.store, *document);
+    });
     page("/many", [&](const Visit& visit) { return many(context, visit, {}, 200); });
     form("/many", [&](const Visit& visit) { return form_many(context, visit); });
     page("/calendar", [&](const Visit& visit) { return calendar_page(context, visit.page, {}); });

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "adapters/http/responses.hpp"
 
@@ -31,7 +32,8 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-Request to_request(const bhttp::request<bhttp::string_body>& in) {
+template <class Body>
+Request head_of(const bhttp::request<Body>& in) {
     Request out;
     out.method = std::string(in.method_string());
     out.target = std::string(in.target());
@@ -42,6 +44,21 @@ Request to_request(const bhttp::request<bhttp::string_body>& in) {
     for (const auto& field : in) {
         out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
     }
+    return out;
+}
+
+/// The headers every answer has (never sniffed, never cached) and the response's own.
+template <class Body>
+void set_headers(bhttp::response<Body>& res, const Response& response) {
+    res.set(bhttp::field::server, "tilsyn");
+    res.set(bhttp::field::content_type, response.content_type);
+    res.set(bhttp::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : response.headers) res.insert(name, value);
+}
+
+Request to_request(const bhttp::request<bhttp::string_body>& in) {
+    Request out = head_of(in);
     out.body = in.body();
     return out;
 }
@@ -56,6 +73,7 @@ struct Server::Impl {
     // Declared before the io_context: destroying it destroys pending handlers, whose
     // connections still count themselves out.
     Handler handler;
+    StreamOpener open_stream;
     int connections = 0;
     /// Open connections per peer address.
     std::unordered_map<std::string, int> per_address;
@@ -116,7 +134,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   private:
     void read_header() {
         parser_.emplace();
-        parser_->body_limit(kMaxBodyBytes);
+        // The limit is set once the headers are read: a streamed body has its own
+        // (begin_body).
+        parser_->body_limit(boost::none);
         parser_->header_limit(kMaxHeaderBytes);
         // A new connection has kHeaderTimeout to send its header; a kept-alive one that sends
         // nothing for kKeepAliveTimeout is closed.
@@ -168,10 +188,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
                 stream_, *cont,
                 [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
                     if (ec) return self->close();
-                    self->read_body();
+                    self->begin_body();
                 });
             return;
         }
+        begin_body();
+    }
+
+    /// A body the web app takes as a stream (an upload), or one read whole within the limit.
+    void begin_body() {
+        if (server_.open_stream) {
+            std::unique_ptr<BodySink> sink;
+            try {
+                Request head = head_of(parser_->get());
+                head.remote = remote_;
+                sink = server_.open_stream(head);
+            } catch (const std::exception&) {
+                return send(
+                    json_error(500, ErrorCode::internal_error, "Der opstod en intern fejl."), false,
+                    true);
+            }
+            if (sink) return stream_body(std::move(sink));
+        }
+        const auto length = parser_->content_length();
+        if (length && *length > kMaxBodyBytes) return fail(bhttp::error::body_limit);
+        parser_->body_limit(kMaxBodyBytes);
         read_body();
     }
 
@@ -181,6 +222,120 @@ class Connection : public std::enable_shared_from_this<Connection> {
                               if (ec) return self->fail(ec);
                               self->handle();
                           });
+    }
+
+    // ---- A streamed request body (documents uploaded): piece by piece into a BodySink ----
+
+    void stream_body(std::unique_ptr<BodySink> sink) {
+        sink_ = std::move(sink);
+        version_ = parser_->get().version();
+        keep_alive_ = parser_->get().keep_alive();
+        head_only_ = false;
+        const auto length = parser_->content_length();
+        if (length && *length > sink_->max_body()) return refuse_stream(sink_->too_large());
+        stream_parser_.emplace(std::move(*parser_));
+        stream_parser_->body_limit(sink_->max_body());
+        piece_.resize(kStreamPieceBytes);
+        // Beast reads at most the buffer's free capacity (at least 512 bytes) per call: room for
+        // a whole piece, or a 25 MB upload takes 50,000 reads.
+        buffer_.reserve(kStreamPieceBytes);
+        read_piece();
+    }
+
+    void read_piece() {
+        auto& body = stream_parser_->get().body();
+        body.data = piece_.data();
+        body.size = piece_.size();
+        stream_.expires_after(kReadTimeout);
+        bhttp::async_read(
+            stream_, buffer_, *stream_parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_piece(ec); });
+    }
+
+    void on_piece(beast::error_code ec) {
+        if (ec == bhttp::error::need_buffer) ec = {};
+        if (ec == bhttp::error::body_limit) return refuse_stream(sink_->too_large());
+        if (ec) {
+            sink_.reset();  // a body cut short: nothing of it is kept
+            stream_parser_.reset();
+            return fail(ec);
+        }
+        const std::size_t got = piece_.size() - stream_parser_->get().body().size;
+        std::optional<Response> refused;
+        Response answer;
+        bool done = false;
+        try {
+            if (got > 0) refused = sink_->write(std::string_view(piece_.data(), got));
+            if (!refused && stream_parser_->is_done()) {
+                answer = sink_->finish();
+                done = true;
+            }
+        } catch (const std::exception&) {
+            refused = json_error(500, ErrorCode::internal_error, "Der opstod en intern fejl.");
+        }
+        if (refused) return refuse_stream(std::move(*refused));
+        if (!done) return read_piece();
+        ++served_;
+        sink_.reset();
+        stream_parser_.reset();
+        send(std::move(answer), keep_alive_ && !server_.stopped);
+    }
+
+    /// Ends a streamed body early: nothing of it is kept, the answer is sent and the rest of the
+    /// body is read and dropped.
+    void refuse_stream(Response answer) {
+        ++served_;
+        sink_.reset();
+        stream_parser_.reset();
+        send(std::move(answer), false, true);
+    }
+
+    // ---- A streamed answer (a document downloaded): pieces asked for as they are sent ----
+
+    void send_stream(Response response, bool keep_alive) {
+        auto res = std::make_shared<bhttp::response<bhttp::buffer_body>>(
+            static_cast<bhttp::status>(response.status), version_);
+        set_headers(*res, response);
+        res->content_length(response.stream_size);
+        res->keep_alive(keep_alive);
+        res->body().data = nullptr;
+        res->body().more = true;
+        auto serializer = std::make_shared<bhttp::response_serializer<bhttp::buffer_body>>(*res);
+        auto produce =
+            std::make_shared<std::function<bool(std::string&)>>(std::move(response.stream));
+        bhttp::async_write_header(stream_, *serializer,
+                                  [self = shared_from_this(), res, serializer, produce, keep_alive](
+                                      beast::error_code ec, std::size_t) {
+                                      if (ec) return self->close();
+                                      self->write_piece(res, serializer, produce, keep_alive);
+                                  });
+    }
+
+    void write_piece(std::shared_ptr<bhttp::response<bhttp::buffer_body>> res,
+                     std::shared_ptr<bhttp::response_serializer<bhttp::buffer_body>> serializer,
+                     std::shared_ptr<std::function<bool(std::string&)>> produce, bool keep_alive) {
+        bool more = false;
+        try {
+            out_piece_.clear();
+            more = (*produce)(out_piece_);
+        } catch (const std::exception&) {
+            return close();  // the headers are out: all we can do is end the connection
+        }
+        res->body().data = more ? out_piece_.data() : nullptr;
+        res->body().size = more ? out_piece_.size() : 0;
+        res->body().more = more;
+        stream_.expires_after(kReadTimeout);
+        bhttp::async_write(stream_, *serializer,
+                           [self = shared_from_this(), res, serializer, produce, keep_alive](
+                               beast::error_code ec, std::size_t) {
+                               if (ec == bhttp::error::need_buffer) ec = {};
+                               if (ec) return self->close();
+                               if (!serializer->is_done()) {
+                                   return self->write_piece(res, serializer, produce, keep_alive);
+                               }
+                               if (!keep_alive) return self->close();
+                               self->read_header();
+                           });
     }
 
     void fail(beast::error_code ec) {
@@ -229,13 +384,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     /// `drain`: the client may still be sending what we refused; read and drop it after the
     /// answer (a lingering close), so the client sees the answer instead of a reset.
     void send(Response response, bool keep_alive, bool drain = false) {
+        if (response.stream && !head_only_ && !drain)
+            return send_stream(std::move(response), keep_alive);
         auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
             static_cast<bhttp::status>(response.status), version_);
-        res->set(bhttp::field::server, "tilsyn");
-        res->set(bhttp::field::content_type, response.content_type);
-        res->set(bhttp::field::cache_control, "no-store");
-        res->set("X-Content-Type-Options", "nosniff");
-        for (const auto& [name, value] : response.headers) res->insert(name, value);
+        set_headers(*res, response);
         res->body() = std::move(response.body);
         res->keep_alive(keep_alive);
         res->prepare_payload();
@@ -278,6 +431,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     long long served_ = 0;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    // A streamed body: its sink and parser, the piece being read, and the request's
+    // keep-alive (the parser is gone when the answer is sent).
+    std::unique_ptr<BodySink> sink_;
+    std::optional<bhttp::request_parser<bhttp::buffer_body>> stream_parser_;
+    std::vector<char> piece_;
+    std::string out_piece_;
+    bool keep_alive_ = false;
     unsigned version_ = 11;
     std::array<char, 16384> scratch_{};
     bool head_only_ = false;
@@ -316,9 +476,11 @@ bool Server::Impl::make_room(const Connection& fresh) {
     return false;
 }
 
-Server::Server(const std::string& host, unsigned short port, Handler handler)
+Server::Server(const std::string& host, unsigned short port, Handler handler,
+               StreamOpener open_stream)
     : impl_(std::make_unique<Impl>()) {
     impl_->handler = std::move(handler);
+    impl_->open_stream = std::move(open_stream);
     beast::error_code ec;
     tcp::resolver resolver(impl_->io);
     auto results = resolver.resolve(host, std::to_string(port), ec);

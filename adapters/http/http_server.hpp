@@ -34,11 +34,21 @@ constexpr int kMaxConnectionsPerAddress = 64;
 
 using Handler = std::function<Response(const Request&)>;
 
+/// Asked once a request's headers are read: a sink to stream its body into (an upload of
+/// documents), or nullptr to read the body whole (up to kMaxBodyBytes) and call the Handler.
+/// The request it gets has no body.
+using StreamOpener = std::function<std::unique_ptr<BodySink>(const Request& head)>;
+
+/// A streamed body (and a streamed answer) moves in pieces of this size.
+constexpr std::size_t kStreamPieceBytes = 64 * 1024;
+
 class Server {
   public:
     /// Binds `host:port` (port 0 picks a free one) and starts serving on a new thread.
     /// Throws std::runtime_error when the address cannot be bound.
-    Server(const std::string& host, unsigned short port, Handler handler);
+    /// `open_stream`, when set, may take over a request's body (StreamOpener).
+    Server(const std::string& host, unsigned short port, Handler handler,
+           StreamOpener open_stream = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <stdexcept>
 
 #include "adapters/http/dashboard.hpp"
+#include "adapters/http/multipart.hpp"
 #include "adapters/http/responses.hpp"
+#include "adapters/http/upload.hpp"
 #include "adapters/http/web_context.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/sha256.hpp"
@@ -105,8 +108,9 @@ std::string WebContext::client_of(const Request& request) const {
 }
 
 ApplyResult WebContext::apply_event(const std::string& id, const std::string& event,
-                                    const Actor& actor, const std::string& data) {
-    ApplyResult result = cases->apply(id, event, actor, data, now());
+                                    const Actor& actor, const std::string& data,
+                                    std::span<const DocumentUpload> documents) {
+    ApplyResult result = cases->apply(id, event, actor, data, now(), documents);
     if (result.status != ApplyStatus::ok) {
         metrics.events_refused++;
         return result;
@@ -192,6 +196,32 @@ Response WebContext::cached_listing(const std::string& key, const std::function<
     return response;
 }
 
+std::optional<StoredDocument> WebContext::visible_document(std::string_view id,
+                                                           const Actor& actor) {
+    long long number = 0;
+    if (id.empty() || id.size() > 18 ||
+        id.find_first_not_of("0123456789") != std::string_view::npos) {
+        return std::nullopt;
+    }
+    number = std::stoll(std::string(id));
+    auto document = store->find_document(number);
+    if (!document) return std::nullopt;
+    auto cycle = store->find_cycle(document->cycle_id);
+    auto inst = cycle ? store->find_institution(cycle->institution_id) : std::nullopt;
+    if (!inst) return std::nullopt;
+    if (can_see(actor, inst->area_id, inst->id)) return document;
+    // The observing tilbud's leader reaches the observed dialogue for its feedback only: the
+    // documents of the feedback events, nothing else of the observed tilbud.
+    if (!cases->observes(*cycle, actor)) return std::nullopt;
+    for (const auto& event : store->events(cycle->id)) {
+        const auto* described = workflows::find_event(event.event);
+        if (event.seq == document->event_seq && described && described->from_observer) {
+            return document;
+        }
+    }
+    return std::nullopt;
+}
+
 Actor actor_of(const StoredUser& user) {
     return Actor{user.email, parse_role(user.role).value_or(Role::board), user.area_id,
                  user.institution_id};
@@ -211,6 +241,40 @@ int http_status(ApplyStatus status) {
             return 409;
     }
     throw std::logic_error("http_status: unknown ApplyStatus");
+}
+
+int http_status(const ApplyResult& result) {
+    if (result.status == ApplyStatus::bad_payload && result.code == ErrorCode::too_large) {
+        return 413;
+    }
+    if (result.status == ApplyStatus::bad_payload && result.code == ErrorCode::document_type) {
+        return 415;
+    }
+    return http_status(result.status);
+}
+
+Response document_download(DocumentStore& store, const StoredDocument& document) {
+    const std::string name = safe_download_name(document.info.name);
+    std::string ascii;  // the fallback for clients without RFC 6266's filename*
+    for (char c : name) ascii += static_cast<unsigned char>(c) < 0x80 ? c : '_';
+    Response response;
+    response.content_type =
+        document.info.type.empty() ? "application/octet-stream" : document.info.type;
+    response.headers.emplace_back("Content-Disposition",
+                                  fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                                              ascii, percent_encode(name)));
+    response.headers.emplace_back("Content-Security-Policy", "sandbox");
+    response.stream_size = static_cast<std::uint64_t>(document.info.size);
+    const long long id = document.id;
+    const int chunks = store.document_chunks(id);
+    response.stream = [&store, id, chunks, next = 0](std::string& out) mutable {
+        if (next >= chunks) return false;
+        auto bytes = store.document_chunk(id, next++);
+        if (!bytes) throw StoreError("a document's chunk is missing");
+        out = std::move(*bytes);
+        return true;
+    };
+    return response;
 }
 
 // ---- The app -------------------------------------------------------------------------------
@@ -252,6 +316,7 @@ struct WebApp::Impl {
           log(context.settings.log ? context.settings.log : spdlog::default_logger()) {
         add_api_routes(routes, context);
         add_dashboard_routes(routes, context);
+        add_public_routes(routes, context);
     }
 
     Response answer(const Request& request) {
@@ -335,6 +400,7 @@ WebApp::WebApp(WebAppSettings settings, Metrics& metrics)
     if (!context.settings.domain) throw std::logic_error("WebApp needs a domain");
     context.store = open_store(context.settings.db_url);
     context.install(context.settings.domain);
+    context.content_types = std::make_unique<documents::ContentTypes>();
 }
 
 WebApp::~WebApp() = default;
@@ -345,6 +411,38 @@ void WebApp::reload(std::shared_ptr<const Domain> domain) {
 }
 
 void WebApp::data_changed() { impl_->context.generation++; }
+
+std::unique_ptr<BodySink> WebApp::open_stream(const Request& head) {
+    WebContext& context = impl_->context;
+    const auto boundary = multipart_boundary(head.header("content-type"));
+    if (head.method != "POST" || !boundary) return nullptr;
+    const RouteMatch match = impl_->routes.match(head.method, head.path);
+    if (match.outcome != RouteMatch::Outcome::found ||
+        std::find(context.upload_patterns.begin(), context.upload_patterns.end(),
+                  match.route->pattern) == context.upload_patterns.end()) {
+        return nullptr;
+    }
+    // Only a known sender's body is spooled; anyone else is answered by the route as usual
+    // (401, or the login page), reading at most kMaxBodyBytes.
+    const bool api = match.route->kind == RouteKind::api;
+    if (api) {
+        const std::string auth = head.header("authorization");
+        const std::string_view prefix = "Bearer ";
+        if (auth.rfind(prefix, 0) != 0 ||
+            !context.user_for_token(std::string_view(auth).substr(prefix.size()))) {
+            return nullptr;
+        }
+    } else if (!has_session(context, head)) {
+        return nullptr;
+    }
+    Refuse refuse = [this, api, head](int status, ErrorCode code, const std::string& message) {
+        if (api) return json_error(status, code, message, "documents");
+        return dashboard_error(impl_->context, head, status, message);
+    };
+    return multipart_upload(head, *boundary, context.config().documents, *context.content_types,
+                            std::move(refuse),
+                            [this](const Request& request) { return handle(request); });
+}
 
 Response WebApp::handle(const Request& request) {
     const auto started = std::chrono::steady_clock::now();

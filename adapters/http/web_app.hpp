@@ -60,6 +60,11 @@ class WebApp {
     /// "database is locked").
     Response handle(const Request& request);
 
+    /// For the server's StreamOpener: a sink that streams an upload (a multipart/form-data POST
+    /// to a route that takes documents, from a logged-in user) to disk and then answers it
+    /// through handle(); nullptr for any other request.
+    std::unique_ptr<BodySink> open_stream(const Request& head);
+
     /// Uses a new domain (a reloaded configuration, parsed once by the daemon) from now on.
     void reload(std::shared_ptr<const Domain> domain);
 

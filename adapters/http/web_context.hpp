@@ -9,11 +9,13 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/documents/spooled_file.hpp"
 #include "adapters/http/attempts.hpp"
 #include "adapters/http/dashboard.hpp"
 #include "adapters/http/http_types.hpp"
@@ -36,6 +38,10 @@ struct WebContext {
     std::shared_ptr<const Domain> domain;  // replaced whole by a reload
     std::unique_ptr<Store> store;
     std::unique_ptr<CaseService> cases;
+    /// libmagic, loaded once: the types of uploaded documents.
+    std::unique_ptr<documents::ContentTypes> content_types;
+    /// The route patterns (POST) whose multipart/form-data bodies are streamed (uploads).
+    std::vector<std::string> upload_patterns;
     const std::vector<std::string> state_names = all_state_names();
     /// Failed sign-ins per client address (slowing a guesser down).
     Attempts attempts;
@@ -81,7 +87,11 @@ struct WebContext {
     /// Applies an event through the case service, counts it in the metrics and, when applied,
     /// marks cached listings stale and calls settings.on_change.
     ApplyResult apply_event(const std::string& id, const std::string& event, const Actor& actor,
-                            const std::string& data);
+                            const std::string& data,
+                            std::span<const DocumentUpload> documents = {});
+
+    /// A stored document that `actor` may see (its instance is in reach), else nullopt.
+    std::optional<StoredDocument> visible_document(std::string_view id, const Actor& actor);
 
     /// Records an event meant for many (CaseService::apply_to_many), counted like apply_event;
     /// when it recorded any, cached listings go stale and settings.on_change is called.
@@ -117,12 +127,26 @@ Actor actor_of(const StoredUser& user);
 
 /// The HTTP status that answers a case service result: 200, 400, 403, 404 or 409.
 int http_status(ApplyStatus status);
+/// The same for a whole result: 413 for documents over a limit, 415 for a document of a type
+/// not allowed, else http_status(result.status).
+int http_status(const ApplyResult& result);
+
+/// A stored document as a download: its bytes streamed chunk by chunk, always as an
+/// attachment with a safe file name (never shown inline), sandboxed.
+Response document_download(DocumentStore& store, const StoredDocument& document);
+
+/// The public page of published development plans at the configuration's
+/// `publication.path`, with its JSON and Atom feed and the published documents (no login).
+void add_public_routes(RouteTable& routes, WebContext& context);
 
 /// /healthz, /metrics, the JSON API under /api/v1/ and the calendar feeds.
 void add_api_routes(RouteTable& routes, WebContext& context);
 
 /// The dashboard's pages and forms, its login and its stylesheet.
 void add_dashboard_routes(RouteTable& routes, WebContext& context);
+
+/// Whether the request carries a live dashboard session (its cookie).
+bool has_session(WebContext& context, const Request& request);
 
 /// A dashboard error page, with the navigation of the caller's session when there is one.
 Response dashboard_error(WebContext& context, const Request& request, int status,

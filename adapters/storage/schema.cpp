@@ -173,7 +173,33 @@ CREATE TABLE themes (
 )
 )sql";
 
-constexpr std::array<Migration, 7> all_migrations{{
+// Documents attached to events: what the audit entry records of them (events.documents, part of
+// its hash when not empty), one row per document, and its content in chunks of 256 KiB of raw
+// bytes (BLOB, bytea), so one backup of the database holds every document.
+constexpr std::string_view event_documents = R"sql(
+ALTER TABLE events ADD COLUMN documents TEXT NOT NULL DEFAULT '';
+CREATE TABLE documents (
+    id           {{AUTO_ID}},
+    event_seq    BIGINT NOT NULL,
+    piece        BIGINT NOT NULL,
+    cycle_id     TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         BIGINT NOT NULL,
+    sha256       TEXT NOT NULL,
+    recorded_at  BIGINT NOT NULL,
+    UNIQUE (event_seq, piece)
+);
+CREATE INDEX documents_by_cycle ON documents (cycle_id, event_seq);
+CREATE TABLE document_chunks (
+    document_id BIGINT NOT NULL REFERENCES documents (id),
+    piece       BIGINT NOT NULL,
+    data        {{BYTES}} NOT NULL,
+    PRIMARY KEY (document_id, piece)
+)
+)sql";
+
+constexpr std::array<Migration, 8> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
     {2, "cycle anchors, supervision cases by cycle, firing index, opened periods", workflow_engine},
@@ -182,17 +208,20 @@ constexpr std::array<Migration, 7> all_migrations{{
     {5, "outbox invitations (text/calendar)", outbox_calendar},
     {6, "dashboard sessions; disabled people", sessions_and_access},
     {7, "political themes", political_themes},
+    {8, "documents attached to events, stored in chunks", event_documents},
 }};
 static_assert(all_migrations.back().version == kSchemaVersion,
               "a new migration raises kSchemaVersion (schema.hpp)");
 
-constexpr std::string_view auto_id_placeholder = "{{AUTO_ID}}";
-
-std::string_view auto_id_type(Dialect dialect) {
+/// The column types the two databases spell differently, as {{PLACEHOLDER}}s in the DDL.
+struct DialectType {
+    std::string_view placeholder, sqlite, postgresql;
+};
+constexpr DialectType dialect_types[] = {
     // SQLite's AUTOINCREMENT never reuses the id of a deleted last row; BIGSERIAL is 64-bit.
-    return dialect == Dialect::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
-                                      : "BIGSERIAL PRIMARY KEY";
-}
+    {"{{AUTO_ID}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY"},
+    {"{{BYTES}}", "BLOB", "BYTEA"},
+};
 
 bool is_blank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -220,11 +249,14 @@ std::span<const Migration> migrations() { return all_migrations; }
 
 std::vector<std::string> statements(const Migration& migration, Dialect dialect) {
     std::string text{migration.ddl};
-    for (auto at = text.find(auto_id_placeholder); at != std::string::npos;
-         at = text.find(auto_id_placeholder, at)) {
-        auto type = auto_id_type(dialect);
-        text.replace(at, auto_id_placeholder.size(), type);
-        at += type.size();
+    for (const auto& dialect_type : dialect_types) {
+        const auto type =
+            dialect == Dialect::sqlite ? dialect_type.sqlite : dialect_type.postgresql;
+        for (auto at = text.find(dialect_type.placeholder); at != std::string::npos;
+             at = text.find(dialect_type.placeholder, at)) {
+            text.replace(at, dialect_type.placeholder.size(), type);
+            at += type.size();
+        }
     }
     std::vector<std::string> result;
     std::size_t begin = 0;

@@ -353,13 +353,15 @@ void SociStore::append_event(EventRecord& event) {
             auto prepared =
                 (session_->prepare << std::string{"INSERT INTO events (cycle_id, event, actor, "
                                                   "payload, state_before, state_after, at, "
-                                                  "prev_hash, hash) VALUES (:cycle_id, :event, "
-                                                  ":actor, :payload, :state_before, :state_after, "
-                                                  ":at, :prev_hash, :hash)"} +
+                                                  "prev_hash, hash, documents) VALUES (:cycle_id, "
+                                                  ":event, :actor, :payload, :state_before, "
+                                                  ":state_after, :at, :prev_hash, :hash, "
+                                                  ":documents)"} +
                                           (sqlite ? "" : " RETURNING seq"),
                  soci::use(e.cycle_id), soci::use(e.event), soci::use(e.actor),
                  soci::use(e.payload), soci::use(e.state_before), soci::use(e.state_after),
-                 soci::use(e.at), soci::use(e.prev_hash), soci::use(e.hash));
+                 soci::use(e.at), soci::use(e.prev_hash), soci::use(e.hash),
+                 soci::use(e.documents));
             if (!sqlite) prepared, soci::into(e.seq);
             return prepared;
         });
@@ -372,6 +374,7 @@ void SociStore::append_event(EventRecord& event) {
         e.at = seconds_of(event.at);
         e.prev_hash = event.prev_hash;
         e.hash = event.hash;
+        e.documents = event.documents;
         if (sqlite) {
             insert.execute(true);
             e.seq = last_insert_rowid();

@@ -122,6 +122,15 @@ class SociStore : public Store {
     std::vector<EventRecord> events_by_seq(const std::vector<long long>& seqs) override;
     void lock_audit_chain() override;
 
+    // DocumentStore (soci_documents.cpp)
+    long long add_document(const StoredDocument& document) override;
+    void add_document_chunk(long long document_id, int position, std::string_view bytes) override;
+    std::vector<StoredDocument> documents(std::string_view cycle_id) override;
+    std::vector<StoredDocument> documents_of_event(long long event_seq) override;
+    std::optional<StoredDocument> find_document(long long id) override;
+    int document_chunks(long long document_id) override;
+    std::optional<std::string> document_chunk(long long document_id, int position) override;
+
     // Outbox (soci_outbox.cpp)
     bool enqueue(OutboxMessage& message) override;
     std::vector<OutboxMessage> pending_mail(Instant now, int limit) override;

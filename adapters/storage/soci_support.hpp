@@ -103,24 +103,25 @@ struct DeadlineColumns {
 
 struct EventColumns {
     long long seq = 0, at = 0;
-    std::string cycle_id, event, actor, payload, state_before, state_after, prev_hash, hash;
+    std::string cycle_id, event, actor, payload, state_before, state_after, prev_hash, hash,
+        documents;
 
     EventRecord record() const {
-        return {seq,          cycle_id,    event,          actor,     payload,
-                state_before, state_after, instant_of(at), prev_hash, hash};
+        return {seq,         cycle_id,       event,     actor, payload,  state_before,
+                state_after, instant_of(at), prev_hash, hash,  documents};
     }
 };
 
 inline constexpr const char* event_select =
-    "SELECT seq, cycle_id, event, actor, payload, state_before, state_after, at, prev_hash, hash "
-    "FROM events";
+    "SELECT seq, cycle_id, event, actor, payload, state_before, state_after, at, prev_hash, hash, "
+    "documents FROM events";
 
 /// Binds every column of `row` as an output, in event_select's order.
 inline void into_event_columns(soci::details::prepare_temp_type& prepared, EventColumns& row) {
     prepared, soci::into(row.seq), soci::into(row.cycle_id), soci::into(row.event),
         soci::into(row.actor), soci::into(row.payload), soci::into(row.state_before),
         soci::into(row.state_after), soci::into(row.at), soci::into(row.prev_hash),
-        soci::into(row.hash);
+        soci::into(row.hash), soci::into(row.documents);
 }
 
 // ---------------------------------------------------------------------------------------------

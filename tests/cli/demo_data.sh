@@ -72,7 +72,18 @@ else
     fail "refused event-all calls changed the audit trail"
 fi
 n=$(grep -c -- '->' "$tmp/out")
-if [[ $n == 30 ]]; then pass "30 demo events applied"; else fail "$n demo events applied, expected 30"; fi
+if [[ $n == 39 ]]; then pass "39 demo events applied"; else fail "$n demo events applied, expected 39"; fi
+# Documents on the cycles (issue 16): seven PDFs stored, each proven by the audit trail, and
+# two approved plans pinned for the public page.
+docs=$(sqlite3 "$tmp/demo.db" "SELECT count(*) FROM documents WHERE content_type = 'application/pdf'")
+if [[ $docs == 7 ]]; then pass "7 demo documents stored as PDF"; else fail "$docs PDF documents, expected 7"; fi
+if build/tilsyn audit verify --db "$db" | grep -q "intact: .* events, 7 documents"; then
+    pass "audit verify proves the 7 documents"
+else
+    fail "audit verify: $(build/tilsyn audit verify --db "$db")"
+fi
+pinned=$(sqlite3 "$tmp/demo.db" "SELECT count(*) FROM events WHERE event = 'plan_approved' AND documents LIKE '%pinned_from%'")
+if [[ $pinned == 2 ]]; then pass "2 approved plans pin their file"; else fail "$pinned pinned plans, expected 2"; fi
 if tail -n 1 "$tmp/out" | grep -Eq '^admin@tilsyn.local: tls_[0-9a-f]{64}$'; then
     pass "the administrator's token is printed last"
 else
@@ -82,7 +93,7 @@ fi
 # titles; columns 7-10 are focus areas, development points, supervision points and cases
 # opened: the learning dialogue's conversations give focus areas, the quality conversation
 # development points).
-for year_goal in "2026 wellbeing 0 1 1 1" "2027 wellbeing 1 0 1 1" "2027 learning 1 0 0 0"; do
+for year_goal in "2026 wellbeing 0 2 1 1" "2027 wellbeing 1 0 1 1" "2027 learning 1 0 0 0"; do
     read -r year goal focus dev sup cases <<<"$year_goal"
     case $goal in
         wellbeing) title="Sundhed og trivsel" ;;

@@ -218,8 +218,10 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     ok((await page.locator('table.timeline').count()) === 0, 'nor its timeline');
     const form = page.locator('form.action[data-event="observation_feedback_submitted"]');
     ok((await form.count()) === 1, 'the observer is offered the feedback form');
-    ok((await form.locator('textarea:visible, input:visible, select:visible').count()) === 1,
+    ok((await form.locator('textarea:visible, input:visible:not([type=file]), select:visible').count()) === 1,
        'the form asks only for the feedback');
+    ok((await form.locator('input[type=file]').count()) === 1,
+       'the written feedback may carry documents');
     await screenshot(page, ARTIFACT_DIR, 'demo-observer-task-1366.png', { fullPage: true });
     await page.setViewportSize(PHONE);
     await fitsPhone(page, 'observer', 'the task\'s page');

@@ -1207,3 +1207,88 @@ TEST_CASE("each bad political_report value is refused where it is written, in Da
         CHECK_FALSE(kept.name_institutions);
     }
 }
+
+// ---- documents: and publication: what may be attached, and the public page -------------------
+
+TEST_CASE("documents: and publication: set the types, limits, path, title and cases",
+          "[config][documents]") {
+    TempDir dir;
+    const auto defaults = load(dir, kValid);
+    REQUIRE(defaults.ok());
+    CHECK(defaults.config.documents.max_file_bytes == 25LL * 1024 * 1024);
+    CHECK(defaults.config.publication.path == "/offentlig");
+    CHECK_FALSE(defaults.config.publication.supervision_cases);  // cases stay off the page
+
+    const auto loaded = load(dir, kValid +
+                                      "documents:\n"
+                                      "  types: [pdf, png]\n"
+                                      "  max_file_mb: 5\n"
+                                      "  max_event_mb: 12\n"
+                                      "  max_files: 3\n"
+                                      "publication:\n"
+                                      "  path: /planer-2026\n"
+                                      "  title: \"Planer\"\n"
+                                      "  supervision_cases: true\n");
+    INFO(dump(loaded));
+    REQUIRE(loaded.ok());
+    const auto& d = loaded.config.documents;
+    CHECK(d.types == std::vector<std::string>{"pdf", "png"});
+    CHECK(d.max_file_bytes == 5LL * 1024 * 1024);
+    CHECK(d.max_event_bytes == 12LL * 1024 * 1024);
+    CHECK(d.max_files_per_event == 3);
+    const auto& p = loaded.config.publication;
+    CHECK(p.path == "/planer-2026");
+    CHECK(p.title == "Planer");
+    CHECK(p.supervision_cases);
+}
+
+TEST_CASE("each bad documents: or publication: value is refused where it is written, in Danish",
+          "[config][documents]") {
+    struct Case {
+        const char* section;
+        const char* needle;
+        const char* fragment;
+    };
+    const Case cases[] = {
+        {"documents:\n  types: [pdf, pfd]\n", "pfd",
+         "documents.types: ukendt dokumenttype 'pfd' (mente du 'pdf'?); brug pdf"},
+        {"documents:\n  types: []\n", "[]", "documents.types skal være en liste af dokumenttyper"},
+        {"documents:\n  max_file_mb: 0\n", "0",
+         "documents.max_file_mb: '0' skal være et helt tal fra 1 til 1024"},
+        {"documents:\n  max_files: mange\n", "mange",
+         "documents.max_files: 'mange' skal være et helt tal fra 1 til 1000"},
+        {"documents:\n  max_file_mb: 30\n  max_event_mb: 20\n", "max_file_mb",
+         "documents.max_event_mb skal være mindst lige så stor som documents.max_file_mb"},
+        {"publication:\n  path: offentlig\n", "offentlig",
+         "publication.path: 'offentlig' skal være en sti som /offentlig"},
+        {"publication:\n  path: /Offentlig/\n", "/Offentlig/",
+         "publication.path: '/Offentlig/' skal være en sti som /offentlig"},
+        {"publication:\n  path: /api/planer\n", "/api/planer",
+         "publication.path: '/api/planer' er optaget af Tilsyns egne sider; vælg en sti, der "
+         "ikke begynder med /api"},
+        {"publication:\n  path: /dokumenter\n", "/dokumenter", "ikke begynder med /dokumenter"},
+        {"publication:\n  supervision_cases: ja\n", "ja",
+         "publication.supervision_cases: 'ja' skal være true"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.section);
+        const std::string text = kValid + c.section;
+        const auto at = text.rfind(c.needle);
+        REQUIRE(at != std::string::npos);
+        int line = 1, column = 1;
+        for (std::size_t i = 0; i < at; ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                column = 1;
+            } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+                ++column;
+            }
+        }
+        expect_single_problem(text, {line, column}, c.fragment);
+        TempDir dir;
+        const auto kept = load(dir, text).config;
+        CHECK(kept.publication.path == "/offentlig");  // a refused value leaves the default
+        CHECK_FALSE(kept.publication.supervision_cases);
+        CHECK(kept.documents.max_files_per_event == 20);
+    }
+}

@@ -164,6 +164,22 @@ TEST_CASE("openapi.json describes exactly the routes that answer in JSON", "[web
     CHECK(real.count({"/api/v1/cycles/{id}/events", "post"}) == 1);
 }
 
+TEST_CASE("publication.path's reserved first segments are exactly those of Tilsyn's own routes",
+          "[web][publication]") {
+    Metrics metrics;
+    WebContext context({}, metrics);
+    RouteTable routes;
+    add_api_routes(routes, context);
+    add_dashboard_routes(routes, context);
+    std::set<std::string> used;
+    for (const Route& route : routes.routes()) {
+        const std::string first = route.pattern.substr(1, route.pattern.find('/', 1) - 1);
+        if (!first.empty()) used.insert(first);  // "/" (the overview) takes no segment
+    }
+    const std::set<std::string> reserved(std::begin(kReservedPaths), std::end(kReservedPaths));
+    CHECK(used == reserved);
+}
+
 TEST_CASE("an internal error answers 500 with a request id and logs the error under it", "[web]") {
     WebWorld w;
     REQUIRE(w.api("/api/v1/cycles/" + w.cycle).status == 200);
