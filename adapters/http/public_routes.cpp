@@ -53,8 +53,10 @@ std::string goals_text(const PublishedPlan& plan) {
 
 /// One plan (or resolved case) on the page: the tilbud, the date, the goals and themes, the
 /// points it answers and its files.
+/// `level`: the plan's heading level (2 on a page of plans only, 3 under the page's sections
+/// when cases are published too); its parts' headings are one below.
 std::string plan_section(const WebContext& context, const std::string& path,
-                         const PublishedPlan& plan) {
+                         const PublishedPlan& plan, int level) {
     const Config& config = context.config();
     const Area* area = config.find_area(plan.institution->area);
     std::string themes;
@@ -62,20 +64,21 @@ std::string plan_section(const WebContext& context, const std::string& path,
         themes += (themes.empty() ? "" : ", ") + html_escape(theme.title);
     }
     std::string out = fmt::format(
-        R"(<section class="plan" data-institution="{}" data-cycle="{}"><h3>{}</h3>)"
+        R"(<section class="plan" data-institution="{}" data-cycle="{}"><h{}>{}</h{}>)"
         R"(<dl class="facts"><dt>Tilbud</dt><dd>{} · {}</dd><dt>{}</dt><dd class="date">{}</dd>)"
         R"(<dt>Effektmål</dt><dd>{}</dd>{}</dl>)",
-        html_escape(plan.institution->id), html_escape(plan.cycle_id),
-        html_escape(plan.institution->name),
+        html_escape(plan.institution->id), html_escape(plan.cycle_id), level,
+        html_escape(plan.institution->name), level,
         html_escape(ui::kind_label(kind_name(plan.institution->kind))),
         html_escape(area ? area->name : plan.institution->area),
         plan.supervision_case ? "Afsluttet" : "Godkendt",
         danish_date(local_date(plan.approved_at, context.zone())),
         html_escape(plan.goals.empty() ? "–" : goals_text(plan)),
-        themes.empty() ? "" : "<dt>Politiske temaer</dt><dd>" + themes + "</dd>");
+        themes.empty() ? "" : "<dt>Politisk besluttede temaer</dt><dd>" + themes + "</dd>");
     if (!plan.points.empty()) {
         out +=
-            plan.supervision_case ? "<h4>Tilsynspunkt</h4><ul>" : "<h4>Udviklingspunkter</h4><ul>";
+            fmt::format("<h{0}>{1}</h{0}><ul>", level + 1,
+                        plan.supervision_case ? "Tilsynspunkt" : "Udviklingspunkter");
         for (const auto& point : plan.points) {
             std::string about = html_escape(goal_title(point.goal));
             if (!point.theme.empty()) about += " · " + html_escape(point.theme);
@@ -90,7 +93,8 @@ std::string plan_section(const WebContext& context, const std::string& path,
                    : R"(<p class="muted">Planen er godkendt uden vedhæftet dokument.</p>)";
     } else {
         out +=
-            plan.supervision_case ? "<h4>Handleplanen</h4><ul>" : "<h4>Udviklingsplanen</h4><ul>";
+            fmt::format("<h{0}>{1}</h{0}><ul>", level + 1,
+                        plan.supervision_case ? "Handleplanen" : "Udviklingsplanen");
         for (const auto& document : plan.documents) {
             const auto* type = document_type_by_mime(document.info.type);
             out += fmt::format(
@@ -114,11 +118,14 @@ Response page(WebContext& context, const std::string& path) {
         R"(<a href="{2}/planer.atom">Atom-feed</a>.</p>)",
         html_escape(title_of(context)), html_escape(config.organisation.name), html_escape(path),
         with_cases ? ", og handleplanerne i afsluttede tilsynssager" : "");
+    // With cases the page has two sections, each with its own heading; without, the plans are
+    // the page's only content, right under its title.
+    const int level = with_cases ? 3 : 2;
     std::string local, cases;
     for (const auto& plan : plans) {
-        (plan.supervision_case ? cases : local) += plan_section(context, path, plan);
+        (plan.supervision_case ? cases : local) += plan_section(context, path, plan, level);
     }
-    body += R"(<h2>Lokale udviklingsplaner</h2>)";
+    if (with_cases) body += R"(<h2>Lokale udviklingsplaner</h2>)";
     body += local.empty() ? R"(<p class="muted">Der er ingen godkendte udviklingsplaner endnu.</p>)"
                           : local;
     if (with_cases) {
@@ -206,7 +213,7 @@ Response plans_atom(WebContext& context, const std::string& path) {
             return out;
         };
         if (!plan.themes.empty()) {
-            summary += " Politiske temaer: " + list(plan.themes, &PublishedTheme::title) + ".";
+            summary += " Politisk besluttede temaer: " + list(plan.themes, &PublishedTheme::title) + ".";
         }
         if (!plan.points.empty()) {
             summary += (plan.supervision_case ? " Tilsynspunkt: " : " Udviklingspunkter: ") +

@@ -3,7 +3,8 @@
 //   CYCLE_ID (frydenlund's cycle, waiting for the quality report), PDF_PATH (a PDF to upload),
 //   ARTIFACT_DIR, CHROMIUM.
 // The leader attaches the PDF to »Indsend kvalitetsrapport«; the chief sees it under
-// »Dokumenter« with type, size and date, and downloads it: the same bytes.
+// »Dokumenter« with type, size and date, and downloads it: the same bytes. Anyone, without
+// login, reads the public page of approved plans (Nordskolen's) on a wide and a phone screen.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { cyclePath, env, login, newPage, noIncidents, ok, run, screenshot } from './browser.mjs';
@@ -68,4 +69,28 @@ await run(CHROMIUM, ARTIFACT_DIR, 'documents-failure.png', async (browser, track
   ok(response.headers()['x-content-type-options'] === 'nosniff', 'with nosniff');
   await screenshot(chief.page, ARTIFACT_DIR, 'documents-chief-1366.png', { fullPage: true });
   noIncidents('while the chief downloads');
+
+  // ---- Anyone reads the public page ----------------------------------------------------------
+  const visitor = await newPage(browser, 1366, 900);
+  track(visitor.page);
+  const answer = await visitor.page.goto(BASE_URL + '/offentlig');
+  ok(answer.status() === 200, 'the public page answers without login', answer.status());
+  ok((await visitor.page.locator('h1').innerText()) === 'Lokale udviklingsplaner',
+     'the public page is headed »Lokale udviklingsplaner«');
+  const plan = visitor.page.locator('section.plan[data-institution="nordskole"]');
+  ok((await plan.count()) === 1, 'the approved plan of Nordskolen is on it');
+  const planText = await plan.innerText();
+  ok(planText.includes('Godkendt') && planText.includes('Mere læsning') &&
+     planText.includes('Læring og udvikling'),
+     'with its approval, its development point and the point\'s effect goal', planText);
+  ok((await visitor.page.locator('section.plan').count()) === 1,
+     'and nothing that was not approved (Frydenlund\'s report is not there)');
+  ok((await visitor.page.locator('header nav, form').count()) === 0,
+     'the public page has no navigation of the dashboard and no forms');
+  await screenshot(visitor.page, ARTIFACT_DIR, 'public-page-1366.png', { fullPage: true });
+  await visitor.page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(visitor.page, ARTIFACT_DIR, 'public-page-390.png', { fullPage: true });
+  const publicWidth = await visitor.page.evaluate(() => document.documentElement.scrollWidth);
+  ok(publicWidth <= 390, 'at 390 px the public page is no wider than the screen', publicWidth);
+  noIncidents('while a visitor reads the public page');
 });

@@ -40,6 +40,10 @@ def main():
         with open(pdf_path, "wb") as f:
             f.write(content)
         cycle = server.cycle["frydenlund"]
+        # Nordskolen's plan approved, for the public page (without login).
+        server.drive_to_plan_approval("nordskole", "leader_nordskole", "chief_nord")
+        status, answer = server.event("nordskole", "chief_nord", "plan_approved", {})
+        require(status == 200, "api: Nordskolen's plan is approved", answer)
         env = dict(BASE_URL=server.url,
                    LEADER_TOKEN=server.tokens["leader_frydenlund"],
                    CHIEF_TOKEN=server.tokens["chief_syd"],

@@ -336,7 +336,8 @@ class Publication(unittest.TestCase):
         self.assertEqual(int(enclosure[0].get("length")), len(final))
         self.assertTrue(enclosure[0].get("href").endswith(plan["documents"][0]["url"]))
         self.assertIn("Læring og udvikling", entries[0].find(ATOM + "summary").text)
-        self.assertIn("Politiske temaer: Læselyst for alle", entries[0].find(ATOM + "summary").text)
+        self.assertIn("Politisk besluttede temaer: Læselyst for alle",
+                      entries[0].find(ATOM + "summary").text)
 
         status, _, page = raw("GET", PUBLIC)
         self.assertEqual(status, 200)
