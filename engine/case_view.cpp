@@ -187,6 +187,16 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
     }
     detail.history = store.events(id);
     detail.documents = store.documents(id);
+    const Config& config = cases.config();
+    detail.document_settings = config.documents;
+    if (const auto* workflow = workflows::find_workflow(cycle->workflow);
+        workflow && (!workflow->is_case || config.publication.supervision_cases)) {
+        for (const auto& event : workflow->events) {
+            if (event.publishes && !event.pins_documents_of.empty()) {
+                detail.published_by.emplace_back(event.pins_documents_of, event.id);
+            }
+        }
+    }
     for (const auto& event : detail.history) {
         const auto* described = workflows::find_event(event.event);
         if (!described || !described->records_points) continue;

@@ -79,6 +79,11 @@ struct CycleDetail {
                                                    // and age band, as forms offer them
     Continuity continuity;  // the tilbud's earlier points and observation feedback (not cases)
     std::vector<EarlierPoint> plan_points;  // the last conversation's points a plan answers
+    DocumentSettings document_settings;     // the types and limits its forms offer
+    /// The events whose documents become public, with the event that publishes them (a plan's
+    /// files once it is approved; an action plan's once the case is resolved, when cases are
+    /// published): their forms say so before anything is attached.
+    std::vector<std::pair<std::string, std::string>> published_by;
 };
 
 /// Everything about one instance, or nullopt when it does not exist or `actor` may not see it

@@ -24,6 +24,8 @@ constexpr std::array<DocumentType, 6> kKnownTypes{{
 
 constexpr std::size_t kMaxNameBytes = 200;
 
+}  // namespace
+
 std::string type_titles(const DocumentSettings& settings) {
     std::vector<std::string> titles;
     for (const auto& id : settings.types) {
@@ -37,8 +39,6 @@ std::string type_titles(const DocumentSettings& settings) {
     }
     return out;
 }
-
-}  // namespace
 
 std::span<const DocumentType> known_document_types() { return kKnownTypes; }
 
@@ -144,13 +144,16 @@ std::optional<DocumentRefusal> check_document_name(std::string_view name) {
     return std::nullopt;
 }
 
+DocumentRefusal too_many_documents(const DocumentSettings& settings) {
+    return {ErrorCode::too_large,
+            fmt::format("Der kan højst vedhæftes {} dokumenter til én handling. Vedhæft færre.",
+                        settings.max_files_per_event)};
+}
+
 std::optional<DocumentRefusal> check_documents(const DocumentSettings& settings,
                                                const std::vector<DocumentInfo>& documents) {
     if (documents.size() > static_cast<std::size_t>(settings.max_files_per_event)) {
-        return DocumentRefusal{ErrorCode::too_large,
-                               fmt::format("Der kan højst vedhæftes {} dokumenter til én "
-                                           "handling. Vedhæft færre.",
-                                           settings.max_files_per_event)};
+        return too_many_documents(settings);
     }
     long long total = 0;
     for (const auto& d : documents) {

@@ -121,7 +121,11 @@ struct DocumentRefusal {
 std::string size_text(long long bytes);
 
 /// The refusal of a document over the per-file limit (also said while it is still arriving).
+/// The allowed types as people read them: "PDF, Word-dokument eller PNG-billede".
+std::string type_titles(const DocumentSettings& settings);
 DocumentRefusal file_too_large(const DocumentSettings& settings, std::string_view name);
+/// More documents than `max_files` on one event.
+DocumentRefusal too_many_documents(const DocumentSettings& settings);
 /// The refusal of an event's documents over the per-event limit.
 DocumentRefusal event_too_large(const DocumentSettings& settings);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 #include <variant>
 
@@ -47,8 +48,11 @@ std::vector<StoredDocument> pinned_documents(Store& store, const EventRecord& ap
     for (const auto& info :
          documents_from_json(approval.documents).value_or(std::vector<DocumentInfo>{})) {
         const long long from = info.pinned_from > 0 ? info.pinned_from : approval.seq;
+        // The same bytes may be attached twice under two names: each pinned entry is its own.
         for (auto& stored : store.documents_of_event(from)) {
-            if (stored.info.sha256 == info.sha256) {
+            const bool taken = std::any_of(out.begin(), out.end(),
+                                           [&](const auto& d) { return d.id == stored.id; });
+            if (!taken && stored.info.sha256 == info.sha256 && stored.info.name == info.name) {
                 out.push_back(std::move(stored));
                 break;
             }
@@ -78,14 +82,15 @@ void summarise(PublishedPlan& plan, const std::vector<ThemeRecord>& themes) {
 
 }  // namespace
 
-std::vector<PublishedPlan> published_plans(Store& store, const Config& config) {
+std::vector<PublishedPlan> published_plans(Store& store, const Config& config,
+                                           std::string_view institution_id) {
     const bool with_cases = config.publication.supervision_cases;
     std::map<std::string, PublishedPlan> latest;  // by institution id
     std::vector<PublishedPlan> cases;
     const std::vector<ThemeRecord> themes = store.themes();
     std::unordered_map<std::string_view, const Institution*> institutions;
     for (const auto& inst : config.institutions) institutions.emplace(inst.id, &inst);
-    for (const auto& row : store.cycle_status("", "")) {
+    for (const auto& row : store.cycle_status("", institution_id)) {
         const auto* workflow = workflows::find_workflow(row.cycle.workflow);
         if (!workflow || (workflow->is_case && !with_cases)) continue;
         const bool publishes = std::any_of(workflow->events.begin(), workflow->events.end(),
@@ -104,6 +109,7 @@ std::vector<PublishedPlan> published_plans(Store& store, const Config& config) {
             const auto* described = workflow->find_event(event.event);
             if (!described) continue;
             if (described->records_points) points = points_of_conversation(event);
+            if (described->withdraws) plan.reset();  // a cancelled cycle publishes nothing
             if (!described->publishes) continue;
             PublishedPlan approved;
             approved.cycle_id = row.cycle.id;
@@ -122,8 +128,10 @@ std::vector<PublishedPlan> published_plans(Store& store, const Config& config) {
             cases.push_back(std::move(*plan));
             continue;
         }
+        // The tilbud's latest approval (the audit sequence orders two in the same second).
         auto it = latest.find(institution->id);
-        if (it == latest.end() || it->second.approved_at < plan->approved_at) {
+        if (it == latest.end() || std::tie(it->second.approved_at, it->second.approval_seq) <
+                                      std::tie(plan->approved_at, plan->approval_seq)) {
             latest[institution->id] = std::move(*plan);
         }
     }

@@ -46,7 +46,9 @@ struct PublishedPlan {
 /// The latest approved plan of each tilbud of the configuration, by tilbud name; then, when
 /// `publication.supervision_cases` is set, every resolved supervision case, by tilbud name and
 /// resolution.
-std::vector<PublishedPlan> published_plans(Store& store, const Config& config);
+/// `institution_id`: only that tilbud's (a document's own, to decide whether it is public).
+std::vector<PublishedPlan> published_plans(Store& store, const Config& config,
+                                           std::string_view institution_id = {});
 
 /// Whether `document_id` is one of the published plans' documents.
 bool is_published_document(const std::vector<PublishedPlan>& plans, long long document_id);

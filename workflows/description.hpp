@@ -91,6 +91,7 @@ struct EventDescription {
     std::string_view pins_documents_of;  // the event whose latest documents it pins (approving
                                          // a plan pins the plan's file: what is published)
     bool publishes = false;              // its pinned documents are published (the public page)
+    bool withdraws = false;  // ends what the instance published (a cancelled cycle's plan)
 };
 
 /// A meeting an event schedules on its payload's `date`, at its `time` (or `default_start`)

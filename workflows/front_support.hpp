@@ -32,7 +32,8 @@ inline EventDescription cycle_cancelled() {
             .action = "Annullér forløbet",
             .senders = {Role::admin},
             .fields = {{"reason", FieldType::text, true}},
-            .destructive = true};
+            .destructive = true,
+            .withdraws = true};
 }
 
 }  // namespace tilsyn::workflows::common

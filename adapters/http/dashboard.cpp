@@ -413,15 +413,24 @@ std::string event_form(const Page& page, const CycleDetail& detail, std::string_
     if (documents) {
         // The browser offers the allowed types; the server decides by content whatever the
         // name says.
+        const DocumentSettings& settings = detail.document_settings;
         std::string accept;
-        for (const auto& type : known_document_types()) {
-            accept += fmt::format("{}.{},{}", accept.empty() ? "" : ",", type.id, type.mime);
+        for (const auto& id : settings.types) {
+            if (const auto* type = find_document_type(id)) {
+                accept += fmt::format("{}.{},{}", accept.empty() ? "" : ",", type->id, type->mime);
+            }
         }
-        fields += fmt::format(
-            R"(<label>Dokumenter <span class="muted">(PDF, Word, Excel, ODT, PNG eller JPEG; )"
-            R"(du kan vælge flere)</span><input type="file" name="dokument" multiple )"
-            R"(accept="{}"></label>)",
-            escape(accept));
+        fields +=
+            fmt::format(R"(<label>Dokumenter <span class="muted">({}; du kan vælge flere)</span>)"
+                        R"(<input type="file" name="dokument" multiple accept="{}"></label>)",
+                        escape(type_titles(settings)), escape(accept));
+        for (const auto& [pinned, by] : detail.published_by) {
+            if (pinned != event) continue;
+            fields += fmt::format(
+                R"(<p class="muted published-note">Dokumenterne offentliggøres på kommunens )"
+                R"(hjemmeside efter »{}«.</p>)",
+                escape(event_label(by)));
+        }
     }
     return fmt::format(
         R"(<form method="post" action="/event" class="action" data-event="{0}"{6}>)"
@@ -822,7 +831,7 @@ std::string documents_section(const Page& page, const CycleDetail& detail) {
             R"(<tr data-document="{0}"><td><a href="/dokumenter/{0}" download>{1}</a></td>)"
             R"(<td>{2}</td><td>{3}</td><td>{4}</td><td class="date">{5}</td></tr>)",
             document.id, escape(document.info.name), escape(event),
-            escape(type ? type->title : std::string_view(document.info.type)),
+            escape(type ? type->title : std::string_view("Dokument")),
             escape(size_text(document.info.size)),
             local_time(page, document.recorded_at).substr(0, 10));
     }

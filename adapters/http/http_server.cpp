@@ -135,7 +135,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void read_header() {
         parser_.emplace();
         // The limit is set once the headers are read: a streamed body has its own
-        // (begin_body).
+        // (choose_body).
         parser_->body_limit(boost::none);
         parser_->header_limit(kMaxHeaderBytes);
         // A new connection has kHeaderTimeout to send its header; a kept-alive one that sends
@@ -181,6 +181,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
         }
         // The body (when there is one) is read under the read timeout.
         stream_.expires_after(kReadTimeout);
+        // How the body is taken is decided before it is invited (100 Continue): a body that is
+        // refused (too long) is refused before the client sends it.
+        if (!choose_body()) return;
         if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
             auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
                 bhttp::status::continue_, req.version());
@@ -188,31 +191,49 @@ class Connection : public std::enable_shared_from_this<Connection> {
                 stream_, *cont,
                 [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
                     if (ec) return self->close();
-                    self->begin_body();
+                    self->start_body();
                 });
             return;
         }
-        begin_body();
+        start_body();
     }
 
-    /// A body the web app takes as a stream (an upload), or one read whole within the limit.
-    void begin_body() {
+    /// A body the web app takes as a stream (an upload: sink_), or one read whole within the
+    /// limit. False when it is refused (the answer is on its way).
+    bool choose_body() {
         if (server_.open_stream) {
-            std::unique_ptr<BodySink> sink;
             try {
                 Request head = head_of(parser_->get());
                 head.remote = remote_;
-                sink = server_.open_stream(head);
+                sink_ = server_.open_stream(head);
             } catch (const std::exception&) {
-                return send(
-                    json_error(500, ErrorCode::internal_error, "Der opstod en intern fejl."), false,
-                    true);
+                send(json_error(500, ErrorCode::internal_error, "Der opstod en intern fejl."),
+                     false, true);
+                return false;
             }
-            if (sink) return stream_body(std::move(sink));
+            if (sink_) {
+                version_ = parser_->get().version();
+                keep_alive_ = parser_->get().keep_alive();
+                head_only_ = false;
+                const auto length = parser_->content_length();
+                if (length && *length > sink_->max_body()) {
+                    refuse_stream(sink_->too_large());
+                    return false;
+                }
+                return true;
+            }
         }
         const auto length = parser_->content_length();
-        if (length && *length > kMaxBodyBytes) return fail(bhttp::error::body_limit);
+        if (length && *length > kMaxBodyBytes) {
+            fail(bhttp::error::body_limit);
+            return false;
+        }
         parser_->body_limit(kMaxBodyBytes);
+        return true;
+    }
+
+    void start_body() {
+        if (sink_) return stream_body();
         read_body();
     }
 
@@ -226,13 +247,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     // ---- A streamed request body (documents uploaded): piece by piece into a BodySink ----
 
-    void stream_body(std::unique_ptr<BodySink> sink) {
-        sink_ = std::move(sink);
-        version_ = parser_->get().version();
-        keep_alive_ = parser_->get().keep_alive();
-        head_only_ = false;
-        const auto length = parser_->content_length();
-        if (length && *length > sink_->max_body()) return refuse_stream(sink_->too_large());
+    void stream_body() {
         stream_parser_.emplace(std::move(*parser_));
         stream_parser_->body_limit(sink_->max_body());
         piece_.resize(kStreamPieceBytes);
@@ -297,6 +312,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
             static_cast<bhttp::status>(response.status), version_);
         set_headers(*res, response);
         res->content_length(response.stream_size);
+        stream_left_ = response.stream_size;
         res->keep_alive(keep_alive);
         res->body().data = nullptr;
         res->body().more = true;
@@ -321,6 +337,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
         } catch (const std::exception&) {
             return close();  // the headers are out: all we can do is end the connection
         }
+        // The producer must give exactly the length announced: more, or less before it ends,
+        // and the connection is ended (never kept alive out of step with the client).
+        const auto piece = static_cast<std::uint64_t>(more ? out_piece_.size() : 0);
+        if (piece > stream_left_ || (!more && stream_left_ != 0)) return close();
+        stream_left_ -= piece;
         res->body().data = more ? out_piece_.data() : nullptr;
         res->body().size = more ? out_piece_.size() : 0;
         res->body().more = more;
@@ -392,6 +413,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         res->body() = std::move(response.body);
         res->keep_alive(keep_alive);
         res->prepare_payload();
+        // HEAD on a streamed answer (a document): its length, without producing it.
+        if (response.stream && head_only_) res->content_length(response.stream_size);
         if (head_only_) res->body().clear();
         head_only_ = false;
         bhttp::async_write(
@@ -437,6 +460,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::optional<bhttp::request_parser<bhttp::buffer_body>> stream_parser_;
     std::vector<char> piece_;
     std::string out_piece_;
+    std::uint64_t stream_left_ = 0;  // a streamed answer's bytes still to come
     bool keep_alive_ = false;
     unsigned version_ = 11;
     std::array<char, 16384> scratch_{};

@@ -65,20 +65,19 @@ std::string plan_section(const WebContext& context, const std::string& path,
     }
     std::string out = fmt::format(
         R"(<section class="plan" data-institution="{}" data-cycle="{}"><h{}>{}</h{}>)"
-        R"(<dl class="facts"><dt>Tilbud</dt><dd>{} · {}</dd><dt>{}</dt><dd class="date">{}</dd>)"
+        R"(<dl class="facts"><dt>Tilbud</dt><dd>{}{}</dd><dt>{}</dt><dd class="date">{}</dd>)"
         R"(<dt>Effektmål</dt><dd>{}</dd>{}</dl>)",
         html_escape(plan.institution->id), html_escape(plan.cycle_id), level,
         html_escape(plan.institution->name), level,
         html_escape(ui::kind_label(kind_name(plan.institution->kind))),
-        html_escape(area ? area->name : plan.institution->area),
+        area ? " · " + html_escape(area->name) : std::string{},
         plan.supervision_case ? "Afsluttet" : "Godkendt",
         danish_date(local_date(plan.approved_at, context.zone())),
         html_escape(plan.goals.empty() ? "–" : goals_text(plan)),
         themes.empty() ? "" : "<dt>Politisk besluttede temaer</dt><dd>" + themes + "</dd>");
     if (!plan.points.empty()) {
-        out +=
-            fmt::format("<h{0}>{1}</h{0}><ul>", level + 1,
-                        plan.supervision_case ? "Tilsynspunkt" : "Udviklingspunkter");
+        out += fmt::format("<h{0}>{1}</h{0}><ul>", level + 1,
+                           plan.supervision_case ? "Tilsynspunkt" : "Udviklingspunkter");
         for (const auto& point : plan.points) {
             std::string about = html_escape(goal_title(point.goal));
             if (!point.theme.empty()) about += " · " + html_escape(point.theme);
@@ -92,15 +91,14 @@ std::string plan_section(const WebContext& context, const std::string& path,
                    ? R"(<p class="muted">Sagen er afsluttet uden vedhæftet handleplan.</p>)"
                    : R"(<p class="muted">Planen er godkendt uden vedhæftet dokument.</p>)";
     } else {
-        out +=
-            fmt::format("<h{0}>{1}</h{0}><ul>", level + 1,
-                        plan.supervision_case ? "Handleplanen" : "Udviklingsplanen");
+        out += fmt::format("<h{0}>{1}</h{0}><ul>", level + 1,
+                           plan.supervision_case ? "Handleplanen" : "Udviklingsplanen");
         for (const auto& document : plan.documents) {
             const auto* type = document_type_by_mime(document.info.type);
             out += fmt::format(
                 R"(<li><a href="{}" download>{}</a> <span class="muted">({}, {})</span></li>)",
                 html_escape(document_url(path, document)), html_escape(document.info.name),
-                html_escape(type ? type->title : std::string_view(document.info.type)),
+                html_escape(type ? type->title : std::string_view("Dokument")),
                 html_escape(size_text(document.info.size)));
         }
         out += "</ul>";
@@ -114,8 +112,9 @@ Response page(WebContext& context, const std::string& path) {
     const auto plans = published_plans(*context.store, config);
     std::string body = fmt::format(
         R"(<h1>{0}</h1><p class="sub">{1} offentliggør her de lokale udviklingsplaner, som er )"
-        R"(godkendt efter kvalitetssamtalen{3}. Også som <a href="{2}/planer.json">JSON</a> og )"
-        R"(<a href="{2}/planer.atom">Atom-feed</a>.</p>)",
+        R"(godkendt efter kvalitetssamtalen{3}. Til hjemmesider: planerne som data )"
+        R"((<a href="{2}/planer.json">JSON</a>) og som nyhedsfeed )"
+        R"((<a href="{2}/planer.atom">Atom</a>).</p>)",
         html_escape(title_of(context)), html_escape(config.organisation.name), html_escape(path),
         with_cases ? ", og handleplanerne i afsluttede tilsynssager" : "");
     // With cases the page has two sections, each with its own heading; without, the plans are
@@ -213,7 +212,8 @@ Response plans_atom(WebContext& context, const std::string& path) {
             return out;
         };
         if (!plan.themes.empty()) {
-            summary += " Politisk besluttede temaer: " + list(plan.themes, &PublishedTheme::title) + ".";
+            summary +=
+                " Politisk besluttede temaer: " + list(plan.themes, &PublishedTheme::title) + ".";
         }
         if (!plan.points.empty()) {
             summary += (plan.supervision_case ? " Tilsynspunkt: " : " Udviklingspunkter: ") +
@@ -250,11 +250,16 @@ Response published_document(WebContext& context, std::string_view id) {
         return not_found();
     }
     const long long number = std::stoll(std::string(id));
-    if (!is_published_document(published_plans(*context.store, context.config()), number)) {
-        return not_found();
-    }
     auto document = context.store->find_document(number);
     if (!document) return not_found();
+    // Public only when it is one of its own tilbud's published documents (read for that tilbud
+    // alone: a request per document id stays cheap).
+    const auto cycle = context.store->find_cycle(document->cycle_id);
+    if (!cycle ||
+        !is_published_document(
+            published_plans(*context.store, context.config(), cycle->institution_id), number)) {
+        return not_found();
+    }
     return document_download(*context.store, *document);
 }
 

@@ -7,6 +7,9 @@ namespace tilsyn::http {
 
 namespace {
 
+/// The text fields an upload may have beside its files (event, data, the form's own fields).
+constexpr std::size_t kMaxFieldParts = 64;
+
 class MultipartUpload : public BodySink {
   public:
     MultipartUpload(Request head, const std::string& boundary, const DocumentSettings& limits,
@@ -23,7 +26,7 @@ class MultipartUpload : public BodySink {
     std::uint64_t max_body() const override {
         // The documents, the text fields, and the parts' headers and delimiters.
         return static_cast<std::uint64_t>(limits_.max_event_bytes) + kMaxBodyBytes +
-               static_cast<std::uint64_t>(limits_.max_files_per_event + 64) * 16 * 1024;
+               static_cast<std::uint64_t>(limits_.max_files_per_event + kMaxFieldParts) * 16 * 1024;
     }
 
     Response too_large() override {
@@ -56,6 +59,17 @@ class MultipartUpload : public BodySink {
 
   private:
     bool begin(const MultipartPart& part) {
+        // Counted as they arrive: each file is a temporary file, each field a string.
+        if (part.has_filename &&
+            files_.size() >= static_cast<std::size_t>(limits_.max_files_per_event)) {
+            refusal_ = too_many_documents(limits_);
+            return false;
+        }
+        if (!part.has_filename && fields_.size() >= kMaxFieldParts) {
+            refusal_ = DocumentRefusal{ErrorCode::too_large,
+                                       "Formularen har for mange felter. Send kun handlingens."};
+            return false;
+        }
         if (part.has_filename) {
             UploadedFile file;
             file.field = part.name;

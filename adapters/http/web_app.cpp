@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <limits>
 #include <stdexcept>
 
 #include "adapters/http/dashboard.hpp"
@@ -412,6 +413,24 @@ void WebApp::reload(std::shared_ptr<const Domain> domain) {
 
 void WebApp::data_changed() { impl_->context.generation++; }
 
+namespace {
+
+/// The body of an upload from someone not signed in: not read, whatever its length. The route
+/// answers the head alone (401, or the way to the login page), at once.
+class AnswerAtOnce : public BodySink {
+  public:
+    explicit AnswerAtOnce(Response answer) : answer_(std::move(answer)) {}
+    std::uint64_t max_body() const override { return std::numeric_limits<std::uint64_t>::max(); }
+    Response too_large() override { return answer_; }
+    std::optional<Response> write(std::string_view) override { return answer_; }
+    Response finish() override { return answer_; }
+
+  private:
+    Response answer_;
+};
+
+}  // namespace
+
 std::unique_ptr<BodySink> WebApp::open_stream(const Request& head) {
     WebContext& context = impl_->context;
     const auto boundary = multipart_boundary(head.header("content-type"));
@@ -422,19 +441,19 @@ std::unique_ptr<BodySink> WebApp::open_stream(const Request& head) {
                   match.route->pattern) == context.upload_patterns.end()) {
         return nullptr;
     }
-    // Only a known sender's body is spooled; anyone else is answered by the route as usual
-    // (401, or the login page), reading at most kMaxBodyBytes.
+    // Only a known sender's body is spooled; anyone else is answered by the route from the
+    // head alone (401, or the login page), and the body is dropped unread.
     const bool api = match.route->kind == RouteKind::api;
+    bool known = false;
     if (api) {
         const std::string auth = head.header("authorization");
         const std::string_view prefix = "Bearer ";
-        if (auth.rfind(prefix, 0) != 0 ||
-            !context.user_for_token(std::string_view(auth).substr(prefix.size()))) {
-            return nullptr;
-        }
-    } else if (!has_session(context, head)) {
-        return nullptr;
+        known = auth.rfind(prefix, 0) == 0 &&
+                context.user_for_token(std::string_view(auth).substr(prefix.size()));
+    } else {
+        known = has_session(context, head);
     }
+    if (!known) return std::make_unique<AnswerAtOnce>(handle(head));
     Refuse refuse = [this, api, head](int status, ErrorCode code, const std::string& message) {
         if (api) return json_error(status, code, message, "documents");
         return dashboard_error(impl_->context, head, status, message);

@@ -44,6 +44,9 @@ struct SqliteStatement {
     ~SqliteStatement() { sqlite3_finalize(statement); }
     SqliteStatement(const SqliteStatement&) = delete;
     SqliteStatement& operator=(const SqliteStatement&) = delete;
+    void check(int rc) const {
+        if (rc != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db));
+    }
     int step() {
         const int rc = sqlite3_step(statement);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db));
@@ -132,9 +135,10 @@ void SociStore::add_document_chunk(long long document_id, int position, std::str
             SqliteStatement insert(
                 sqlite_of(*session_),
                 "INSERT INTO document_chunks (document_id, piece, data) VALUES (?, ?, ?)");
-            sqlite3_bind_int64(insert.statement, 1, document_id);
-            sqlite3_bind_int64(insert.statement, 2, position);
-            sqlite3_bind_blob64(insert.statement, 3, bytes.data(), bytes.size(), SQLITE_STATIC);
+            insert.check(sqlite3_bind_int64(insert.statement, 1, document_id));
+            insert.check(sqlite3_bind_int64(insert.statement, 2, position));
+            insert.check(sqlite3_bind_blob64(insert.statement, 3, bytes.data(), bytes.size(),
+                                             SQLITE_STATIC));
             insert.step();
             return;
         }
@@ -193,8 +197,8 @@ std::optional<std::string> SociStore::document_chunk(long long document_id, int 
             SqliteStatement read(
                 sqlite_of(*session_),
                 "SELECT data FROM document_chunks WHERE document_id = ? AND piece = ?");
-            sqlite3_bind_int64(read.statement, 1, document_id);
-            sqlite3_bind_int64(read.statement, 2, position);
+            read.check(sqlite3_bind_int64(read.statement, 1, document_id));
+            read.check(sqlite3_bind_int64(read.statement, 2, position));
             if (read.step() != SQLITE_ROW) return std::nullopt;
             const auto* data = static_cast<const char*>(sqlite3_column_blob(read.statement, 0));
             const int size = sqlite3_column_bytes(read.statement, 0);

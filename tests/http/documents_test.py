@@ -213,6 +213,9 @@ class Uploads(unittest.TestCase):
              "leader_frydenlund", 413, "too_large"),
             ("report_submitted", [("dokument", f"del{i}.pdf".encode(), pdf(800_000, 5 + i))
                                   for i in range(3)], None, "leader_frydenlund", 413, "too_large"),
+            # more files than documents.max_files (4), refused as the fifth arrives
+            ("report_submitted", [("dokument", f"lille{i}.pdf".encode(), pdf(2000, 20 + i))
+                                  for i in range(5)], None, "leader_frydenlund", 413, "too_large"),
             # a state that does not allow the event
             ("plan_submitted", [("dokument", b"plan.pdf", pdf(4000, 6))], {}, "leader_frydenlund",
              409, "not_allowed_in_state"),
@@ -229,6 +232,17 @@ class Uploads(unittest.TestCase):
                                 [("dokument", b"plan.pdf", pdf(4000, 7))], {"date": "2026-12-01"},
                                 cycle=SERVER.cycle["boernehus"])
         self.assert_refused(status, answer, 404, "not_found")
+        self.assertEqual(snapshot(), before)
+        # Someone without a (valid) token: 401 at once, whatever the body's size, and the body
+        # is not read into the server.
+        body, content_type = multipart({"event": "report_submitted"},
+                                       [("dokument", b"rapport.pdf", pdf(1_500_000, 30))])
+        path = f"/api/v1/cycles/{SERVER.cycle['frydenlund']}/events"
+        for headers, code in [({}, "token_missing"),
+                              ({"Authorization": "Bearer tls_" + "0" * 64}, "token_invalid")]:
+            status, _, answer = raw("POST", path, None, body,
+                                    {"Content-Type": content_type, **headers})
+            self.assert_refused(status, json.loads(answer), 401, code)
         self.assertEqual(snapshot(), before)
 
     def test_a_truncated_body_stores_nothing(self):
@@ -396,6 +410,15 @@ class Publication(unittest.TestCase):
         status, _, _ = raw("GET", resolved["documents"][0]["url"])
         self.assertEqual(status, 404, "a case's file is not public without the setting")
         self.assertNotIn("handleplan.pdf", raw("GET", PUBLIC)[2].decode())
+
+        # A cycle cancelled after its approval publishes nothing any more.
+        status, answer = SERVER.event(inst, "admin", "cycle_cancelled",
+                                      {"reason": "Tilbuddet er lagt sammen med et andet."})
+        self.assertEqual(status, 200, answer)
+        status, _, body = raw("GET", f"{PUBLIC}/planer.json")
+        self.assertEqual(json.loads(body)["plans"], [])
+        status, _, _ = raw("GET", plan["documents"][0]["url"])
+        self.assertEqual(status, 404, "a cancelled cycle's plan is not public")
 
 
 if __name__ == "__main__":

@@ -126,6 +126,23 @@ Pos locate(const std::string& text, std::string_view needle, int occurrence = 1)
     return pos;
 }
 
+/// Where the last occurrence of `needle` begins, its column in characters (UTF-8): the place of
+/// a value in a section appended to the configuration.
+Pos locate_last(const std::string& text, std::string_view needle) {
+    const auto at = text.rfind(needle);
+    REQUIRE(at != std::string::npos);
+    Pos pos{1, 1};
+    for (std::size_t i = 0; i < at; ++i) {
+        if (text[i] == '\n') {
+            ++pos.line;
+            pos.column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++pos.column;
+        }
+    }
+    return pos;
+}
+
 std::string dump(const LoadedConfig& loaded) {
     std::string text;
     for (const auto& p : loaded.problems) text += tilsyn::format_problem(p) + "\n";
@@ -1189,18 +1206,7 @@ TEST_CASE("each bad political_report value is refused where it is written, in Da
         INFO(c.section);
         const std::string text = with_report(c.section);
         // The value's own place: after "political_report:" (the needle's last occurrence).
-        const auto at = text.rfind(c.needle);
-        REQUIRE(at != std::string::npos);
-        int line = 1, column = 1;
-        for (std::size_t i = 0; i < at; ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-                ++column;
-            }
-        }
-        expect_single_problem(text, {line, column}, c.fragment);
+        expect_single_problem(text, locate_last(text, c.needle), c.fragment);
         TempDir dir;
         const auto& kept = load(dir, text).config.political_report;
         CHECK(kept.deadline_month == 12);  // a refused value leaves the default as it was
@@ -1273,18 +1279,7 @@ TEST_CASE("each bad documents: or publication: value is refused where it is writ
     for (const auto& c : cases) {
         INFO(c.section);
         const std::string text = kValid + c.section;
-        const auto at = text.rfind(c.needle);
-        REQUIRE(at != std::string::npos);
-        int line = 1, column = 1;
-        for (std::size_t i = 0; i < at; ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-                ++column;
-            }
-        }
-        expect_single_problem(text, {line, column}, c.fragment);
+        expect_single_problem(text, locate_last(text, c.needle), c.fragment);
         TempDir dir;
         const auto kept = load(dir, text).config;
         CHECK(kept.publication.path == "/offentlig");  // a refused value leaves the default

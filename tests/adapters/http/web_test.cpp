@@ -1,6 +1,8 @@
 // The pieces of the web layer that need no server: URL and form decoding, the listen address,
 // sessions (in a real SQLite file) on a moved clock, the dashboard's escaping and forms, metrics,
 // and the case view the API and the dashboard list from.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 #include "adapters/http/dashboard.hpp"
@@ -14,6 +16,7 @@
 
 using namespace tilsyn;
 using namespace tilsyn::http;
+using Catch::Contains;
 using tilsyn::testing::at;
 
 TEST_CASE("percent-decoding and forms", "[http]") {
@@ -398,4 +401,58 @@ TEST_CASE("the case view lists what an actor may see, sharpened and overdue firs
     CHECK(status["quality_report"] == "met");
     CHECK(status["board_statement"] == "met");
     CHECK(status["development_plan"] == "coming");
+}
+
+TEST_CASE("the forms whose documents become public say so, and offer the configured types",
+          "[http][dashboard][documents]") {
+    testing::WorkflowWorld w;
+    w.config.documents.types = {"pdf", "docx"};
+    w.rebuild();
+    REQUIRE(w.scheduler->tick(at("2026-08-03")).cycles_opened == 1);
+    REQUIRE(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01").status ==
+            ApplyStatus::ok);
+    REQUIRE(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
+                   "2026-10-02")
+                .status == ApplyStatus::ok);
+    REQUIRE(
+        w.send(
+             w.cycle, "conversation_held", w.chief,
+             R"({"development_points":[{"title":"Læsning","goal":"learning"}],)"
+             R"("supervision_points":[{"title":"Trivsel","reason":"concern","goal":"wellbeing"}]})",
+             "2026-10-05")
+            .status == ApplyStatus::ok);
+    StoredUser user;
+    user.email = w.leader.email;
+    user.role = "leader";
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Leder"};
+    const std::string note = "Dokumenterne offentliggøres på kommunens hjemmeside efter";
+    auto form_of = [](const std::string& html, std::string_view event) {
+        const auto at = html.find(fmt::format(R"(data-event="{}")", event));
+        REQUIRE(at != std::string::npos);
+        return html.substr(at, html.find("</form>", at) - at);
+    };
+
+    // The plan: approving it publishes its files, and its form says so before anything is sent.
+    const Date day = *parse_date("2026-10-06");
+    auto detail = cycle_detail(*w.store, *w.cases, w.cycle, &w.leader, day);
+    REQUIRE(detail);
+    std::string form =
+        form_of(ui::cycle_page(page, w.config, *detail, {"plan_submitted"}, {}), "plan_submitted");
+    CHECK_THAT(form, Contains(note + " »Udviklingsplan godkendt«."));
+    CHECK_THAT(form, Contains(R"(accept=".pdf,application/pdf,.docx,)"));
+    CHECK_THAT(form, Contains("(PDF eller Word-dokument; du kan vælge flere)"));
+    CHECK_THAT(form, !Contains("image/png"));  // not configured, not offered
+
+    // The case's action plan: public only when the configuration publishes resolved cases.
+    const std::string case_id = w.cycle + "/tilsyn-1";
+    auto case_form = [&] {
+        auto d = cycle_detail(*w.store, *w.cases, case_id, &w.leader, day);
+        REQUIRE(d);
+        return form_of(ui::cycle_page(page, w.config, *d, {"action_plan_submitted"}, {}),
+                       "action_plan_submitted");
+    };
+    CHECK_THAT(case_form(), Contains("Dokumenter") && !Contains(note));
+    w.config.publication.supervision_cases = true;
+    w.rebuild();
+    CHECK_THAT(case_form(), Contains(note + " »Tilsynssag afsluttet«."));
 }
