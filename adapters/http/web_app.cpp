@@ -340,20 +340,24 @@ struct WebApp::Impl {
         try {
             return route.handler(request, params);
         } catch (const StoreError& e) {
-            const std::string id = new_request_id();
-            log->warn("request {}: {} {}: 503 the database failed: {}", id, request.method,
-                      route.pattern, e.what());
-            reconnect();
-            // The API keeps the store's reason in `detail`, which clients act on ("database is
-            // locked": README, tests/reliability); the store leaves statements and values out
-            // of it. The page has the Danish message only.
-            return failure(route.kind, 503, ErrorCode::database_unavailable,
-                           kDatabaseUnavailableMessage, id, e.what());
+            return store_failure(route, request, e);
         } catch (const std::exception& e) {
             return internal_error(route, request, e.what());
         } catch (...) {
             return internal_error(route, request, "an exception that is not a std::exception");
         }
+    }
+
+    Response store_failure(const Route& route, const Request& request, const StoreError& e) {
+        const std::string id = new_request_id();
+        log->warn("request {}: {} {}: 503 the database failed: {}", id, request.method,
+                  route.pattern, e.what());
+        reconnect();
+        // The API keeps the store's reason in `detail`, which clients act on ("database is
+        // locked": README, tests/reliability); the store leaves statements and values out of
+        // it. The page has the Danish message only.
+        return failure(route.kind, 503, ErrorCode::database_unavailable,
+                       kDatabaseUnavailableMessage, id, e.what());
     }
 
     Response internal_error(const Route& route, const Request& request, std::string_view what) {
@@ -442,16 +446,21 @@ std::unique_ptr<BodySink> WebApp::open_stream(const Request& head) {
         return nullptr;
     }
     // Only a known sender's body is spooled; anyone else is answered by the route from the
-    // head alone (401, or the login page), and the body is dropped unread.
+    // head alone (401, or the login page), and the body is dropped unread. A database that
+    // fails while the sender is looked up is answered like any route's failure (503, logged).
     const bool api = match.route->kind == RouteKind::api;
     bool known = false;
-    if (api) {
-        const std::string auth = head.header("authorization");
-        const std::string_view prefix = "Bearer ";
-        known = auth.rfind(prefix, 0) == 0 &&
-                context.user_for_token(std::string_view(auth).substr(prefix.size()));
-    } else {
-        known = has_session(context, head);
+    try {
+        if (api) {
+            const std::string auth = head.header("authorization");
+            const std::string_view prefix = "Bearer ";
+            known = auth.rfind(prefix, 0) == 0 &&
+                    context.user_for_token(std::string_view(auth).substr(prefix.size()));
+        } else {
+            known = has_session(context, head);
+        }
+    } catch (const StoreError& e) {
+        return std::make_unique<AnswerAtOnce>(impl_->store_failure(*match.route, head, e));
     }
     if (!known) return std::make_unique<AnswerAtOnce>(handle(head));
     Refuse refuse = [this, api, head](int status, ErrorCode code, const std::string& message) {
