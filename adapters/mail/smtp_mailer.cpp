@@ -194,6 +194,13 @@ SmtpMailer::SmtpMailer(SmtpOptions options)
     }
 }
 
+struct SmtpMailer::Session {
+    CurlHandle handle{curl_easy_init(), &curl_easy_cleanup};
+    int sent = 0;  // messages delivered on its connection
+};
+
+SmtpMailer::~SmtpMailer() = default;
+
 std::string SmtpMailer::describe() const { return url_.display; }
 
 void SmtpMailer::send(const std::string& from, const std::string& to, const std::string& message,
@@ -205,8 +212,15 @@ void SmtpMailer::send(const std::string& from, const std::string& to, const std:
     }
     if (!is_envelope_address(to)) throw MailError(where + "bad recipient address", true);
 
-    CurlHandle curl(curl_easy_init(), &curl_easy_cleanup);
-    if (!curl) throw MailError(where + "curl_easy_init failed", false);
+    const std::lock_guard lock(mutex_);
+    if (!session_ || session_->sent >= kMessagesPerSession) {
+        session_.reset();  // curl_easy_cleanup ends the old session (QUIT)
+        session_ = std::make_unique<Session>();
+    }
+    if (!session_->handle) {
+        session_.reset();
+        throw MailError(where + "curl_easy_init failed", false);
+    }
     const std::string recipient = "<" + to + ">";
     CurlList recipients(curl_slist_append(nullptr, recipient.c_str()), &curl_slist_free_all);
     if (!recipients) throw MailError(where + "out of memory", false);
@@ -214,7 +228,10 @@ void SmtpMailer::send(const std::string& from, const std::string& to, const std:
     Transfer transfer;
     transfer.message = message;
     char error_buffer[CURL_ERROR_SIZE] = {};
-    CURL* h = curl.get();
+    CURL* h = session_->handle.get();
+    // Every option set anew for this message; the handle keeps its open connection, which
+    // libcurl reuses (a new MAIL FROM on it) when it is still alive.
+    curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, curl_url_.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -244,7 +261,10 @@ void SmtpMailer::send(const std::string& from, const std::string& to, const std:
     curl_easy_setopt(h, CURLOPT_DEBUGDATA, &transfer);
 
     const CURLcode result = curl_easy_perform(h);
-    if (result == CURLE_OK) return;
+    if (result == CURLE_OK) {
+        ++session_->sent;
+        return;
+    }
 
     long code = transfer.reply_code;
     if (code == 0) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -257,7 +277,9 @@ void SmtpMailer::send(const std::string& from, const std::string& to, const std:
                                                             : transfer.command;
         what += " (after " + step + " the server said \"" + transfer.reply + "\")";
     }
-    throw MailError(what, rejects_message(transfer, code));
+    const bool permanent = rejects_message(transfer, code);
+    session_.reset();  // whatever failed, the next message starts on a new connection
+    throw MailError(what, permanent);
 }
 
 }  // namespace tilsyn

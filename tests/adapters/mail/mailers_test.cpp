@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -237,6 +238,35 @@ class Picky(Mailbox):
         if "full@example.dk" in envelope.rcpt_tos:
             return "452 4.2.2 mailbox full"
         return await super().handle_DATA(server, session, envelope)
+)";
+
+// A Maildir handler that writes, for each message it accepts, the number of the SMTP session
+// (connection) it came on to sessions.txt; with a file drop_after.txt holding N it closes the
+// connection once its N-th message is accepted (after the 250 is on its way).
+constexpr const char* kSessionHandler = R"(import asyncio
+import os
+
+from aiosmtpd.handlers import Mailbox
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Sessions(Mailbox):
+    opened = 0
+    accepted = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if not hasattr(session, "number"):
+            Sessions.opened += 1
+            session.number = Sessions.opened
+        answer = await super().handle_DATA(server, session, envelope)
+        Sessions.accepted += 1
+        with open(os.path.join(HERE, "sessions.txt"), "a") as f:
+            f.write(f"{session.number}\n")
+        drop = os.path.join(HERE, "drop_after.txt")
+        if os.path.exists(drop) and Sessions.accepted == int(open(drop).read()):
+            asyncio.get_running_loop().call_soon(server.transport.close)
+        return answer
 )";
 
 // A server with TLS and AUTH, which aiosmtpd's command line cannot set up:
@@ -501,6 +531,60 @@ TEST_CASE(
     }
     CHECK(seen.size() == 3);
     for (const auto& [id, count] : seen) CHECK(count == 1);
+}
+
+TEST_CASE("the SMTP mailer sends many messages on one connection and opens a new one when needed",
+          "[mail]") {
+    TempDir temp;
+    write_file(temp.path() / "session_handler.py", kSessionHandler);
+    auto sessions = [&] {
+        std::vector<int> out;
+        std::istringstream in(read_file(temp.path() / "sessions.txt"));
+        for (int n = 0; in >> n;) out.push_back(n);
+        return out;
+    };
+    // What the outbox does: a message that failed with a temporary error is sent again.
+    auto deliver = [](SmtpMailer& mailer, const Letter& l) {
+        try {
+            send_letter(mailer, l);
+        } catch (const MailError& e) {
+            REQUIRE_FALSE(e.permanent());
+            send_letter(mailer, l);
+        }
+    };
+
+    SECTION("a session carries kMessagesPerSession messages, then a new one starts") {
+        SmtpServer server(temp.path(),
+                          {"-m", "aiosmtpd", "-n", "-l", "127.0.0.1:{port}", "-c",
+                           "session_handler.Sessions", "{maildir}"},
+                          temp.path());
+        SmtpMailer mailer(smtp_options(server.url()));
+        const int total = SmtpMailer::kMessagesPerSession + 2;
+        for (int n = 1; n <= total; ++n) send_letter(mailer, danish_letter(n));
+        const auto seen = sessions();
+        REQUIRE(seen.size() == static_cast<std::size_t>(total));
+        CHECK(std::count(seen.begin(), seen.end(), 1) == SmtpMailer::kMessagesPerSession);
+        CHECK(std::count(seen.begin(), seen.end(), 2) == 2);
+        CHECK(server.messages().size() == static_cast<std::size_t>(total));
+    }
+    SECTION("a connection the server closed is replaced, and every message arrives once") {
+        write_file(temp.path() / "drop_after.txt", "2");
+        SmtpServer server(temp.path(),
+                          {"-m", "aiosmtpd", "-n", "-l", "127.0.0.1:{port}", "-c",
+                           "session_handler.Sessions", "{maildir}"},
+                          temp.path());
+        SmtpMailer mailer(smtp_options(server.url()));
+        std::map<std::string, int> sent;
+        for (int n = 1; n <= 5; ++n) {
+            const Letter l = danish_letter(n);
+            deliver(mailer, l);
+            sent[l.outbox.message_id] = 0;
+        }
+        CHECK(sessions() == std::vector<int>{1, 1, 2, 2, 2});
+        for (const auto& raw : server.messages()) ++sent[parse_mail(raw).header("Message-ID")];
+        CHECK(sent.size() == 5);
+        for (const auto& [id, count] : sent) CHECK(count == 1);
+    }
 }
 
 TEST_CASE("the SMTP mailer reports a port nobody listens on as a MailError to retry", "[mail]") {
