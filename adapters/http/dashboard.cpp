@@ -476,12 +476,17 @@ std::string institution_name(const Config& config, std::string_view id) {
     return std::string(id);
 }
 
+/// The type of an event's payload field ("url", "text", …), or "" for one it does not have.
+std::string_view field_type(std::string_view event, std::string_view name) {
+    for (const auto& field : event_fields(event)) {
+        if (field.name == name) return field.type;
+    }
+    return {};
+}
+
 /// Whether `event`'s payload field `name` names a tilbud (FieldType::institution).
 bool names_institution(std::string_view event, std::string_view name) {
-    for (const auto& field : event_fields(event)) {
-        if (field.name == name) return field.type == "institution";
-    }
-    return false;
+    return field_type(event, name) == "institution";
 }
 
 /// An event's payload as people read it: each field by its title, a tilbud by its name.
@@ -533,8 +538,16 @@ std::string payload_text(const Config& config, std::string_view event, const std
             text = json::serialize(member);
         }
         if (text.empty()) continue;
-        out += fmt::format("<div><span class=\"muted\">{}:</span> {}</div>",
-                           escape(field_label(key)), escape(text));
+        // A link submitted is a link (http and https only; opened apart from the dashboard),
+        // and a text keeps its line breaks (CSS white-space: pre-line).
+        std::string shown = escape(text);
+        const bool web = text.starts_with("https://") || text.starts_with("http://");
+        if (member.is_string() && web && field_type(event, key) == "url") {
+            shown = fmt::format(
+                R"(<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>)", escape(text));
+        }
+        out += fmt::format(R"(<div class="field"><span class="muted">{}:</span> {}</div>)",
+                           escape(field_label(key)), shown);
     }
     return out;
 }
@@ -658,9 +671,24 @@ std::string overview_page(const Page& page, const Config& config,
 
 namespace {
 
-/// Who did it, for the history: a person's address, or the engine itself.
-std::string actor_label(std::string_view actor) {
-    return actor == kSystemActor ? "Tilsyn (automatisk)" : std::string(actor);
+/// Who did it, for the history: the person's name from the configuration (the address when
+/// the configuration names nobody with it: an administrator, someone gone), or the engine.
+std::string actor_label(const Config& config, std::string_view actor) {
+    if (actor == kSystemActor) return "Tilsyn (automatisk)";
+    auto named = [&](const Person& person) {
+        return !person.name.empty() && person.email == actor;
+    };
+    const auto& org = config.organisation;
+    if (named(org.director)) return org.director.name;
+    if (named(org.administration)) return org.administration.name;
+    for (const auto& area : config.areas) {
+        if (named(area.chief)) return area.chief.name;
+    }
+    for (const auto& inst : config.institutions) {
+        if (named(inst.leader)) return inst.leader.name;
+        if (named(inst.board)) return inst.board.name;
+    }
+    return std::string(actor);
 }
 
 /// The notice and a form for each event the user may send now.
@@ -849,7 +877,7 @@ std::string history_section(const Page& page, const Config& config, const CycleD
             R"(<tr data-event="{}"><td class="date">{}</td><td>{}</td><td>{}</td><td>{}</td>)"
             R"(<td>{}</td></tr>)",
             escape(e.event), local_time(page, e.at), escape(event_label(e.event)),
-            escape(actor_label(e.actor)),
+            escape(actor_label(config, e.actor)),
             e.state_before.empty()
                 ? escape(state_label(e.state_after))
                 : escape(state_label(e.state_before)) + " → " + escape(state_label(e.state_after)),
@@ -905,7 +933,8 @@ std::string observation_page(const Page& page, const Config& config, const Cycle
         sent += fmt::format(
             R"(<div class="entry" data-event="{}"><p class="muted">{} · {} · {}</p>{}</div>)",
             escape(e.event), escape(event_label(e.event)), local_time(page, e.at),
-            escape(actor_label(e.actor)), payload_text(config, e.event, e.payload, detail.themes));
+            escape(actor_label(config, e.actor)),
+            payload_text(config, e.event, e.payload, detail.themes));
     }
     if (!sent.empty()) {
         body += R"(<section class="sent" id="sent-feedback"><h2>Din feedback</h2>)" + sent +

@@ -456,3 +456,44 @@ TEST_CASE("the forms whose documents become public say so, and offer the configu
     w.rebuild();
     CHECK_THAT(case_form(), Contains(note + " »Tilsynssag afsluttet«."));
 }
+
+TEST_CASE("the history shows people by name, submitted links as links and text with its lines",
+          "[http][dashboard]") {
+    Config config;
+    Institution school;
+    school.id = "x";
+    school.name = "X-skolen";
+    school.leader = {"Lise Leder", "leder@x.dk"};
+    config.institutions.push_back(school);
+    StoredUser user;
+    user.email = "chief.syd@example.dk";
+    user.role = "area_chief";
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Børn og Unge-chef"};
+    CycleDetail detail;
+    detail.summary.row.cycle.id = "qr/x/2026-08-03";
+    detail.summary.row.cycle.workflow = "quality_report";
+    detail.summary.row.cycle.state = "AwaitingBoardStatement";
+    EventRecord report;
+    report.event = "report_submitted";
+    report.actor = "leder@x.dk";
+    report.payload =
+        R"({"url":"https://example.dk/rapport.pdf","text":"Første linje\nAnden linje"})";
+    EventRecord odd = report;
+    odd.actor = "admin@tilsyn.local";  // nobody the configuration names
+    odd.payload = R"j({"url":"javascript:alert(1)"})j";
+    detail.history = {report, odd};
+    const std::string html = ui::cycle_page(page, config, detail, {}, ui::Notice{});
+    const auto history = html.substr(html.find(R"(id="history")"));
+    CHECK_THAT(history, Contains(R"(<a href="https://example.dk/rapport.pdf" )"
+                                 R"(rel="noopener noreferrer" target="_blank">)"));
+    CHECK_THAT(history, !Contains(R"(href="javascript)"));  // shown, never a link
+    CHECK_THAT(history, Contains("javascript:alert(1)"));
+    CHECK_THAT(history, Contains("<td>Lise Leder</td>"));
+    CHECK_THAT(history, !Contains("<td>leder@x.dk</td>"));
+    CHECK_THAT(history, Contains("<td>admin@tilsyn.local</td>"));
+    // The line break is in the text, and the field keeps it (white-space: pre-line).
+    CHECK_THAT(history, Contains(R"(<div class="field"><span class="muted">)"));
+    CHECK_THAT(history, Contains("Første linje\nAnden linje"));
+    CHECK_THAT(std::string(ui::kStylesheet),
+               Contains("table.history .field { white-space: pre-line; }"));
+}
