@@ -6,6 +6,7 @@
 //   BASE_URL        http://127.0.0.1:PORT of a running `tilsyn serve`
 //   CHIEF_TOKEN     token of the area chief of syd (chief.syd@example.dk)
 //   CHIEF_EMAIL     that chief's e-mail (default chief.syd@example.dk)
+//   CHIEF_NAME      that chief's name in the configuration (default Sara Syd)
 //   CYCLE_ID        a syd cycle in state PlanAwaitingApproval
 //   OTHER_CYCLE_ID  a cycle in area nord, which the chief must not see
 //   NAUGHTY_NAME    an institution name with markup in it, shown in the chief's overview
@@ -17,6 +18,7 @@ import { cyclePath, env, guard, newPage, noIncidents, ok, run, screenshot } from
 const BASE_URL = env('BASE_URL').replace(/\/$/, '');
 const CHIEF_TOKEN = env('CHIEF_TOKEN');
 const CHIEF_EMAIL = env('CHIEF_EMAIL', 'chief.syd@example.dk');
+const CHIEF_NAME = env('CHIEF_NAME', 'Sara Syd');
 const CYCLE_ID = env('CYCLE_ID');
 const OTHER_CYCLE_ID = env('OTHER_CYCLE_ID');
 const NAUGHTY_NAME = env('NAUGHTY_NAME');
@@ -175,7 +177,8 @@ await run(CHROMIUM, ARTIFACT_DIR, 'dashboard-failure.png', async (browser, track
   const approvedRow = page.locator('#history tr[data-event="plan_approved"]');
   ok((await approvedRow.count()) === 1, 'the history has one plan_approved row', await approvedRow.count());
   const approvedText = await approvedRow.innerText();
-  ok(approvedText.includes(CHIEF_EMAIL), `the plan_approved row names ${CHIEF_EMAIL}`, approvedText);
+  ok(approvedText.includes(CHIEF_NAME) && !approvedText.includes(CHIEF_EMAIL),
+     `the plan_approved row names the chief by name, ${CHIEF_NAME}, not by address`, approvedText);
   ok(approvedText.includes('Udviklingsplan godkendt'), 'the plan_approved row is labelled "Udviklingsplan godkendt"',
      approvedText);
   ok((await page.locator('form.action[data-event="plan_approved"]').count()) === 0,

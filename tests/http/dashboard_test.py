@@ -19,6 +19,7 @@ import fixture  # noqa: E402  (tests/http/fixture.py, beside this script)
 from support.check import Checks  # noqa: E402
 
 CHIEF_EMAIL = "chief.syd@example.dk"
+CHIEF_NAME = "Sara Syd"  # that chief's name in support/config.py's small configuration
 
 
 def main():
@@ -44,6 +45,7 @@ def main():
         env = dict(BASE_URL=server.url,
                    CHIEF_TOKEN=server.tokens["chief_syd"],
                    CHIEF_EMAIL=CHIEF_EMAIL,
+                   CHIEF_NAME=CHIEF_NAME,
                    CYCLE_ID=cycle,
                    OTHER_CYCLE_ID=server.cycle["nordskole"],
                    NAUGHTY_NAME=fixture.NAUGHTY_NAME,
