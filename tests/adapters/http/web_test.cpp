@@ -342,6 +342,29 @@ TEST_CASE("metrics are Prometheus text with a cumulative histogram", "[http][met
     CHECK(text.find("tilsyn_http_request_duration_seconds_count 3\n") != std::string::npos);
 }
 
+namespace {
+
+/// The quality report, the board's statement and the conversation of w.cycle (opened on
+/// 2026-08-03), with a development point "Læsning" and a supervision point "Trivsel", which
+/// opens a case.
+void hold_conversation_with_a_supervision_point(testing::WorkflowWorld& w) {
+    REQUIRE(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01").status ==
+            ApplyStatus::ok);
+    REQUIRE(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
+                   "2026-10-02")
+                .status == ApplyStatus::ok);
+    REQUIRE(
+        w.send(
+             w.cycle, "conversation_held", w.chief,
+             R"({"board_representative":"Maja Formand",)"
+             R"("development_points":[{"title":"Læsning","goal":"learning"}],)"
+             R"("supervision_points":[{"title":"Trivsel","reason":"concern","goal":"wellbeing"}]})",
+             "2026-10-05")
+            .status == ApplyStatus::ok);
+}
+
+}  // namespace
+
 TEST_CASE("the case view lists what an actor may see, sharpened and overdue first",
           "[case][view]") {
     testing::WorkflowWorld w;
@@ -364,19 +387,7 @@ TEST_CASE("the case view lists what an actor may see, sharpened and overdue firs
     CHECK(cycle_detail(*w.store, *w.cases, w.cycle, &w.other_chief, before_due) == std::nullopt);
 
     // Through the conversation, with a supervision point: a case opens and comes first.
-    REQUIRE(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01").status ==
-            ApplyStatus::ok);
-    REQUIRE(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
-                   "2026-10-02")
-                .status == ApplyStatus::ok);
-    REQUIRE(
-        w.send(
-             w.cycle, "conversation_held", w.chief,
-             R"({"board_representative":"Maja Formand",)"
-             R"("development_points":[{"title":"Læsning","goal":"learning"}],)"
-             R"("supervision_points":[{"title":"Trivsel","reason":"concern","goal":"wellbeing"}]})",
-             "2026-10-05")
-            .status == ApplyStatus::ok);
+    hold_conversation_with_a_supervision_point(w);
     listed = list_cycles(*w.store, *w.cases, {}, &w.chief, before_due);
     REQUIRE(listed.size() == 2);
     CHECK(listed[0].row.cycle.workflow == "supervision");
@@ -409,18 +420,7 @@ TEST_CASE("the forms whose documents become public say so, and offer the configu
     w.config.documents.types = {"pdf", "docx"};
     w.rebuild();
     REQUIRE(w.scheduler->tick(at("2026-08-03")).cycles_opened == 1);
-    REQUIRE(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-01").status ==
-            ApplyStatus::ok);
-    REQUIRE(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
-                   "2026-10-02")
-                .status == ApplyStatus::ok);
-    REQUIRE(
-        w.send(
-             w.cycle, "conversation_held", w.chief,
-             R"({"development_points":[{"title":"Læsning","goal":"learning"}],)"
-             R"("supervision_points":[{"title":"Trivsel","reason":"concern","goal":"wellbeing"}]})",
-             "2026-10-05")
-            .status == ApplyStatus::ok);
+    hold_conversation_with_a_supervision_point(w);
     StoredUser user;
     user.email = w.leader.email;
     user.role = "leader";
