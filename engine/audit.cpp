@@ -55,9 +55,7 @@ std::string check_event_documents(DocumentStore& store, const EventRecord& event
         const DocumentInfo& info = (*recorded)[i];
         std::optional<StoredDocument> document;
         if (info.pinned_from > 0) {
-            for (auto& d : store.documents_of_event(info.pinned_from)) {
-                if (d.info.sha256 == info.sha256) document = std::move(d);
-            }
+            document = pinned_document(store, info, event.seq);
             if (document) {
                 DocumentInfo pinned = info;
                 pinned.pinned_from = 0;  // compared as the earlier event recorded it

@@ -6,7 +6,9 @@
 #include <array>
 #include <boost/json.hpp>
 
+#include "engine/messages.hpp"
 #include "engine/sha256.hpp"
+#include "engine/text_rules.hpp"
 
 namespace tilsyn {
 
@@ -32,12 +34,7 @@ std::string type_titles(const DocumentSettings& settings) {
         const auto* type = find_document_type(id);
         titles.emplace_back(type ? type->title : std::string_view(id));
     }
-    std::string out;
-    for (std::size_t i = 0; i < titles.size(); ++i) {
-        if (i > 0) out += i + 1 == titles.size() ? " eller " : ", ";
-        out += titles[i];
-    }
-    return out;
+    return danish_list(titles, "eller");
 }
 
 std::span<const DocumentType> known_document_types() { return kKnownTypes; }
@@ -131,12 +128,8 @@ std::optional<DocumentRefusal> check_document_name(std::string_view name) {
                                            "filen et kortere navn, og prøv igen.",
                                            kMaxNameBytes)};
     }
-    const bool control = std::any_of(name.begin(), name.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f;
-    });
     if (name.find('/') != std::string_view::npos || name.find('\\') != std::string_view::npos ||
-        control || name == "." || name == "..") {
+        has_control_character(name) || name == "." || name == "..") {
         return DocumentRefusal{ErrorCode::document_name,
                                "Dokumentets navn må ikke indeholde skråstreger eller "
                                "kontroltegn. Omdøb filen, og prøv igen."};
@@ -206,6 +199,15 @@ void record_documents(DocumentStore& store, std::string_view cycle_id, long long
                                          upload.info.name));
         }
     }
+}
+
+std::optional<StoredDocument> pinned_document(DocumentStore& store, const DocumentInfo& entry,
+                                              long long entry_seq) {
+    const long long from = entry.pinned_from > 0 ? entry.pinned_from : entry_seq;
+    for (auto& stored : store.documents_of_event(from)) {
+        if (stored.info.sha256 == entry.sha256 && stored.info.name == entry.name) return stored;
+    }
+    return std::nullopt;
 }
 
 std::optional<std::string> check_stored_document(DocumentStore& store,

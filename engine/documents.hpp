@@ -120,9 +120,9 @@ struct DocumentRefusal {
 /// The Danish words for a size, in units of 1024: "812 byte", "37 kB", "1,2 MB".
 std::string size_text(long long bytes);
 
-/// The refusal of a document over the per-file limit (also said while it is still arriving).
 /// The allowed types as people read them: "PDF, Word-dokument eller PNG-billede".
 std::string type_titles(const DocumentSettings& settings);
+/// The refusal of a document over the per-file limit (also said while it is still arriving).
 DocumentRefusal file_too_large(const DocumentSettings& settings, std::string_view name);
 /// More documents than `max_files` on one event.
 DocumentRefusal too_many_documents(const DocumentSettings& settings);
@@ -142,8 +142,13 @@ std::optional<DocumentRefusal> check_documents(const DocumentSettings& settings,
 void record_documents(DocumentStore& store, std::string_view cycle_id, long long event_seq,
                       std::span<const DocumentUpload> uploads, Instant at);
 
-/// Reads a stored document chunk by chunk into `sink` and checks it against what its audit
-/// entry recorded: nullopt when it is the same, else what is wrong ("chunk 3 is missing",
+/// The stored document an entry of audit entry `entry_seq`'s list names: its own, or the one
+/// it pins from an earlier event (`pinned_from`), by name and SHA-256; nullopt when none is.
+std::optional<StoredDocument> pinned_document(DocumentStore& store, const DocumentInfo& entry,
+                                              long long entry_seq);
+
+/// Reads a stored document chunk by chunk and checks it against what its audit entry
+/// recorded: nullopt when it is the same, else what is wrong ("chunk 3 is missing",
 /// "its SHA-256 is …").
 std::optional<std::string> check_stored_document(DocumentStore& store,
                                                  const StoredDocument& document,

@@ -42,21 +42,17 @@ std::vector<PublishedPoint> point_of_case(const EventRecord& opened) {
     return {{text("title"), text("goal"), text("theme"), {}}};
 }
 
-/// The documents an approval pinned (by hash, from the submission it names), as stored.
+/// The documents an approval pinned (by name and hash, from the submission it names), as
+/// stored, each once.
 std::vector<StoredDocument> pinned_documents(Store& store, const EventRecord& approval) {
     std::vector<StoredDocument> out;
     for (const auto& info :
          documents_from_json(approval.documents).value_or(std::vector<DocumentInfo>{})) {
-        const long long from = info.pinned_from > 0 ? info.pinned_from : approval.seq;
-        // The same bytes may be attached twice under two names: each pinned entry is its own.
-        for (auto& stored : store.documents_of_event(from)) {
-            const bool taken = std::any_of(out.begin(), out.end(),
-                                           [&](const auto& d) { return d.id == stored.id; });
-            if (!taken && stored.info.sha256 == info.sha256 && stored.info.name == info.name) {
-                out.push_back(std::move(stored));
-                break;
-            }
-        }
+        auto stored = pinned_document(store, info, approval.seq);
+        const bool listed = stored && std::any_of(out.begin(), out.end(), [&](const auto& d) {
+                                return d.id == stored->id;
+                            });
+        if (stored && !listed) out.push_back(std::move(*stored));
     }
     return out;
 }

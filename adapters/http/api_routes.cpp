@@ -100,11 +100,10 @@ RouteHandler with_token(WebContext& context, std::string_view pattern, TokenHand
     return [&context, pattern, handler = std::move(handler)](const Request& request,
                                                              const PathParams& params) {
         const std::string header = request.header("authorization");
-        constexpr std::string_view scheme = "Bearer ";
+        const std::string token = request.bearer_token();
         WebContext::SignIn signed_in;
-        if (header.size() > scheme.size() && header.compare(0, scheme.size(), scheme) == 0) {
-            signed_in =
-                context.sign_in(request, std::string_view(header).substr(scheme.size()), pattern);
+        if (!token.empty()) {
+            signed_in = context.sign_in(request, token, pattern);
         } else if (!header.empty()) {
             signed_in = context.sign_in(request, {}, pattern);
         }

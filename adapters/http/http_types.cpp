@@ -23,6 +23,11 @@ std::string first_value(const Fields& fields, std::string_view name) {
 }
 
 std::string Request::header(std::string_view name) const { return first_value(headers, name); }
+std::string Request::bearer_token() const {
+    constexpr std::string_view scheme = "Bearer ";
+    const std::string value = header("authorization");
+    return value.starts_with(scheme) ? value.substr(scheme.size()) : std::string{};
+}
 std::string Request::param(std::string_view name) const { return first_value(query, name); }
 bool Request::has_param(std::string_view name) const {
     for (const auto& entry : query) {

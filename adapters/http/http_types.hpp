@@ -49,6 +49,8 @@ struct Request {
 
     /// The first value of a header (name in lower case), or "".
     std::string header(std::string_view name) const;
+    /// The token of an `Authorization: Bearer TOKEN` header; "" when there is none.
+    std::string bearer_token() const;
     /// The first value of a query parameter, or "".
     std::string param(std::string_view name) const;
     bool has_param(std::string_view name) const;

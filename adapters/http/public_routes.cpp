@@ -37,12 +37,6 @@ std::string document_url(std::string_view path, const StoredDocument& document,
     return fmt::format("{}{}/dokumenter/{}", base, path, document.id);
 }
 
-std::string base_url(const WebContext& context) {
-    std::string base = context.config().organisation.dashboard_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base;
-}
-
 std::string goals_text(const PublishedPlan& plan) {
     std::string out;
     for (const auto& goal : plan.goals) {
@@ -188,7 +182,7 @@ Response plans_json(WebContext& context, const std::string& path) {
 Response plans_atom(WebContext& context, const std::string& path) {
     const Config& config = context.config();
     const auto plans = published_plans(*context.store, config);
-    const std::string base = base_url(context);
+    const std::string base = dashboard_base(context.config());
     const std::string page_url = base + path;
     Instant updated{};
     for (const auto& plan : plans) updated = std::max(updated, plan.approved_at);
@@ -245,19 +239,14 @@ Response published_document(WebContext& context, std::string_view id) {
     auto not_found = [&] {
         return html(404, ui::error_page(nullptr, 404, kDocumentNotFoundMessage));
     };
-    if (id.empty() || id.size() > 18 ||
-        id.find_first_not_of("0123456789") != std::string_view::npos) {
-        return not_found();
-    }
-    const long long number = std::stoll(std::string(id));
-    auto document = context.store->find_document(number);
+    auto document = context.document_by_id(id);
     if (!document) return not_found();
     // Public only when it is one of its own tilbud's published documents (read for that tilbud
     // alone: a request per document id stays cheap).
     const auto cycle = context.store->find_cycle(document->cycle_id);
-    if (!cycle ||
-        !is_published_document(
-            published_plans(*context.store, context.config(), cycle->institution_id), number)) {
+    if (!cycle || !is_published_document(
+                      published_plans(*context.store, context.config(), cycle->institution_id),
+                      document->id)) {
         return not_found();
     }
     return document_download(*context.store, *document);

@@ -14,6 +14,7 @@
 #include "adapters/http/upload.hpp"
 #include "adapters/http/web_context.hpp"
 #include "adapters/storage/soci_store.hpp"
+#include "engine/messages.hpp"
 #include "engine/sha256.hpp"
 #include "engine/who_acts.hpp"
 #include "workflows/description.hpp"
@@ -38,8 +39,7 @@ void WebContext::install(std::shared_ptr<const Domain> next) {
         current->scopes == wanted->scopes && current->claim == wanted->claim) {
         return;  // the same provider: keep its pending sign-ins and cached keys
     }
-    std::string base = domain->config.organisation.dashboard_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string base = dashboard_base(domain->config);
     const std::string secret = wanted->client_secret_env.empty() || !settings.secret
                                    ? std::string()
                                    : settings.secret(wanted->client_secret_env);
@@ -197,15 +197,17 @@ Response WebContext::cached_listing(const std::string& key, const std::function<
     return response;
 }
 
-std::optional<StoredDocument> WebContext::visible_document(std::string_view id,
-                                                           const Actor& actor) {
-    long long number = 0;
+std::optional<StoredDocument> WebContext::document_by_id(std::string_view id) {
     if (id.empty() || id.size() > 18 ||
         id.find_first_not_of("0123456789") != std::string_view::npos) {
         return std::nullopt;
     }
-    number = std::stoll(std::string(id));
-    auto document = store->find_document(number);
+    return store->find_document(std::stoll(std::string(id)));
+}
+
+std::optional<StoredDocument> WebContext::visible_document(std::string_view id,
+                                                           const Actor& actor) {
+    auto document = document_by_id(id);
     if (!document) return std::nullopt;
     auto cycle = store->find_cycle(document->cycle_id);
     auto inst = cycle ? store->find_institution(cycle->institution_id) : std::nullopt;
@@ -452,10 +454,8 @@ std::unique_ptr<BodySink> WebApp::open_stream(const Request& head) {
     bool known = false;
     try {
         if (api) {
-            const std::string auth = head.header("authorization");
-            const std::string_view prefix = "Bearer ";
-            known = auth.rfind(prefix, 0) == 0 &&
-                    context.user_for_token(std::string_view(auth).substr(prefix.size()));
+            const std::string token = head.bearer_token();
+            known = !token.empty() && context.user_for_token(token);
         } else {
             known = has_session(context, head);
         }

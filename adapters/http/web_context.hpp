@@ -90,6 +90,8 @@ struct WebContext {
                             const std::string& data,
                             std::span<const DocumentUpload> documents = {});
 
+    /// The stored document whose id a path gives (digits only), else nullopt.
+    std::optional<StoredDocument> document_by_id(std::string_view id);
     /// A stored document that `actor` may see (its instance is in reach), else nullopt.
     std::optional<StoredDocument> visible_document(std::string_view id, const Actor& actor);
 
