@@ -5,6 +5,8 @@
 #include <set>
 #include <tuple>
 
+#include "engine/messages.hpp"
+#include "engine/who_acts.hpp"
 #include "workflows/description.hpp"
 #include "workflows/workflow.hpp"
 
@@ -29,6 +31,44 @@ CycleSummary summarize(CycleStatusRow row, const CaseService& cases, Date today)
     }
     summary.row = std::move(row);
     return summary;
+}
+
+/// Who acts on the summary's current step, and whether `actor` (nullptr: nobody) is one of
+/// them: by role, at its own tilbud for a leader or a board, as the observer for an observer's
+/// step.
+void assign_responsible(CycleSummary& summary, const CaseService& cases, const Actor* actor) {
+    if (summary.final || summary.current_step.empty()) return;
+    const auto* step = workflows::find_step(summary.current_step);
+    const Institution* inst = cases.institution(summary.row.cycle.institution_id);
+    if (!step || !inst) return;
+    const Config& config = cases.config();
+    auto roles = step_actors(config.find_cycle(summary.row.cycle.cycle_config), *step);
+    if (step->observer_acts) {
+        const Institution* observer = cases.institution(cases.observer_of(summary.row.cycle));
+        auto addressed = observer_addressing(*inst, observer, roles);
+        for (const auto& [institution, at] : addressed) {
+            for (auto& person : people_for(config, *institution, at)) {
+                summary.responsible.push_back(std::move(person));
+            }
+        }
+        roles = addressed.front().roles;  // the roles that act at the observed tilbud itself
+    } else {
+        summary.responsible = people_for(config, *inst, roles);
+    }
+    if (!actor) return;
+    const bool has_role = std::find(roles.begin(), roles.end(), actor->role) != roles.end();
+    switch (actor->role) {
+        case Role::leader:
+        case Role::board:
+            summary.awaits_actor =
+                summary.observing || (has_role && actor->institution_id == inst->id);
+            break;
+        case Role::area_chief:
+            summary.awaits_actor = has_role && actor->area_id == inst->area;
+            break;
+        default:
+            summary.awaits_actor = has_role;
+    }
 }
 
 Date date_of(Instant at, const CaseService& cases) { return local_date(at, cases.zone()); }
@@ -96,6 +136,7 @@ std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
         if (!filter.state.empty() && summary.row.cycle.state != filter.state) continue;
         if (!filter.kind.empty() && summary.kind != filter.kind) continue;
         if (!filter.workflow.empty() && summary.row.cycle.workflow != filter.workflow) continue;
+        assign_responsible(summary, cases, actor);
         shown.push_back(std::move(summary));
     }
     // Institutions under sharpened follow-up first, then overdue, then by next deadline.

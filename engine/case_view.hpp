@@ -26,6 +26,11 @@ struct CycleSummary {
     bool observing = false;  // another tilbud's dialogue that the asking leader's institution
                              // observes: listed while it waits for the observation (the
                              // observer's task), and so shown on its page
+    /// Who acts on the current step (who_acts.hpp): the people the configuration names for its
+    /// roles at the tilbud, the observing tilbud's leader for an observer's step. Empty when
+    /// final.
+    std::vector<Person> responsible;
+    bool awaits_actor = false;  // the asking actor is among those who act on the current step
 };
 
 struct CycleFilter {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
+#include <set>
 #include <span>
 #include <tuple>
 
@@ -53,7 +54,7 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
     std::string header;
     if (page && page->user) {
         const std::string& role = page->user->role;
-        header += R"(<nav><a href="/">Oversigt</a>)";
+        header += R"(<nav><a href="/">Afventer dig</a><a href="/forloeb">Alle forløb</a>)";
         if (role == "admin" || role == "director" || role == "area_chief") {
             header += R"(<a href="/report">Politisk rapport</a>)";
             header += R"(<a href="/workload">Arbejdsbyrde</a>)";
@@ -67,7 +68,8 @@ std::string layout(const Page* page, std::string_view title, std::string_view bo
             R"(<div class="who">{} · {}{}<form method="post" action="/logout" class="inline">)"
             R"(<input type="hidden" name="csrf" value="{}"><button class="link">Log ud</button>)"
             R"(</form></div>)",
-            escape(page->user->email), escape(page->role_title),
+            escape(page->user_name.empty() ? page->user->email : page->user_name),
+            escape(page->role_title),
             page->area_name.empty() ? "" : " · " + escape(page->area_name), escape(page->csrf));
     }
     const std::string org = page ? page->organisation : std::string{};
@@ -106,8 +108,20 @@ std::string badges(const CycleSummary& s) {
 }
 
 // The overview's columns; on a narrow screen each row is a card, its cells labelled by these.
-constexpr std::string_view kColumns[] = {"Tilbud", "Forløb", "Tilstand", "Aktuelt trin",
-                                         "Næste frist"};
+constexpr std::string_view kColumns[] = {"Tilbud",       "Forløb",    "Tilstand",
+                                         "Aktuelt trin", "Ansvarlig", "Næste frist"};
+
+/// A person as people read them: the name, or the address when the configuration has none.
+std::string person_label(const Person& person) {
+    return person.name.empty() ? person.email : person.name;
+}
+
+/// Who acts on the current step, by name ("–" when nobody: a final cycle).
+std::string responsible_label(const CycleSummary& s) {
+    std::vector<std::string> names;
+    for (const auto& person : s.responsible) names.push_back(person_label(person));
+    return names.empty() ? "–" : danish_list(names, "og");
+}
 
 std::string summary_row(const CycleSummary& s) {
     const auto& c = s.row.cycle;
@@ -115,11 +129,12 @@ std::string summary_row(const CycleSummary& s) {
     return fmt::format(
         R"(<tr class="{}"><td class="name"><a href="/cycles/{}">{}</a></td>)"
         R"(<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td>)"
-        R"(<td class="date" data-label="{}">{}</td><td{}>{}</td></tr>)"
+        R"(<td data-label="{}">{}</td><td class="date" data-label="{}">{}</td><td{}>{}</td></tr>)"
         "\n",
         s.overdue ? "overdue" : "", escape(cycle_path(c.id)), escape(s.row.institution_name),
         kColumns[1], escape(workflow_label(c.workflow)), kColumns[2], escape(state_label(c.state)),
         kColumns[3], s.current_step.empty() ? "–" : escape(step_label(s.current_step)), kColumns[4],
+        escape(responsible_label(s)), kColumns[5],
         s.row.next_due ? danish_date(*s.row.next_due) : "–",
         flags.empty() ? R"( class="empty")" : "", flags);
 }
@@ -151,12 +166,14 @@ std::string observation_title(const CycleSummary& s) {
 }
 
 /// A leader's tasks at other tilbud: the observations its tilbud gives (CycleSummary::observing).
+constexpr std::string_view kObserverTask =
+    "Du er udpeget til at observere læringsmiljøet hos et andet tilbud og give tilbuddet "
+    "skriftlig feedback, som indgår i dets læringssamtale.";
+
 std::string observing_section(const std::vector<const CycleSummary*>& rows) {
-    std::string out = fmt::format(
-        R"(<section class="observing"><h2>{}</h2><p>Du er udpeget til at observere )"
-        R"(læringsmiljøet hos et andet tilbud og give tilbuddet skriftlig feedback, som indgår i )"
-        R"(dets læringssamtale.</p><ul class="tasks">)",
-        rows.size() == 1 ? "Din observation" : "Dine observationer");
+    std::string out =
+        fmt::format(R"(<section class="observing"><h2>{}</h2><p>{}</p><ul class="tasks">)",
+                    rows.size() == 1 ? "Din observation" : "Dine observationer", kObserverTask);
     for (const auto* s : rows) {
         out += fmt::format(
             R"(<li class="{}"><a href="/cycles/{}">{}</a> <span class="due">Frist {}</span> {}</li>)",
@@ -614,7 +631,7 @@ std::string overview_page(const Page& page, const Config& config,
                           const std::vector<std::string>& states) {
     const std::string role = page.user ? page.user->role : "";
     const bool choose_area = role == "admin" || role == "director";
-    std::string form = R"(<form method="get" action="/" class="filters">)";
+    std::string form = R"(<form method="get" action="/forloeb" class="filters">)";
     if (choose_area) {
         form += R"(<label>Område<select name="area">)" + option("", "Alle", filter.area);
         for (const auto& area : config.areas) form += option(area.id, area.name, filter.area);
@@ -647,7 +664,7 @@ std::string overview_page(const Page& page, const Config& config,
         by_area[row.row.area_id].push_back(&row);
     }
     std::string body =
-        fmt::format(R"(<h1>Oversigt</h1><p class="counts"><strong>{}</strong> forløb · )"
+        fmt::format(R"(<h1>Alle forløb</h1><p class="counts"><strong>{}</strong> forløb · )"
                     R"(<strong class="red">{}</strong> {} · <strong>{}</strong> under skærpet )"
                     R"(ledelsesmæssig opmærksomhed</p>)",
                     own, overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size());
@@ -666,13 +683,174 @@ std::string overview_page(const Page& page, const Config& config,
                 table(it->second) + "</section>";
     }
     if (own == 0) body += R"(<p class="muted">Ingen forløb matcher filtret.</p>)";
-    return layout(&page, "Oversigt", body);
+    return layout(&page, "Alle forløb", body);
 }
 
 namespace {
 
-/// Who did it, for the history: the person's name from the configuration (the address when
-/// the configuration names nobody with it: an administrator, someone gone), or the engine.
+/// "om 3 dage", "i dag", "2 dage over fristen": a due date against today.
+std::string due_in_words(Date due, Date today) {
+    const auto days = (due - today).count();
+    if (days == 0) return "i dag";
+    if (days == 1) return "i morgen";
+    if (days > 0) return fmt::format("om {} dage", days);
+    return days == -1 ? "1 dag over fristen" : fmt::format("{} dage over fristen", -days);
+}
+
+/// The step a task is about, as people read it: an observation names the tilbud observed; an
+/// observer's step waits for someone else only while no observer is named, so naming one is
+/// the task ("Læringsmiljøobservation – udpeg observatør").
+std::string task_title(const CycleSummary& s) {
+    if (s.observing) return observation_title(s);
+    std::string title = step_label(s.current_step);
+    const auto* step = workflows::find_step(s.current_step);
+    const auto* workflow = workflows::find_workflow(s.row.cycle.workflow);
+    if (!step || !step->observer_acts || !workflow) return title;
+    for (const auto& event : workflow->events) {
+        if (!event.assigns_observer || event.action.empty()) continue;
+        std::string action(event.action);
+        if (action[0] >= 'A' && action[0] <= 'Z')
+            action[0] = static_cast<char>(action[0] - 'A' + 'a');
+        title += " – " + action;
+    }
+    return title;
+}
+
+/// What waits for the user, by due date (none first: they have no deadline), each with the
+/// step's forms one click away (the cycle page's #handling).
+std::string own_tasks(const std::vector<const CycleSummary*>& rows, Date today) {
+    std::string out = R"(<table class="cycles tasks"><thead><tr><th>Tilbud</th><th>Trin</th>)"
+                      R"(<th>Frist</th><th></th></tr></thead><tbody>)";
+    for (const auto* s : rows) {
+        const std::string path = cycle_path(s->row.cycle.id);
+        out += fmt::format(
+            R"(<tr class="{}"><td class="name"><a href="/cycles/{}">{}</a></td>)"
+            R"(<td data-label="Trin">{}</td><td class="date" data-label="Frist">{}</td>)"
+            R"(<td><a class="button primary" href="/cycles/{}#handling">Gå til trinnet)"
+            R"(<span class="visually-hidden"> for {}</span></a></td></tr>)"
+            "\n",
+            s->overdue ? "overdue" : "", escape(path), escape(s->row.institution_name),
+            escape(task_title(*s)),
+            s->row.next_due ? fmt::format("{} ({})", danish_date(*s->row.next_due),
+                                          due_in_words(*s->row.next_due, today))
+                            : "–",
+            escape(path), escape(s->row.institution_name));
+    }
+    return out + "</tbody></table>\n";
+}
+
+/// What is late at others (chiefs, the director, administrators): per area in configuration
+/// order, the number of tilbud and of tilbud with a step past its deadline on top, then each
+/// late step with its tilbud, who is responsible and how many days over the deadline.
+std::string late_at_others(const Config& config, const std::vector<CycleSummary>& rows,
+                           Date today) {
+    struct AreaCount {
+        std::set<std::string> tilbud, late, sharpened;
+    };
+    std::map<std::string, AreaCount> counts;
+    std::map<std::string, std::map<std::string, std::vector<const CycleSummary*>>> late;
+    for (const auto& row : rows) {
+        if (row.observing) continue;
+        auto& count = counts[row.row.area_id];
+        count.tilbud.insert(row.row.cycle.institution_id);
+        if (row.sharpened) count.sharpened.insert(row.row.cycle.institution_id);
+        if (!row.overdue) continue;
+        count.late.insert(row.row.cycle.institution_id);
+        if (!row.awaits_actor) late[row.row.area_id][row.current_step].push_back(&row);
+    }
+    if (counts.empty()) return {};
+    std::string out =
+        R"(<section class="late"><h2>Overskredne frister hos andre</h2>)"
+        R"(<table class="counts-by-area"><thead><tr><th>Område</th><th>Tilbud</th>)"
+        R"(<th>Med overskreden frist</th><th>Under skærpet ledelsesmæssig opmærksomhed</th>)"
+        R"(</tr></thead><tbody>)";
+    for (const auto& area : config.areas) {
+        auto it = counts.find(area.id);
+        if (it == counts.end()) continue;
+        out += fmt::format(
+            R"(<tr><td><a href="#omraade-{}">{}</a></td><td>{}</td><td{}>{}</td><td>{}</td></tr>)",
+            escape(area.id), escape(area.name), it->second.tilbud.size(),
+            it->second.late.empty() ? "" : R"( class="red")", it->second.late.size(),
+            it->second.sharpened.size());
+    }
+    out += "</tbody></table>";
+    // Each area folds (open when it is the only one: an area chief's), its heading counting
+    // the tilbud with a step late at others.
+    for (const auto& area : config.areas) {
+        auto it = late.find(area.id);
+        if (it == late.end()) continue;
+        std::set<std::string> tilbud;
+        for (const auto& [step, list] : it->second) {
+            for (const auto* s : list) tilbud.insert(s->row.cycle.institution_id);
+        }
+        out +=
+            fmt::format(R"(<details class="area" id="omraade-{}" data-area="{}"{}><summary><h3>{} )"
+                        R"(<span class="muted">({} tilbud)</span></h3></summary>)",
+                        escape(area.id), escape(area.id), counts.size() == 1 ? " open" : "",
+                        escape(area.name), tilbud.size());
+        for (auto& [step, list] : it->second) {
+            std::stable_sort(list.begin(), list.end(), [](const auto* a, const auto* b) {
+                return a->row.next_due < b->row.next_due;  // the longest overdue first
+            });
+            out += fmt::format(R"(<h4>{} <span class="muted">({})</span></h4>)"
+                               R"(<table class="cycles late-steps"><thead><tr><th>Tilbud</th>)"
+                               R"(<th>Ansvarlig</th><th>Frist</th></tr></thead><tbody>)",
+                               escape(step_label(step)), list.size());
+            for (const auto* s : list) {
+                out += fmt::format(
+                    R"(<tr class="overdue"><td class="name"><a href="/cycles/{}">{}</a>{}</td>)"
+                    R"(<td data-label="Ansvarlig">{}</td>)"
+                    R"(<td class="date" data-label="Frist">{} ({})</td></tr>)",
+                    escape(cycle_path(s->row.cycle.id)), escape(s->row.institution_name),
+                    s->sharpened ? R"( <span class="badge sharp">Skærpet ledelsesmæssig )"
+                                   R"(opmærksomhed</span>)"
+                                 : "",
+                    escape(responsible_label(*s)), danish_date(*s->row.next_due),
+                    due_in_words(*s->row.next_due, today));
+            }
+            out += "</tbody></table>";
+        }
+        out += "</details>";
+    }
+    return out + "</section>";
+}
+
+}  // namespace
+
+std::string waiting_page(const Page& page, const Config& config,
+                         const std::vector<CycleSummary>& rows, Date today) {
+    std::vector<const CycleSummary*> mine;
+    for (const auto& row : rows) {
+        if (row.awaits_actor) mine.push_back(&row);
+    }
+    std::stable_sort(mine.begin(), mine.end(), [](const auto* a, const auto* b) {
+        return std::make_tuple(!a->row.next_due.has_value(), a->row.next_due.value_or(Date{})) <
+               std::make_tuple(!b->row.next_due.has_value(), b->row.next_due.value_or(Date{}));
+    });
+    const auto overdue =
+        std::count_if(mine.begin(), mine.end(), [](auto* s) { return s->overdue; });
+    std::string body = R"(<h1>Afventer dig</h1>)";
+    if (mine.empty()) {
+        body += R"(<p class="ok" role="status">Intet afventer dig lige nu.</p>)";
+    } else {
+        body += fmt::format(
+            R"(<p class="counts"><strong>{}</strong> trin afventer dig{}.</p>)", mine.size(),
+            overdue == 0 ? std::string{}
+                         : fmt::format(R"(, heraf <strong class="red">{}</strong> {})", overdue,
+                                       overdue == 1 ? "overskredet" : "overskredne"));
+        body += own_tasks(mine, today);
+        if (std::any_of(mine.begin(), mine.end(), [](auto* s) { return s->observing; })) {
+            body += fmt::format(R"(<p class="muted">{}</p>)", kObserverTask);
+        }
+    }
+    const std::string role = page.user ? page.user->role : "";
+    if (role == "admin" || role == "director" || role == "area_chief") {
+        body += late_at_others(config, rows, today);
+    }
+    body += R"(<p><a href="/forloeb">Se alle forløb</a></p>)";
+    return layout(&page, "Afventer dig", body);
+}
+
 std::string actor_label(const Config& config, std::string_view actor) {
     if (actor == kSystemActor) return "Tilsyn (automatisk)";
     auto named = [&](const Person& person) {
@@ -691,6 +869,8 @@ std::string actor_label(const Config& config, std::string_view actor) {
     return std::string(actor);
 }
 
+namespace {
+
 /// The notice and a form for each event the user may send now.
 std::string actions_section(const Page& page, const CycleDetail& detail,
                             const std::vector<std::string>& events, const Notice& notice,
@@ -701,7 +881,7 @@ std::string actions_section(const Page& page, const CycleDetail& detail,
                          std::find(events.begin(), events.end(), notice.event) != events.end();
     std::string out = in_form ? std::string{} : notice_html(notice);
     if (events.empty()) return out;
-    out += fmt::format(R"(<section class="actions"><h2>{}</h2>)", heading);
+    out += fmt::format(R"(<section class="actions" id="handling"><h2>{}</h2>)", heading);
     for (const auto& event : events) {
         out +=
             event_form(page, detail, event, in_form && event == notice.event ? &notice : nullptr);
@@ -903,7 +1083,7 @@ std::string observation_page(const Page& page, const Config& config, const Cycle
         }
     }
     std::string body = fmt::format(
-        R"(<p><a href="/">← Oversigt</a></p><h1>{}</h1><p class="sub">Du er udpeget til at )"
+        R"(<p><a href="/">← Afventer dig</a></p><h1>{}</h1><p class="sub">Du er udpeget til at )"
         R"(observere læringsmiljøet hos {} og give tilbuddet skriftlig feedback. Feedbacken )"
         R"(indgår i tilbuddets læringssamtale.</p>)",
         escape(observation_title(s)), escape(s.row.institution_name));
@@ -952,7 +1132,7 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     const auto& c = s.row.cycle;
     const Area* area = config.find_area(s.row.area_id);
     std::string body = fmt::format(
-        R"(<p><a href="/">← Oversigt</a></p><h1>{}</h1><p class="sub">{} · {} · {} · startet {}</p>)",
+        R"(<p><a href="/">← Afventer dig</a></p><h1>{}</h1><p class="sub">{} · {} · {} · startet {}</p>)",
         escape(s.row.institution_name), escape(workflow_label(c.workflow)),
         escape(area ? area->name : s.row.area_id), escape(kind_label(s.kind)),
         danish_date(c.started_on));
@@ -1010,13 +1190,13 @@ std::string public_page(std::string_view organisation, std::string_view title,
 std::string error_page(const Page* page, int status, std::string_view message) {
     return layout(page, "Fejl",
                   fmt::format(R"(<h1>Fejl {}</h1><p class="error" role="alert">{}</p>)"
-                              R"(<p><a href="/">Til oversigten</a></p>)",
+                              R"(<p><a href="/">Til forsiden</a></p>)",
                               status, escape(message)));
 }
 
 std::string calendar_page(const Page& page, std::string_view url, std::string_view message) {
     std::string body =
-        R"(<p><a href="/">← Oversigt</a></p><h1>Dine frister i din kalender</h1>)"
+        R"(<p><a href="/">← Afventer dig</a></p><h1>Dine frister i din kalender</h1>)"
         R"(<p>Et hemmeligt link til en kalender (ICS) med de frister, der vedrører dig. )"
         R"(Outlook og Google Kalender kan abonnere på det; det opdateres af sig selv. )"
         R"(Del det ikke: enhver med linket kan se fristerne.</p>)";
@@ -1044,7 +1224,7 @@ std::string calendar_page(const Page& page, std::string_view url, std::string_vi
 std::string report_page(const Page& page, int year, const std::string& report_html) {
     return layout(
         &page, fmt::format("Politisk rapport {}", year),
-        fmt::format(R"(<p class="report-tools"><a href="/">← Oversigt</a> · )"
+        fmt::format(R"(<p class="report-tools"><a href="/">← Afventer dig</a> · )"
                     R"(<a href="/report?year={0}">{0}</a> · <a href="/report?year={1}">{1}</a> · )"
                     R"(<a href="/report.csv?year={2}">Hent som CSV (Excel)</a> · Udskriv siden )"
                     R"(for en A4-udgave</p>{3})",

@@ -30,6 +30,7 @@ struct Page {
     std::string role_title;          // the user's role as the configuration titles it
     std::string many_title;          // the nav link to many_page for a user who records an
                                      // event for many (the step's title); empty for others
+    std::string user_name;           // the user's name from the configuration (actor_label)
 };
 
 /// The overview's filters as the user set them (raw values, shown back in the form).
@@ -50,6 +51,19 @@ std::string sign_in_refused_page(std::string_view organisation, std::string_view
 /// own origin, so the SameSite=Strict session cookie is sent.
 std::string signed_in_page(std::string_view organisation);
 
+/// Who did something, as people read it: the person's name from the configuration (the
+/// address when the configuration names nobody with it: an administrator, someone gone), or
+/// the engine.
+std::string actor_label(const Config& config, std::string_view actor);
+
+/// The landing page, "Afventer dig": the steps that wait for the user now (`awaits_actor`), by
+/// due date, each with its forms one click away; for area chiefs, the director and
+/// administrators also the steps past their deadline at others, by area and step, with who is
+/// responsible, and per area the number of tilbud and of tilbud with a step overdue.
+std::string waiting_page(const Page& page, const Config& config,
+                         const std::vector<CycleSummary>& rows, Date today);
+
+/// Every cycle the user may see ("Alle forløb"), with its filters.
 std::string overview_page(const Page& page, const Config& config,
                           const std::vector<CycleSummary>& rows, const OverviewFilter& filter,
                           const std::vector<std::string>& states);

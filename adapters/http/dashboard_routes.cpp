@@ -63,6 +63,7 @@ ui::Page page_of(const WebContext& context, const Session& session) {
                   area ? area->name : std::string{},
                   std::string(config.roles.of(session.user.role)),
                   {}};
+    page.user_name = ui::actor_label(config, session.user.email);
     const auto role = parse_role(session.user.role);
     const auto forms = role ? context.many_forms(*role) : std::vector<ui::ManyForm>{};
     if (!forms.empty()) {
@@ -284,6 +285,12 @@ Response overview(WebContext& context, const Visit& visit) {
     const auto rows = list_cycles(*context.store, *context.cases, filter, &actor, context.today());
     return html(200,
                 ui::overview_page(visit.page, context.config(), rows, shown, context.state_names));
+}
+
+Response waiting(WebContext& context, const Visit& visit) {
+    const Actor actor = actor_of(*visit.page.user);
+    const auto rows = list_cycles(*context.store, *context.cases, {}, &actor, context.today());
+    return html(200, ui::waiting_page(visit.page, context.config(), rows, context.today()));
 }
 
 /// The user's own calendar feeds: make a new secret URL (shown once) or revoke them all.
@@ -512,7 +519,8 @@ void add_dashboard_routes(RouteTable& routes, WebContext& context) {
     add("GET", "/login/oidc/callback",
         [&](const Request& request, const PathParams&) { return oidc_callback(context, request); });
     form("/logout", [&](const Visit& visit) { return logout(context, visit); });
-    page("/", [&](const Visit& visit) { return overview(context, visit); });
+    page("/", [&](const Visit& visit) { return waiting(context, visit); });
+    page("/forloeb", [&](const Visit& visit) { return overview(context, visit); });
     page("/cycles/{id...}", [&](const Visit& visit) { return cycle(context, visit); });
     form("/event", [&](const Visit& visit) { return form_event(context, visit); });
     context.upload_patterns.emplace_back("/event");

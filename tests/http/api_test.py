@@ -379,7 +379,7 @@ class Dashboard(unittest.TestCase):
 
     def test_overview_shows_the_area_and_escapes_names(self):
         cookie = self.login("chief_syd")
-        status, headers, body = self.page("/", cookie)
+        status, headers, body = self.page("/forloeb", cookie)
         self.assertEqual(status, 200)
         self.assertIn("default-src 'none'", headers["content-security-policy"])
         self.assertIn("Område Syd", body)

@@ -40,12 +40,22 @@ await run(CHROMIUM, ARTIFACT_DIR, 'dashboard-failure.png', async (browser, track
 
   await page.fill('input[name=token]', CHIEF_TOKEN);
   await Promise.all([page.waitForURL((url) => url.pathname === '/'), loginButton.click()]);
-  ok(new URL(page.url()).pathname === '/', 'logging in with the area chief\'s token leads to the overview',
+  ok(new URL(page.url()).pathname === '/', 'logging in with the area chief\'s token leads to "Afventer dig"',
      page.url());
-  ok((await page.locator('h1').first().textContent()) === 'Oversigt', 'the overview is titled "Oversigt"',
+  ok((await page.locator('h1').first().textContent()) === 'Afventer dig', 'the first page is "Afventer dig"',
      await page.locator('h1').first().textContent());
-  ok((await page.locator('header .who').textContent()).includes(CHIEF_EMAIL),
-     'the header names the logged-in chief', await page.locator('header .who').textContent());
+  // The plan waits for the chief's approval: the one step that is the chief's.
+  const waiting = page.locator('table.tasks tbody tr');
+  ok((await waiting.count()) === 1, 'one step waits for the chief', await waiting.count());
+  ok((await waiting.first().innerText()).includes('Godkendelse af udviklingsplan'),
+     'it is the plan\'s approval', await waiting.first().innerText());
+  ok((await page.locator('header .who').textContent()).includes(CHIEF_NAME),
+     'the header names the logged-in chief by name', await page.locator('header .who').textContent());
+  ok(!(await page.locator('header .who').textContent()).includes(CHIEF_EMAIL),
+     'not by address', await page.locator('header .who').textContent());
+  await page.goto(BASE_URL + '/forloeb');
+  ok((await page.locator('h1').first().textContent()) === 'Alle forløb', '"Alle forløb" lists every cycle',
+     await page.locator('h1').first().textContent());
   ok((await page.locator('header .who').textContent()).includes('Børn og Unge-chef'),
      'the header names the role by the configuration\'s title', await page.locator('header .who').textContent());
 

@@ -2,16 +2,19 @@
 // people of the demo read it. Started by demo_words_test.py, which serves the demo data and
 // checks afterwards what this script collected. Two parts:
 //  1. Every role (admin, director, an area chief, a leader, a board and the observer) logs in
-//     and opens every page reachable from its overview: the overview, a sample of two cycles or
-//     cases of every workflow and state it lists, the political report and the calendar page,
-//     with their forms as rendered; and the login and not-found pages. What each page shows
-//     (its visible text with folded parts opened, its option labels, placeholders and titles)
-//     goes to PAGES_FILE, which the Python side checks for raw ids and English words. Each
-//     role's overview is read and screenshot at 1366 px wide, then at 390 px, where the other
-//     pages are read; at 390 px no page is wider than the screen.
-//  2. The observed tilbud's leader sees no feedback form on its own dialogue; the observer
-//     finds its task on the overview, opens it, reads what it needs and sends its written
-//     feedback through the form (the Python side then checks the API recorded it).
+//     and lands on "Afventer dig": each step listed there as the person's leads to a page
+//     that offers the person a form (the first three are opened). Then it opens every page
+//     reachable from "Alle forløb": a sample of two cycles or cases of every workflow and
+//     state it lists, the political report and the calendar page, with their forms as
+//     rendered; and the login and not-found pages. What each page shows (its visible text with
+//     folded parts opened, its option labels, placeholders and titles) goes to PAGES_FILE,
+//     which the Python side checks for raw ids and English words. Each role's "Afventer dig"
+//     and "Alle forløb" are read and screenshot at 1366 px wide, then at 390 px, where the
+//     other pages are read; at 390 px no page is wider than the screen.
+//  2. The observed tilbud's leader sees no feedback form on its own dialogue, nor the
+//     observation as its own task; the observer finds its task on "Afventer dig", opens it,
+//     reads what it needs and sends its written feedback through the form (the Python side
+//     then checks the API recorded it).
 // Environment:
 //   BASE_URL           http://127.0.0.1:PORT of `tilsyn serve` on the demo database
 //   TOKENS             JSON: who -> token (admin, director, chief_nord, leader_beder,
@@ -39,6 +42,9 @@ const PAGES_FILE = env('PAGES_FILE');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const ROLES = ['admin', 'director', 'chief_nord', 'leader_beder', 'board_beder', 'observer'];
 const PHONE = { width: 390, height: 844 };
+// Whom the demo data has a step for now: forvaltningen's data packages, the chief's observers
+// to name and plan to approve, the leader's plan, the observer's observation.
+const WAITED_FOR = ['admin', 'chief_nord', 'leader_beder', 'observer'];
 const SAMPLES = 2;  // cycles or cases opened per workflow and state an overview lists
 
 const pages = [];
@@ -118,17 +124,37 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     const { context, page } = await newPage(browser, 1366, 900);
     track(page);
     await login(page, BASE_URL, TOKENS[who]);
-    ok(new URL(page.url()).pathname === '/', `${who}: logging in leads to the overview`, page.url());
-    await screenshot(page, ARTIFACT_DIR, `demo-${who}-1366.png`);
+    ok(new URL(page.url()).pathname === '/', `${who}: logging in leads to "Afventer dig"`, page.url());
+    const heading = await page.locator('h1').innerText();
+    ok(heading === 'Afventer dig', `${who}: the first page is "Afventer dig"`, heading);
+    await screenshot(page, ARTIFACT_DIR, `demo-${who}-1366.png`, { fullPage: true });
     await readPage(page, who);
+    // Each step that waits for the person is one click from its forms.
+    const tasks = await page.$$eval('table.tasks a.button', (all) => all.map((a) => a.getAttribute('href')));
+    if (WAITED_FOR.includes(who)) {
+      ok(tasks.length > 0, `${who}: something waits for the person`, tasks.length);
+    } else if (tasks.length === 0) {
+      const none = await page.locator('main p.ok').innerText();
+      ok(none === 'Intet afventer dig lige nu.', `${who}: the page says so when nothing waits`, none);
+    }
+    for (const href of tasks.slice(0, 3)) {
+      ok(href.endsWith('#handling'), `${who}: the task's link leads to the step's forms`, href);
+      await page.goto(BASE_URL + href);
+      const forms = await page.locator('section#handling form.action').count();
+      ok(forms > 0, `${who}: ${href} offers the person a form`, forms);
+    }
+    await visit(page, who, '/forloeb');
+    ok((await page.locator('h1').innerText()) === 'Alle forløb', `${who}: "Alle forløb" lists the cycles`);
+    await screenshot(page, ARTIFACT_DIR, `demo-${who}-forloeb-1366.png`);
     const cycles = await sampleLinks(page);
     const nav = await page.$$eval('header nav a', (all) => all.map((a) => a.getAttribute('href')));
     ok(cycles.length > 0, `${who}: the overview links to cycles`, cycles.length);
+    await page.goto(BASE_URL + '/');
 
     // The rest on a phone: every page read there, and none wider than the screen.
     await page.setViewportSize(PHONE);
     await screenshot(page, ARTIFACT_DIR, `demo-${who}-390.png`);
-    await fitsPhone(page, who, 'the overview');
+    await fitsPhone(page, who, '"Afventer dig"');
     // The white "Log ud" stays on the header's dark background (it fell outside it before).
     const [header, logout] = await Promise.all(['header', 'header button.link'].map(
       (selector) => page.locator(selector).boundingBox()));
@@ -177,8 +203,8 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     const { context, page } = await newPage(browser, 1366, 900);
     track(page);
     await login(page, BASE_URL, TOKENS.observed);
-    ok((await page.locator('section.observing').count()) === 0,
-       'the observed leader has no observation task of its own');
+    ok((await page.locator(`table.tasks a[href^="${dialogue}"]`).count()) === 0,
+       'the observation of its own dialogue does not wait for the observed leader');
     await visit(page, 'observed', dialogue);
     ok((await page.locator('h1').innerText()) === OBSERVED_NAME, 'the observed leader sees its own dialogue',
        await page.locator('h1').innerText());
@@ -191,18 +217,25 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     const { context, page } = await newPage(browser, 1366, 900);
     track(page);
     await login(page, BASE_URL, TOKENS.observer);
-    const task = page.locator('section.observing');
-    ok(await task.isVisible(), 'the observer\'s overview shows its observation task');
-    const heading = await task.locator('h2').innerText();
-    ok(heading === 'Din observation', 'the task is headed "Din observation"', heading);
-    const link = task.locator(`a[href="${dialogue}"]`);
-    ok((await link.count()) === 1, 'the task links to the observed dialogue');
     const title = `Læringsmiljøobservation hos ${OBSERVED_NAME}`;
-    ok((await link.innerText()) === title, `the link says "${title}"`, await link.innerText());
-    const taskText = await task.innerText();
-    ok(/Frist \d\d\.\d\d\.\d{4}/.test(taskText), 'the task shows its due date the Danish way', taskText);
+    const task = page.locator('table.tasks tr', { has: page.locator(`a[href="${dialogue}"]`) });
+    ok((await task.count()) === 1, 'the observation waits for the observer on "Afventer dig"');
+    const step = await task.locator('td[data-label="Trin"]').innerText();
+    ok(step === title, `the task says "${title}"`, step);
+    const due = await task.locator('td[data-label="Frist"]').innerText();
+    ok(/^\d\d\.\d\d\.\d{4} \(/.test(due), 'the task shows its due date the Danish way', due);
+    const explained = await page.locator('main').innerText();
+    ok(explained.includes('Du er udpeget til at observere læringsmiljøet'),
+       'the page says what the observation is', explained);
+    const link = task.locator(`a[href="${dialogue}#handling"]`);
+    ok((await link.count()) === 1, 'the task links to the observed dialogue\'s form');
+    await page.goto(BASE_URL + '/forloeb');
     ok((await page.locator(`section.area a[href="${dialogue}"]`).count()) === 0,
        'the observed dialogue is not listed among the observer\'s own');
+    const observing = page.locator('section.observing');
+    ok(await observing.isVisible(), '"Alle forløb" shows the observation too');
+    ok((await observing.locator('h2').innerText()) === 'Din observation', 'headed "Din observation"');
+    await page.goto(BASE_URL + '/');
 
     await Promise.all([page.waitForURL((url) => url.pathname === dialogue), link.click()]);
     ok((await page.locator('h1').innerText()) === title, 'the task\'s page is titled with the task',

@@ -105,7 +105,7 @@ TEST_CASE("dashboard text is HTML-escaped", "[http][dashboard]") {
     StoredUser user;
     user.email = "a@b.dk\"><script>";
     user.role = "admin";
-    ui::Page page{"Kommune <b>", &user, "c0ffee", nullptr, {}, "Forvaltning <i>"};
+    ui::Page page{"Kommune <b>", &user, "c0ffee", nullptr, {}, "Forvaltning <i>", {}, {}};
     CycleSummary row;
     row.row.cycle.id = "qr/x/2026-08-03";
     row.row.cycle.workflow = "quality_report";
@@ -130,7 +130,7 @@ TEST_CASE("a refused form shows its reason inside it, marks the field and keeps 
     StoredUser user;
     user.email = "chief.syd@example.dk";
     user.role = "area_chief";
-    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Børn og Unge-chef"};
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Børn og Unge-chef", {}, {}};
     CycleDetail detail;
     detail.summary.row.cycle.id = "qr/x/2026-08-03";
     detail.summary.row.cycle.workflow = "quality_report";
@@ -172,7 +172,7 @@ TEST_CASE("an observer finds its task on the overview and a page with what it ne
     user.email = "leder.trige@example.dk";
     user.role = "leader";
     user.institution_id = "trige";
-    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Leder"};
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Leder", {}, {}};
     Config config;
     config.areas.push_back({"nord", "Område Nord", {}, {}});
     config.institutions.push_back(
@@ -243,7 +243,7 @@ TEST_CASE("the area chief chooses the observer by name; the history names it too
     StoredUser user;
     user.email = "chief.nord@example.dk";
     user.role = "area_chief";
-    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Områdechef"};
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Områdechef", {}, {}};
     Config config;
     config.institutions.push_back(
         {"trige", "Børnehaven Trige Bakke", InstitutionKind::daycare, "nord", {}, {}, {}, {}});
@@ -414,6 +414,71 @@ TEST_CASE("the case view lists what an actor may see, sharpened and overdue firs
     CHECK(status["development_plan"] == "coming");
 }
 
+TEST_CASE("whose turn it is: who acts on the current step, what awaits whom, and the landing page",
+          "[case][view][dashboard]") {
+    testing::WorkflowWorld w;
+    REQUIRE(w.scheduler->tick(at("2026-08-03")).cycles_opened == 1);
+    Date today = *parse_date("2026-10-13");  // the quality report was due 2026-10-12
+    auto as = [&](const Actor& actor) {
+        auto rows = list_cycles(*w.store, *w.cases, {}, &actor, today);
+        REQUIRE(rows.size() == 1);
+        return rows;
+    };
+    auto page_for = [&](StoredUser& user, const Actor& actor) {
+        user.email = actor.email;
+        user.role = std::string(role_name(actor.role));
+        const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Rolle", {}, {}};
+        return ui::waiting_page(page, w.config, as(actor), today);
+    };
+
+    // The quality report: the leader's, late by a day.
+    const auto leader_rows = as(w.leader);
+    REQUIRE(leader_rows[0].responsible.size() == 1);
+    CHECK(leader_rows[0].responsible[0].name == "Lene Leder");
+    CHECK(leader_rows[0].awaits_actor);
+    for (const Actor* other : {&w.board, &w.chief, &w.director, &w.admin}) {
+        CHECK_FALSE(as(*other)[0].awaits_actor);
+    }
+    StoredUser user;
+    const std::string leader_page = page_for(user, w.leader);
+    CHECK(leader_page.find("<strong>1</strong> trin afventer dig, heraf <strong class=\"red\">1"
+                           "</strong> overskredet") != std::string::npos);
+    CHECK(
+        leader_page.find(R"(href="/cycles/quality-report-6-18/frydenlund/2026-08-03#handling")") !=
+        std::string::npos);
+    CHECK(leader_page.find("12.10.2026 (1 dag over fristen)") != std::string::npos);
+    CHECK(leader_page.find("Overskredne frister hos andre") == std::string::npos);  // chiefs only
+    // The area chief waits for nobody's step of its own, and sees the leader's as late, by name.
+    const std::string chief_page = page_for(user, w.chief);
+    CHECK(chief_page.find("Intet afventer dig lige nu.") != std::string::npos);
+    const auto late = chief_page.find("Overskredne frister hos andre");
+    REQUIRE(late != std::string::npos);
+    CHECK(chief_page.find("<td>1</td><td class=\"red\">1</td><td>0</td>", late) !=
+          std::string::npos);  // one tilbud, late, not under sharpened attention
+    const auto step = chief_page.find("<h4>Kvalitetsrapport", late);
+    REQUIRE(step != std::string::npos);
+    CHECK(chief_page.find("Lene Leder", step) != std::string::npos);
+    // The overview names who is responsible.
+    const ui::Page chief_view{"Kommune", &user, "c0ffee", nullptr, {}, "Rolle", {}, {}};
+    CHECK(ui::overview_page(chief_view, w.config, as(w.chief), {}, {})
+              .find(R"(<td data-label="Ansvarlig">Lene Leder</td>)") != std::string::npos);
+
+    // The conversation: the area chief's and the leader's, not the board's.
+    REQUIRE(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-13").status ==
+            ApplyStatus::ok);
+    REQUIRE(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
+                   "2026-10-14")
+                .status == ApplyStatus::ok);
+    today = *parse_date("2026-10-15");
+    CHECK(as(w.chief)[0].current_step == "quality_conversation");
+    CHECK(as(w.chief)[0].awaits_actor);
+    CHECK(as(w.leader)[0].awaits_actor);
+    CHECK_FALSE(as(w.board)[0].awaits_actor);
+    CHECK_FALSE(as(w.director)[0].awaits_actor);
+    CHECK(page_for(user, w.chief).find("<strong>1</strong> trin afventer dig.") !=
+          std::string::npos);
+}
+
 TEST_CASE("the forms whose documents become public say so, and offer the configured types",
           "[http][dashboard][documents]") {
     testing::WorkflowWorld w;
@@ -424,7 +489,7 @@ TEST_CASE("the forms whose documents become public say so, and offer the configu
     StoredUser user;
     user.email = w.leader.email;
     user.role = "leader";
-    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Leder"};
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Leder", {}, {}};
     const std::string note = "Dokumenterne offentliggøres på kommunens hjemmeside efter";
     auto form_of = [](const std::string& html, std::string_view event) {
         const auto at = html.find(fmt::format(R"(data-event="{}")", event));
@@ -468,7 +533,7 @@ TEST_CASE("the history shows people by name, submitted links as links and text w
     StoredUser user;
     user.email = "chief.syd@example.dk";
     user.role = "area_chief";
-    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Børn og Unge-chef"};
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Børn og Unge-chef", {}, {}};
     CycleDetail detail;
     detail.summary.row.cycle.id = "qr/x/2026-08-03";
     detail.summary.row.cycle.workflow = "quality_report";
