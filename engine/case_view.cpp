@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -176,6 +177,7 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
     }
     detail.summary = summarize(std::move(row), cases, today);
     detail.summary.observing = actor && cases.observes(*cycle, *actor);
+    assign_responsible(detail.summary, cases, actor);
     for (const auto& child : store.child_cases(id)) {
         auto machine = workflows::make_machine(child.workflow, child.state);
         if (machine && !machine->is_final()) detail.summary.sharpened = true;
@@ -204,9 +206,18 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
             }
         }
     }
+    // A step's completion date is kept once (its anchor: the last time it was done), so a step
+    // done more than once (a plan sent back and written again; a step of every round) has it on
+    // its last done deadline only: an earlier one is "done" without a date, one not done has none.
+    std::map<std::string, long long> last_done;  // step -> id of its last done "due" deadline
+    for (const auto& d : deadlines) {
+        if (d.kind == "due" && d.done) last_done[d.step] = std::max(last_done[d.step], d.id);
+    }
     for (const auto& d : deadlines) {
         DeadlineView view{d, {}, {}};
-        view.completed_on = find_anchor(anchors, d.step);
+        const auto anchor = find_anchor(anchors, d.step);
+        view.completed_on =
+            d.kind != "due" || (d.done && last_done[d.step] == d.id) ? anchor : std::nullopt;
         if (d.kind == "due" && !d.done && d.step == detail.summary.current_step) {
             detail.round = d.round;
         }
@@ -216,7 +227,7 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
             } else if (view.completed_on) {
                 view.status = *view.completed_on <= d.due_on ? "met" : "late";
             } else {
-                view.status = "closed";
+                view.status = anchor ? "done" : "closed";
             }
         } else {
             const Date fired_by = view.completed_on.value_or(today);
@@ -267,6 +278,33 @@ std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, 
         detail.plan_points = conversation_points(store, id);
     }
     return detail;
+}
+
+std::optional<InstitutionView> institution_view(Store& store, const CaseService& cases,
+                                                std::string_view id, const Actor* actor,
+                                                Date today) {
+    const Institution* inst = cases.institution(id);
+    if (!inst || (actor && !can_see(*actor, inst->area, inst->id))) return std::nullopt;
+    InstitutionView view{inst, {}};
+    auto rows = store.cycle_status("", inst->id);
+    // By start date, then a case right after its cycle (its parent's start, then its own).
+    auto started = [&](const CycleRecord& c) {
+        for (const auto& row : rows) {
+            if (!c.parent_id.empty() && row.cycle.id == c.parent_id) {
+                return std::make_tuple(row.cycle.started_on, c.parent_id, 1, c.started_on);
+            }
+        }
+        return std::make_tuple(c.started_on, c.id, 0, c.started_on);
+    };
+    std::sort(rows.begin(), rows.end(), [&](const CycleStatusRow& a, const CycleStatusRow& b) {
+        return started(a.cycle) < started(b.cycle);
+    });
+    for (const auto& row : rows) {
+        if (auto detail = cycle_detail(store, cases, row.cycle.id, actor, today)) {
+            view.cycles.push_back(std::move(*detail));
+        }
+    }
+    return view;
 }
 
 }  // namespace tilsyn

@@ -52,8 +52,9 @@ std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
 /// A deadline as the timeline shows it.
 struct DeadlineView {
     DeadlineRecord deadline;
-    /// "due" rows: "met" (done on or before the due date), "late" (done after it), "closed"
-    /// (closed without the step being completed), "overdue" or "coming".
+    /// "due" rows: "met" (done on or before the due date), "late" (done after it), "done" (done,
+    /// an earlier time of a step done again: its date is not kept), "closed" (closed without
+    /// the step being completed), "overdue" or "coming".
     /// Reminders and escalations: "sent" or "pending" (or "closed" when no longer needed).
     std::string status;
     std::optional<Date> completed_on;  // for a completed step
@@ -95,5 +96,23 @@ struct CycleDetail {
 /// (the API answers both with 404).
 std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, std::string_view id,
                                         const Actor* actor, Date today);
+
+/// What a person reads when a tilbud does not exist or is outside their reach (the same).
+inline constexpr std::string_view kInstitutionNotFoundMessage =
+    "Tilbuddet findes ikke, eller du har ikke adgang til det.";
+
+/// Everything about one tilbud (the dashboard's institution page): its cycles and the
+/// supervision cases they opened, each as cycle_detail gives it, by start date with a case
+/// after the cycle that opened it.
+struct InstitutionView {
+    const Institution* institution = nullptr;  // from the configuration
+    std::vector<CycleDetail> cycles;
+};
+
+/// The tilbud `id`, or nullopt when the configuration has no such tilbud or `actor` may not
+/// see it (an observer reaches the dialogue it observes, not the tilbud).
+std::optional<InstitutionView> institution_view(Store& store, const CaseService& cases,
+                                                std::string_view id, const Actor* actor,
+                                                Date today);
 
 }  // namespace tilsyn

@@ -217,9 +217,9 @@ struct PoliticalReportSettings {
 /// The first path segments of Tilsyn's own routes: `publication.path` may not begin with one
 /// (tests/adapters/http/web_app_test.cpp holds the list against the routes).
 inline constexpr std::string_view kReservedPaths[] = {
-    "api",     "assets",  "calendar", "cycles",     "diff",   "dokumenter",
-    "forloeb", "event",   "feeds",    "healthz",    "login",  "logout",
-    "many",    "metrics", "report",   "report.csv", "themes", "workload"};
+    "api",     "assets", "calendar",   "cycles",  "diff",    "dokumenter", "tilbud",
+    "forloeb", "event",  "feeds",      "healthz", "login",   "logout",     "many",
+    "metrics", "report", "report.csv", "themes",  "workload"};
 
 struct PublicationSettings {
     std::string path = "/offentlig";  // where the page is; its feeds are under it

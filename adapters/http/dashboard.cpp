@@ -11,6 +11,7 @@
 
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/labels.hpp"
+#include "adapters/http/timeline_svg.hpp"
 #include "engine/event_payload.hpp"
 #include "engine/html.hpp"
 #include "engine/messages.hpp"
@@ -907,17 +908,20 @@ std::string timeline_section(const Page& page, const CycleDetail& detail) {
     std::stable_sort(
         ordered.begin(), ordered.end(),
         [&](const DeadlineView* a, const DeadlineView* b) { return order(a) < order(b); });
+    std::map<std::pair<std::string, int>, int> times;  // a step armed again: a new deadline
     for (const DeadlineView* view_ptr : ordered) {
         const DeadlineView& view = *view_ptr;
         const auto& d = view.deadline;
         if (d.kind == "due") {
+            const int time = ++times[{d.step, d.round}];
             out += fmt::format(
-                R"(<tr class="{0}"><td>{1}{2}</td><td class="date">{3}</td>)"
+                R"(<tr class="{0}"><td>{1}{2}{6}</td><td class="date">{3}</td>)"
                 R"(<td><span class="badge {0}">{4}</span></td><td class="date">{5}</td></tr>)",
                 escape(view.status), escape(step_label(d.step)),
                 d.round ? fmt::format(" (runde {})", d.round) : "", danish_date(d.due_on),
                 escape(status_label(view.status)),
-                view.completed_on ? danish_date(*view.completed_on) : "–");
+                view.completed_on ? danish_date(*view.completed_on) : "–",
+                time > 1 ? " – ny frist" : "");
         } else {
             notices += fmt::format(
                 R"(<tr><td>{}{}</td><td>{}</td><td class="date">{}</td><td>{}</td></tr>)",
@@ -1132,16 +1136,18 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     const auto& c = s.row.cycle;
     const Area* area = config.find_area(s.row.area_id);
     std::string body = fmt::format(
-        R"(<p><a href="/">← Afventer dig</a></p><h1>{}</h1><p class="sub">{} · {} · {} · startet {}</p>)",
-        escape(s.row.institution_name), escape(workflow_label(c.workflow)),
-        escape(area ? area->name : s.row.area_id), escape(kind_label(s.kind)),
-        danish_date(c.started_on));
-    std::string facts =
-        fmt::format(R"(<dt>Tilstand</dt><dd id="state" data-state="{}">{}</dd>)"
-                    R"(<dt>Aktuelt trin</dt><dd>{}</dd><dt>Næste frist</dt><dd>{}</dd>)",
-                    escape(c.state), escape(state_label(c.state)),
-                    s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
-                    s.row.next_due ? danish_date(*s.row.next_due) : "–");
+        R"(<p><a href="/">← Afventer dig</a> · <a href="/tilbud/{}">Alt om tilbuddet</a></p>)"
+        R"(<h1>{}</h1><p class="sub">{} · {} · {} · startet {}</p>)",
+        escape(c.institution_id), escape(s.row.institution_name),
+        escape(workflow_label(c.workflow)), escape(area ? area->name : s.row.area_id),
+        escape(kind_label(s.kind)), danish_date(c.started_on));
+    std::string facts = fmt::format(
+        R"(<dt>Tilstand</dt><dd id="state" data-state="{}">{}</dd>)"
+        R"(<dt>Aktuelt trin</dt><dd>{}</dd><dt>Ansvarlig</dt><dd>{}</dd>)"
+        R"(<dt>Næste frist</dt><dd>{}</dd>)",
+        escape(c.state), escape(state_label(c.state)),
+        s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
+        escape(responsible_label(s)), s.row.next_due ? danish_date(*s.row.next_due) : "–");
     if (detail.round) facts += fmt::format("<dt>Runde</dt><dd>{}</dd>", detail.round);
     if (observer_step(c.workflow)) {
         facts += fmt::format(
@@ -1178,6 +1184,121 @@ std::string cycle_page(const Page& page, const Config& config, const CycleDetail
     }
     body += history_section(page, config, detail);
     return layout(&page, s.row.institution_name, body);
+}
+
+namespace {
+
+/// What the timeline's marks mean, each drawn as the chart draws it.
+std::string timeline_legend() {
+    auto item = [](std::string_view mark, std::string_view text) {
+        return fmt::format(
+            R"(<li><svg width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">{}</svg>{}</li>)",
+            mark, text);
+    };
+    return R"(<ul class="legend">)" +
+           item(
+               R"(<path d="M11 1l6 6l-6 6l-6-6z" fill="#fff" stroke="#5b6875" stroke-width="1.5"/>)",
+               "Frist") +
+           item(R"(<circle cx="11" cy="7" r="5" fill="#1a7f37"/>)", "Udført") +
+           item(R"(<line x1="1" y1="7" x2="15" y2="7" stroke="#8a5a00" stroke-width="3"/>)"
+                R"(<circle cx="16" cy="7" r="5" fill="#8a5a00"/>)",
+                "Udført efter fristen") +
+           item(R"(<line x1="6" y1="7" x2="21" y2="7" stroke="#b42318" stroke-width="3"/>)"
+                R"(<path d="M6 1l6 6l-6 6l-6-6z" fill="#b42318"/>)",
+                "Overskredet") +
+           item(R"(<path d="M11 3l4 7h-8z" fill="#0b5cad" stroke="#0b5cad"/>)",
+                "Påmindelse eller eskalering sendt") +
+           item(R"(<line x1="11" y1="0" x2="11" y2="14" stroke="#b42318" stroke-width="1.5" )"
+                R"(stroke-dasharray="4 3"/>)",
+                "I dag") +
+           "</ul>";
+}
+
+}  // namespace
+
+std::string institution_page(const Page& page, const Config& config, const InstitutionView& view,
+                             Date today) {
+    const Institution& inst = *view.institution;
+    const Area* area = config.find_area(inst.area);
+    auto person = [](const Person& p) { return escape(p.name.empty() ? p.email : p.name); };
+    std::string body = fmt::format(
+        R"(<p><a href="/">← Afventer dig</a></p><h1>{}</h1><dl class="facts"><dt>Type</dt>)"
+        R"(<dd>{}</dd><dt>Område</dt><dd>{}</dd><dt>Leder</dt><dd>{}</dd><dt>Bestyrelse</dt>)"
+        R"(<dd>{}</dd></dl>)",
+        escape(inst.name), escape(kind_label(kind_name(inst.kind))),
+        escape(area ? area->name : inst.area), person(inst.leader), person(inst.board));
+
+    const std::string chart = timeline_svg(view, today, page.zone);
+    body += R"(<section class="institution-timeline"><h2>Tidslinje</h2>)";
+    body += chart.empty() ? R"(<p class="muted">Ingen frister endnu.</p>)"
+                          : timeline_legend() + R"(<div class="scroll">)" + chart + "</div>";
+    body += "</section>";
+
+    body += R"(<section><h2>Forløb og tilsynssager</h2><table class="cycles"><thead><tr>)"
+            R"(<th>Forløb</th><th>Tilstand</th><th>Aktuelt trin</th><th>Ansvarlig</th>)"
+            R"(<th>Næste frist</th><th></th></tr></thead><tbody>)";
+    for (const auto& detail : view.cycles) {
+        const auto& s = detail.summary;
+        const auto& c = s.row.cycle;
+        const std::string flags = badges(s);
+        body += fmt::format(
+            R"(<tr class="{}"><td class="name"><a href="/cycles/{}">{} · startet {}</a></td>)"
+            R"(<td data-label="Tilstand">{}</td><td data-label="Aktuelt trin">{}</td>)"
+            R"(<td data-label="Ansvarlig">{}</td><td class="date" data-label="Næste frist">{}</td>)"
+            R"(<td{}>{}</td></tr>)",
+            s.overdue ? "overdue" : "", escape(cycle_path(c.id)),
+            escape(workflow_label(c.workflow)), danish_date(c.started_on),
+            escape(state_label(c.state)),
+            s.current_step.empty() ? "–" : escape(step_label(s.current_step)),
+            escape(responsible_label(s)), s.row.next_due ? danish_date(*s.row.next_due) : "–",
+            flags.empty() ? R"( class="empty")" : "", flags);
+    }
+    body += "</tbody></table></section>";
+
+    // Every document and event of its cycles, the latest first.
+    std::string documents;
+    struct Entry {
+        const EventRecord* event;
+        const CycleDetail* detail;
+    };
+    std::vector<Entry> history;
+    for (const auto& detail : view.cycles) {
+        for (const auto& e : detail.history) history.push_back({&e, &detail});
+        for (const auto& document : detail.documents) {
+            std::string event;
+            for (const auto& e : detail.history) {
+                if (e.seq == document.event_seq) event = event_label(e.event);
+            }
+            documents += fmt::format(
+                R"(<tr><td><a href="/dokumenter/{}" download>{}</a></td><td data-label="Vedhæftet">)"
+                R"({}</td><td data-label="Forløb">{}</td><td class="date" data-label="Dato">{}</td></tr>)",
+                document.id, escape(document.info.name), escape(event),
+                escape(workflow_label(detail.summary.row.cycle.workflow)),
+                local_time(page, document.recorded_at).substr(0, 10));
+        }
+    }
+    body += R"(<section><h2>Dokumenter</h2>)";
+    body += documents.empty()
+                ? R"(<p class="muted">Ingen dokumenter endnu.</p>)"
+                : R"(<table class="cycles"><thead><tr><th>Dokument</th><th>Vedhæftet</th>)"
+                  R"(<th>Forløb</th><th>Dato</th></tr></thead><tbody>)" +
+                      documents + "</tbody></table>";
+    body += "</section>";
+    std::stable_sort(history.begin(), history.end(),
+                     [](const Entry& a, const Entry& b) { return a.event->seq > b.event->seq; });
+    body +=
+        R"(<section><h2>Historik</h2><table class="cycles history"><thead><tr><th>Hændelse</th>)"
+        R"(<th>Forløb</th><th>Af</th><th>Tidspunkt</th></tr></thead><tbody>)";
+    for (const auto& [e, detail] : history) {
+        body += fmt::format(
+            R"(<tr><td class="name">{}</td><td data-label="Forløb"><a href="/cycles/{}">{}</a></td>)"
+            R"(<td data-label="Af">{}</td><td class="date" data-label="Tidspunkt">{}</td></tr>)",
+            escape(event_label(e->event)), escape(cycle_path(detail->summary.row.cycle.id)),
+            escape(workflow_label(detail->summary.row.cycle.workflow)),
+            escape(actor_label(config, e->actor)), local_time(page, e->at));
+    }
+    body += "</tbody></table></section>";
+    return layout(&page, inst.name, body);
 }
 
 std::string public_page(std::string_view organisation, std::string_view title,

@@ -63,6 +63,11 @@ std::string actor_label(const Config& config, std::string_view actor);
 std::string waiting_page(const Page& page, const Config& config,
                          const std::vector<CycleSummary>& rows, Date today);
 
+/// Everything about one tilbud: its facts, a timeline of its cycles drawn as SVG, its cycles and
+/// supervision cases with who is responsible, its documents and its history.
+std::string institution_page(const Page& page, const Config& config, const InstitutionView& view,
+                             Date today);
+
 /// Every cycle the user may see ("Alle forløb"), with its filters.
 std::string overview_page(const Page& page, const Config& config,
                           const std::vector<CycleSummary>& rows, const OverviewFilter& filter,

@@ -522,6 +522,15 @@ void add_dashboard_routes(RouteTable& routes, WebContext& context) {
     page("/", [&](const Visit& visit) { return waiting(context, visit); });
     page("/forloeb", [&](const Visit& visit) { return overview(context, visit); });
     page("/cycles/{id...}", [&](const Visit& visit) { return cycle(context, visit); });
+    page("/tilbud/{id}", [&](const Visit& visit) {
+        const Actor actor = actor_of(*visit.page.user);
+        const auto view =
+            institution_view(*context.store, *context.cases, first_value(visit.params, "id"),
+                             &actor, context.today());
+        if (!view) return html(404, ui::error_page(&visit.page, 404, kInstitutionNotFoundMessage));
+        return html(200,
+                    ui::institution_page(visit.page, context.config(), *view, context.today()));
+    });
     form("/event", [&](const Visit& visit) { return form_event(context, visit); });
     context.upload_patterns.emplace_back("/event");
     page("/dokumenter/{id}", [&](const Visit& visit) {

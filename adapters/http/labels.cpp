@@ -58,9 +58,9 @@ std::array<Label, N> labelled(const std::array<std::string_view, N>& ids,
 }
 
 constexpr std::pair<std::string_view, std::string_view> kStatusLabels[] = {
-    {"met", "Overholdt"},       {"late", "Overholdt for sent"}, {"closed", "Lukket"},
-    {"overdue", "Overskredet"}, {"coming", "Kommende"},         {"sent", "Sendt"},
-    {"pending", "Planlagt"},
+    {"met", "Udført"},    {"late", "Udført efter fristen"}, {"done", "Udført"},
+    {"closed", "Lukket"}, {"overdue", "Overskredet"},       {"coming", "Kommende"},
+    {"sent", "Sendt"},    {"pending", "Planlagt"},
 };
 
 constexpr std::pair<std::string_view, std::string_view> kDeadlineKinds[] = {

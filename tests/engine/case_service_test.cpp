@@ -5,6 +5,7 @@
 
 #include "danish_words.hpp"
 #include "engine/audit.hpp"
+#include "engine/case_view.hpp"
 #include "workflow_fixture.hpp"
 #include "workflows/workflow.hpp"
 
@@ -74,6 +75,23 @@ TEST_CASE("one institution goes from cycle start to a published plan", "[case][w
     REQUIRE(due.size() == 1);
     CHECK(due[0].step == "development_plan");
     CHECK(tilsyn::format_date(due[0].due_on) == "2027-01-21");
+    // The timeline: the plan written on time, then its new deadline, not done (with no date).
+    const auto detail = tilsyn::cycle_detail(*w.store, *w.cases, w.cycle, &w.chief,
+                                             *tilsyn::parse_date("2027-01-08"));
+    REQUIRE(detail);
+    std::vector<const tilsyn::DeadlineView*> plans;
+    for (const auto& view : detail->deadlines) {
+        if (view.deadline.kind == "due" && view.deadline.step == "development_plan") {
+            plans.push_back(&view);
+        }
+    }
+    REQUIRE(plans.size() == 2);
+    std::sort(plans.begin(), plans.end(),
+              [](auto* a, auto* b) { return a->deadline.id < b->deadline.id; });
+    CHECK(plans[0]->status == "met");
+    CHECK(plans[0]->completed_on == tilsyn::parse_date("2027-01-05"));
+    CHECK(plans[1]->status == "coming");
+    CHECK(plans[1]->completed_on == std::nullopt);
     expect_ok(w.send(w.cycle, "plan_submitted", w.leader, kPlan, "2027-01-14"),
               "PlanAwaitingApproval");
     expect_ok(w.send(w.cycle, "plan_approved", w.chief, "{}", "2027-01-18"), "AwaitingPublication");

@@ -168,6 +168,21 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
       await fitsPhone(page, who, path);
       if (path === cycles[0]) await screenshot(page, ARTIFACT_DIR, `demo-${who}-cycle-390.png`);
     }
+    // The first cycle's tilbud: its page with the timeline, read and fitted to the phone too.
+    await visit(page, who, cycles[0]);
+    const tilbudLink = page.locator('main a[href^="/tilbud/"]');
+    if (await tilbudLink.count()) {
+      const tilbud = await tilbudLink.first().getAttribute('href');
+      await visit(page, who, tilbud);
+      await fitsPhone(page, who, tilbud);
+      ok((await page.locator('svg.timeline-chart').count()) === 1, `${who}: ${tilbud} draws its timeline`);
+      const lines = await page.locator('svg.timeline-chart g.line').count();
+      ok(lines > 0, `${who}: the timeline has a line per deadline`, lines);
+      await screenshot(page, ARTIFACT_DIR, `demo-${who}-tilbud-390.png`, { fullPage: true });
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await screenshot(page, ARTIFACT_DIR, `demo-${who}-tilbud-1366.png`, { fullPage: true });
+      await page.setViewportSize(PHONE);
+    }
     await visit(page, who, '/cycles/ingen/sag/2026-01-01', 404);
     noIncidents(`on ${who}'s pages`);
     await context.close();

@@ -477,3 +477,23 @@ TEST_CASE(
     CHECK(response.body.find("Datapakke klar registreret for 49 skoler i runde 1.") !=
           std::string::npos);
 }
+
+TEST_CASE("a cycle's page leads to its tilbud's page; an unknown tilbud is a Danish 404",
+          "[web][dashboard]") {
+    WebWorld w;
+    const std::string cookie = w.login();
+    const auto cycle = w.store->find_cycle(w.cycle);
+    REQUIRE(cycle);
+    const Response page = w.send("GET", "/cycles/" + w.cycle, {{"cookie", cookie}});
+    REQUIRE(page.status == 200);
+    const std::string link = "/tilbud/" + cycle->institution_id;
+    CHECK(page.body.find(R"(<a href=")" + link + R"(">Alt om tilbuddet</a>)") != std::string::npos);
+    const Response institution = w.send("GET", link, {{"cookie", cookie}});
+    REQUIRE(institution.status == 200);
+    CHECK(institution.body.find(R"(class="timeline-chart")") != std::string::npos);
+    CHECK(institution.body.find(R"(<a href="/cycles/)" + w.cycle) != std::string::npos);
+    const Response unknown = w.send("GET", "/tilbud/ingen", {{"cookie", cookie}});
+    CHECK(unknown.status == 404);
+    CHECK(unknown.body.find(ui::escape(kInstitutionNotFoundMessage)) != std::string::npos);
+    CHECK(w.send("GET", link).status == 303);  // no session: to the login page
+}

@@ -9,6 +9,7 @@
 #include "adapters/http/http_server.hpp"
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/sessions.hpp"
+#include "adapters/http/timeline_svg.hpp"
 #include "adapters/storage/storage_fixture.hpp"
 #include "engine/case_view.hpp"
 #include "engine/metrics.hpp"
@@ -477,6 +478,59 @@ TEST_CASE("whose turn it is: who acts on the current step, what awaits whom, and
     CHECK_FALSE(as(w.director)[0].awaits_actor);
     CHECK(page_for(user, w.chief).find("<strong>1</strong> trin afventer dig.") !=
           std::string::npos);
+}
+
+TEST_CASE("the institution page: everything about a tilbud, its timeline drawn as SVG",
+          "[case][view][dashboard]") {
+    testing::WorkflowWorld w;
+    REQUIRE(w.scheduler->tick(at("2026-08-03")).cycles_opened == 1);
+    hold_conversation_with_a_supervision_point(w);
+    // The plan, sent back: a new deadline for it on a line of its own.
+    REQUIRE(w.send(w.cycle, "plan_submitted", w.leader,
+                   R"({"actions":[{"point":"development:1","action":"Læsebånd"},)"
+                   R"({"point":"supervision:1","action":"Trivselsplan"}],)"
+                   R"("involvement":"Drøftet med personale og bestyrelse"})",
+                   "2026-10-20")
+                .status == ApplyStatus::ok);
+    REQUIRE(
+        w.send(w.cycle, "plan_returned", w.chief, R"({"comment":"Mere om læsning"})", "2026-10-22")
+            .status == ApplyStatus::ok);
+    const Date today = *parse_date("2026-10-23");
+
+    CHECK(institution_view(*w.store, *w.cases, "frydenlund", &w.other_chief, today) ==
+          std::nullopt);
+    CHECK(institution_view(*w.store, *w.cases, "ingen", nullptr, today) == std::nullopt);
+    const auto view = institution_view(*w.store, *w.cases, "frydenlund", &w.leader, today);
+    REQUIRE(view);
+    REQUIRE(view->cycles.size() == 2);  // the cycle, then the case it opened
+    CHECK(view->cycles[0].summary.row.cycle.id == w.cycle);
+    CHECK(view->cycles[1].summary.row.cycle.parent_id == w.cycle);
+
+    const std::string svg = ui::timeline_svg(*view, today, &w.zone);
+    CHECK(svg.rfind(R"(<svg xmlns="http://www.w3.org/2000/svg" class="timeline-chart")", 0) == 0);
+    CHECK(svg.find("<script") == std::string::npos);
+    CHECK(svg.find("Tidslinje for Frydenlund Skole") != std::string::npos);
+    // The plan written on time, its new deadline coming; the conversation done on time.
+    CHECK(svg.find(R"(<g class="line" data-status="met"><title>Lokal udviklingsplan – frist )") !=
+          std::string::npos);
+    CHECK(svg.find(R"(<g class="line" data-status="coming"><title>Lokal udviklingsplan – ny frist )"
+                   "– frist") != std::string::npos);
+    CHECK(svg.find("Kvalitetssamtale – frist") != std::string::npos);
+    CHECK(svg.find("Udført 05.10.2026") != std::string::npos);  // the conversation, held that day
+    CHECK(svg.find(">I dag</text>") != std::string::npos);
+    CHECK(svg.find("Tilsynssag · startet 05.10.2026") != std::string::npos);
+
+    StoredUser user;
+    user.email = w.leader.email;
+    user.role = "leader";
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Leder", {}, {}};
+    const std::string html = ui::institution_page(page, w.config, *view, today);
+    CHECK(html.find("<h1>Frydenlund Skole</h1>") != std::string::npos);
+    CHECK(html.find(svg) != std::string::npos);
+    CHECK(html.find(R"(<a href="/cycles/quality-report-6-18/frydenlund/2026-08-03">)") !=
+          std::string::npos);
+    CHECK(html.find("Udviklingsplan sendt retur") != std::string::npos);  // the history
+    CHECK(html.find(R"(<td data-label="Ansvarlig">Lene Leder</td>)") != std::string::npos);
 }
 
 TEST_CASE("the forms whose documents become public say so, and offer the configured types",
