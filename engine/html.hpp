@@ -34,4 +34,11 @@ inline std::string html_escape(std::string_view text) {
     return out;
 }
 
+/// The attributes of a block that scrolls sideways inside the page (a wide table, a chart), so
+/// a keyboard reaches it and a screen reader names it: ` tabindex="0" role="region"
+/// aria-label="…"` with `name`, which the caller escapes.
+inline std::string scroll_region(std::string_view name) {
+    return std::string(R"( tabindex="0" role="region" aria-label=")") + std::string(name) + "\"";
+}
+
 }  // namespace tilsyn

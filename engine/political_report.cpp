@@ -828,7 +828,7 @@ std::string figures_table(std::string_view chart, std::string_view first,
     // Two header rows: the cases' and the assessments' columns under one heading each, and
     // soft hyphens in the long words, so the table fits a laptop's screen and an A4 page.
     std::string t = fmt::format(
-        R"(<div class="table-wrap"><table class="report"><thead><tr><th scope="col" )"
+        R"(<div class="table-wrap"{}><table class="report"><thead><tr><th scope="col" )"
         R"(rowspan="2">{}</th><th scope="col" rowspan="2">Fokus&shy;områder</th><th )"
         R"(scope="col" rowspan="2">Udviklings&shy;punkter</th><th scope="col" rowspan="2">)"
         R"(Tilsyns&shy;punkter</th><th scope="colgroup" colspan="3">Tilsynssager</th>)"
@@ -836,7 +836,7 @@ std::string figures_table(std::string_view chart, std::string_view first,
         R"(rowspan="2">Aftalt under&shy;støttelse</th></tr><tr><th scope="col">åbnet</th>)"
         R"(<th scope="col">afsluttet</th><th scope="col">åbne</th><th scope="col">nået</th>)"
         R"(<th scope="col">delvist nået</th><th scope="col">ikke nået</th></tr></thead><tbody>)",
-        first);
+        scroll_region(fmt::format("Tabel: {}", html_escape(first))), first);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& [key, title] = rows[i];
         t += fmt::format(R"(<tr data-row="{}"><th scope="row">{}</th>)", html_escape(key),
@@ -888,7 +888,8 @@ std::string plans_table(std::string_view chart, const PlanFigures& p) {
             R"(data-col="plans">{3}</td></tr>)",
             key, title, chart, value);
     }
-    return R"(<div class="table-wrap"><table class="report narrow"><thead><tr><th scope="col">)"
+    return R"(<div class="table-wrap")" + scroll_region("Tabel: Udviklingsplaner") +
+           R"(><table class="report narrow"><thead><tr><th scope="col">)"
            R"(Udviklingsplaner</th><th scope="col">Antal</th></tr></thead><tbody>)" +
            cells + "</tbody></table></div>";
 }
@@ -953,7 +954,8 @@ std::string political_report_html(const PoliticalReport& report, const Config& c
         }
         out += bar_chart("statements", "Bestyrelsernes udtalelser pr. emne", bars,
                          {{"statements", "Udtalelser"}});
-        out += R"(<div class="table-wrap"><table class="report narrow"><thead><tr><th )"
+        out += R"(<div class="table-wrap")" + scroll_region("Tabel: Bestyrelsernes udtalelser") +
+               R"(><table class="report narrow"><thead><tr><th )"
                R"(scope="col">Emne</th><th scope="col">Udtalelser</th></tr></thead><tbody>)" +
                rows + "</tbody></table></div>";
         for (const auto& g : report.statements) {

@@ -258,8 +258,16 @@ std::string input_for(std::string_view name, std::string_view type, bool require
                        escape(value));
 }
 
-std::string select(const std::string& name, std::span<const Label> choices, const Refill& refill) {
-    std::string out = fmt::format(R"(<select name="{}"{}>)", escape(name), refill.invalid(name));
+/// ` aria-label="…"`: the accessible name of an input with no label of its own (a row of a
+/// points table), or nothing.
+std::string aria_label(std::string_view name) {
+    return name.empty() ? std::string{} : fmt::format(R"( aria-label="{}")", escape(name));
+}
+
+std::string select(const std::string& name, std::span<const Label> choices, const Refill& refill,
+                   std::string_view label = {}) {
+    std::string out = fmt::format(R"(<select name="{}"{}{}>)", escape(name), refill.invalid(name),
+                                  aria_label(label));
     for (const auto& [value, label] : choices) out += option(value, label, refill.value(name));
     out += "</select>";
     return out;
@@ -267,8 +275,10 @@ std::string select(const std::string& name, std::span<const Label> choices, cons
 
 /// A select of `choices` with a first, empty choice `none` (nothing chosen).
 std::string select_or_none(const std::string& name, const std::vector<InstitutionChoice>& choices,
-                           std::string_view none, const Refill& refill) {
-    std::string out = fmt::format(R"(<select name="{}"{}>)", escape(name), refill.invalid(name));
+                           std::string_view none, const Refill& refill,
+                           std::string_view label = {}) {
+    std::string out = fmt::format(R"(<select name="{}"{}{}>)", escape(name), refill.invalid(name),
+                                  aria_label(label));
     out += option("", none, refill.value(name));
     for (const auto& choice : choices) out += option(choice.id, choice.name, refill.value(name));
     return out + "</select>";
@@ -285,14 +295,21 @@ std::string points_inputs(std::string_view prefix, const Refill& refill,
                                                    : "Udviklingspunkter");
     for (int i = 0; i < kPointRows; ++i) {
         const std::string title = fmt::format("{}_title_{}", prefix, i);
+        // Each row's inputs named by what they hold and the row's number, for screen readers.
+        auto named = [&](std::string_view what) { return fmt::format("{} {}", what, i + 1); };
+        out += fmt::format(
+            R"(<div class="point"><input name="{}" value="{}" placeholder="Titel"{}{}>)", title,
+            escape(refill.value(title)), refill.invalid(title), aria_label(named("Titel")));
+        if (supervision) {
+            out += select(fmt::format("sp_reason_{}", i), reason_labels(), refill,
+                          named("Begrundelse"));
+        }
         out +=
-            fmt::format(R"(<div class="point"><input name="{}" value="{}" placeholder="Titel"{}>)",
-                        title, escape(refill.value(title)), refill.invalid(title));
-        if (supervision) out += select(fmt::format("sp_reason_{}", i), reason_labels(), refill);
-        out += select(fmt::format("{}_goal_{}", prefix, i), goal_labels(), refill);
+            select(fmt::format("{}_goal_{}", prefix, i), goal_labels(), refill, named("Effektmål"));
         if (!themes.empty()) {
-            out += select_or_none(fmt::format("{}_theme_{}", prefix, i), themes,
-                                  prefix == "fa" ? "Vælg tema" : "Intet tema", refill);
+            out +=
+                select_or_none(fmt::format("{}_theme_{}", prefix, i), themes,
+                               prefix == "fa" ? "Vælg tema" : "Intet tema", refill, named("Tema"));
         }
         out += "</div>";
     }
@@ -1231,7 +1248,8 @@ std::string institution_page(const Page& page, const Config& config, const Insti
     const std::string chart = timeline_svg(view, today, page.zone);
     body += R"(<section class="institution-timeline"><h2>Tidslinje</h2>)";
     body += chart.empty() ? R"(<p class="muted">Ingen frister endnu.</p>)"
-                          : timeline_legend() + R"(<div class="scroll">)" + chart + "</div>";
+                          : timeline_legend() + R"(<div class="scroll")" +
+                                scroll_region("Tidslinje") + ">" + chart + "</div>";
     body += "</section>";
 
     body += R"(<section><h2>Forløb og tilsynssager</h2><table class="cycles"><thead><tr>)"

@@ -8,6 +8,7 @@
 #include "adapters/http/responses.hpp"
 #include "adapters/http/web_context.hpp"
 #include "engine/config_diff.hpp"
+#include "engine/html.hpp"
 #include "engine/messages.hpp"
 #include "engine/workload.hpp"
 #include "workflows/description.hpp"
@@ -52,10 +53,10 @@ std::string diff_html(const Config& next, const ConfigDiff& diff) {
     if (diff.changes.empty()) {
         body += "<p>Ingen frister, påmindelser eller eskaleringer flytter sig.</p>";
     } else {
-        body +=
-            "<div class=\"scroll\"><table><thead><tr><th>Forløb</th><th>Start</th><th>Trin</th>"
-            "<th>Hvad</th><th>Før</th><th>Efter</th><th>Arbejdsdage</th><th>Tilbud</th></tr>"
-            "</thead><tbody>";
+        body += "<div class=\"scroll\"" + scroll_region("Tabel: Kommende forløb") +
+                "><table><thead><tr><th>Forløb</th><th>Start</th><th>Trin</th>"
+                "<th>Hvad</th><th>Før</th><th>Efter</th><th>Arbejdsdage</th><th>Tilbud</th></tr>"
+                "</thead><tbody>";
         for (const auto& change : diff.changes) {
             const ChangeWords words = change_words(change);
             body += fmt::format(
@@ -71,9 +72,10 @@ std::string diff_html(const Config& next, const ConfigDiff& diff) {
     if (diff.mail.empty()) {
         body += "<p>Ingen får flere eller færre.</p>";
     } else {
-        body +=
-            "<div class=\"scroll\"><table><thead><tr><th>Person</th><th>Før</th>"
-            "<th>Efter</th></tr></thead><tbody>";
+        body += "<div class=\"scroll\"" +
+                scroll_region("Tabel: Påmindelser og eskaleringer pr. person") +
+                "><table><thead><tr><th>Person</th><th>Før</th>"
+                "<th>Efter</th></tr></thead><tbody>";
         for (const auto& mail : diff.mail) {
             body += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", escape(mail.email),
                                 mail.before, mail.after);
@@ -183,7 +185,8 @@ Response workload_page(WebContext& context, const ui::Page& page, const Request&
     if (workload.people.empty()) {
         body += "<p>Ingen frister i perioden.</p>";
     } else {
-        body += R"(<div class="scroll heatmap">)" + workload_svg(workload, limit) + "</div>";
+        body += R"(<div class="scroll heatmap")" + scroll_region("Arbejdsbyrde pr. uge") + ">" +
+                workload_svg(workload, limit) + "</div>";
     }
     return html(200, ui::page_layout(&page, "Arbejdsbyrde", body));
 }

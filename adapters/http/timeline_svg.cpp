@@ -81,14 +81,14 @@ std::vector<Group> groups_of(const InstitutionView& view) {
             const auto& d = due[i]->deadline;
             bool again = false;  // the step armed again in its round: a new deadline
             for (std::size_t j = 0; j < i; ++j) {
-                again = again || (due[j]->deadline.step == d.step && due[j]->deadline.round == d.round);
+                again =
+                    again || (due[j]->deadline.step == d.step && due[j]->deadline.round == d.round);
             }
-            group.lines.push_back(
-                {due[i],
-                 fmt::format("{}{}{}", workflows::step_title(d.step),
-                             d.round ? fmt::format(" (runde {})", d.round) : "",
-                             again ? " – ny frist" : ""),
-                 {}});
+            group.lines.push_back({due[i],
+                                   fmt::format("{}{}{}", workflows::step_title(d.step),
+                                               d.round ? fmt::format(" (runde {})", d.round) : "",
+                                               again ? " – ny frist" : ""),
+                                   {}});
         }
         // A reminder or escalation belongs to the last deadline of its step and round armed
         // before it.
@@ -122,23 +122,27 @@ std::string timeline_svg(const InstitutionView& view, Date today, const TimeZone
 
     // The span: from the first start to the last date drawn (and today), with a margin.
     Date from = today, to = today;
-    for (const auto& detail : view.cycles) from = std::min(from, detail.summary.row.cycle.started_on);
+    for (const auto& detail : view.cycles)
+        from = std::min(from, detail.summary.row.cycle.started_on);
     for (const auto& group : groups) {
         for (const auto& line : group.lines) {
             to = std::max(to, line.due->deadline.due_on);
             if (line.due->completed_on) to = std::max(to, *line.due->completed_on);
-            for (const auto* n : line.notices) to = std::max(to, fire_date(n->deadline.fire_at, zone));
+            for (const auto* n : line.notices)
+                to = std::max(to, fire_date(n->deadline.fire_at, zone));
         }
     }
     from -= std::chrono::days{10};
     to += std::chrono::days{20};
     const double span = static_cast<double>((to - from).count());
     auto x = [&](Date d) {
-        return kChartLeft + static_cast<double>((d - from).count()) / span * (kChartRight - kChartLeft);
+        return kChartLeft +
+               static_cast<double>((d - from).count()) / span * (kChartRight - kChartLeft);
     };
 
     int height = kAxis;
-    for (const auto& group : groups) height += kHeading + kRow * static_cast<int>(group.lines.size());
+    for (const auto& group : groups)
+        height += kHeading + kRow * static_cast<int>(group.lines.size());
     height += 8;
 
     std::string out = fmt::format(
@@ -159,12 +163,12 @@ std::string timeline_svg(const InstitutionView& view, Date today, const TimeZone
         const unsigned m = static_cast<unsigned>(month.month());
         if (sparse && (m - 1) % 3 != 0) continue;
         const double at = x(day);
-        out += fmt::format(R"(<line x1="{0:.1f}" y1="{1}" x2="{0:.1f}" y2="{2}" stroke="{3}"/>)", at,
-                           kAxis - 6, height - 4, kLine);
-        out += fmt::format(R"(<text x="{:.1f}" y="{}" font-size="11" fill="{}">{}{}</text>)", at + 3,
-                           kAxis - 12, kMuted, kMonths[m - 1],
-                           m == 1 || !sparse ? fmt::format(" {}", static_cast<int>(month.year()))
-                                             : "");
+        out += fmt::format(R"(<line x1="{0:.1f}" y1="{1}" x2="{0:.1f}" y2="{2}" stroke="{3}"/>)",
+                           at, kAxis - 6, height - 4, kLine);
+        out += fmt::format(
+            R"(<text x="{:.1f}" y="{}" font-size="11" fill="{}">{}{}</text>)", at + 3, kAxis - 12,
+            kMuted, kMonths[m - 1],
+            m == 1 || !sparse ? fmt::format(" {}", static_cast<int>(month.year())) : "");
     }
 
     int y = kAxis;
@@ -198,13 +202,14 @@ std::string timeline_svg(const InstitutionView& view, Date today, const TimeZone
             } else if (done) {
                 const bool late = status == "late";
                 if (late) {
-                    out += fmt::format(R"(<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="{}" )"
-                                       R"(stroke-width="3"/>)",
-                                       due_x, mid, x(*done), mid, kAmber);
+                    out +=
+                        fmt::format(R"(<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="{}" )"
+                                    R"(stroke-width="3"/>)",
+                                    due_x, mid, x(*done), mid, kAmber);
                 }
                 out += diamond(due_x, mid, "#fff", kMuted);
-                out += fmt::format(R"(<circle cx="{:.1f}" cy="{}" r="5" fill="{}"/>)", x(*done), mid,
-                                   late ? kAmber : kGreen);
+                out += fmt::format(R"(<circle cx="{:.1f}" cy="{}" r="5" fill="{}"/>)", x(*done),
+                                   mid, late ? kAmber : kGreen);
             } else if (status == "coming") {
                 out += diamond(due_x, mid, "#fff", kMuted);
             } else {  // done earlier (no date kept) or closed without being done

@@ -2,9 +2,12 @@
 // environment, "ok - ..." checks that end the run at the first failure, a guard against dialogs,
 // script errors and requests to other hosts, Chromium, logging in with a token, and the run
 // itself (a screenshot of the page at a failure, the exit code).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** An environment variable the test needs (exit 2 when it is not set). */
 export function env(name, fallback) {
@@ -78,6 +81,23 @@ export async function login(page, baseUrl, token) {
   await page.fill('input[name=token]', token);
   await Promise.all([page.waitForURL((url) => url.pathname === '/'),
                      page.getByRole('button', { name: 'Log ind' }).click()]);
+}
+
+/**
+ * The serious and critical accessibility problems axe-core (npm) finds on the page by the WCAG
+ * 2.1 A and AA rules, one line each: the rule, what it asks, where (up to three elements).
+ */
+export async function accessibilityProblems(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} – ` +
+                  v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+  });
 }
 
 /** Saves a screenshot into `dir` and says where. */

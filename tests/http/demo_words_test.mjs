@@ -11,6 +11,8 @@
 //     which the Python side checks for raw ids and English words. Each role's "Afventer dig"
 //     and "Alle forløb" are read and screenshot at 1366 px wide, then at 390 px, where the
 //     other pages are read; at 390 px no page is wider than the screen.
+//     Every page read is also checked with axe-core (npm) for serious or critical
+//     accessibility problems by the WCAG 2.1 A and AA rules.
 //  2. The observed tilbud's leader sees no feedback form on its own dialogue, nor the
 //     observation as its own task; the observer finds its task on "Afventer dig", opens it,
 //     reads what it needs and sends its written feedback through the form (the Python side
@@ -28,7 +30,8 @@
 //   PAGES_FILE         where the pages' text goes (JSON)
 //   CHROMIUM           the browser (default /usr/bin/chromium)
 import { writeFileSync } from 'node:fs';
-import { cyclePath, env, login, newPage, noIncidents, ok, run, screenshot } from './browser.mjs';
+import { accessibilityProblems, cyclePath, env, login, newPage, noIncidents, ok, run, screenshot }
+  from './browser.mjs';
 
 const BASE_URL = env('BASE_URL').replace(/\/$/, '');
 const TOKENS = JSON.parse(env('TOKENS'));
@@ -70,11 +73,19 @@ async function readPage(page, who) {
   pages.push({ who, path: new URL(page.url()).pathname + new URL(page.url()).search, ...seen });
 }
 
-/** Opens `path`, requires the status, and reads the page. */
+/** The page has no serious or critical accessibility problem (axe-core, WCAG 2.1 A and AA). */
+async function accessible(page, who, what) {
+  const problems = await accessibilityProblems(page);
+  ok(problems.length === 0, `${who}: ${what} has no serious or critical accessibility problem`,
+     problems.join('\n'));
+}
+
+/** Opens `path`, requires the status, reads the page and checks its accessibility. */
 async function visit(page, who, path, status = 200) {
   const response = await page.goto(BASE_URL + path);
   ok(response.status() === status, `${who}: ${path} answers ${status}`, response.status());
   await readPage(page, who);
+  await accessible(page, who, path);
 }
 
 /** The page is no wider than the screen (nothing to scroll sideways). */
@@ -116,6 +127,8 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Log ind' }).click()]);
     await readPage(page, 'logged out');
     ok((await page.locator('.error[role=alert]').count()) === 1, 'a wrong password is refused on the page');
+    await visit(page, 'logged out', '/offentlig');  // the public page of approved plans
+    await fitsPhone(page, 'logged out', 'the public page');
     await context.close();
   }
 
@@ -129,6 +142,7 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     ok(heading === 'Afventer dig', `${who}: the first page is "Afventer dig"`, heading);
     await screenshot(page, ARTIFACT_DIR, `demo-${who}-1366.png`, { fullPage: true });
     await readPage(page, who);
+    await accessible(page, who, '"Afventer dig"');
     // Each step that waits for the person is one click from its forms.
     const tasks = await page.$$eval('table.tasks a.button', (all) => all.map((a) => a.getAttribute('href')));
     if (WAITED_FOR.includes(who)) {
@@ -155,6 +169,7 @@ await run(CHROMIUM, ARTIFACT_DIR, 'demo-failure.png', async (browser, track) => 
     await page.setViewportSize(PHONE);
     await screenshot(page, ARTIFACT_DIR, `demo-${who}-390.png`);
     await fitsPhone(page, who, '"Afventer dig"');
+    await accessible(page, who, `"Afventer dig" at ${PHONE.width} px`);
     // The white "Log ud" stays on the header's dark background (it fell outside it before).
     const [header, logout] = await Promise.all(['header', 'header button.link'].map(
       (selector) => page.locator(selector).boundingBox()));
