@@ -97,6 +97,41 @@ std::string opening_point(Store& store, const std::string& case_id) {
 
 }  // namespace
 
+std::string search_folded(std::string_view text) {
+    std::string out(text);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        auto& c = out[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        } else if (static_cast<unsigned char>(c) == 0xC3 && i + 1 < out.size()) {
+            // Latin-1's capitals in UTF-8 (Æ Ø Å É …, not ×): C3 80-9E, small ones 0x20 on.
+            auto next = static_cast<unsigned char>(out[i + 1]);
+            if (next >= 0x80 && next <= 0x9E && next != 0x97)
+                out[i + 1] = static_cast<char>(next + 0x20);
+            ++i;
+        }
+    }
+    return out;
+}
+
+bool matches(const CycleSummary& summary, const CycleFilter& filter) {
+    const auto& c = summary.row.cycle;
+    if (summary.final && !filter.include_final && filter.state.empty()) return false;
+    if (filter.overdue_only && !summary.overdue) return false;
+    if (!filter.area.empty() && summary.row.area_id != filter.area) return false;
+    if (!filter.institution.empty() && c.institution_id != filter.institution) return false;
+    if (!filter.state.empty() && c.state != filter.state) return false;
+    if (!filter.kind.empty() && summary.kind != filter.kind) return false;
+    if (!filter.workflow.empty() && c.workflow != filter.workflow) return false;
+    if (!filter.step.empty() && summary.current_step != filter.step) return false;
+    if (!filter.name.empty() &&
+        search_folded(summary.row.institution_name).find(search_folded(filter.name)) ==
+            std::string::npos) {
+        return false;
+    }
+    return true;
+}
+
 std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
                                       const CycleFilter& filter, const Actor* actor, Date today) {
     // Narrow the store query to the caller's scope where it allows it.
@@ -132,23 +167,25 @@ std::vector<CycleSummary> list_cycles(Store& store, const CaseService& cases,
     std::vector<CycleSummary> shown;
     for (auto& summary : all) {
         summary.sharpened = sharpened.count(summary.row.cycle.institution_id) > 0;
-        if (summary.final && !filter.include_final && filter.state.empty()) continue;
-        if (filter.overdue_only && !summary.overdue) continue;
-        if (!filter.state.empty() && summary.row.cycle.state != filter.state) continue;
-        if (!filter.kind.empty() && summary.kind != filter.kind) continue;
-        if (!filter.workflow.empty() && summary.row.cycle.workflow != filter.workflow) continue;
+        if (!matches(summary, filter)) continue;
         assign_responsible(summary, cases, actor);
         shown.push_back(std::move(summary));
     }
-    // Institutions under sharpened follow-up first, then overdue, then by next deadline.
-    std::stable_sort(shown.begin(), shown.end(), [](const CycleSummary& a, const CycleSummary& b) {
-        auto key = [](const CycleSummary& s) {
-            return std::make_tuple(!s.sharpened, !s.overdue, !s.row.next_due.has_value(),
-                                   s.row.next_due.value_or(Date{}));
-        };
-        return key(a) < key(b);
-    });
-    return shown;
+    // Institutions under sharpened follow-up first, then overdue, then by next deadline: the
+    // keys sorted, then the summaries moved into that order once (a summary is large).
+    using Key = std::tuple<bool, bool, bool, Date, std::size_t>;
+    std::vector<Key> keys;
+    keys.reserve(shown.size());
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        const auto& s = shown[i];
+        keys.emplace_back(!s.sharpened, !s.overdue, !s.row.next_due.has_value(),
+                          s.row.next_due.value_or(Date{}), i);
+    }
+    std::sort(keys.begin(), keys.end());  // the index last: stable
+    std::vector<CycleSummary> sorted;
+    sorted.reserve(shown.size());
+    for (const auto& key : keys) sorted.push_back(std::move(shown[std::get<4>(key)]));
+    return sorted;
 }
 
 std::optional<CycleDetail> cycle_detail(Store& store, const CaseService& cases, std::string_view id,

@@ -39,9 +39,17 @@ struct CycleFilter {
     std::string state;
     std::string kind;      // institution kind
     std::string workflow;  // quality_report, learning_dialogue, supervision
+    std::string step;      // the current step
+    std::string name;      // a part of the tilbud's name, in any case (search_folded)
     bool overdue_only = false;
     bool include_final = false;
 };
+
+/// `text` for a search that ignores case: A-Z and Latin-1's capitals (Æ Ø Å …) made small.
+std::string search_folded(std::string_view text);
+
+/// Whether a listed instance passes `filter` (final ones only with include_final or a state).
+bool matches(const CycleSummary& summary, const CycleFilter& filter);
 
 /// Instances matching `filter` that `actor` may see (nullptr: everything), institutions under
 /// sharpened follow-up first, then overdue ones, then by next deadline. A leader also gets the

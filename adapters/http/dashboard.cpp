@@ -644,12 +644,34 @@ std::string signed_in_page(std::string_view organisation) {
            "</body></html>\n";
 }
 
+std::string overview_query(const OverviewFilter& filter, int page_number) {
+    std::string query;
+    auto add = [&](std::string_view name, std::string_view value) {
+        if (value.empty()) return;
+        query += fmt::format("{}{}={}", query.empty() ? "?" : "&", name, percent_encode(value));
+    };
+    add("q", filter.q);
+    add("area", filter.area);
+    add("kind", filter.kind);
+    add("state", filter.state);
+    add("step", filter.step);
+    add("sort", filter.sort);
+    add("overdue", filter.overdue ? "1" : "");
+    add("all", filter.all ? "1" : "");
+    add("side", page_number > 1 ? std::to_string(page_number) : "");
+    return "/forloeb" + query;
+}
+
 std::string overview_page(const Page& page, const Config& config,
-                          const std::vector<CycleSummary>& rows, const OverviewFilter& filter,
-                          const std::vector<std::string>& states) {
+                          std::vector<const CycleSummary*> rows, const OverviewFilter& filter,
+                          const std::vector<std::string>& states,
+                          const std::vector<std::string>& steps) {
     const std::string role = page.user ? page.user->role : "";
     const bool choose_area = role == "admin" || role == "director";
-    std::string form = R"(<form method="get" action="/forloeb" class="filters">)";
+    std::string form =
+        fmt::format(R"(<form method="get" action="/forloeb" class="filters"><label>Søg tilbud)"
+                    R"(<input type="search" name="q" value="{}" placeholder="Navn"></label>)",
+                    escape(filter.q));
     if (choose_area) {
         form += R"(<label>Område<select name="area">)" + option("", "Alle", filter.area);
         for (const auto& area : config.areas) form += option(area.id, area.name, filter.area);
@@ -660,8 +682,17 @@ std::string overview_page(const Page& page, const Config& config,
     form += R"(</select></label><label>Tilstand<select name="state">)" +
             option("", "Alle aktive", filter.state);
     for (const auto& state : states) form += option(state, state_label(state), filter.state);
+    form += "</select></label>";
+    if (!steps.empty()) {
+        form += R"(<label>Aktuelt trin<select name="step">)" + option("", "Alle", filter.step);
+        for (const auto& step : steps) form += option(step, step_label(step), filter.step);
+        form += "</select></label>";
+    }
+    form += R"(<label>Sortér efter<select name="sort">)" + option("", "Næste frist", filter.sort) +
+            option("navn", "Navn", filter.sort) +
+            option("overskredet", "Flest dage over fristen", filter.sort) + "</select></label>";
     form += fmt::format(
-        R"(</select></label><label class="check"><input type="checkbox" name="overdue" )"
+        R"(<label class="check"><input type="checkbox" name="overdue" )"
         R"(value="1"{}> Kun overskredne</label><label class="check"><input type="checkbox" )"
         R"(name="all" value="1"{}> Vis afsluttede</label><button type="submit">Filtrér</button>)"
         R"(</form>)",
@@ -669,26 +700,45 @@ std::string overview_page(const Page& page, const Config& config,
 
     std::vector<const CycleSummary*> observing;  // other tilbud's, where this leader observes
     std::vector<const CycleSummary*> sharpened;
-    std::map<std::string, std::vector<const CycleSummary*>> by_area;
-    std::size_t own = 0, overdue = 0;
-    for (const auto& row : rows) {
-        if (row.observing) {
-            observing.push_back(&row);
+    std::vector<const CycleSummary*> own;
+    std::size_t overdue = 0;
+    for (const auto* row : rows) {
+        if (row->observing) {
+            observing.push_back(row);
             continue;
         }
-        ++own;
-        if (row.overdue) ++overdue;
-        if (row.sharpened) sharpened.push_back(&row);
-        by_area[row.row.area_id].push_back(&row);
+        own.push_back(row);
+        if (row->overdue) ++overdue;
+        if (row->sharpened) sharpened.push_back(row);
     }
-    std::string body =
-        fmt::format(R"(<h1>Alle forløb</h1><p class="counts"><strong>{}</strong> forløb · )"
-                    R"(<strong class="red">{}</strong> {} · <strong>{}</strong> under skærpet )"
-                    R"(ledelsesmæssig opmærksomhed</p>)",
-                    own, overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size());
+    // The order chosen (the default is list_cycles': sharpened, overdue, by next deadline),
+    // then one page of it, by area.
+    if (filter.sort == "navn") {
+        std::stable_sort(own.begin(), own.end(), [](const auto* a, const auto* b) {
+            return search_folded(a->row.institution_name) < search_folded(b->row.institution_name);
+        });
+    } else if (filter.sort == "overskredet") {
+        std::stable_sort(own.begin(), own.end(), [](const auto* a, const auto* b) {
+            return std::make_tuple(!a->overdue, a->row.next_due.value_or(Date::max())) <
+                   std::make_tuple(!b->overdue, b->row.next_due.value_or(Date::max()));
+        });
+    }
+    const int pages = std::max<int>(1, static_cast<int>((own.size() + kPageRows - 1) / kPageRows));
+    const int shown_page = std::clamp(filter.page, 1, pages);
+    const std::size_t first = static_cast<std::size_t>(shown_page - 1) * kPageRows;
+    const std::size_t last = std::min(own.size(), first + kPageRows);
+    std::map<std::string, std::vector<const CycleSummary*>> by_area;
+    for (std::size_t i = first; i < last; ++i) by_area[own[i]->row.area_id].push_back(own[i]);
+
+    std::string body = fmt::format(
+        R"(<h1>Alle forløb</h1><p class="counts"><strong>{}</strong> forløb · )"
+        R"(<strong class="red">{}</strong> {} · <strong>{}</strong> under skærpet )"
+        R"(ledelsesmæssig opmærksomhed</p>)",
+        own.size(), overdue, overdue == 1 ? "overskredet" : "overskredne", sharpened.size());
     if (!observing.empty()) body += observing_section(observing);
     body += form;
-    if (!sharpened.empty()) {
+    if (!sharpened.empty() && shown_page == 1) {
+        if (sharpened.size() > kPageRows) sharpened.resize(kPageRows);
         body +=
             R"(<section class="sharpened"><h2>Skærpet ledelsesmæssig opmærksomhed (tilsynspunkt)</h2>)" +
             table(sharpened) + "</section>";
@@ -700,11 +750,28 @@ std::string overview_page(const Page& page, const Config& config,
                             escape(area.name)) +
                 table(it->second) + "</section>";
     }
-    if (own == 0) body += R"(<p class="muted">Ingen forløb matcher filtret.</p>)";
+    if (own.empty()) body += R"(<p class="muted">Ingen forløb matcher filtret.</p>)";
+    if (pages > 1) {
+        body += fmt::format(R"(<nav class="pages" aria-label="Sider"><span>Forløb {}–{} af {} · )"
+                            R"(side {} af {}</span>)",
+                            first + 1, last, own.size(), shown_page, pages);
+        if (shown_page > 1) {
+            body += fmt::format(R"(<a href="{}" rel="prev">← Forrige side</a>)",
+                                escape(overview_query(filter, shown_page - 1)));
+        }
+        if (shown_page < pages) {
+            body += fmt::format(R"(<a href="{}" rel="next">Næste side →</a>)",
+                                escape(overview_query(filter, shown_page + 1)));
+        }
+        body += "</nav>";
+    }
     return layout(&page, "Alle forløb", body);
 }
 
 namespace {
+
+// At most this many tilbud of a late step on "Afventer dig"; the rest in "Alle forløb".
+constexpr std::size_t kLateRows = 10;
 
 /// "om 3 dage", "i dag", "2 dage over fristen": a due date against today.
 std::string due_in_words(Date due, Date today) {
@@ -760,21 +827,21 @@ std::string own_tasks(const std::vector<const CycleSummary*>& rows, Date today) 
 /// What is late at others (chiefs, the director, administrators): per area in configuration
 /// order, the number of tilbud and of tilbud with a step past its deadline on top, then each
 /// late step with its tilbud, who is responsible and how many days over the deadline.
-std::string late_at_others(const Config& config, const std::vector<CycleSummary>& rows,
+std::string late_at_others(const Config& config, const std::vector<const CycleSummary*>& rows,
                            Date today) {
     struct AreaCount {
         std::set<std::string> tilbud, late, sharpened;
     };
     std::map<std::string, AreaCount> counts;
     std::map<std::string, std::map<std::string, std::vector<const CycleSummary*>>> late;
-    for (const auto& row : rows) {
-        if (row.observing) continue;
-        auto& count = counts[row.row.area_id];
-        count.tilbud.insert(row.row.cycle.institution_id);
-        if (row.sharpened) count.sharpened.insert(row.row.cycle.institution_id);
-        if (!row.overdue) continue;
-        count.late.insert(row.row.cycle.institution_id);
-        if (!row.awaits_actor) late[row.row.area_id][row.current_step].push_back(&row);
+    for (const auto* row : rows) {
+        if (row->observing) continue;
+        auto& count = counts[row->row.area_id];
+        count.tilbud.insert(row->row.cycle.institution_id);
+        if (row->sharpened) count.sharpened.insert(row->row.cycle.institution_id);
+        if (!row->overdue) continue;
+        count.late.insert(row->row.cycle.institution_id);
+        if (!row->awaits_actor) late[row->row.area_id][row->current_step].push_back(row);
     }
     if (counts.empty()) return {};
     std::string out =
@@ -814,7 +881,8 @@ std::string late_at_others(const Config& config, const std::vector<CycleSummary>
                                R"(<table class="cycles late-steps"><thead><tr><th>Tilbud</th>)"
                                R"(<th>Ansvarlig</th><th>Frist</th></tr></thead><tbody>)",
                                escape(step_label(step)), list.size());
-            for (const auto* s : list) {
+            for (std::size_t i = 0; i < list.size() && i < kLateRows; ++i) {
+                const CycleSummary* s = list[i];
                 out += fmt::format(
                     R"(<tr class="overdue"><td class="name"><a href="/cycles/{}">{}</a>{}</td>)"
                     R"(<td data-label="Ansvarlig">{}</td>)"
@@ -827,6 +895,16 @@ std::string late_at_others(const Config& config, const std::vector<CycleSummary>
                     due_in_words(*s->row.next_due, today));
             }
             out += "</tbody></table>";
+            if (list.size() > kLateRows) {  // the rest in "Alle forløb", longest overdue first
+                OverviewFilter rest;
+                rest.area = area.id;
+                rest.step = step;
+                rest.sort = "overskredet";
+                rest.overdue = true;
+                out += fmt::format(
+                    R"(<p><a href="{}">Se alle {} med overskredet frist for {}</a></p>)",
+                    escape(overview_query(rest, 1)), list.size(), escape(step_label(step)));
+            }
         }
         out += "</details>";
     }
@@ -836,10 +914,10 @@ std::string late_at_others(const Config& config, const std::vector<CycleSummary>
 }  // namespace
 
 std::string waiting_page(const Page& page, const Config& config,
-                         const std::vector<CycleSummary>& rows, Date today) {
+                         const std::vector<const CycleSummary*>& rows, Date today) {
     std::vector<const CycleSummary*> mine;
-    for (const auto& row : rows) {
-        if (row.awaits_actor) mine.push_back(&row);
+    for (const auto* row : rows) {
+        if (row->awaits_actor) mine.push_back(row);
     }
     std::stable_sort(mine.begin(), mine.end(), [](const auto* a, const auto* b) {
         return std::make_tuple(!a->row.next_due.has_value(), a->row.next_due.value_or(Date{})) <

@@ -35,12 +35,22 @@ struct Page {
 
 /// The overview's filters as the user set them (raw values, shown back in the form).
 struct OverviewFilter {
+    std::string q;  // a part of the tilbud's name
     std::string area;
     std::string kind;
     std::string state;
+    std::string step;
+    std::string sort;  // "" by next deadline (sharpened and overdue first), "navn", "overskredet"
     bool overdue = false;
     bool all = false;
+    int page = 1;
 };
+
+/// How many cycles a page of "Alle forløb" lists.
+inline constexpr std::size_t kPageRows = 50;
+
+/// "/forloeb?…": the overview with `filter`, at page `page_number`.
+std::string overview_query(const OverviewFilter& filter, int page_number);
 
 /// The login page: the token form, and with `oidc` a button that signs in with the
 /// municipality's account (/login/oidc) first.
@@ -59,19 +69,24 @@ std::string actor_label(const Config& config, std::string_view actor);
 /// The landing page, "Afventer dig": the steps that wait for the user now (`awaits_actor`), by
 /// due date, each with its forms one click away; for area chiefs, the director and
 /// administrators also the steps past their deadline at others, by area and step, with who is
-/// responsible, and per area the number of tilbud and of tilbud with a step overdue.
+/// responsible (the longest overdue first, at most ten a step, linking to the rest), and per
+/// area the number of tilbud and of tilbud with a step overdue.
 std::string waiting_page(const Page& page, const Config& config,
-                         const std::vector<CycleSummary>& rows, Date today);
+                         const std::vector<const CycleSummary*>& rows, Date today);
 
 /// Everything about one tilbud: its facts, a timeline of its cycles drawn as SVG, its cycles and
 /// supervision cases with who is responsible, its documents and its history.
 std::string institution_page(const Page& page, const Config& config, const InstitutionView& view,
                              Date today);
 
-/// Every cycle the user may see ("Alle forløb"), with its filters.
+/// The cycles the user may see that match the filters ("Alle forløb"): the filters' form
+/// (with a choice of `steps` when given), the counts, the tilbud under sharpened attention,
+/// then one page of `rows` (kPageRows, in the order `filter.sort` says) by area, and links to
+/// the other pages.
 std::string overview_page(const Page& page, const Config& config,
-                          const std::vector<CycleSummary>& rows, const OverviewFilter& filter,
-                          const std::vector<std::string>& states);
+                          std::vector<const CycleSummary*> rows, const OverviewFilter& filter,
+                          const std::vector<std::string>& states,
+                          const std::vector<std::string>& steps);
 
 /// A message on a cycle's page: a confirmation above the forms, or why an event was refused,
 /// in that event's form (above the forms when the form is not shown).

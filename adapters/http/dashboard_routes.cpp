@@ -266,30 +266,55 @@ Response logout(WebContext& context, const Visit& visit) {
 
 Response overview(WebContext& context, const Visit& visit) {
     const Request& request = visit.request;
-    const Actor actor = actor_of(*visit.page.user);
     ui::OverviewFilter shown;
+    shown.q = request.param("q");
     shown.area = request.param("area");
     shown.kind = request.param("kind");
     shown.state = request.param("state");
+    shown.step = request.param("step");
+    shown.sort = request.param("sort");
     shown.overdue = request.param("overdue") == "1";
     shown.all = request.param("all") == "1";
+    const std::string side = request.param("side");
+    shown.page =
+        side.size() <= 6 && !side.empty() &&
+                std::all_of(side.begin(), side.end(), [](char c) { return c >= '0' && c <= '9'; })
+            ? std::stoi(side)
+            : 1;
     CycleFilter filter;
+    filter.name = shown.q;
     if (context.config().find_area(shown.area)) filter.area = shown.area;
     if (parse_kind(shown.kind)) filter.kind = shown.kind;
     if (std::find(context.state_names.begin(), context.state_names.end(), shown.state) !=
         context.state_names.end()) {
         filter.state = shown.state;
     }
+    if (workflows::find_step(shown.step)) filter.step = shown.step;
     filter.overdue_only = shown.overdue;
     filter.include_final = shown.all;
-    const auto rows = list_cycles(*context.store, *context.cases, filter, &actor, context.today());
-    return html(200,
-                ui::overview_page(visit.page, context.config(), rows, shown, context.state_names));
+    const auto all = context.visible_cycles(actor_of(*visit.page.user));
+    std::vector<const CycleSummary*> rows;
+    for (const auto& row : *all) {
+        if (matches(row, filter)) rows.push_back(&row);
+    }
+    std::vector<std::string> steps;
+    for (const auto* workflow : workflows::all_workflows()) {
+        for (const auto& step : workflow->steps) {
+            if (std::find(steps.begin(), steps.end(), step.id) == steps.end()) {
+                steps.emplace_back(step.id);
+            }
+        }
+    }
+    return html(200, ui::overview_page(visit.page, context.config(), std::move(rows), shown,
+                                       context.state_names, steps));
 }
 
 Response waiting(WebContext& context, const Visit& visit) {
-    const Actor actor = actor_of(*visit.page.user);
-    const auto rows = list_cycles(*context.store, *context.cases, {}, &actor, context.today());
+    const auto all = context.visible_cycles(actor_of(*visit.page.user));
+    std::vector<const CycleSummary*> rows;
+    for (const auto& row : *all) {
+        if (matches(row, {})) rows.push_back(&row);
+    }
     return html(200, ui::waiting_page(visit.page, context.config(), rows, context.today()));
 }
 

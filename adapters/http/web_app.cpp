@@ -197,6 +197,32 @@ Response WebContext::cached_listing(const std::string& key, const std::function<
     return response;
 }
 
+std::shared_ptr<const std::vector<CycleSummary>> WebContext::visible_cycles(const Actor& actor) {
+    const auto now_steady = std::chrono::steady_clock::now();
+    const long long current = generation.load();
+    const Date day = today();
+    auto fresh = [&](const CachedCycles& entry) {
+        return entry.generation == current && entry.today == day &&
+               now_steady - entry.made < kListingCacheTtl;
+    };
+    const std::string key = fmt::format("{}\n{}\n{}\n{}", role_name(actor.role), actor.email,
+                                        actor.area_id, actor.institution_id);
+    if (auto it = visible_.find(key); it != visible_.end() && fresh(it->second)) {
+        return it->second.rows;
+    }
+    CycleFilter all;
+    all.include_final = true;
+    auto rows = std::make_shared<const std::vector<CycleSummary>>(
+        list_cycles(*store, *cases, all, &actor, day));
+    if (visible_.size() >= kMaxCachedPeople) {
+        std::erase_if(visible_, [&](const auto& entry) { return !fresh(entry.second); });
+        if (visible_.size() >= kMaxCachedPeople) visible_.clear();
+    }
+    // Fresh from when it was made: a listing that took a while is still worth keeping.
+    visible_[key] = CachedCycles{rows, current, day, std::chrono::steady_clock::now()};
+    return rows;
+}
+
 std::optional<StoredDocument> WebContext::document_by_id(std::string_view id) {
     if (id.empty() || id.size() > 18 ||
         id.find_first_not_of("0123456789") != std::string_view::npos) {

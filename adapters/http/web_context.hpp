@@ -26,6 +26,7 @@
 #include "adapters/http/web_app.hpp"
 #include "engine/calendar.hpp"
 #include "engine/case_service.hpp"
+#include "engine/case_view.hpp"
 #include "engine/domain.hpp"
 #include "engine/metrics.hpp"
 #include "engine/store.hpp"
@@ -114,7 +115,21 @@ struct WebContext {
 
     static constexpr std::size_t kMaxCachedListingBytes = 16 << 20;
 
+    /// Every instance `actor` may see, finished ones too (list_cycles), for the dashboard's
+    /// lists to filter, sort and page: kept per person while fresh as cached_listing's
+    /// answers are (same generation, younger than kListingCacheTtl), at most
+    /// kMaxCachedPeople people.
+    std::shared_ptr<const std::vector<CycleSummary>> visible_cycles(const Actor& actor);
+    static constexpr std::size_t kMaxCachedPeople = 32;
+
   private:
+    struct CachedCycles {
+        std::shared_ptr<const std::vector<CycleSummary>> rows;
+        long long generation = 0;
+        Date today{};
+        std::chrono::steady_clock::time_point made;
+    };
+    std::unordered_map<std::string, CachedCycles> visible_;
     struct CachedListing {
         Response response;
         long long generation = 0;

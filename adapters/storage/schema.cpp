@@ -199,7 +199,14 @@ CREATE TABLE document_chunks (
 )
 )sql";
 
-constexpr std::array<Migration, 8> all_migrations{{
+// Listings (cycle_status) take each instance's earliest open due date from its open "due"
+// deadlines only: a finished instance has none, so a listing of many years reads no deadline of
+// them (at 10,000 tilbud with two periods of history, 0.26 s became 0.06 s on SQLite).
+constexpr std::string_view open_due_deadlines = R"sql(
+CREATE INDEX deadlines_open_due ON deadlines (cycle_id, due_on, id) WHERE done = 0 AND kind = 'due'
+)sql";
+
+constexpr std::array<Migration, 9> all_migrations{{
     {1, "directory, workflow instances, deadlines, audit trail, mail outbox",
      directory_and_workflows},
     {2, "cycle anchors, supervision cases by cycle, firing index, opened periods", workflow_engine},
@@ -209,6 +216,7 @@ constexpr std::array<Migration, 8> all_migrations{{
     {6, "dashboard sessions; disabled people", sessions_and_access},
     {7, "political themes", political_themes},
     {8, "documents attached to events, stored in chunks", event_documents},
+    {9, "open due deadlines by instance, for listings", open_due_deadlines},
 }};
 static_assert(all_migrations.back().version == kSchemaVersion,
               "a new migration raises kSchemaVersion (schema.hpp)");

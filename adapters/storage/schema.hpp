@@ -27,7 +27,7 @@ struct Migration {
 
 /// The version the newest migration brings the schema to: what `migrate` leaves a database at,
 /// and what the daemon and the workflow commands require. The one place it is written.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 /// Every migration, in ascending version order; the last has version kSchemaVersion.
 std::span<const Migration> migrations();

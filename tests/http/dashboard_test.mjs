@@ -56,6 +56,14 @@ await run(CHROMIUM, ARTIFACT_DIR, 'dashboard-failure.png', async (browser, track
   await page.goto(BASE_URL + '/forloeb');
   ok((await page.locator('h1').first().textContent()) === 'Alle forløb', '"Alle forløb" lists every cycle',
      await page.locator('h1').first().textContent());
+  // A search by a part of the name, in another case, finds the one tilbud and keeps the word.
+  await page.fill('input[name=q]', 'FRYDEN');
+  await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === 'FRYDEN'),
+                     page.getByRole('button', { name: 'Filtrér' }).click()]);
+  const found = await page.locator('section.area tbody tr').allInnerTexts();
+  ok(found.length === 1 && found[0].includes('Frydenlund'), 'the search finds Frydenlund only', found.join(' | '));
+  ok((await page.inputValue('input[name=q]')) === 'FRYDEN', 'the search field keeps what was typed');
+  await page.goto(BASE_URL + '/forloeb');
   ok((await page.locator('header .who').textContent()).includes('Børn og Unge-chef'),
      'the header names the role by the configuration\'s title', await page.locator('header .who').textContent());
 

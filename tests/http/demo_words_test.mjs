@@ -95,14 +95,21 @@ async function fitsPhone(page, who, what) {
      width);
 }
 
-/** The cycles an overview links to: up to SAMPLES per workflow and state, in listed order. */
+/** The cycles an overview links to, on each of its pages: up to SAMPLES per workflow and
+ *  state, in listed order. */
 async function sampleLinks(page) {
-  const links = await page.$$eval('main a[href^="/cycles/"]', (all) => all.map((a) => {
-    const row = a.closest('tr');
-    const group = row ? [...row.cells].slice(1, 3).map((td) => td.textContent).join(' | ')
-                      : 'task';
-    return { href: a.getAttribute('href'), group };
-  }));
+  const links = [];
+  for (;;) {
+    links.push(...await page.$$eval('main a[href^="/cycles/"]', (all) => all.map((a) => {
+      const row = a.closest('tr');
+      const group = row ? [...row.cells].slice(1, 3).map((td) => td.textContent).join(' | ')
+                        : 'task';
+      return { href: a.getAttribute('href'), group };
+    })));
+    const next = page.locator('nav.pages a[rel=next]');
+    if ((await next.count()) === 0) break;
+    await page.goto(BASE_URL + await next.getAttribute('href'));
+  }
   const taken = new Map();
   const chosen = [];
   for (const { href, group } of links) {

@@ -116,7 +116,8 @@ TEST_CASE("dashboard text is HTML-escaped", "[http][dashboard]") {
     row.overdue = true;
     Config config;
     config.areas.push_back({"syd", "Område <Syd>", {}, {}});
-    const std::string html = ui::overview_page(page, config, {row}, {}, {"ReportInPreparation"});
+    const std::string html =
+        ui::overview_page(page, config, {&row}, {}, {"ReportInPreparation"}, {});
     CHECK(html.find("<script>") == std::string::npos);
     CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt; Børnehus") != std::string::npos);
     CHECK(html.find("Område &lt;Syd&gt;") != std::string::npos);
@@ -156,9 +157,11 @@ TEST_CASE("a refused form shows its reason inside it, marks the field and keeps 
     CHECK(scheduled < held);
     CHECK(html.find(R"(<input name="dp_title_0" value="Læsning &quot;højt&quot;" )") !=
           std::string::npos);
-    CHECK(html.find(R"(<select name="dp_goal_0" aria-invalid="true">)") != std::string::npos);
+    CHECK(html.find(R"(<select name="dp_goal_0" aria-invalid="true" aria-label="Effektmål 1">)") !=
+          std::string::npos);
     CHECK(html.find(R"(<option value="communities" selected>)") != std::string::npos);
-    CHECK(html.find(R"(<select name="dp_goal_1">)") != std::string::npos);  // not at fault
+    CHECK(html.find(R"(<select name="dp_goal_1" aria-label="Effektmål 2">)") !=
+          std::string::npos);  // not at fault
 
     // A refusal of an event not offered (another role's), and a confirmation: above the forms.
     notice.event = "report_submitted";
@@ -192,7 +195,7 @@ TEST_CASE("an observer finds its task on the overview and a page with what it ne
     task.row.next_due = parse_date("2026-10-30");
     task.current_step = "observation";
     task.observing = true;
-    const std::string overview = ui::overview_page(page, config, {own, task}, {}, {});
+    const std::string overview = ui::overview_page(page, config, {&own, &task}, {}, {}, {});
     const auto section = overview.find(R"(<section class="observing"><h2>Din observation</h2>)");
     REQUIRE(section != std::string::npos);
     CHECK(overview.find(R"(<a href="/cycles/ld/skov/2026-09-07">Læringsmiljøobservation hos )"
@@ -345,6 +348,12 @@ TEST_CASE("metrics are Prometheus text with a cumulative histogram", "[http][met
 
 namespace {
 
+std::vector<const CycleSummary*> pointers(const std::vector<CycleSummary>& rows) {
+    std::vector<const CycleSummary*> out;
+    for (const auto& row : rows) out.push_back(&row);
+    return out;
+}
+
 /// The quality report, the board's statement and the conversation of w.cycle (opened on
 /// 2026-08-03), with a development point "Læsning" and a supervision point "Trivsel", which
 /// opens a case.
@@ -429,7 +438,8 @@ TEST_CASE("whose turn it is: who acts on the current step, what awaits whom, and
         user.email = actor.email;
         user.role = std::string(role_name(actor.role));
         const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Rolle", {}, {}};
-        return ui::waiting_page(page, w.config, as(actor), today);
+        const auto rows = as(actor);
+        return ui::waiting_page(page, w.config, pointers(rows), today);
     };
 
     // The quality report: the leader's, late by a day.
@@ -461,7 +471,8 @@ TEST_CASE("whose turn it is: who acts on the current step, what awaits whom, and
     CHECK(chief_page.find("Lene Leder", step) != std::string::npos);
     // The overview names who is responsible.
     const ui::Page chief_view{"Kommune", &user, "c0ffee", nullptr, {}, "Rolle", {}, {}};
-    CHECK(ui::overview_page(chief_view, w.config, as(w.chief), {}, {})
+    const auto chief_rows = as(w.chief);
+    CHECK(ui::overview_page(chief_view, w.config, pointers(chief_rows), {}, {}, {})
               .find(R"(<td data-label="Ansvarlig">Lene Leder</td>)") != std::string::npos);
 
     // The conversation: the area chief's and the leader's, not the board's.
@@ -478,6 +489,64 @@ TEST_CASE("whose turn it is: who acts on the current step, what awaits whom, and
     CHECK_FALSE(as(w.director)[0].awaits_actor);
     CHECK(page_for(user, w.chief).find("<strong>1</strong> trin afventer dig.") !=
           std::string::npos);
+}
+
+TEST_CASE("Alle forløb: a search by name in any case, a step, an order and pages of 50",
+          "[case][view][dashboard]") {
+    CHECK(search_folded("ÆBLEHAVEN Øst Århus É") == "æblehaven øst århus é");
+    CHECK(search_folded("A×B") == "a×b");  // × is no capital
+    StoredUser user;
+    user.email = "direktoer@example.dk";
+    user.role = "director";
+    const ui::Page page{"Kommune", &user, "c0ffee", nullptr, {}, "Direktør", {}, {}};
+    Config config;
+    config.areas.push_back({"syd", "Område Syd", {}, {}});
+    std::vector<CycleSummary> rows(120);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto& r = rows[i];
+        r.row.cycle.id = fmt::format("qr/t{:03}/2026-08-03", i);
+        r.row.cycle.workflow = "quality_report";
+        r.row.cycle.state = "ReportInPreparation";
+        r.row.institution_name = fmt::format("{} {:03}", i % 2 ? "Skolen" : "Børnehuset Åen", i);
+        r.row.area_id = "syd";
+        r.current_step = i < 100 ? "quality_report" : "board_statement";
+        r.row.next_due = *parse_date("2026-10-12") + std::chrono::days{static_cast<int>(i % 7)};
+        r.overdue = i % 3 == 0;
+    }
+    CycleFilter filter;
+    filter.name = "ÅEN";
+    filter.step = "quality_report";
+    std::vector<const CycleSummary*> matching;
+    for (const auto& r : rows) {
+        if (matches(r, filter)) matching.push_back(&r);
+    }
+    CHECK(matching.size() == 50);  // the even ones under 100
+    CHECK_FALSE(matches(rows[1], filter));
+    CHECK_FALSE(matches(rows[100], filter));
+
+    ui::OverviewFilter shown;
+    shown.q = "Åen";
+    shown.sort = "navn";
+    shown.page = 2;
+    const std::string all = ui::overview_page(page, config, pointers(rows), shown, {}, {});
+    CHECK(all.find("Forløb 51–100 af 120 · side 2 af 3") != std::string::npos);
+    CHECK(all.find(R"(<a href="/forloeb?q=%C3%85en&amp;sort=navn" rel="prev">)") !=
+          std::string::npos);
+    CHECK(all.find(R"(<a href="/forloeb?q=%C3%85en&amp;sort=navn&amp;side=3" rel="next">)") !=
+          std::string::npos);
+    // By name: page 2 begins after the 50 "Børnehuset Åen …" (all even numbers below 100).
+    CHECK(all.find("Børnehuset Åen 098") == std::string::npos);
+    CHECK(all.find("Børnehuset Åen 100") != std::string::npos);
+    CHECK(all.find("Skolen 001") != std::string::npos);
+    CHECK(all.find("Skolen 099") == std::string::npos);  // page 3
+    shown.page = 99;                                     // past the end: the last page
+    CHECK(ui::overview_page(page, config, pointers(rows), shown, {}, {}).find("side 3 af 3") !=
+          std::string::npos);
+    // Most days over the deadline first: the overdue ones, earliest deadline first.
+    shown = {};
+    shown.sort = "overskredet";
+    const std::string late = ui::overview_page(page, config, pointers(rows), shown, {}, {});
+    CHECK(late.find("Børnehuset Åen 042") < late.find("Skolen 003"));  // 12.10 before 15.10
 }
 
 TEST_CASE("the institution page: everything about a tilbud, its timeline drawn as SVG",
