@@ -132,7 +132,7 @@ std::vector<CycleStatusRow> SociStore::cycle_status(std::string_view area_id,
         for (std::size_t i = 0; i < conditions.size(); ++i) {
             query += (i == 0 ? " WHERE " : " AND ") + conditions[i];
         }
-        query += " ORDER BY c.id";
+        // In the table's own order (no index walk, a lookup per row), sorted by id below.
 
         CycleColumns row;
         std::string institution_name, row_area, next_due;
@@ -152,7 +152,15 @@ std::vector<CycleStatusRow> SociStore::cycle_status(std::string_view area_id,
             }
             result.push_back(std::move(status));
         }
-        return result;
+        std::vector<std::size_t> order(result.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return result[a].cycle.id < result[b].cycle.id;
+        });
+        std::vector<CycleStatusRow> sorted;
+        sorted.reserve(result.size());
+        for (std::size_t i : order) sorted.push_back(std::move(result[i]));
+        return sorted;
     });
 }
 
