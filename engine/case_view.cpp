@@ -70,6 +70,14 @@ void assign_responsible(CycleSummary& summary, const CaseService& cases, const A
         default:
             summary.awaits_actor = has_role;
     }
+    // Only a step the person can do something about now: one that offers them a form (a leader
+    // takes part in the conversation the area chief records, but has nothing to send there).
+    if (summary.awaits_actor) {
+        auto machine = workflows::make_machine(summary.row.cycle.workflow, summary.row.cycle.state);
+        summary.awaits_actor =
+            machine &&
+            !cases.events_for(summary.row.cycle, machine->allowed_events(), *actor).empty();
+    }
 }
 
 Date date_of(Instant at, const CaseService& cases) { return local_date(at, cases.zone()); }

@@ -902,7 +902,7 @@ std::string late_at_others(const Config& config, const std::vector<const CycleSu
                 rest.sort = "overskredet";
                 rest.overdue = true;
                 out += fmt::format(
-                    R"(<p><a href="{}">Se alle {} med overskredet frist for {}</a></p>)",
+                    R"(<p><a href="{}">Se alle {} forløb, hvor fristen for »{}« er overskredet</a></p>)",
                     escape(overview_query(rest, 1)), list.size(), escape(step_label(step)));
             }
         }

@@ -475,7 +475,7 @@ TEST_CASE("whose turn it is: who acts on the current step, what awaits whom, and
     CHECK(ui::overview_page(chief_view, w.config, pointers(chief_rows), {}, {}, {})
               .find(R"(<td data-label="Ansvarlig">Lene Leder</td>)") != std::string::npos);
 
-    // The conversation: the area chief's and the leader's, not the board's.
+    // The conversation: the area chief's to record (the leader takes part), not the board's.
     REQUIRE(w.send(w.cycle, "report_submitted", w.leader, "{}", "2026-10-13").status ==
             ApplyStatus::ok);
     REQUIRE(w.send(w.cycle, "board_statement_submitted", w.board, R"({"assessment":"ok"})",
@@ -484,7 +484,7 @@ TEST_CASE("whose turn it is: who acts on the current step, what awaits whom, and
     today = *parse_date("2026-10-15");
     CHECK(as(w.chief)[0].current_step == "quality_conversation");
     CHECK(as(w.chief)[0].awaits_actor);
-    CHECK(as(w.leader)[0].awaits_actor);
+    CHECK_FALSE(as(w.leader)[0].awaits_actor);  // takes part, but the chief records it
     CHECK_FALSE(as(w.board)[0].awaits_actor);
     CHECK_FALSE(as(w.director)[0].awaits_actor);
     CHECK(page_for(user, w.chief).find("<strong>1</strong> trin afventer dig.") !=
@@ -546,6 +546,7 @@ TEST_CASE("Alle forløb: a search by name in any case, a step, an order and page
     shown = {};
     shown.sort = "overskredet";
     const std::string late = ui::overview_page(page, config, pointers(rows), shown, {}, {});
+    REQUIRE(late.find("Skolen 003") != std::string::npos);
     CHECK(late.find("Børnehuset Åen 042") < late.find("Skolen 003"));  // 12.10 before 15.10
 }
 
