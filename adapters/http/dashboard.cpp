@@ -51,12 +51,19 @@ std::string_view points_label(const workflows::WorkflowDescription& workflow) {
 
 std::string step_label(std::string_view step) { return std::string(workflows::step_title(step)); }
 
+/// Whether the user follows other people's work (the report, the workload, what is late at
+/// others): administrators, the director and area chiefs.
+bool follows_others(const Page& page) {
+    const std::string& role = page.user ? page.user->role : std::string{};
+    return role == "admin" || role == "director" || role == "area_chief";
+}
+
 std::string layout(const Page* page, std::string_view title, std::string_view body) {
     std::string header;
     if (page && page->user) {
         const std::string& role = page->user->role;
         header += R"(<nav><a href="/">Afventer dig</a><a href="/forloeb">Alle forløb</a>)";
-        if (role == "admin" || role == "director" || role == "area_chief") {
+        if (follows_others(*page)) {
             header += R"(<a href="/report">Politisk rapport</a>)";
             header += R"(<a href="/workload">Arbejdsbyrde</a>)";
         }
@@ -939,10 +946,7 @@ std::string waiting_page(const Page& page, const Config& config,
             body += fmt::format(R"(<p class="muted">{}</p>)", kObserverTask);
         }
     }
-    const std::string role = page.user ? page.user->role : "";
-    if (role == "admin" || role == "director" || role == "area_chief") {
-        body += late_at_others(config, rows, today);
-    }
+    if (follows_others(page)) body += late_at_others(config, rows, today);
     body += R"(<p><a href="/forloeb">Se alle forløb</a></p>)";
     return layout(&page, "Afventer dig", body);
 }
@@ -1121,6 +1125,14 @@ std::string support_section(const CycleDetail& detail) {
 
 /// The documents of the instance's events: name (a download), what it came with, type, size,
 /// date.
+/// What the event a document is attached to is called (its history entry), or "".
+std::string attached_to(const CycleDetail& detail, const StoredDocument& document) {
+    for (const auto& e : detail.history) {
+        if (e.seq == document.event_seq) return std::string(event_label(e.event));
+    }
+    return {};
+}
+
 std::string documents_section(const Page& page, const CycleDetail& detail) {
     std::string out = R"(<section class="documents" id="documents"><h2>Dokumenter</h2>)";
     if (detail.documents.empty()) {
@@ -1129,10 +1141,7 @@ std::string documents_section(const Page& page, const CycleDetail& detail) {
     out += R"(<table><thead><tr><th>Dokument</th><th>Vedhæftet</th><th>Type</th>)"
            R"(<th>Størrelse</th><th>Dato</th></tr></thead><tbody>)";
     for (const auto& document : detail.documents) {
-        std::string event;
-        for (const auto& e : detail.history) {
-            if (e.seq == document.event_seq) event = event_label(e.event);
-        }
+        const std::string event = attached_to(detail, document);
         const auto* type = document_type_by_mime(document.info.type);
         out += fmt::format(
             R"(<tr data-document="{0}"><td><a href="/dokumenter/{0}" download>{1}</a></td>)"
@@ -1315,13 +1324,13 @@ std::string institution_page(const Page& page, const Config& config, const Insti
                              Date today) {
     const Institution& inst = *view.institution;
     const Area* area = config.find_area(inst.area);
-    auto person = [](const Person& p) { return escape(p.name.empty() ? p.email : p.name); };
     std::string body = fmt::format(
         R"(<p><a href="/">← Afventer dig</a></p><h1>{}</h1><dl class="facts"><dt>Type</dt>)"
         R"(<dd>{}</dd><dt>Område</dt><dd>{}</dd><dt>Leder</dt><dd>{}</dd><dt>Bestyrelse</dt>)"
         R"(<dd>{}</dd></dl>)",
         escape(inst.name), escape(kind_label(kind_name(inst.kind))),
-        escape(area ? area->name : inst.area), person(inst.leader), person(inst.board));
+        escape(area ? area->name : inst.area), escape(person_label(inst.leader)),
+        escape(person_label(inst.board)));
 
     const std::string chart = timeline_svg(view, today, page.zone);
     body += R"(<section class="institution-timeline"><h2>Tidslinje</h2>)";
@@ -1361,10 +1370,7 @@ std::string institution_page(const Page& page, const Config& config, const Insti
     for (const auto& detail : view.cycles) {
         for (const auto& e : detail.history) history.push_back({&e, &detail});
         for (const auto& document : detail.documents) {
-            std::string event;
-            for (const auto& e : detail.history) {
-                if (e.seq == document.event_seq) event = event_label(e.event);
-            }
+            const std::string event = attached_to(detail, document);
             documents += fmt::format(
                 R"(<tr><td><a href="/dokumenter/{}" download>{}</a></td><td data-label="Vedhæftet">)"
                 R"({}</td><td data-label="Forløb">{}</td><td class="date" data-label="Dato">{}</td></tr>)",

@@ -62,8 +62,8 @@ ui::Page page_of(const WebContext& context, const Session& session) {
                   &context.zone(),
                   area ? area->name : std::string{},
                   std::string(config.roles.of(session.user.role)),
-                  {}};
-    page.user_name = ui::actor_label(config, session.user.email);
+                  {},
+                  ui::actor_label(config, session.user.email)};
     const auto role = parse_role(session.user.role);
     const auto forms = role ? context.many_forms(*role) : std::vector<ui::ManyForm>{};
     if (!forms.empty()) {
@@ -264,6 +264,16 @@ Response logout(WebContext& context, const Visit& visit) {
     return response;
 }
 
+/// The rows of a person's visible cycles (WebContext::visible_cycles) that pass `filter`.
+std::vector<const CycleSummary*> matching(const std::vector<CycleSummary>& all,
+                                          const CycleFilter& filter) {
+    std::vector<const CycleSummary*> rows;
+    for (const auto& row : all) {
+        if (matches(row, filter)) rows.push_back(&row);
+    }
+    return rows;
+}
+
 Response overview(WebContext& context, const Visit& visit) {
     const Request& request = visit.request;
     ui::OverviewFilter shown;
@@ -293,10 +303,7 @@ Response overview(WebContext& context, const Visit& visit) {
     filter.overdue_only = shown.overdue;
     filter.include_final = shown.all;
     const auto all = context.visible_cycles(actor_of(*visit.page.user));
-    std::vector<const CycleSummary*> rows;
-    for (const auto& row : *all) {
-        if (matches(row, filter)) rows.push_back(&row);
-    }
+    auto rows = matching(*all, filter);
     std::vector<std::string> steps;
     for (const auto* workflow : workflows::all_workflows()) {
         for (const auto& step : workflow->steps) {
@@ -311,11 +318,8 @@ Response overview(WebContext& context, const Visit& visit) {
 
 Response waiting(WebContext& context, const Visit& visit) {
     const auto all = context.visible_cycles(actor_of(*visit.page.user));
-    std::vector<const CycleSummary*> rows;
-    for (const auto& row : *all) {
-        if (matches(row, {})) rows.push_back(&row);
-    }
-    return html(200, ui::waiting_page(visit.page, context.config(), rows, context.today()));
+    return html(
+        200, ui::waiting_page(visit.page, context.config(), matching(*all, {}), context.today()));
 }
 
 /// The user's own calendar feeds: make a new secret URL (shown once) or revoke them all.
